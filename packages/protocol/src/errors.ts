@@ -1,0 +1,48 @@
+/**
+ * The one catalogue of error codes. Each code is a stable string that crosses
+ * postMessage, WebSocket and HTTP unchanged; `status` is the HTTP status the
+ * server answers with. Documented in docs/errors.md.
+ */
+export const ERROR_CODES = {
+  invalid_argument: { status: 400, message: 'The request is malformed or a value is out of range.' },
+  unauthorized: { status: 401, message: 'The credentials were not accepted.' },
+  not_logged_in: { status: 401, message: 'No agent is logged in to the panel.' },
+  forbidden: { status: 403, message: 'You are not allowed to do this.' },
+  not_found: { status: 404, message: 'No such resource.' },
+  invalid_state: { status: 409, message: 'The action is not allowed in the current state.' },
+  unreachable: { status: 422, message: 'The destination cannot be reached.' },
+  rate_limited: { status: 429, message: 'Too many attempts; retry later.' },
+  unsupported: { status: 501, message: 'This command is not supported by this panel version.' },
+  timeout: { status: 504, message: 'No answer arrived in time.' },
+  panel_unavailable: { status: 503, message: 'The panel is not loaded or was reloaded.' },
+  internal: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** A stable error code from {@link ERROR_CODES}. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error as it travels on the wire: a stable code and a human-readable message. */
+export interface ErrorPayload {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** True when `value` is one of the catalogued error codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+/**
+ * Reads an error payload from the wire. Unknown codes become `internal` so a
+ * newer server never breaks an older client.
+ */
+export function parseErrorPayload(value: unknown): ErrorPayload | null {
+  if (!isRecord(value) || typeof value['message'] !== 'string') return null;
+  const code = value['code'];
+  return { code: isErrorCode(code) ? code : 'internal', message: value['message'] };
+}
+
+/** True for plain objects (not arrays, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

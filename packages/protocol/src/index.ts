@@ -1,0 +1,51 @@
+/**
+ * @parley/protocol — the wire contracts shared by the SDK, the panel, the
+ * widget and the server. Types plus runtime guards; no I/O.
+ */
+export type { Brand, InteractionId, UserId, TenantId, QueueId } from './ids.ts';
+export { isHexId, parseInteractionId, parseUserId, parseTenantId, parseQueueId } from './ids.ts';
+
+export type { ErrorCode, ErrorPayload } from './errors.ts';
+export { ERROR_CODES, isErrorCode, parseErrorPayload, isRecord } from './errors.ts';
+
+export type { ChannelType, WorkStatus, Role, PresenceProfile, User, Queue, Interaction, Contact } from './objects.ts';
+export { CHANNEL_TYPES, WORK_STATUSES, ROLES } from './objects.ts';
+
+export type {
+  Command,
+  DetailSubject,
+  Credentials,
+  InitRequest,
+  ActionPayload,
+  ActionRequest,
+  HostMessage,
+  InitResponse,
+  ResponseMessage,
+  StatePayload,
+  StatusPayload,
+  StateMessage,
+  StatusMessage,
+  PanelMessage,
+} from './host.ts';
+export {
+  INIT_ID,
+  PROTOCOL_VERSION,
+  COMMANDS,
+  DETAIL_SUBJECTS,
+  isCommand,
+  parseHostMessage,
+  parsePanelMessage,
+  parseCredentials,
+} from './host.ts';
+
+export type {
+  ServerEventMap,
+  ServerEventType,
+  ServerEvent,
+  ClientRequestMap,
+  ClientRequestType,
+  ClientRequest,
+  ServerReply,
+  ServerFrame,
+} from './ws.ts';
+export { MAX_CLIENT_FRAME_BYTES, parseClientRequest, parseServerFrame } from './ws.ts';

@@ -1,0 +1,78 @@
+/**
+ * The objects the panel hands to the host (PROTOCOL.md §1.5). Field names are
+ * snake_case on the wire, as in the CPC model.
+ */
+import type { InteractionId, QueueId, UserId } from './ids.ts';
+
+/** The channel an interaction or a queue belongs to. */
+export const CHANNEL_TYPES = ['phone', 'chat', 'email', 'sms', 'whatsapp'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** The agent's work status as the host sees it. */
+export const WORK_STATUSES = ['ready', 'not_ready', 'busy', 'wrap_up', 'offline'] as const;
+export type WorkStatus = (typeof WORK_STATUSES)[number];
+
+/** The roles a user can hold. */
+export const ROLES = ['agent', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A presence profile (Available, Lunch, …); `ready` says whether it counts as ready for work. */
+export interface PresenceProfile {
+  readonly id: string;
+  readonly name: string;
+  readonly ready: boolean;
+}
+
+/** The logged-in user, as returned by `detail user`. */
+export interface User {
+  readonly id: UserId;
+  readonly username: string;
+  readonly display_name: string;
+  readonly email: string;
+  /** The id of the current presence profile. */
+  readonly presence: string;
+  readonly presence_profiles: readonly PresenceProfile[];
+  readonly work_status: WorkStatus;
+  /** BCP-47 language tag, e.g. `en`. */
+  readonly language: string;
+  readonly theme: { readonly dark: boolean; readonly primary: string };
+  readonly rights: readonly Role[];
+}
+
+/** A queue the user serves. */
+export interface Queue {
+  readonly id: QueueId;
+  readonly name: string;
+  readonly type: ChannelType;
+  readonly addresses: readonly { readonly address: string }[];
+}
+
+/** One interaction (call, chat, email, SMS, WhatsApp conversation). Timestamps are ISO-8601 UTC. */
+export interface Interaction {
+  readonly id: InteractionId;
+  readonly channel_type: ChannelType;
+  readonly direction: 'inbound' | 'outbound';
+  readonly state: string;
+  readonly queue_id: QueueId | null;
+  readonly queue_name: string | null;
+  readonly remote_address: string;
+  readonly local_address: string;
+  readonly subject?: string;
+  readonly created: string;
+  readonly date_accepted?: string;
+  readonly date_ended?: string;
+  readonly held: boolean;
+  readonly muted: boolean;
+  readonly recording: boolean;
+  readonly consultation_of?: InteractionId;
+  readonly wrapup?: { readonly code?: string; readonly notes?: string };
+}
+
+/** A contact waiting in a queue (picklist entry). */
+export interface Contact {
+  readonly id: InteractionId;
+  readonly channel_type: ChannelType;
+  readonly queue_id: QueueId;
+  readonly remote_address: string;
+  readonly waiting_since: string;
+}

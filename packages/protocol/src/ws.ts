@@ -1,0 +1,84 @@
+/**
+ * Panel ↔ server WebSocket frames (PROTOCOL.md §2).
+ * Server → panel: `{seq, type, data}` with a monotonic `seq` per session.
+ * Panel → server: `{id, type, data}` requests, answered by `{re, ok, data | error}`.
+ */
+import { isRecord, parseErrorPayload, type ErrorPayload } from './errors.ts';
+import type { User } from './objects.ts';
+
+/** Server-pushed frames and what they carry. */
+export interface ServerEventMap {
+  /** First frame after the connection is accepted: who is logged in. */
+  readonly hello: { readonly user: User; readonly server_time: string };
+  /** The user object changed (presence, work status, language, theme). */
+  readonly user: { readonly user: User };
+}
+export type ServerEventType = keyof ServerEventMap;
+
+/** One server-pushed frame. */
+export type ServerEvent = {
+  [K in ServerEventType]: { readonly seq: number; readonly type: K; readonly data: ServerEventMap[K] };
+}[ServerEventType];
+
+/** Requests a panel may send, with their data and the data of a successful reply. */
+export interface ClientRequestMap {
+  /** After a reconnect: replay what came after `last_seq`. */
+  readonly resume: { readonly data: { readonly last_seq: number }; readonly result: { readonly replayed: number } };
+  /** Liveness check from the panel. */
+  readonly ping: { readonly data: null; readonly result: { readonly server_time: string } };
+}
+export type ClientRequestType = keyof ClientRequestMap;
+
+/** One request frame from the panel. */
+export type ClientRequest = {
+  [K in ClientRequestType]: { readonly id: string; readonly type: K; readonly data: ClientRequestMap[K]['data'] };
+}[ClientRequestType];
+
+/** The reply to one request. */
+export type ServerReply =
+  | { readonly re: string; readonly ok: true; readonly data: unknown }
+  | { readonly re: string; readonly ok: false; readonly error: ErrorPayload };
+
+/** Any frame the server sends. */
+export type ServerFrame = ServerEvent | ServerReply;
+
+/** The largest frame a panel may send, in bytes; larger frames close the socket. */
+export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+
+/**
+ * Parses a request frame from the panel. Returns `null` when the envelope is
+ * malformed; returns `{id, error}` when the envelope is fine but the request is
+ * not, so the server can answer with a clear message.
+ */
+export function parseClientRequest(
+  data: unknown,
+): ClientRequest | { readonly id: string; readonly error: string } | null {
+  if (!isRecord(data) || typeof data['id'] !== 'string' || data['id'].length === 0 || data['id'].length > 64)
+    return null;
+  const id = data['id'];
+  const body = data['data'];
+  switch (data['type']) {
+    case 'resume':
+      if (!isRecord(body) || !Number.isSafeInteger(body['last_seq']) || (body['last_seq'] as number) < 0) {
+        return { id, error: 'resume needs data.last_seq, a non-negative integer' };
+      }
+      return { id, type: 'resume', data: { last_seq: body['last_seq'] as number } };
+    case 'ping':
+      return { id, type: 'ping', data: null };
+    default:
+      return { id, error: `unknown request type ${JSON.stringify(String(data['type']).slice(0, 40))}` };
+  }
+}
+
+/** Parses a frame from the server. Returns `null` when it is malformed. */
+export function parseServerFrame(data: unknown): ServerFrame | null {
+  if (!isRecord(data)) return null;
+  if (typeof data['re'] === 'string') {
+    if (data['ok'] === true) return { re: data['re'], ok: true, data: data['data'] };
+    const error = parseErrorPayload(data['error']);
+    return error ? { re: data['re'], ok: false, error } : null;
+  }
+  if (!Number.isSafeInteger(data['seq']) || typeof data['type'] !== 'string' || !isRecord(data['data'])) return null;
+  if (data['type'] !== 'hello' && data['type'] !== 'user') return null;
+  return data as unknown as ServerEvent;
+}

@@ -1,0 +1,56 @@
+/**
+ * Who is calling: a session from the `parley_session` cookie or from an
+ * `Authorization: Bearer <session token>` header (for panels where cookies are
+ * blocked). Cookie-authenticated state-changing requests must come from an
+ * allowed Origin (CSRF defence); bearer requests carry no ambient credential.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+import type { UserRecord } from '../users/index.ts';
+import { findUser } from '../users/index.ts';
+import { findSession, SESSION_COOKIE, type Session } from './sessions.ts';
+
+export interface Caller {
+  readonly session: Session;
+  readonly user: UserRecord;
+  readonly via: 'cookie' | 'bearer';
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Reads the session token from the request, cookie first. */
+export function sessionToken(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie) return { token: cookie, via: 'cookie' };
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return { token: header.slice(7).trim(), via: 'bearer' };
+  return null;
+}
+
+/** Returns the caller, or null when the request carries no valid session. */
+export async function findCaller(ctx: AppContext, request: FastifyRequest): Promise<Caller | null> {
+  const found = sessionToken(request);
+  if (!found) return null;
+  const session = await findSession(ctx.db, found.token, ctx.lifetimes);
+  if (!session || session.tenantId !== ctx.tenant.id) return null;
+  const user = await findUser(ctx.db, session.tenantId, session.userId);
+  return user ? { session, user, via: found.via } : null;
+}
+
+/** Like {@link findCaller} but answers 401 when nobody is logged in and 403 on a cross-site cookie write. */
+export async function requireCaller(ctx: AppContext, request: FastifyRequest): Promise<Caller> {
+  const caller = await findCaller(ctx, request);
+  if (!caller) throw new HttpError('not_logged_in', 'Log in first: no valid session on this request.');
+  if (caller.via === 'cookie' && !SAFE_METHODS.has(request.method)) assertSameSiteWrite(ctx, request);
+  return caller;
+}
+
+/** Refuses a cookie-authenticated write whose Origin is neither Parley itself nor allowlisted. */
+export function assertSameSiteWrite(ctx: AppContext, request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (origin === ctx.selfOrigin || ctx.isAllowedOrigin(origin)) return;
+  throw HttpError.forbidden(
+    `Origin ${origin === undefined ? '(none)' : JSON.stringify(origin)} may not change state with a session cookie.`,
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * Sessions: opaque random tokens; only their SHA-256 is stored. A session
+ * expires after an idle period and after an absolute lifetime.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../store/index.ts';
+import { nowIso } from '../store/index.ts';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'parley_session';
+
+/** A live session. */
+export interface Session {
+  readonly tokenHash: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly expiresAt: string;
+}
+
+export interface SessionLifetimes {
+  readonly idleSeconds: number;
+  readonly maxSeconds: number;
+}
+
+/** SHA-256 of a token, hex. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates a session and returns its token (shown to the client once, never stored). */
+export async function createSession(
+  db: Db,
+  input: { tenantId: string; userId: string },
+  lifetimes: SessionLifetimes,
+  now: Date = new Date(),
+): Promise<{ token: string; session: Session }> {
+  const token = randomBytes(32).toString('base64url');
+  const session: Session = {
+    tokenHash: hashToken(token),
+    tenantId: input.tenantId,
+    userId: input.userId,
+    expiresAt: nowIso(new Date(now.getTime() + lifetimes.maxSeconds * 1000)),
+  };
+  await db
+    .insertInto('sessions')
+    .values({
+      token_hash: session.tokenHash,
+      tenant_id: session.tenantId,
+      user_id: session.userId,
+      created_at: nowIso(now),
+      last_seen_at: nowIso(now),
+      expires_at: session.expiresAt,
+    })
+    .execute();
+  return { token, session };
+}
+
+/**
+ * Looks a token up. Returns `null` for unknown, idle-expired or expired
+ * sessions (and deletes expired ones); otherwise refreshes `last_seen_at`.
+ */
+export async function findSession(
+  db: Db,
+  token: string,
+  lifetimes: SessionLifetimes,
+  now: Date = new Date(),
+): Promise<Session | null> {
+  if (token.length === 0 || token.length > 128) return null;
+  const tokenHash = hashToken(token);
+  const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  if (!row) return null;
+  const idleDeadline = Date.parse(row.last_seen_at) + lifetimes.idleSeconds * 1000;
+  if (now.getTime() >= Date.parse(row.expires_at) || now.getTime() >= idleDeadline) {
+    await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+    return null;
+  }
+  // Refresh at most once a minute: a busy panel must not write on every request.
+  if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: nowIso(now) })
+      .where('token_hash', '=', tokenHash)
+      .execute();
+  }
+  return { tokenHash, tenantId: row.tenant_id, userId: row.user_id, expiresAt: row.expires_at };
+}
+
+/** Deletes a session. */
+export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}

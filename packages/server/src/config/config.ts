@@ -1,0 +1,186 @@
+/**
+ * Configuration from environment variables, validated once at boot. A bad
+ * value stops the server with a message that names the variable; see
+ * docs/configuration.md for every variable.
+ */
+import path from 'node:path';
+
+/** The validated configuration the server runs with. */
+export interface Config {
+  /** Interface the main server binds to (loopback by default). */
+  readonly host: string;
+  /** Port of the Parley server (panel, REST, WebSocket). */
+  readonly port: number;
+  /** Port of the playground host page, served from a second origin; `null` turns it off. */
+  readonly playgroundPort: number | null;
+  /** Interface the playground binds to; its origin is `http://{playgroundHost}:{playgroundPort}`. */
+  readonly playgroundHost: string;
+  /** The tenant base URL as browsers see it; always ends with `/`. */
+  readonly publicUrl: string;
+  /** Folder for the embedded SQLite database and other files. */
+  readonly dataDir: string;
+  /** PostgreSQL connection string, or `null` for the embedded SQLite file. */
+  readonly databaseUrl: string | null;
+  /** Extra origins allowed to embed the panel, added to the tenant's allowlist. */
+  readonly allowedOrigins: readonly string[];
+  /** Demo mode: seed the demo tenant and serve the playground. */
+  readonly demo: boolean;
+  /** Password of every demo user (demo mode only). */
+  readonly demoPassword: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Idle and absolute session lifetimes, in seconds. */
+  readonly sessionIdleSeconds: number;
+  readonly sessionMaxSeconds: number;
+}
+
+/** The documented default password of the demo users. */
+export const DEFAULT_DEMO_PASSWORD = 'parley-demo';
+
+/** Thrown when a variable has a value the server cannot run with. */
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`${variable}: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const demo = parseBoolean(env, 'PARLEY_DEMO', true);
+  const port = parsePort(env, 'PORT', 8080);
+  const host = nonEmpty(env, 'HOST', 'localhost');
+  const playgroundRaw = env['PLAYGROUND_PORT']?.trim();
+  let playgroundPort: number | null;
+  if (playgroundRaw === 'off') playgroundPort = null;
+  else if (playgroundRaw === undefined || playgroundRaw === '') playgroundPort = demo ? 3000 : null;
+  else playgroundPort = parsePort(env, 'PLAYGROUND_PORT', 3000);
+  if (playgroundPort !== null && playgroundPort === port && playgroundPort !== 0) {
+    throw new ConfigError('PLAYGROUND_PORT', `must differ from PORT (${port}): the playground needs its own origin`);
+  }
+  const publicUrl = parsePublicUrl(env, 'PARLEY_PUBLIC_URL', `http://localhost:${port}/`);
+  const databaseUrl = env['DATABASE_URL']?.trim() || null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// connection string');
+  }
+  const demoPassword = env['PARLEY_DEMO_PASSWORD'] ?? DEFAULT_DEMO_PASSWORD;
+  if (demo && demoPassword.length < 8) {
+    throw new ConfigError('PARLEY_DEMO_PASSWORD', 'must be at least 8 characters long');
+  }
+  return {
+    host,
+    port,
+    playgroundPort,
+    playgroundHost: nonEmpty(env, 'PLAYGROUND_HOST', '127.0.0.1'),
+    publicUrl,
+    dataDir: path.resolve(cwd, nonEmpty(env, 'PARLEY_DATA_DIR', './data')),
+    databaseUrl,
+    allowedOrigins: parseOrigins(env, 'PARLEY_ALLOWED_ORIGINS'),
+    demo,
+    demoPassword,
+    logLevel: parseEnum(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    sessionIdleSeconds: parseInteger(env, 'PARLEY_SESSION_IDLE_SECONDS', 8 * 3600, 60, 30 * 86400),
+    sessionMaxSeconds: parseInteger(env, 'PARLEY_SESSION_MAX_SECONDS', 24 * 3600, 60, 365 * 86400),
+  };
+}
+
+/**
+ * Returns the origin of `value` when it is exactly an origin
+ * (`scheme://host[:port]`, http or https, no path, query or credentials), else `null`.
+ */
+export function parseOrigin(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || url.search || url.hash) return null;
+  if (url.pathname !== '/' || value.replace(/\/$/, '') !== url.origin) return null;
+  return url.origin;
+}
+
+function nonEmpty(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  return raw ? raw : fallback;
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(env[name])}`);
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(env[name])}`);
+  }
+  return Number(raw);
+}
+
+function parsePort(env: Env, name: string, fallback: number): number {
+  return parseInteger(env, name, fallback, 0, 65535);
+}
+
+function parseEnum<const T extends readonly string[]>(
+  env: Env,
+  name: string,
+  values: T,
+  fallback: T[number],
+): T[number] {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!values.includes(raw))
+    throw new ConfigError(name, `expected one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+function parseOrigins(env: Env, name: string): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const origin = parseOrigin(entry);
+      if (!origin) {
+        throw new ConfigError(
+          name,
+          `${JSON.stringify(entry)} is not an origin (expected scheme://host[:port], e.g. https://crm.example.com)`,
+        );
+      }
+      return origin;
+    });
+}
+
+function parsePublicUrl(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `${JSON.stringify(raw)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(name, 'must be an http or https URL');
+  if (url.search || url.hash || url.username)
+    throw new ConfigError(name, 'must not have a query, fragment or credentials');
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}

@@ -1,0 +1,1 @@
+export { seedDemo, DEMO_USERS } from './seed.ts';

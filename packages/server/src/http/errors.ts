@@ -1,0 +1,72 @@
+/**
+ * HTTP errors carry a stable code from the protocol catalogue; the status
+ * comes from the catalogue too, so a code always means the same status.
+ */
+import { ERROR_CODES, type ErrorCode } from '@parley/protocol';
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/** An error answered to the client as `{error: {code, message}}` with the code's status. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code].message,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.status = ERROR_CODES[code].status;
+  }
+
+  static invalidArgument(message: string): HttpError {
+    return new HttpError('invalid_argument', message);
+  }
+  static unauthorized(message = 'Invalid username or password.'): HttpError {
+    return new HttpError('unauthorized', message);
+  }
+  static forbidden(message?: string): HttpError {
+    return new HttpError('forbidden', message);
+  }
+  static rateLimited(retryAfterSeconds: number): HttpError {
+    return new HttpError('rate_limited', `Too many failed attempts; retry in ${retryAfterSeconds} s.`, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+}
+
+/**
+ * Installs the error and not-found handlers: schema failures become 400
+ * `invalid_argument` naming the field, HttpErrors keep their code, anything
+ * else is logged and answered as a 500 without its message.
+ */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) {
+      void reply
+        .headers(error.headers)
+        .code(error.status)
+        .send({ error: { code: error.code, message: error.message } });
+      return;
+    }
+    if (error.validation) {
+      const where = error.validationContext ?? 'request';
+      void reply.code(400).send({ error: { code: 'invalid_argument', message: `${where}: ${error.message}` } });
+      return;
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (malformed JSON, wrong content type, body too large).
+      void reply
+        .code(status)
+        .send({ error: { code: status === 401 ? 'unauthorized' : 'invalid_argument', message: error.message } });
+      return;
+    }
+    request.log.error({ err: error }, 'request failed');
+    void reply.code(500).send({ error: { code: 'internal', message: ERROR_CODES.internal.message } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}

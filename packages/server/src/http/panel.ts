@@ -1,0 +1,109 @@
+/**
+ * Serves the panel: the same app at Parley's path and at the CPC
+ * compatibility paths, framable only by allowlisted origins.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppContext } from '../context.ts';
+
+/** The config the panel reads at start, embedded in its HTML (no extra round trip). */
+export interface PanelBootConfig {
+  readonly baseUrl: string;
+  readonly tenantName: string;
+  readonly allowedOrigins: readonly string[];
+  /** True on the SSO pages: the panel waits for a token from the host instead of showing the form. */
+  readonly sso: boolean;
+}
+
+/** The panel pages and what they are. */
+export const PANEL_PAGES: ReadonlyArray<{ readonly url: string; readonly sso: boolean }> = [
+  { url: '/panel/embedded', sso: false },
+  { url: '/panel/embedded_sso', sso: true },
+  { url: '/ecf/latest/communicationpanel/embedded.html', sso: false },
+  { url: '/ecf/latest/communicationpanel/embedded_sso.html', sso: true },
+];
+
+/** Builds the Content-Security-Policy of panel pages: `frame-ancestors` is the allowlist. */
+export function panelCsp(selfOrigin: string, allowedOrigins: readonly string[]): string {
+  const ws = selfOrigin.replace(/^http/, 'ws');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${ws}`,
+    `frame-ancestors 'self' ${allowedOrigins.join(' ')}`.trim(),
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/** Puts the boot config and a `<base>` into the built index.html. */
+export function renderPanelHtml(template: string, config: PanelBootConfig): string {
+  // `<` is escaped so no value can close the script element.
+  const json = JSON.stringify(config).replace(/</g, '\\u003c');
+  const head = `<base href="${config.baseUrl}panel/"><script type="application/json" id="parley-config">${json}</script>`;
+  return template.replace('<head>', `<head>${head}`);
+}
+
+/** Registers the panel pages, their assets and the SDK files. */
+export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string }) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    const indexFile = path.join(dist.panel, 'index.html');
+    let template: string | null = null;
+    const loadTemplate = (): string | null => {
+      template ??= fs.existsSync(indexFile) ? fs.readFileSync(indexFile, 'utf8') : null;
+      return template;
+    };
+
+    const send = (reply: FastifyReply, sso: boolean) => {
+      const html = loadTemplate();
+      if (html === null) {
+        return reply
+          .code(503)
+          .type('text/plain')
+          .send('The panel is not built. Run `npm run build` (npm start does this).');
+      }
+      const allowed = ctx.allowedOrigins();
+      return reply
+        .header('content-security-policy', panelCsp(ctx.selfOrigin, allowed))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(
+          renderPanelHtml(html, {
+            baseUrl: ctx.config.publicUrl,
+            tenantName: ctx.tenant.name,
+            allowedOrigins: allowed,
+            sso,
+          }),
+        );
+    };
+    for (const page of PANEL_PAGES) app.get(page.url, (_request, reply) => send(reply, page.sso));
+
+    if (fs.existsSync(path.join(dist.panel, 'assets'))) {
+      await app.register(fastifyStatic, {
+        root: path.join(dist.panel, 'assets'),
+        prefix: '/panel/assets/',
+        decorateReply: false,
+        immutable: true,
+        maxAge: '365d',
+      });
+    }
+    if (fs.existsSync(dist.sdk)) {
+      // The SDK is loaded by host pages on other origins with a plain <script> tag.
+      await app.register(fastifyStatic, {
+        root: dist.sdk,
+        prefix: '/sdk/',
+        decorateReply: false,
+        setHeaders: (res) => {
+          res.setHeader('cross-origin-resource-policy', 'cross-origin');
+          res.setHeader('access-control-allow-origin', '*');
+        },
+      });
+    }
+  };
+}

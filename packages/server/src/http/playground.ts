@@ -1,0 +1,44 @@
+/**
+ * The playground host page, served on its own port so it is a different
+ * origin from the panel, as a CRM would be.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../log/index.ts';
+
+/** Builds the playground server; `baseUrl` is the Parley tenant base URL it embeds. */
+export async function buildPlayground(options: {
+  dist: string;
+  baseUrl: string;
+  log: Logger;
+}): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: options.log as FastifyBaseLogger });
+  const panelOrigin = new URL(options.baseUrl).origin;
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' ${panelOrigin}`,
+    "style-src 'self' 'unsafe-inline'",
+    `frame-src ${panelOrigin}`,
+    `connect-src 'self' ${panelOrigin}`,
+    "object-src 'none'",
+  ].join('; ');
+  const indexFile = path.join(options.dist, 'index.html');
+  app.get('/', async (_request, reply) => {
+    if (!fs.existsSync(indexFile))
+      return reply.code(503).type('text/plain').send('The playground is not built. Run `npm run build`.');
+    const html = fs
+      .readFileSync(indexFile, 'utf8')
+      .replace(
+        '<meta name="parley-base-url" content="">',
+        `<meta name="parley-base-url" content="${options.baseUrl}">`,
+      );
+    return reply.header('content-security-policy', csp).type('text/html; charset=utf-8').send(html);
+  });
+  if (fs.existsSync(path.join(options.dist, 'assets'))) {
+    await app.register(fastifyStatic, { root: path.join(options.dist, 'assets'), prefix: '/assets/' });
+  }
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  return app;
+}

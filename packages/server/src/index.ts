@@ -1,0 +1,9 @@
+/**
+ * @parley/server — build the server in-process (tests, tools) or run main.ts.
+ */
+export type { AppOptions, ParleyApp } from './app.ts';
+export { buildApp, playgroundOrigin } from './app.ts';
+export type { Config } from './config/index.ts';
+export { loadConfig, ConfigError, DEFAULT_DEMO_PASSWORD } from './config/index.ts';
+export { DEMO_USERS } from './demo/index.ts';
+export { encodeBasicAuthorization } from './auth/basic.ts';

@@ -1,0 +1,2 @@
+export type { Logger } from './log.ts';
+export { createLogger, REDACT_PATHS } from './log.ts';

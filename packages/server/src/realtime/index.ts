@@ -1,0 +1,3 @@
+export { AgentGateway, CLOSE_CODES } from './gateway.ts';
+export type { GatewayOptions } from './gateway.ts';
+export { realtimeRoutes, WS_MAX_PAYLOAD } from './routes.ts';

@@ -1,0 +1,51 @@
+/**
+ * `GET /ws/agent`: the upgrade is refused (401/403) unless the request has a
+ * valid session and comes from Parley's own origin (the panel) or carries no
+ * Origin at all (non-browser clients, which have no ambient cookies).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { findCaller } from '../auth/request.ts';
+import { HttpError } from '../http/errors.ts';
+import { MAX_CLIENT_FRAME_BYTES } from '@parley/protocol';
+
+/** Registers the agent WebSocket endpoint. */
+export function realtimeRoutes(ctx: AppContext) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.get(
+      '/ws/agent',
+      {
+        websocket: true,
+        preValidation: async (request) => {
+          const origin = request.headers.origin;
+          const own = `${request.protocol}://${request.headers.host ?? ''}`;
+          if (origin !== undefined && origin !== ctx.selfOrigin && origin !== own) {
+            throw HttpError.forbidden(`WebSocket connections from ${JSON.stringify(origin)} are not accepted`);
+          }
+          const caller = await findCaller(ctx, request);
+          if (!caller)
+            throw new HttpError('not_logged_in', 'Log in first: no valid session on this WebSocket upgrade.');
+          request.caller = caller;
+        },
+      },
+      (socket, request) => {
+        const caller = request.caller;
+        if (!caller) {
+          socket.close(4001, 'not logged in');
+          return;
+        }
+        void ctx.gateway.accept(socket, { userId: caller.user.id, sessionHash: caller.session.tokenHash });
+      },
+    );
+  };
+}
+
+/** WebSocket frames larger than this are refused by the ws server itself. */
+export const WS_MAX_PAYLOAD = MAX_CLIENT_FRAME_BYTES;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the WebSocket pre-validation hook. */
+    caller?: import('../auth/request.ts').Caller;
+  }
+}

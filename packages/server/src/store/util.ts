@@ -1,0 +1,11 @@
+import { randomBytes } from 'node:crypto';
+
+/** A new random 32-hex id (128 bits). */
+export function newId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** The current time as ISO-8601 UTC. */
+export function nowIso(now: Date = new Date()): string {
+  return now.toISOString();
+}

@@ -1,0 +1,10 @@
+export type { UserRecord, UserInput } from './users.ts';
+export {
+  findUserForLogin,
+  findUser,
+  listPresenceProfiles,
+  toWireUser,
+  upsertUser,
+  ensurePresenceProfile,
+  getPasswordHash,
+} from './users.ts';
