@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { listPresenceProfiles, toWireUser, type UserRecord } from '../users/index.ts';
+import { listPresenceProfiles, setWorkStatus, toWireUser, type UserRecord } from '../users/index.ts';
 import { audit } from '../store/index.ts';
 import { parseBasicAuthorization } from './basic.ts';
 import { requireCaller, sessionToken } from './request.ts';
@@ -93,6 +93,12 @@ export function authRoutes(ctx: AppContext) {
             throw HttpError.forbidden(`Origin ${JSON.stringify(origin)} may not log this session out.`);
           }
           await deleteSession(ctx.db, session.tokenHash);
+          const remaining = await ctx.db
+            .selectFrom('sessions')
+            .select('token_hash')
+            .where('user_id', '=', session.userId)
+            .executeTakeFirst();
+          if (!remaining) await setWorkStatus(ctx.db, session.userId, 'offline');
           await audit(ctx.db, { tenantId: session.tenantId, actorId: session.userId, action: 'logout' });
           ctx.gateway.closeSession(session.tokenHash, 'logged out');
           ctx.log.info({ userId: session.userId }, 'logout');

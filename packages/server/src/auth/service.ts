@@ -8,7 +8,7 @@ import type { Database } from '../store/index.ts';
 import { audit } from '../store/index.ts';
 import type { Tenant } from '../tenants/index.ts';
 import type { UserRecord } from '../users/index.ts';
-import { findUserForLogin } from '../users/index.ts';
+import { findUserForLogin, setWorkStatus } from '../users/index.ts';
 import { decoyPasswordHash, verifyPassword } from './password.ts';
 import { FailureLimiter } from './rate-limit.ts';
 import { createSession, type Session, type SessionLifetimes } from './sessions.ts';
@@ -61,6 +61,9 @@ export class AuthService {
       throw HttpError.unauthorized();
     }
     this.perUser.clear(userKey);
+    // A fresh login is present but not ready: the agent decides when work may be offered.
+    const user = found.user.workStatus === 'offline' ? { ...found.user, workStatus: 'not_ready' as const } : found.user;
+    if (user !== found.user) await setWorkStatus(db, user.id, 'not_ready');
     const { token, session } = await createSession(
       db,
       { tenantId: tenant.id, userId: found.user.id },
@@ -69,6 +72,6 @@ export class AuthService {
     );
     await audit(db, { tenantId: tenant.id, actorId: found.user.id, action: 'login', detail: { ip: input.ip } });
     log.info({ userId: found.user.id, username: found.user.username }, 'login');
-    return { user: found.user, token, session };
+    return { user, token, session };
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { findCaller } from '../auth/request.ts';
+import { findCaller, type Caller } from '../auth/request.ts';
 import { HttpError } from '../http/errors.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '@parley/protocol';
 
@@ -46,6 +46,6 @@ export const WS_MAX_PAYLOAD = MAX_CLIENT_FRAME_BYTES;
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the WebSocket pre-validation hook. */
-    caller?: import('../auth/request.ts').Caller;
+    caller?: Caller;
   }
 }

@@ -7,4 +7,5 @@ export {
   upsertUser,
   ensurePresenceProfile,
   getPasswordHash,
+  setWorkStatus,
 } from './users.ts';

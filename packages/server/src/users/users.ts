@@ -175,3 +175,8 @@ export async function getPasswordHash(db: Db, userId: string): Promise<string | 
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
   return row?.password_hash ?? null;
 }
+
+/** Sets a user's work status (login → not_ready, logout → offline). */
+export async function setWorkStatus(db: Db, userId: string, status: WorkStatus): Promise<void> {
+  await db.updateTable('users').set({ work_status: status }).where('id', '=', userId).execute();
+}

@@ -1,0 +1,86 @@
+/**
+ * The agent WebSocket (PROTOCOL.md §2) with reconnect and resume. After a
+ * drop it retries with backoff and sends `resume {last_seq}`.
+ */
+import type { ServerEvent } from '@parley/protocol';
+import { parseServerFrame } from '@parley/protocol';
+
+export type ConnectionState = 'online' | 'reconnecting' | 'offline';
+
+export interface SocketHandlers {
+  readonly onEvent: (event: ServerEvent) => void;
+  readonly onState: (state: ConnectionState) => void;
+  /** The server ended the session (logout elsewhere, expiry). */
+  readonly onSessionEnded: () => void;
+}
+
+const SESSION_ENDED = 4001;
+
+export class AgentSocket {
+  #ws: WebSocket | null = null;
+  #lastSeq = 0;
+  #attempt = 0;
+  #closed = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #requestId = 0;
+
+  constructor(
+    readonly url: string,
+    readonly handlers: SocketHandlers,
+  ) {}
+
+  /** Opens the connection (and keeps it open until {@link close}). */
+  connect(): void {
+    this.#closed = false;
+    const ws = new WebSocket(this.url);
+    this.#ws = ws;
+    ws.onopen = () => {
+      const resuming = this.#attempt > 0 && this.#lastSeq > 0;
+      this.#attempt = 0;
+      if (resuming) this.#send('resume', { last_seq: this.#lastSeq });
+    };
+    ws.onmessage = (message) => {
+      let data: unknown;
+      try {
+        data = JSON.parse(String(message.data));
+      } catch {
+        return;
+      }
+      const frame = parseServerFrame(data);
+      if (!frame || 're' in frame) return;
+      // `hello` restarts the sequence of a new connection.
+      if (frame.type === 'hello' || frame.seq > this.#lastSeq) this.#lastSeq = frame.seq;
+      if (frame.type === 'hello') this.handlers.onState('online');
+      this.handlers.onEvent(frame);
+    };
+    ws.onclose = (event) => {
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      if (this.#closed) return;
+      if (event.code === SESSION_ENDED) {
+        this.handlers.onState('offline');
+        this.handlers.onSessionEnded();
+        return;
+      }
+      this.handlers.onState('reconnecting');
+      const delay = Math.min(10_000, 250 * 2 ** this.#attempt) * (0.5 + Math.random() / 2);
+      this.#attempt += 1;
+      this.#timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  /** Closes for good (logout). */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#ws?.close(1000, 'closed by panel');
+    this.#ws = null;
+    this.#lastSeq = 0;
+    this.handlers.onState('offline');
+  }
+
+  #send(type: string, data: unknown): void {
+    this.#requestId += 1;
+    this.#ws?.send(JSON.stringify({ id: String(this.#requestId), type, data }));
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The panel side of the host protocol (PROTOCOL.md §1). Pure apart from the
+ * transport it is given: it parses, answers `init` once an agent is logged
+ * in, runs commands through a handler and forwards events after init.
+ */
+import type { ActionPayload, ErrorCode, PanelMessage, StatePayload, StatusPayload } from '@parley/protocol';
+import { ERROR_CODES, INIT_ID, parseHostMessage } from '@parley/protocol';
+import type { HostTransport } from './transport.ts';
+
+/** An error a command handler throws to answer with a stable code. */
+export class CommandError extends Error {
+  override name = 'CommandError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code].message,
+  ) {
+    super(message);
+  }
+}
+
+export interface BridgeOptions {
+  /** Runs one command; resolves with the response value or throws a {@link CommandError}. */
+  readonly handle: (action: ActionPayload) => Promise<unknown>;
+  readonly debug?: (message: string, detail?: unknown) => void;
+}
+
+/** Connects the panel to its host over a {@link HostTransport}. */
+export class HostBridge {
+  readonly #transport: HostTransport;
+  readonly #opts: BridgeOptions;
+  readonly #unlisten: () => void;
+  #loggedIn = false;
+  #initRequested = false;
+  #initAnswered = false;
+  /** Whether the host asked for channel status events (init payload, ext). */
+  channelStatusUpdates = false;
+
+  constructor(transport: HostTransport, opts: BridgeOptions) {
+    this.#transport = transport;
+    this.#opts = opts;
+    this.#unlisten = transport.listen((data) => this.#receive(data));
+  }
+
+  /** True once `init` has been answered: the host listens for events. */
+  get initialized(): boolean {
+    return this.#initAnswered;
+  }
+
+  /** Tells the bridge whether an agent is logged in; answers a pending `init` on login. */
+  setLoggedIn(loggedIn: boolean): void {
+    this.#loggedIn = loggedIn;
+    if (loggedIn) this.#answerInit();
+  }
+
+  /** Sends an agent event, once the host has initialised. */
+  emitStatus(payload: StatusPayload): void {
+    if (this.#initAnswered) this.#transport.post({ type: 'status', payload });
+  }
+
+  /** Sends an interaction event, once the host has initialised. */
+  emitState(payload: StatePayload): void {
+    if (!this.#initAnswered) return;
+    if (payload.attribute === 'channel_status' && !this.channelStatusUpdates) return;
+    this.#transport.post({ type: 'state', payload });
+  }
+
+  /** Stops listening. */
+  dispose(): void {
+    this.#unlisten();
+  }
+
+  #answerInit(): void {
+    if (!this.#initRequested || !this.#loggedIn) return;
+    this.#initAnswered = true;
+    this.#transport.post({ id: INIT_ID, type: 'init', payload: { value: [] } });
+  }
+
+  #receive(data: unknown): void {
+    const message = parseHostMessage(data);
+    if (!message) {
+      this.#opts.debug?.('ignored a malformed message', data);
+      return;
+    }
+    if (message.type === 'init') {
+      this.#initRequested = true;
+      if (message.payload !== false) this.channelStatusUpdates = message.payload.enable_channel_status_updates === true;
+      this.#answerInit();
+      return;
+    }
+    void this.#run(message.id, message.payload);
+  }
+
+  async #run(id: string, action: ActionPayload): Promise<void> {
+    let reply: PanelMessage;
+    try {
+      const value = await this.#opts.handle(action);
+      reply = { id, type: 'response', payload: { value: value ?? null } };
+    } catch (err) {
+      const error =
+        err instanceof CommandError
+          ? { code: err.code, message: err.message }
+          : { code: 'internal' as const, message: ERROR_CODES.internal.message };
+      if (!(err instanceof CommandError)) this.#opts.debug?.('command failed', err);
+      reply = { id, type: 'response', payload: { value: null, error } };
+    }
+    this.#transport.post(reply);
+  }
+}

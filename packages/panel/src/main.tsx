@@ -1,0 +1,51 @@
+/**
+ * Boot: read the embedded config, decide which host we talk to, start the
+ * controller and the bridge, render.
+ */
+import { render } from 'preact';
+import { AgentSocket } from './api/socket.ts';
+import { RestClient } from './api/rest.ts';
+import { readBootConfig } from './boot-config.ts';
+import { createWindowTransport, HostBridge, resolveHostOrigin } from './bridge/index.ts';
+import { PanelController } from './controller.ts';
+import { App, Refused } from './ui/app.tsx';
+import './styles.css';
+
+const config = readBootConfig(document);
+const params = new URLSearchParams(location.search);
+const verbose = params.get('sap-ui-debug') === 'true' || params.get('debug') === 'true';
+const debug = (message: string, detail?: unknown) => {
+  if (verbose) console.debug(`[parley panel] ${message}`, detail ?? '');
+};
+
+const host = resolveHostOrigin(
+  {
+    framed: window.parent !== window,
+    ancestorOrigins: location.ancestorOrigins ? Array.from(location.ancestorOrigins) : undefined,
+    referrer: document.referrer,
+    hostParam: params.get('host'),
+  },
+  config.allowedOrigins,
+);
+
+const root = document.getElementById('app');
+if (root && host.kind === 'refused') {
+  debug('host origin is not allowed', host.origin);
+  render(<Refused origin={host.origin} />, root);
+} else if (root) {
+  const rest = new RestClient(config.baseUrl);
+  const wsUrl = `${config.baseUrl.replace(/^http/, 'ws')}ws/agent`;
+  const controller = new PanelController({ rest, openSocket: (handlers) => new AgentSocket(wsUrl, handlers) });
+  if (host.kind === 'allowed') {
+    const bridge = new HostBridge(createWindowTransport(window, window.parent, host.origin, debug), {
+      handle: controller.handle,
+      debug,
+    });
+    controller.attachBridge(bridge);
+  }
+  render(
+    <App controller={controller} tenantName={config.tenantName} sso={config.sso && host.kind === 'allowed'} />,
+    root,
+  );
+  void controller.start();
+}

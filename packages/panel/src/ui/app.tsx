@@ -1,0 +1,131 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { PanelController, PanelState } from '../controller.ts';
+import { setLanguage, t } from '../i18n.ts';
+
+/** Follows the controller's state. */
+function usePanelState(controller: PanelController): PanelState {
+  const [state, setState] = useState(controller.state);
+  useEffect(() => controller.subscribe(setState), [controller]);
+  return state;
+}
+
+export function App({
+  controller,
+  tenantName,
+  sso,
+}: {
+  controller: PanelController;
+  tenantName: string;
+  sso: boolean;
+}) {
+  const state = usePanelState(controller);
+  if (state.user) setLanguage(state.user.language);
+  if (state.phase === 'loading') return <main class="center">{t('loading')}</main>;
+  if (state.phase === 'login' || !state.user) {
+    return sso && !state.loginError ? (
+      <main class="center" data-testid="sso-wait">
+        {t('login.sso')}
+      </main>
+    ) : (
+      <LoginForm controller={controller} state={state} tenantName={tenantName} />
+    );
+  }
+  const user = state.user;
+  return (
+    <div class="shell">
+      <header class="header">
+        <div class="who">
+          <span class="avatar" aria-hidden="true">
+            {user.display_name.slice(0, 1)}
+          </span>
+          <div>
+            <div class="name" data-testid="agent-name">
+              {user.display_name}
+            </div>
+            <div class={`status status-${user.work_status}`} data-testid="work-status">
+              {t(`status.${user.work_status}`)}
+            </div>
+          </div>
+        </div>
+        <div class="header-actions">
+          <span class={`conn conn-${state.connection}`} data-testid="connection" title={t(`conn.${state.connection}`)}>
+            {t(`conn.${state.connection}`)}
+          </span>
+          <button type="button" class="link" onClick={() => void controller.logout()}>
+            {t('header.logout')}
+          </button>
+        </div>
+      </header>
+      <section class="conversations" aria-labelledby="conv-title">
+        <h2 id="conv-title">{t('conversations.title')}</h2>
+        <p class="muted">{t('conversations.empty')}</p>
+      </section>
+    </div>
+  );
+}
+
+function LoginForm({
+  controller,
+  state,
+  tenantName,
+}: {
+  controller: PanelController;
+  state: PanelState;
+  tenantName: string;
+}) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  return (
+    <main class="center">
+      <form
+        class="login"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void controller.submitLogin(username.trim(), password).then(() => setPassword(''));
+        }}
+      >
+        <h1>{tenantName}</h1>
+        <h2>{t('login.title')}</h2>
+        <label>
+          {t('login.username')}
+          <input
+            name="username"
+            autocomplete="username"
+            required
+            value={username}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          {t('login.password')}
+          <input
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </label>
+        {state.loginError && (
+          <p class="error" role="alert">
+            {state.loginError}
+          </p>
+        )}
+        <button type="submit" disabled={state.busy}>
+          {state.busy ? t('login.busy') : t('login.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+/** Shown instead of the panel when the embedding page is not allowlisted. */
+export function Refused({ origin }: { origin: string | null }) {
+  return (
+    <main class="center" data-testid="refused">
+      <h1>{t('refused.title')}</h1>
+      <p>{t('refused.body', { origin: origin ?? 'this page' })}</p>
+    </main>
+  );
+}

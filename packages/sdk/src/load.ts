@@ -1,0 +1,168 @@
+/**
+ * `load()`: puts the panel iframe into the host page and returns a typed
+ * {@link Panel}. Touches `window` only when called, so importing the SDK is
+ * safe in server-side rendering.
+ */
+import type { Credentials, DetailSubject, Interaction, Queue, User } from '@parley/protocol';
+import { PanelClient } from './client.ts';
+import { ParleyError } from './errors.ts';
+import type { PanelEvents } from './events.ts';
+import { frameMessenger } from './messenger.ts';
+
+/** Options of {@link load}. */
+export interface LoadOptions {
+  /** The tenant base URL, e.g. `https://parley.example.com/`; http or https. */
+  readonly baseUrl: string;
+  /** The element (or its id) the panel iframe goes into. */
+  readonly container: string | HTMLElement;
+  /** Credentials handed to the panel after the handshake; a function is called again whenever they are needed. */
+  readonly auth?: Credentials | (() => Credentials | Promise<Credentials>);
+  /** Called with every event, as `(name, ...args)`. */
+  readonly onEvent?: (name: keyof PanelEvents, ...args: unknown[]) => void;
+  /** Also deliver hold/mute/recording changes (`interaction:channel`). */
+  readonly enableChannelStatusUpdates?: boolean;
+  /** Never offer the pop-out window. */
+  readonly denyPopout?: boolean;
+  /** Below this size (px) the panel switches to its compact view. Defaults 500 × 400. */
+  readonly minWidth?: number;
+  readonly minHeight?: number;
+  /** Per-request timeout in ms (default 10,000). */
+  readonly timeoutMs?: number;
+  /** Log protocol details to the console (never credentials). */
+  readonly debug?: boolean;
+  /** Show the SSO page (waits for a token from `auth`) instead of the login form. */
+  readonly sso?: boolean;
+}
+
+/** A loaded panel: typed commands, typed events. */
+export interface Panel {
+  /** The logged-in user, or `null` until `ready`. */
+  readonly currentUser: User | null;
+  /** True while an agent is logged in and the panel accepts commands. */
+  readonly isInitialized: boolean;
+  /** The tenant base URL, normalised to end with `/`. */
+  readonly baseUrl: string;
+  /** The iframe element. */
+  readonly frame: HTMLIFrameElement;
+  /** Resolves with the user once an agent is logged in. */
+  readonly ready: Promise<User>;
+  /** Subscribes to an event; returns an unsubscribe function. */
+  on<K extends keyof PanelEvents>(name: K, listener: PanelEvents[K]): () => void;
+  /** Subscribes to the next occurrence of an event. */
+  once<K extends keyof PanelEvents>(name: K, listener: PanelEvents[K]): () => void;
+  off<K extends keyof PanelEvents>(name: K, listener: PanelEvents[K]): void;
+  /** Subscribes to every event. */
+  onAny(listener: (name: keyof PanelEvents, ...args: unknown[]) => void): () => void;
+  /** Details from the panel: the user, interactions, queues, … */
+  getDetails(subject: 'user'): Promise<User>;
+  getDetails(subject: 'interactions'): Promise<Interaction[]>;
+  getDetails(subject: 'interaction' | 'activeInteraction'): Promise<Interaction | null>;
+  getDetails(subject: 'queues'): Promise<Queue[]>;
+  getDetails(subject: DetailSubject | string): Promise<unknown>;
+  /** Logs the agent in with credentials (ext `authenticate`). */
+  authenticate(credentials: Credentials): Promise<User>;
+  /** Logs the agent out. */
+  logout(): Promise<void>;
+  /** Sends a raw protocol action (escape hatch for commands this SDK version does not wrap). */
+  send<T = unknown>(
+    command: string,
+    fields?: { interactionId?: string; value?: unknown; limit?: number; queueId?: string },
+  ): Promise<T>;
+  /** Removes the iframe; pending requests fail with `panel_unavailable`. */
+  unload(): void;
+}
+
+/** Checks and normalises a base URL; throws `invalid_argument` for anything but http(s). */
+export function normalizeBaseUrl(baseUrl: unknown): string {
+  let url: URL;
+  try {
+    url = new URL(String(baseUrl));
+  } catch {
+    throw new ParleyError('invalid_argument', `baseUrl ${JSON.stringify(baseUrl)} is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ParleyError('invalid_argument', 'baseUrl must be an http or https URL');
+  }
+  url.search = '';
+  url.hash = '';
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
+/** Builds the iframe URL with the panel's query parameters. */
+export function panelUrl(
+  baseUrl: string,
+  options: Omit<LoadOptions, 'baseUrl' | 'container'>,
+  hostOrigin: string,
+): string {
+  const params = new URLSearchParams({ host: hostOrigin });
+  if (options.denyPopout) params.set('denyPopout', 'true');
+  if (options.minWidth !== undefined) params.set('minWidth', String(options.minWidth));
+  if (options.minHeight !== undefined) params.set('minHeight', String(options.minHeight));
+  if (options.debug) params.set('debug', 'true');
+  return `${baseUrl}panel/${options.sso ? 'embedded_sso' : 'embedded'}?${params}`;
+}
+
+/**
+ * Loads the panel into `container` and resolves once the panel document is
+ * up. Rejects with a {@link ParleyError} (`invalid_argument`) for a bad base
+ * URL or container; never throws synchronously.
+ */
+export async function load(options: LoadOptions): Promise<Panel> {
+  const baseUrl = normalizeBaseUrl(options.baseUrl);
+  const container =
+    typeof options.container === 'string' ? document.getElementById(options.container) : options.container;
+  if (!container)
+    throw new ParleyError('invalid_argument', `container ${JSON.stringify(options.container)} was not found`);
+  const panelOrigin = new URL(baseUrl).origin;
+  const debug = options.debug ? (m: string) => console.debug(`[parley] ${m}`) : () => undefined;
+
+  const frame = document.createElement('iframe');
+  frame.src = panelUrl(baseUrl, options, location.origin);
+  frame.allow = 'microphone; autoplay';
+  frame.title = 'Parley Communication Panel';
+  frame.style.cssText = 'border:0;width:100%;height:100%;display:block';
+
+  const client = new PanelClient(frameMessenger(window, frame, panelOrigin, debug), {
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
+    enableChannelStatusUpdates: options.enableChannelStatusUpdates === true,
+    debug,
+  });
+  if (options.onEvent) client.onAny(options.onEvent);
+  const ready = new Promise<User>((resolve) => client.once('ready', resolve));
+
+  const loaded = new Promise<void>((resolve) => {
+    frame.addEventListener('load', () => {
+      client.connected();
+      resolve();
+    });
+  });
+  container.appendChild(frame);
+  await loaded;
+
+  return {
+    get currentUser() {
+      return client.currentUser;
+    },
+    get isInitialized() {
+      return client.initialized;
+    },
+    baseUrl,
+    frame,
+    ready,
+    on: (name, listener) => client.on(name, listener),
+    once: (name, listener) => client.once(name, listener),
+    off: (name, listener) => client.off(name, listener),
+    onAny: (listener) => client.onAny(listener),
+    getDetails: (subject: string) => client.request('detail', { value: subject }),
+    authenticate: (credentials) => client.request<User>('authenticate', { value: credentials }),
+    logout: async () => {
+      await client.request('logout');
+    },
+    send: (command, fields) => client.request(command, fields),
+    unload() {
+      client.dispose();
+      frame.remove();
+    },
+  } as Panel;
+}
