@@ -2,7 +2,7 @@
  * Entry point: validate the configuration, build, listen, print where
  * everything is, and shut down cleanly on SIGINT/SIGTERM.
  */
-import { ConfigError, loadConfig } from './config/index.ts';
+import { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig } from './config/index.ts';
 import { DEMO_USERS } from './demo/index.ts';
 import { StoreError } from './store/index.ts';
 import { buildApp } from './app.ts';
@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   if (config.demo) {
     lines.push(
       '',
-      `  Demo logins (password for all: ${config.demoPassword}):`,
+      // The documented default is printed; a password the operator chose is a secret and never echoed.
+      `  Demo logins (password for all: ${config.demoPassword === DEFAULT_DEMO_PASSWORD ? config.demoPassword : 'the one set in PARLEY_DEMO_PASSWORD'}):`,
       `    ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}`,
     );
   }

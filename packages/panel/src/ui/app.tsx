@@ -5,7 +5,12 @@ import { setLanguage, t } from '../i18n.ts';
 /** Follows the controller's state. */
 function usePanelState(controller: PanelController): PanelState {
   const [state, setState] = useState(controller.state);
-  useEffect(() => controller.subscribe(setState), [controller]);
+  useEffect(() => {
+    const unsubscribe = controller.subscribe(setState);
+    // A change between the first render and this effect would otherwise be missed.
+    setState(controller.state);
+    return unsubscribe;
+  }, [controller]);
   return state;
 }
 

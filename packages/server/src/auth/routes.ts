@@ -3,7 +3,7 @@
  * login for Parley's own panel, and `GET /api/v1/me`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { listPresenceProfiles, setWorkStatus, toWireUser, type UserRecord } from '../users/index.ts';
@@ -39,7 +39,8 @@ export function authRoutes(ctx: AppContext) {
     const userBody = async (user: UserRecord) => toWireUser(user, await listPresenceProfiles(ctx.db, user.tenantId));
 
     for (const url of ['/ecfs/authentication/', '/ecfs/authentication']) {
-      app.post<{ Body: Static<typeof FormBody> }>(url, { schema: { body: FormBody } }, async (request, reply) => {
+      const checkScheme = async (request: FastifyRequest) => {
+        // The header decides the login kind, so it is checked before the body.
         const header = request.headers.authorization;
         if (header?.startsWith('Bearer ')) {
           throw HttpError.unauthorized('OAuth bearer login is not enabled: this tenant accepts no OAuth issuers.');
@@ -49,16 +50,22 @@ export function authRoutes(ctx: AppContext) {
             'header Authorization: ECFAuth is required for basic login (or use Authorization: Bearer <token>)',
           );
         }
-        const parsed = parseBasicAuthorization(request.body.Authorization);
-        if (!parsed.ok) throw HttpError.invalidArgument(parsed.message);
-        const { user, token, session } = await ctx.auth.loginWithPassword(ctx.tenant, {
-          username: parsed.username,
-          password: parsed.password,
-          ip: request.ip,
-        });
-        setSessionCookie(reply, token, session);
-        return { user: await userBody(user) };
-      });
+      };
+      app.post<{ Body: Static<typeof FormBody> }>(
+        url,
+        { schema: { body: FormBody }, preValidation: checkScheme },
+        async (request, reply) => {
+          const parsed = parseBasicAuthorization(request.body.Authorization);
+          if (!parsed.ok) throw HttpError.invalidArgument(parsed.message);
+          const { user, token, session } = await ctx.auth.loginWithPassword(ctx.tenant, {
+            username: parsed.username,
+            password: parsed.password,
+            ip: request.ip,
+          });
+          setSessionCookie(reply, token, session);
+          return { user: await userBody(user) };
+        },
+      );
 
       app.delete(url, async (request, reply) => logout(request.headers.origin, sessionToken(request)?.token, reply));
     }

@@ -53,11 +53,8 @@ export function renderPanelHtml(template: string, config: PanelBootConfig): stri
 export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string }) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const indexFile = path.join(dist.panel, 'index.html');
-    let template: string | null = null;
-    const loadTemplate = (): string | null => {
-      template ??= fs.existsSync(indexFile) ? fs.readFileSync(indexFile, 'utf8') : null;
-      return template;
-    };
+    // Read per request (a few hundred bytes): a rebuild of the panel never leaves a stale page behind.
+    const loadTemplate = (): string | null => (fs.existsSync(indexFile) ? fs.readFileSync(indexFile, 'utf8') : null);
 
     const send = (reply: FastifyReply, sso: boolean) => {
       const html = loadTemplate();

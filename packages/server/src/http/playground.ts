@@ -28,12 +28,7 @@ export async function buildPlayground(options: {
   app.get('/', async (_request, reply) => {
     if (!fs.existsSync(indexFile))
       return reply.code(503).type('text/plain').send('The playground is not built. Run `npm run build`.');
-    const html = fs
-      .readFileSync(indexFile, 'utf8')
-      .replace(
-        '<meta name="parley-base-url" content="">',
-        `<meta name="parley-base-url" content="${options.baseUrl}">`,
-      );
+    const html = injectBaseUrl(fs.readFileSync(indexFile, 'utf8'), options.baseUrl);
     return reply.header('content-security-policy', csp).type('text/html; charset=utf-8').send(html);
   });
   if (fs.existsSync(path.join(options.dist, 'assets'))) {
@@ -41,4 +36,14 @@ export async function buildPlayground(options: {
   }
   app.get('/healthz', async () => ({ status: 'ok' }));
   return app;
+}
+
+const BASE_URL_META = /<meta\s+name="parley-base-url"\s+content="[^"]*"\s*\/?>/;
+
+/** Fills the playground's `<meta name="parley-base-url">`; throws when the page lost the tag. */
+export function injectBaseUrl(html: string, baseUrl: string): string {
+  if (!BASE_URL_META.test(html))
+    throw new Error('playground index.html has no <meta name="parley-base-url" content="">');
+  const escaped = baseUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return html.replace(BASE_URL_META, `<meta name="parley-base-url" content="${escaped}" />`);
 }

@@ -1,0 +1,138 @@
+/**
+ * Embedding benchmarks in Debian's Chromium, cross-origin:
+ * - host→panel→host command round trip with the SDK (resolves on the response
+ *   event) against a baseline that polls for the response every 50 ms, as the
+ *   existing CPC client does, measured in the same run;
+ * - `init` at the host after `load()` with a logged-in session.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp, loadConfig } from '@parley/server';
+import { launchChromium } from '@parley/e2e/browser';
+import { freePort } from '@parley/e2e/ports';
+
+export interface EmbedResult {
+  readonly sdkRoundTrip: number[];
+  readonly pollingRoundTrip: number[];
+  readonly initAfterLoad: number[];
+}
+
+const PASSWORD = 'bench-password-1';
+
+export async function runEmbedBench(opts: {
+  roundTrips: number;
+  pollingRoundTrips: number;
+  loads: number;
+}): Promise<EmbedResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+  const host = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><html><body><div id="c" style="width:520px;height:600px"></div></body></html>');
+  });
+  await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+  const hostPort = (host.address() as { port: number }).port;
+  const hostOrigin = `http://127.0.0.1:${hostPort}`;
+
+  const port = String(await freePort());
+  const config = loadConfig({
+    PORT: port,
+    PLAYGROUND_PORT: 'off',
+    PARLEY_DATA_DIR: dir,
+    PARLEY_DEMO_PASSWORD: PASSWORD,
+    PARLEY_ALLOWED_ORIGINS: hostOrigin,
+    LOG_LEVEL: 'warn',
+  });
+  const server = await buildApp({ config });
+  await server.app.listen({ port: Number(port), host: 'localhost' });
+  const baseUrl = config.publicUrl;
+
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    // tsx compiles with keepNames, which wraps functions in __name(); the page needs a no-op one.
+    await page.addInitScript('globalThis.__name = (fn) => fn');
+    await page.goto(`${hostOrigin}/`);
+    await page.addScriptTag({ url: `${baseUrl}sdk/parley.js` });
+    await page.evaluate(
+      async ([base, pw]) => {
+        const P = (window as unknown as { Parley: { load(o: unknown): Promise<{ ready: Promise<unknown> }> } }).Parley;
+        const panel = await P.load({
+          baseUrl: base,
+          container: 'c',
+          auth: { basic: { userName: 'agent1', password: pw } },
+        });
+        await panel.ready;
+        (window as unknown as { panel: unknown }).panel = panel;
+      },
+      [baseUrl, PASSWORD],
+    );
+
+    const sdkRoundTrip = await page.evaluate(async (n) => {
+      const panel = (window as unknown as { panel: { getDetails(s: string): Promise<unknown> } }).panel;
+      for (let i = 0; i < 100; i++) await panel.getDetails('user');
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await panel.getDetails('user');
+        out.push(performance.now() - t0);
+      }
+      return out;
+    }, opts.roundTrips);
+
+    const pollingRoundTrip = await page.evaluate(
+      async ([n, origin]) => {
+        // The baseline: responses are stored when they arrive; the caller checks every 50 ms.
+        const frame = document.querySelector('iframe')!;
+        const results = new Map<string, unknown>();
+        window.addEventListener('message', (e) => {
+          if (e.source === frame.contentWindow && e.data?.type === 'response') results.set(e.data.id, e.data.payload);
+        });
+        const call = (id: string) =>
+          new Promise<void>((resolve) => {
+            frame.contentWindow!.postMessage(
+              { id, type: 'action', payload: { command: 'detail', value: 'user' } },
+              origin!,
+            );
+            const timer = setInterval(() => {
+              if (results.has(id)) {
+                clearInterval(timer);
+                resolve();
+              }
+            }, 50);
+          });
+        const out: number[] = [];
+        for (let i = 0; i < (n as number); i++) {
+          const t0 = performance.now();
+          await call(`poll-${i}`);
+          out.push(performance.now() - t0);
+        }
+        return out;
+      },
+      [opts.pollingRoundTrips, new URL(baseUrl).origin] as const,
+    );
+
+    const initAfterLoad: number[] = [];
+    for (let i = 0; i < opts.loads; i++) {
+      await page.goto(`${hostOrigin}/`);
+      await page.addScriptTag({ url: `${baseUrl}sdk/parley.js` });
+      initAfterLoad.push(
+        await page.evaluate(async (base) => {
+          const P = (window as unknown as { Parley: { load(o: unknown): Promise<{ ready: Promise<unknown> }> } })
+            .Parley;
+          const t0 = performance.now();
+          const panel = await P.load({ baseUrl: base, container: 'c' });
+          await panel.ready;
+          return performance.now() - t0;
+        }, baseUrl),
+      );
+    }
+    return { sdkRoundTrip, pollingRoundTrip, initAfterLoad };
+  } finally {
+    await browser.close();
+    await server.close();
+    await new Promise((r) => host.close(r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

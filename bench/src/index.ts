@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: runs every benchmark, prints one table and writes
+ * bench/results/latest.json. Not part of `npm test`; timings never are.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { runEmbedBench } from './embed.ts';
+import { ms, quantile } from './stats.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const gz = (file: string) => gzipSync(fs.readFileSync(file), { level: 9 }).length;
+
+function panelFirstLoadBytes(): number {
+  const assets = path.join(root, 'packages/panel/dist/assets');
+  return fs
+    .readdirSync(assets)
+    .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
+    .reduce((sum, f) => sum + gz(path.join(assets, f)), 0);
+}
+
+const quick = process.argv.includes('--quick');
+const embed = await runEmbedBench({
+  roundTrips: quick ? 500 : 5000,
+  pollingRoundTrips: quick ? 40 : 200,
+  loads: quick ? 5 : 20,
+});
+
+const sdkP50 = quantile(embed.sdkRoundTrip, 0.5);
+const pollP50 = quantile(embed.pollingRoundTrip, 0.5);
+const rows = [
+  {
+    metric: 'host→panel→host round trip, SDK (getDetails user)',
+    n: embed.sdkRoundTrip.length,
+    p50: sdkP50,
+    p99: quantile(embed.sdkRoundTrip, 0.99),
+    budget: 'p50 ≤ 0.5 ms, p99 ≤ 3 ms',
+  },
+  {
+    metric: 'same, baseline polling every 50 ms (CPC client style)',
+    n: embed.pollingRoundTrip.length,
+    p50: pollP50,
+    p99: quantile(embed.pollingRoundTrip, 0.99),
+    budget: '—',
+  },
+  {
+    metric: 'init at the host after load() (logged-in session)',
+    n: embed.initAfterLoad.length,
+    p50: quantile(embed.initAfterLoad, 0.5),
+    p99: quantile(embed.initAfterLoad, 0.99),
+    budget: '≤ 500 ms',
+  },
+];
+const sizes = {
+  sdkIifeGzipBytes: gz(path.join(root, 'packages/sdk/dist/parley.js')),
+  panelFirstLoadGzipBytes: panelFirstLoadBytes(),
+};
+
+console.log(`\nParley benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+console.log('| metric | n | p50 ms | p99 ms | budget |');
+console.log('| --- | ---: | ---: | ---: | --- |');
+for (const r of rows) console.log(`| ${r.metric} | ${r.n} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.budget} |`);
+console.log(`\nSDK vs polling baseline, p50: ${(pollP50 / sdkP50).toFixed(0)}× faster`);
+console.log(`SDK IIFE: ${sizes.sdkIifeGzipBytes} B min+gzip (budget 5120 B)`);
+console.log(`Panel first load: ${sizes.panelFirstLoadGzipBytes} B gzip JS+CSS (budget 81920 B)\n`);
+
+const out = path.join(root, 'bench/results/latest.json');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(
+  out,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      rows,
+      ratioPollingOverSdkP50: pollP50 / sdkP50,
+      sizes,
+    },
+    null,
+    2,
+  )}\n`,
+);

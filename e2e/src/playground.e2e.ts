@@ -1,0 +1,119 @@
+/**
+ * The newcomer's journey: the playground (its own origin) loads the panel,
+ * the agent logs in, `init` reaches the host, `getDetails('user')` round-trips.
+ */
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './browser.ts';
+
+const baseUrl = inject('baseUrl');
+const playgroundUrl = inject('playgroundUrl');
+const password = inject('demoPassword');
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+const events = (page: Page) =>
+  page
+    .locator('[data-testid=events] li')
+    .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset['event']));
+
+describe('playground', () => {
+  it('loads the panel cross-origin, logs in, receives init and gets the user', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(playgroundUrl);
+    expect(new URL(page.url()).origin).not.toBe(new URL(baseUrl).origin);
+
+    await page.click('#load');
+    const panel = page.frameLocator('[data-testid=panel-container] iframe');
+    await panel.locator('input[name=username]').fill('agent1');
+    await panel.locator('input[name=password]').fill(password);
+    await panel.locator('button[type=submit]').click();
+    await expect.poll(() => events(page)).toContain('init');
+    expect(await events(page)).toContain('onload');
+    expect(await panel.locator('[data-testid=agent-name]').textContent()).toBe('Ada Agent');
+    await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
+
+    await page.click('#get-user');
+    await expect
+      .poll(async () => JSON.parse((await page.textContent('[data-testid=result]')) ?? 'null')?.username)
+      .toBe('agent1');
+    const user = JSON.parse((await page.textContent('[data-testid=result]')) ?? 'null');
+    expect(user).toMatchObject({ display_name: 'Ada Agent', work_status: 'not_ready', rights: ['agent'] });
+    expect(user.id).toMatch(/^[0-9a-f]{32}$/);
+
+    // The agent stays logged in across a reload of the host page (partitioned session cookie).
+    await page.reload();
+    await page.click('#load');
+    await expect.poll(() => events(page)).toContain('init');
+    expect(await panel.locator('input[name=password]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('logs in with credentials passed through load()', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(playgroundUrl);
+    await page.click('summary');
+    await page.fill('#username', 'agent2');
+    await page.fill('#password', password);
+    await page.click('#load');
+    await expect.poll(() => events(page)).toContain('init');
+    const panel = page.frameLocator('[data-testid=panel-container] iframe');
+    expect(await panel.locator('[data-testid=agent-name]').textContent()).toBe('Ben Agent');
+    // The playground forgets the password once it is handed over.
+    expect(await page.inputValue('#password')).toBe('');
+    await context.close();
+  });
+
+  it('shows a wrong password in the panel and sends no init', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(playgroundUrl);
+    await page.click('#load');
+    const panel = page.frameLocator('[data-testid=panel-container] iframe');
+    await panel.locator('input[name=username]').fill('agent3');
+    await panel.locator('input[name=password]').fill('wrong-password');
+    await panel.locator('button[type=submit]').click();
+    await expect.poll(() => panel.locator('[role=alert]').textContent()).toBe('Invalid username or password.');
+    expect(await events(page)).not.toContain('init');
+    await page.click('#get-user');
+    await expect.poll(() => page.textContent('[data-testid=result]')).toContain('ParleyError not_logged_in');
+    await context.close();
+  });
+
+  it('logs out from the host: the panel shows the form and the host sees offline', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(playgroundUrl);
+    await page.click('summary');
+    await page.fill('#username', 'agent4');
+    await page.fill('#password', password);
+    await page.click('#load');
+    await expect.poll(() => events(page)).toContain('init');
+    await page.click('#logout');
+    const panel = page.frameLocator('[data-testid=panel-container] iframe');
+    await panel.locator('input[name=username]').waitFor();
+    await expect
+      .poll(() => page.locator('[data-testid=events] li').first().textContent())
+      .toContain('agent:workStatus  "offline"');
+    await context.close();
+  });
+
+  it('never logged the demo password', () => {
+    const log = fs.readFileSync(inject('serverLogFile'), 'utf8');
+    expect(log).toContain('login');
+    expect(log).not.toContain(password);
+    expect(log).not.toContain(Buffer.from(`agent1:${password}`).toString('base64'));
+  });
+});

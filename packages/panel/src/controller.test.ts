@@ -1,0 +1,141 @@
+import type { PanelMessage, User } from '@parley/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import type { SocketHandlers } from './api/socket.ts';
+import { CommandError, HostBridge, type HostTransport } from './bridge/index.ts';
+import { PanelController, type RestLike } from './controller.ts';
+
+const USER = {
+  id: 'a'.repeat(32),
+  username: 'agent1',
+  display_name: 'Ada Agent',
+  work_status: 'not_ready',
+  presence: 'p1',
+  presence_profiles: [
+    { id: 'p1', name: 'Available', ready: true },
+    { id: 'p2', name: 'Lunch', ready: false },
+  ],
+} as unknown as User;
+
+function setup(session: User | null = null) {
+  const rest: RestLike = {
+    me: vi.fn(async () => session),
+    login: vi.fn(async (username: string, password: string) => {
+      if (password !== 'right') throw new CommandError('unauthorized', 'Invalid username or password.');
+      return { ...USER, username };
+    }),
+    loginWithToken: vi.fn(async () => USER),
+    logout: vi.fn(async () => undefined),
+  };
+  let handlers: SocketHandlers | null = null;
+  const socket = { connect: vi.fn(), close: vi.fn() };
+  const controller = new PanelController({
+    rest,
+    openSocket: (h) => {
+      handlers = h;
+      return socket;
+    },
+  });
+  const sent: PanelMessage[] = [];
+  let deliver: (data: unknown) => void = () => undefined;
+  const transport: HostTransport = {
+    post: (m) => sent.push(m),
+    listen: (h) => {
+      deliver = h;
+      return () => undefined;
+    },
+  };
+  const bridge = new HostBridge(transport, { handle: controller.handle });
+  controller.attachBridge(bridge);
+  return { controller, rest, socket, sent, host: (data: unknown) => deliver(data), server: () => handlers! };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('PanelController', () => {
+  it('resumes an existing session, connects the socket and answers init', async () => {
+    const { controller, socket, sent, host } = setup(USER);
+    host({ id: 'initRequest', type: 'init', payload: false });
+    expect(sent).toEqual([]);
+    await controller.start();
+    expect(controller.state.phase).toBe('ready');
+    expect(socket.connect).toHaveBeenCalledOnce();
+    expect(sent).toEqual([{ id: 'initRequest', type: 'init', payload: { value: [] } }]);
+  });
+
+  it('shows the form without a session; a failed login keeps the message and does not throw', async () => {
+    const { controller } = setup();
+    await controller.start();
+    expect(controller.state.phase).toBe('login');
+    await controller.submitLogin('agent1', 'wrong');
+    expect(controller.state).toMatchObject({
+      phase: 'login',
+      loginError: 'Invalid username or password.',
+      busy: false,
+    });
+    await controller.submitLogin('agent1', 'right');
+    expect(controller.state).toMatchObject({ phase: 'ready', loginError: null });
+  });
+
+  it('refuses commands before login with not_logged_in, but takes credentials', async () => {
+    const { controller, sent, host } = setup();
+    await controller.start();
+    host({ id: 'initRequest', type: 'init', payload: false });
+    host({ id: 'd1', type: 'action', payload: { command: 'detail', value: 'user' } });
+    await flush();
+    expect(sent).toEqual([
+      {
+        id: 'd1',
+        type: 'response',
+        payload: { value: null, error: { code: 'not_logged_in', message: 'No agent is logged in to the panel yet.' } },
+      },
+    ]);
+    host({
+      id: 'a1',
+      type: 'action',
+      payload: { command: 'authenticate', value: { basic: { userName: 'agent2', password: 'right' } } },
+    });
+    await flush();
+    // Logging in answers the pending init first, then the authenticate request.
+    expect(sent.slice(1).map((m) => m.type)).toEqual(['init', 'response']);
+    expect(sent[2]).toMatchObject({ id: 'a1', payload: { value: { username: 'agent2' } } });
+  });
+
+  it('answers detail user and refuses unknown subjects and commands clearly', async () => {
+    const { controller } = setup(USER);
+    await controller.start();
+    await expect(controller.handle({ command: 'detail', value: 'user' })).resolves.toEqual(USER);
+    await expect(controller.handle({ command: 'detail', value: 'interactions' })).resolves.toEqual([]);
+    await expect(controller.handle({ command: 'detail', value: 'bogus' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(controller.handle({ command: 'rm -rf' })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(controller.handle({ command: 'authenticate', value: { basic: {} } })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(controller.handle({ command: 'outbound', value: {} })).rejects.toMatchObject({ code: 'unsupported' });
+  });
+
+  it('forwards work status, presence and connection changes to the host', async () => {
+    const { controller, sent, host, server } = setup(USER);
+    await controller.start();
+    host({ id: 'initRequest', type: 'init', payload: false });
+    server().onState('online');
+    server().onEvent({ seq: 2, type: 'user', data: { user: { ...USER, work_status: 'ready', presence: 'p2' } } });
+    server().onState('reconnecting');
+    expect(sent.slice(1)).toEqual([
+      { type: 'status', payload: { attribute: 'connection', value: 'online' } },
+      { type: 'status', payload: { attribute: 'work_status', value: 'ready' } },
+      { type: 'status', payload: { attribute: 'profile', value: { id: 'p2', name: 'Lunch', ready: false } } },
+      { type: 'status', payload: { attribute: 'connection', value: 'reconnecting' } },
+    ]);
+  });
+
+  it('returns to the form when the server ends the session', async () => {
+    const { controller, server, sent, host } = setup(USER);
+    await controller.start();
+    host({ id: 'initRequest', type: 'init', payload: false });
+    server().onSessionEnded();
+    expect(controller.state.phase).toBe('login');
+    expect(sent.at(-1)).toEqual({ type: 'status', payload: { attribute: 'work_status', value: 'offline' } });
+  });
+});

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { basicForm, DEMO_PASSWORD, sessionCookie, startHarness, type Harness } from '../testing/harness.ts';
+
+let h: Harness;
+let base: string;
+beforeAll(async () => {
+  h = await startHarness();
+  const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+  base = address.replace('http', 'ws');
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function login(username: string): Promise<string> {
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/ecfs/authentication/',
+    headers: { authorization: 'ECFAuth', 'content-type': 'application/x-www-form-urlencoded' },
+    payload: basicForm(username, DEMO_PASSWORD),
+  });
+  return sessionCookie(res.headers['set-cookie']);
+}
+
+/** Opens a socket and collects its frames; resolves once open or rejects with the refusal status. */
+function connect(
+  headers: Record<string, string>,
+): Promise<{ ws: WebSocket; frames: unknown[]; next: () => Promise<unknown>; closed: Promise<number> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base}/ws/agent`, { headers });
+    const frames: unknown[] = [];
+    const waiters: Array<(frame: unknown) => void> = [];
+    ws.on('message', (raw) => {
+      const frame: unknown = JSON.parse(String(raw));
+      const waiter = waiters.shift();
+      if (waiter) waiter(frame);
+      else frames.push(frame);
+    });
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.on('open', () =>
+      resolve({
+        ws,
+        frames,
+        closed,
+        next: () => (frames.length > 0 ? Promise.resolve(frames.shift()) : new Promise((r) => waiters.push(r))),
+      }),
+    );
+  });
+}
+
+describe('/ws/agent', () => {
+  it('refuses an upgrade without a session (401)', async () => {
+    await expect(connect({})).rejects.toThrow('HTTP 401');
+    await expect(connect({ cookie: 'parley_session=forged' })).rejects.toThrow('HTTP 401');
+  });
+
+  it('refuses an upgrade from a foreign page even with a valid cookie (403)', async () => {
+    const cookie = await login('agent1');
+    await expect(connect({ cookie: `parley_session=${cookie}`, origin: 'https://evil.example' })).rejects.toThrow(
+      'HTTP 403',
+    );
+  });
+
+  it('greets with the user, answers requests and reports bad ones', async () => {
+    const cookie = await login('agent1');
+    const { ws, next } = await connect({ cookie: `parley_session=${cookie}`, origin: 'http://localhost:18080' });
+    expect(await next()).toMatchObject({
+      seq: 1,
+      type: 'hello',
+      data: { user: { username: 'agent1', work_status: 'not_ready' } },
+    });
+    ws.send(JSON.stringify({ id: 'a', type: 'ping', data: null }));
+    expect(await next()).toMatchObject({ re: 'a', ok: true, data: { server_time: expect.any(String) } });
+    ws.send(JSON.stringify({ id: 'b', type: 'drop', data: {} }));
+    expect(await next()).toEqual({
+      re: 'b',
+      ok: false,
+      error: { code: 'invalid_argument', message: 'unknown request type "drop"' },
+    });
+    ws.send(JSON.stringify({ id: 'c', type: 'resume', data: { last_seq: 1 } }));
+    expect(await next()).toEqual({ re: 'c', ok: true, data: { replayed: 0, snapshot: true } });
+    expect(await next()).toMatchObject({ seq: 2, type: 'hello' });
+    ws.close();
+  });
+
+  it('closes with 4002 on a frame that is not JSON', async () => {
+    const cookie = await login('agent2');
+    const { ws, closed } = await connect({ authorization: `Bearer ${cookie}` });
+    ws.send('{not json');
+    expect(await closed).toBe(4002);
+  });
+
+  it('closes with 4001 when the session logs out', async () => {
+    const cookie = await login('agent3');
+    const { next, closed } = await connect({ cookie: `parley_session=${cookie}` });
+    await next();
+    expect((await h.app.inject({ method: 'GET', url: '/healthz' })).json().agents_online).toBeGreaterThan(0);
+    const out = await h.app.inject({
+      method: 'DELETE',
+      url: '/ecfs/authentication/',
+      cookies: { parley_session: cookie },
+    });
+    expect(out.statusCode).toBe(204);
+    expect(await closed).toBe(4001);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Test harness: a real server on a temporary SQLite file, with every log
+ * line captured, and a fake built panel so tests do not depend on a build.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { buildApp, type ParleyApp } from '../app.ts';
+import { loadConfig } from '../config/index.ts';
+
+export const DEMO_PASSWORD = 'test-demo-päss:word';
+export const HOST_ORIGIN = 'http://127.0.0.1:13999';
+
+export interface Harness extends ParleyApp {
+  /** Every log line written so far. */
+  readonly logs: string[];
+  readonly dir: string;
+}
+
+/** Builds a demo server; `env` overrides the test defaults. */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+  const panelDist = path.join(dir, 'panel');
+  fs.mkdirSync(path.join(panelDist, 'assets'), { recursive: true });
+  fs.writeFileSync(
+    path.join(panelDist, 'index.html'),
+    '<!doctype html><html><head><title>p</title></head><body></body></html>',
+  );
+  fs.writeFileSync(path.join(panelDist, 'assets', 'app.js'), 'console.log(1)');
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig(
+    {
+      PARLEY_DEMO: 'true',
+      PARLEY_DEMO_PASSWORD: DEMO_PASSWORD,
+      PARLEY_DATA_DIR: dir,
+      PORT: '18080',
+      PLAYGROUND_PORT: 'off',
+      PARLEY_ALLOWED_ORIGINS: HOST_ORIGIN,
+      LOG_LEVEL: 'trace',
+      ...env,
+    },
+    dir,
+  );
+  const app = await buildApp({
+    config,
+    logStream,
+    dist: { panel: panelDist, sdk: path.join(dir, 'sdk'), playground: path.join(dir, 'pg') },
+  });
+  return {
+    ...app,
+    logs,
+    dir,
+    async close() {
+      await app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The form body of a CPC basic login. */
+export function basicForm(username: string, password: string): string {
+  return new URLSearchParams({
+    Authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`,
+  }).toString();
+}
+
+/** The session cookie value from a response's set-cookie header. */
+export function sessionCookie(setCookie: string | string[] | undefined): string {
+  const header = Array.isArray(setCookie) ? setCookie.join('\n') : (setCookie ?? '');
+  const match = /parley_session=([^;]*)/.exec(header);
+  if (!match?.[1]) throw new Error(`no session cookie in ${header}`);
+  return match[1];
+}
