@@ -1,8 +1,9 @@
 /**
  * Embedding benchmarks in Debian's Chromium, cross-origin:
- * - host→panel→host command round trip with the SDK (resolves on the response
- *   event) against a baseline that polls for the response every 50 ms, as the
- *   existing CPC client does, measured in the same run;
+ * - host→panel→host command round trip with the SDK (MessagePort after the
+ *   handshake, resolves on the response event), against two baselines in the
+ *   same run: event-driven window.postMessage (the CPC wire without polling)
+ *   and polling for the response every 50 ms, as the existing CPC client does;
  * - `init` at the host after `load()` with a logged-in session.
  */
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import { freePort } from '@parley/e2e/ports';
 
 export interface EmbedResult {
   readonly sdkRoundTrip: number[];
+  readonly windowRoundTrip: number[];
   readonly pollingRoundTrip: number[];
   readonly initAfterLoad: number[];
 }
@@ -81,20 +83,47 @@ export async function runEmbedBench(opts: {
       return out;
     }, opts.roundTrips);
 
-    const pollingRoundTrip = await page.evaluate(
-      async ([n, origin]) => {
-        // The baseline: responses are stored when they arrive; the caller checks every 50 ms.
-        const frame = document.querySelector('iframe')!;
+    // The baselines use a second, raw panel iframe that speaks the CPC way (init with payload false,
+    // window messages only), so the panel answers them over window.postMessage.
+    const windowRoundTrips = await page.evaluate(
+      async ([n, polls, base]) => {
+        const origin = new URL(base as string).origin;
+        const frame = document.createElement('iframe');
+        frame.src = `${base}panel/embedded`;
+        document.body.appendChild(frame);
+        await new Promise((r) => frame.addEventListener('load', r));
         const results = new Map<string, unknown>();
+        let notify: (() => void) | null = null;
         window.addEventListener('message', (e) => {
-          if (e.source === frame.contentWindow && e.data?.type === 'response') results.set(e.data.id, e.data.payload);
+          if (e.source !== frame.contentWindow) return;
+          results.set(e.data?.id, e.data?.payload);
+          notify?.();
         });
-        const call = (id: string) =>
-          new Promise<void>((resolve) => {
-            frame.contentWindow!.postMessage(
-              { id, type: 'action', payload: { command: 'detail', value: 'user' } },
-              origin!,
-            );
+        const target = frame.contentWindow!;
+        await new Promise<void>((resolve) => {
+          notify = () => results.has('initRequest') && resolve();
+          target.postMessage({ id: 'initRequest', type: 'init', payload: false }, origin);
+        });
+        const send = (id: string) =>
+          target.postMessage({ id, type: 'action', payload: { command: 'detail', value: 'user' } }, origin);
+        const eventDriven: number[] = [];
+        for (let i = 0; i < (n as number); i++) {
+          const id = `event-${i}`;
+          const t0 = performance.now();
+          await new Promise<void>((resolve) => {
+            notify = () => results.has(id) && resolve();
+            send(id);
+          });
+          eventDriven.push(performance.now() - t0);
+        }
+        notify = null;
+        // The CPC client's way: responses are stored when they arrive; the caller checks every 50 ms.
+        const polling: number[] = [];
+        for (let i = 0; i < (polls as number); i++) {
+          const id = `poll-${i}`;
+          const t0 = performance.now();
+          await new Promise<void>((resolve) => {
+            send(id);
             const timer = setInterval(() => {
               if (results.has(id)) {
                 clearInterval(timer);
@@ -102,15 +131,12 @@ export async function runEmbedBench(opts: {
               }
             }, 50);
           });
-        const out: number[] = [];
-        for (let i = 0; i < (n as number); i++) {
-          const t0 = performance.now();
-          await call(`poll-${i}`);
-          out.push(performance.now() - t0);
+          polling.push(performance.now() - t0);
         }
-        return out;
+        frame.remove();
+        return { eventDriven, polling };
       },
-      [opts.pollingRoundTrips, new URL(baseUrl).origin] as const,
+      [opts.roundTrips, opts.pollingRoundTrips, baseUrl] as const,
     );
 
     const initAfterLoad: number[] = [];
@@ -128,7 +154,12 @@ export async function runEmbedBench(opts: {
         }, baseUrl),
       );
     }
-    return { sdkRoundTrip, pollingRoundTrip, initAfterLoad };
+    return {
+      sdkRoundTrip,
+      windowRoundTrip: windowRoundTrips.eventDriven,
+      pollingRoundTrip: windowRoundTrips.polling,
+      initAfterLoad,
+    };
   } finally {
     await browser.close();
     await server.close();

@@ -36,7 +36,7 @@ function setup(session: User | null = null) {
     },
   });
   const sent: PanelMessage[] = [];
-  let deliver: (data: unknown) => void = () => undefined;
+  let deliver: (data: unknown, port: MessagePort | null) => void = () => undefined;
   const transport: HostTransport = {
     post: (m) => sent.push(m),
     listen: (h) => {
@@ -46,7 +46,7 @@ function setup(session: User | null = null) {
   };
   const bridge = new HostBridge(transport, { handle: controller.handle });
   controller.attachBridge(bridge);
-  return { controller, rest, socket, sent, host: (data: unknown) => deliver(data), server: () => handlers! };
+  return { controller, rest, socket, sent, host: (data: unknown) => deliver(data, null), server: () => handlers! };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));

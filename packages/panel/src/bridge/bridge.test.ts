@@ -6,16 +6,16 @@ import type { HostTransport } from './transport.ts';
 
 class FakeTransport implements HostTransport {
   sent: PanelMessage[] = [];
-  handler: ((data: unknown) => void) | null = null;
+  handler: ((data: unknown, port: MessagePort | null) => void) | null = null;
   post(message: PanelMessage): void {
     this.sent.push(message);
   }
-  listen(handler: (data: unknown) => void): () => void {
+  listen(handler: (data: unknown, port: MessagePort | null) => void): () => void {
     this.handler = handler;
     return () => (this.handler = null);
   }
   fromHost(data: unknown): void {
-    this.handler?.(data);
+    this.handler?.(data, null);
   }
 }
 
@@ -141,5 +141,37 @@ describe('resolveHostOrigin', () => {
     ],
   ])('%s', (_name, facts, expected) => {
     expect(resolveHostOrigin(facts, allow)).toEqual(expected);
+  });
+});
+
+describe('HostBridge over a transferred MessagePort (ext)', () => {
+  it('adopts the port of a protocol-2 init and answers through it', async () => {
+    const t = new FakeTransport();
+    const bridge = new HostBridge(t, { handle: async () => ({ username: 'agent1' }) });
+    bridge.setLoggedIn(true);
+    const channel = new MessageChannel();
+    const received: unknown[] = [];
+    channel.port1.onmessage = (event) => received.push(event.data);
+    t.handler?.({ id: 'initRequest', type: 'init', payload: { protocol: 2 } }, channel.port2);
+    channel.port1.postMessage({ id: 'p-1', type: 'action', payload: { command: 'detail', value: 'user' } });
+    await expect.poll(() => received.length).toBe(2);
+    expect(received).toEqual([
+      { id: 'initRequest', type: 'init', payload: { value: [] } },
+      { id: 'p-1', type: 'response', payload: { value: { username: 'agent1' } } },
+    ]);
+    expect(t.sent).toEqual([]);
+    bridge.dispose();
+    channel.port1.close();
+  });
+
+  it('ignores a port sent with a CPC init (payload false) and keeps using the window', () => {
+    const t = new FakeTransport();
+    const bridge = new HostBridge(t, { handle: async () => null });
+    bridge.setLoggedIn(true);
+    const channel = new MessageChannel();
+    t.handler?.({ id: 'initRequest', type: 'init', payload: false }, channel.port2);
+    expect(t.sent).toEqual([{ id: 'initRequest', type: 'init', payload: { value: [] } }]);
+    channel.port1.close();
+    channel.port2.close();
   });
 });

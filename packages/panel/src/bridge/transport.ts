@@ -9,8 +9,11 @@ import type { PanelMessage } from '@parley/protocol';
 export interface HostTransport {
   /** Sends a message to the host. */
   post(message: PanelMessage): void;
-  /** Subscribes to messages that passed the source and origin checks; returns an unsubscribe function. */
-  listen(handler: (data: unknown) => void): () => void;
+  /**
+   * Subscribes to messages that passed the source and origin checks; `port` is
+   * a MessagePort transferred with the message, if any. Returns an unsubscribe function.
+   */
+  listen(handler: (data: unknown, port: MessagePort | null) => void): () => void;
 }
 
 /** A transport over window.postMessage, pinned to one window and one origin. */
@@ -30,7 +33,7 @@ export function createWindowTransport(
           debug('ignored a message from an unexpected window or origin', { origin: event.origin });
           return;
         }
-        handler(event.data);
+        handler(event.data, event.ports[0] ?? null);
       };
       self.addEventListener('message', onMessage);
       return () => self.removeEventListener('message', onMessage);
