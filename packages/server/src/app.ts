@@ -2,29 +2,39 @@
  * buildApp(): the whole server without listening, so tests use inject() and
  * real sockets alike. main.ts adds listen() and signal handling.
  */
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
-import { sql } from 'kysely';
+import { AgentService } from './agents/index.ts';
 import { authRoutes } from './auth/routes.ts';
 import { AuthService } from './auth/service.ts';
+import { InProcessBus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
 import type { AppContext } from './context.ts';
 import { seedDemo } from './demo/index.ts';
-import { installErrorHandlers } from './http/errors.ts';
+import { HttpError, installErrorHandlers } from './http/errors.ts';
 import { panelRoutes } from './http/panel.ts';
 import { DEFAULT_DIST, type DistPaths } from './http/paths.ts';
 import { buildPlayground } from './http/playground.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { AgentGateway, realtimeRoutes, WS_MAX_PAYLOAD } from './realtime/index.ts';
+import { restRoutes } from './rest/index.ts';
+import { riRoutes } from './ri/index.ts';
 import { openStore, type Database } from './store/index.ts';
-import { ensureTenant, type Tenant } from './tenants/index.ts';
-import { findUser, listPresenceProfiles, toWireUser } from './users/index.ts';
+import {
+  DEFAULT_TENANT_SLUG,
+  ensureTenant,
+  splitTenantUrl,
+  tenantBasePath,
+  TenantRegistry,
+  type Tenant,
+} from './tenants/index.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -32,7 +42,7 @@ export interface AppOptions {
   readonly logStream?: DestinationStream;
   /** Where the built panel, SDK and playground are; the workspace's dist folders by default. */
   readonly dist?: Partial<DistPaths>;
-  /** SQLite file; `{dataDir}/parley.sqlite` by default. */
+  /** SQLite file; `{dataDir}/parley.sqlite` by default. Ignored when DATABASE_URL is set. */
   readonly sqliteFile?: string;
 }
 
@@ -42,7 +52,9 @@ export interface ParleyApp {
   /** The playground host page on its own origin, or null when turned off. */
   readonly playground: FastifyInstance | null;
   readonly db: Kysely<Database>;
+  /** The default tenant (served at `/`). */
   readonly tenant: Tenant;
+  readonly ctx: AppContext;
   readonly log: Logger;
   /** Stops accepting, closes sockets and the store. */
   close(): Promise<void>;
@@ -52,6 +64,9 @@ export interface ParleyApp {
 export function playgroundOrigin(config: Config): string | null {
   return config.playgroundPort === null ? null : `http://${config.playgroundHost}:${config.playgroundPort}`;
 }
+
+const TENANT_SLUG = Symbol('parley.tenantSlug');
+type TaggedRequest = IncomingMessage & { [TENANT_SLUG]?: string };
 
 /** Builds the server (and the playground) from a validated configuration. */
 export async function buildApp(options: AppOptions): Promise<ParleyApp> {
@@ -66,45 +81,70 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const playOrigin = playgroundOrigin(config);
   const tenant = config.demo
     ? await seedDemo(db, { password: config.demoPassword, allowedOrigins: playOrigin ? [playOrigin] : [] })
-    : await ensureTenant(db, { slug: 'default', name: 'Parley' });
+    : await ensureTenant(db, { slug: DEFAULT_TENANT_SLUG, name: 'Parley' });
 
-  const allowed = [...new Set([...tenant.allowedOrigins, ...config.allowedOrigins])];
   const lifetimes = { idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds };
+  const bus = new InProcessBus((err, type) => log.error({ err, type }, 'bus subscriber failed'));
+  const tenants = new TenantRegistry(db);
+  tenants.remember(tenant);
+  const agents = new AgentService(db, bus);
   const gateway = new AgentGateway({
     log: log.child({ subsystem: 'realtime' }),
-    snapshot: async (userId) => {
-      const user = await findUser(db, tenant.id, userId);
-      return user ? toWireUser(user, await listPresenceProfiles(db, tenant.id)) : null;
-    },
+    bus,
+    snapshot: (t, u) => agents.snapshot(t, u),
   });
+  const allowedOrigins = (t: Tenant) =>
+    t.slug === DEFAULT_TENANT_SLUG ? [...new Set([...t.allowedOrigins, ...config.allowedOrigins])] : t.allowedOrigins;
   const ctx: AppContext = {
     config,
     db,
     log,
-    tenant,
+    bus,
+    tenants,
     selfOrigin: new URL(config.publicUrl).origin,
     lifetimes,
     auth: new AuthService({ db, log: log.child({ subsystem: 'auth' }), lifetimes }),
+    agents,
     gateway,
-    allowedOrigins: () => allowed,
-    isAllowedOrigin: (origin) => origin !== undefined && allowed.includes(origin),
+    baseUrlOf: (t) => new URL(tenantBasePath(t.slug).slice(1), config.publicUrl).href,
+    allowedOrigins,
+    isAllowedOrigin: (t, origin) => origin !== undefined && allowedOrigins(t).includes(origin),
   };
 
   const app = Fastify({
     loggerInstance: log.child({ subsystem: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    ignoreTrailingSlash: true,
+    // `/t/{slug}/rest` is routed as `/rest` for tenant {slug}.
+    rewriteUrl: (req) => {
+      const { slug, url } = splitTenantUrl(req.url ?? '/');
+      (req as TaggedRequest)[TENANT_SLUG] = slug;
+      return url;
+    },
   });
   installErrorHandlers(app);
+  app.decorateRequest('tenant', null as unknown as Tenant);
+  app.addHook('onRequest', async (request) => {
+    const slug = (request.raw as TaggedRequest)[TENANT_SLUG] ?? DEFAULT_TENANT_SLUG;
+    const found = await tenants.get(slug);
+    if (!found) throw new HttpError('not_found', `No tenant ${JSON.stringify(slug)}.`);
+    request.tenant = found;
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
   await app.register(fastifyCors, {
-    // Only allowlisted host origins get CORS, and with credentials (CPC clients log in from the host page).
-    origin: (origin, cb) => cb(null, ctx.isAllowedOrigin(origin)),
-    credentials: true,
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type'],
-    maxAge: 600,
+    // Only the tenant's allowlisted host origins get CORS, with credentials (CPC clients log in from the host page).
+    delegator: (request, cb) => {
+      const req = request as unknown as { tenant?: Tenant; headers: Record<string, string | undefined> };
+      cb(null, {
+        origin: req.tenant ? ctx.isAllowedOrigin(req.tenant, req.headers['origin']) : false,
+        credentials: true,
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowedHeaders: ['Authorization', 'Content-Type'],
+        maxAge: 600,
+      });
+    },
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
 
@@ -114,6 +154,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   });
   await app.register(authRoutes(ctx));
   await app.register(realtimeRoutes(ctx));
+  await app.register(restRoutes(ctx));
+  await app.register(riRoutes(ctx));
   await app.register(panelRoutes(ctx, dist));
 
   const playground = playOrigin
@@ -129,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     playground,
     db,
     tenant,
+    ctx,
     log,
     async close() {
       gateway.close();

@@ -1,29 +1,42 @@
 /**
- * What every route plugin gets: configuration, store, logger, the tenant and
- * the services. Built once by buildApp().
+ * What every route plugin gets: configuration, store, logger and the
+ * services. Built once by buildApp(). The tenant is per request
+ * (`request.tenant`).
  */
 import type { Kysely } from 'kysely';
+import type { AgentService } from './agents/index.ts';
 import type { AuthService } from './auth/service.ts';
 import type { SessionLifetimes } from './auth/sessions.ts';
+import type { Bus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
 import type { Logger } from './log/index.ts';
 import type { AgentGateway } from './realtime/gateway.ts';
 import type { Database } from './store/index.ts';
-import type { Tenant } from './tenants/index.ts';
+import type { Tenant, TenantRegistry } from './tenants/index.ts';
 
 export interface AppContext {
   readonly config: Config;
   readonly db: Kysely<Database>;
   readonly log: Logger;
-  /** The tenant served at the base URL. */
-  readonly tenant: Tenant;
+  readonly bus: Bus;
+  readonly tenants: TenantRegistry;
   /** The origin of the base URL (where the panel and the API live). */
   readonly selfOrigin: string;
   readonly lifetimes: SessionLifetimes;
   readonly auth: AuthService;
+  readonly agents: AgentService;
   readonly gateway: AgentGateway;
-  /** Origins allowed to embed the panel: the tenant's stored list plus PARLEY_ALLOWED_ORIGINS. */
-  allowedOrigins(): readonly string[];
-  /** True when `origin` may embed the panel and call the API with credentials. */
-  isAllowedOrigin(origin: string | undefined): boolean;
+  /** The tenant base URL: `{PARLEY_PUBLIC_URL}` or `{PARLEY_PUBLIC_URL}t/{slug}/`. */
+  baseUrlOf(tenant: Tenant): string;
+  /** Origins allowed to embed the tenant's panel: its stored list (plus PARLEY_ALLOWED_ORIGINS for the default tenant). */
+  allowedOrigins(tenant: Tenant): readonly string[];
+  /** True when `origin` may embed the tenant's panel and call its API with credentials. */
+  isAllowedOrigin(tenant: Tenant, origin: string | undefined): boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The tenant this request is for, resolved from the URL before routing. */
+    tenant: Tenant;
+  }
 }

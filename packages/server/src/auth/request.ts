@@ -28,12 +28,12 @@ export function sessionToken(request: FastifyRequest): { token: string; via: 'co
   return null;
 }
 
-/** Returns the caller, or null when the request carries no valid session. */
+/** Returns the caller, or null when the request carries no valid session of this tenant. */
 export async function findCaller(ctx: AppContext, request: FastifyRequest): Promise<Caller | null> {
   const found = sessionToken(request);
   if (!found) return null;
   const session = await findSession(ctx.db, found.token, ctx.lifetimes);
-  if (!session || session.tenantId !== ctx.tenant.id) return null;
+  if (!session || session.tenantId !== request.tenant.id) return null;
   const user = await findUser(ctx.db, session.tenantId, session.userId);
   return user ? { session, user, via: found.via } : null;
 }
@@ -49,8 +49,6 @@ export async function requireCaller(ctx: AppContext, request: FastifyRequest): P
 /** Refuses a cookie-authenticated write whose Origin is neither Parley itself nor allowlisted. */
 export function assertSameSiteWrite(ctx: AppContext, request: FastifyRequest): void {
   const origin = request.headers.origin;
-  if (origin === ctx.selfOrigin || ctx.isAllowedOrigin(origin)) return;
-  throw HttpError.forbidden(
-    `Origin ${origin === undefined ? '(none)' : JSON.stringify(origin)} may not change state with a session cookie.`,
-  );
+  if (origin === undefined || origin === ctx.selfOrigin || ctx.isAllowedOrigin(request.tenant, origin)) return;
+  throw HttpError.forbidden(`Origin ${JSON.stringify(origin)} may not change state with a session cookie.`);
 }

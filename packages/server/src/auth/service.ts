@@ -8,7 +8,7 @@ import type { Database } from '../store/index.ts';
 import { audit } from '../store/index.ts';
 import type { Tenant } from '../tenants/index.ts';
 import type { UserRecord } from '../users/index.ts';
-import { findUserForLogin, setWorkStatus } from '../users/index.ts';
+import { findUserForLogin } from '../users/index.ts';
 import { decoyPasswordHash, verifyPassword } from './password.ts';
 import { FailureLimiter } from './rate-limit.ts';
 import { createSession, type Session, type SessionLifetimes } from './sessions.ts';
@@ -61,9 +61,7 @@ export class AuthService {
       throw HttpError.unauthorized();
     }
     this.perUser.clear(userKey);
-    // A fresh login is present but not ready: the agent decides when work may be offered.
-    const user = found.user.workStatus === 'offline' ? { ...found.user, workStatus: 'not_ready' as const } : found.user;
-    if (user !== found.user) await setWorkStatus(db, user.id, 'not_ready');
+    const user = found.user;
     const { token, session } = await createSession(
       db,
       { tenantId: tenant.id, userId: found.user.id },

@@ -1,14 +1,16 @@
 /**
- * The demo tenant: presence profiles and the demo users (agent1…agent5,
- * supervisor, admin), all with the demo password. Idempotent: run at every
- * demo start; a changed PARLEY_DEMO_PASSWORD re-hashes the demo users.
+ * The demo tenant: a realistic small contact center, so every capability can
+ * be tried at once. Idempotent: it runs at every demo start. A changed
+ * PARLEY_DEMO_PASSWORD re-hashes the demo users.
  */
-import type { Role } from '@parley/protocol';
+import type { ChannelType, Role } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
+import { ensurePresenceProfile, ensureReasonCode } from '../presence/index.ts';
+import { createQueue, listQueues, setMembership } from '../queues/index.ts';
 import type { Database } from '../store/index.ts';
-import { addAllowedOrigins, ensureTenant, type Tenant } from '../tenants/index.ts';
-import { ensurePresenceProfile, findUserForLogin, upsertUser } from '../users/index.ts';
+import { addAllowedOrigins, DEFAULT_TENANT_SLUG, ensureTenant, type Tenant } from '../tenants/index.ts';
+import { createUser, findUserForLogin, updateUser } from '../users/index.ts';
 
 /** The demo users: username, display name, role. */
 export const DEMO_USERS: ReadonlyArray<{
@@ -25,6 +27,37 @@ export const DEMO_USERS: ReadonlyArray<{
   { username: 'admin', displayName: 'Alex Admin', role: 'admin' },
 ];
 
+/** The demo queues; numbers are from the fictional 555-01xx range. */
+export const DEMO_QUEUES: ReadonlyArray<{
+  readonly name: string;
+  readonly channel: ChannelType;
+  readonly addresses: readonly string[];
+  readonly priority: number;
+  readonly skills: readonly string[];
+  readonly wrapupSeconds: number;
+}> = [
+  { name: 'Sales', channel: 'phone', addresses: ['+15555550100'], priority: 5, skills: ['sales'], wrapupSeconds: 60 },
+  {
+    name: 'Support',
+    channel: 'phone',
+    addresses: ['+15555550200', '+15555550201'],
+    priority: 3,
+    skills: ['support'],
+    wrapupSeconds: 90,
+  },
+  { name: 'Web Chat', channel: 'chat', addresses: ['webchat'], priority: 4, skills: [], wrapupSeconds: 30 },
+  {
+    name: 'Email Support',
+    channel: 'email',
+    addresses: ['support@demo.parley.local'],
+    priority: 1,
+    skills: ['support'],
+    wrapupSeconds: 120,
+  },
+  { name: 'SMS', channel: 'sms', addresses: ['+15555550300'], priority: 2, skills: [], wrapupSeconds: 30 },
+  { name: 'WhatsApp', channel: 'whatsapp', addresses: ['+15555550400'], priority: 2, skills: [], wrapupSeconds: 30 },
+];
+
 const PROFILES = [
   ['Available', true],
   ['Away', false],
@@ -34,32 +67,86 @@ const PROFILES = [
   ['Offline', false],
 ] as const;
 
+const NOT_READY_REASONS = [
+  ['break', 'Break'],
+  ['lunch', 'Lunch'],
+  ['meeting', 'Meeting'],
+  ['training', 'Training'],
+  ['back_office', 'Back-office work'],
+  ['missed_offers', 'Missed offers'],
+] as const;
+
+const WRAP_UP_CODES = [
+  ['resolved', 'Resolved'],
+  ['callback', 'Callback promised'],
+  ['escalated', 'Escalated'],
+  ['sale', 'Sale'],
+  ['no_answer', 'No answer / abandoned'],
+] as const;
+
 /** Seeds (or refreshes) the demo tenant and returns it. */
 export async function seedDemo(
   db: Kysely<Database>,
   input: { password: string; allowedOrigins: readonly string[] },
 ): Promise<Tenant> {
-  // Hash outside the transaction: argon2 is slow on purpose.
+  // Hash once, outside any transaction: argon2 is slow on purpose.
   let sharedHash: string | null = null;
   const hashFor = async () => (sharedHash ??= await hashPassword(input.password));
-  const tenant = await ensureTenant(db, { slug: 'default', name: 'Parley Demo', allowedOrigins: input.allowedOrigins });
-  const withOrigins = await addAllowedOrigins(db, tenant, input.allowedOrigins);
+  const tenant = await addAllowedOrigins(
+    db,
+    await ensureTenant(db, { slug: DEFAULT_TENANT_SLUG, name: 'Parley Demo', allowedOrigins: input.allowedOrigins }),
+    input.allowedOrigins,
+  );
+
   const profileIds: string[] = [];
-  for (const [index, [name, ready]] of PROFILES.entries()) {
+  for (const [index, [name, ready]] of PROFILES.entries())
     profileIds.push(await ensurePresenceProfile(db, tenant.id, name, ready, index));
-  }
+  for (const [sort, [code, label]] of NOT_READY_REASONS.entries())
+    await ensureReasonCode(db, tenant.id, { kind: 'not_ready', code, label, sort });
+  for (const [sort, [code, label]] of WRAP_UP_CODES.entries())
+    await ensureReasonCode(db, tenant.id, { kind: 'wrap_up', code, label, sort });
+
+  const userIds = new Map<string, string>();
   for (const demo of DEMO_USERS) {
     const existing = await findUserForLogin(db, tenant.id, demo.username);
-    const keep = existing?.passwordHash && (await verifyPassword(existing.passwordHash, input.password));
-    await upsertUser(db, {
-      tenantId: tenant.id,
-      username: demo.username,
-      displayName: demo.displayName,
-      email: `${demo.username}@demo.parley.local`,
-      role: demo.role,
-      passwordHash: keep ? existing.passwordHash : await hashFor(),
-      presenceProfileId: profileIds[0] ?? null,
+    if (!existing) {
+      const created = await createUser(db, tenant.id, {
+        username: demo.username,
+        displayName: demo.displayName,
+        email: `${demo.username}@demo.parley.local`,
+        role: demo.role,
+        passwordHash: await hashFor(),
+        presenceProfileId: profileIds[0] ?? null,
+      });
+      userIds.set(demo.username, created.id);
+      continue;
+    }
+    userIds.set(demo.username, existing.user.id);
+    const keep = existing.passwordHash !== null && (await verifyPassword(existing.passwordHash, input.password));
+    if (!keep) await updateUser(db, tenant.id, existing.user.id, { passwordHash: await hashFor() });
+  }
+
+  const existingQueues = new Set((await listQueues(db, tenant.id)).map((q) => q.name));
+  for (const [q, queue] of DEMO_QUEUES.entries()) {
+    if (existingQueues.has(queue.name)) continue;
+    const created = await db.transaction().execute((trx) => createQueue(trx, tenant.id, queue));
+    // Every agent serves four of the six queues, with proficiencies that differ from agent to agent.
+    for (let a = 1; a <= 5; a++) {
+      if ((q + a) % 3 === 0) continue;
+      await setMembership(db, tenant.id, {
+        queueId: created.id,
+        userId: userIds.get(`agent${a}`) ?? '',
+        canServe: true,
+        proficiency: ((q + 2 * a) % 5) + 1,
+      });
+    }
+    // The supervisor can see every queue and serve the busiest ones.
+    await setMembership(db, tenant.id, {
+      queueId: created.id,
+      userId: userIds.get('supervisor') ?? '',
+      canServe: queue.channel === 'phone',
+      proficiency: 5,
     });
   }
-  return withOrigins;
+  return tenant;
 }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 
 /** The config the panel reads at start, embedded in its HTML (no extra round trip). */
@@ -56,7 +56,7 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string 
     // Read per request (a few hundred bytes): a rebuild of the panel never leaves a stale page behind.
     const loadTemplate = (): string | null => (fs.existsSync(indexFile) ? fs.readFileSync(indexFile, 'utf8') : null);
 
-    const send = (reply: FastifyReply, sso: boolean) => {
+    const send = (request: FastifyRequest, reply: FastifyReply, sso: boolean) => {
       const html = loadTemplate();
       if (html === null) {
         return reply
@@ -64,7 +64,8 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string 
           .type('text/plain')
           .send('The panel is not built. Run `npm run build` (npm start does this).');
       }
-      const allowed = ctx.allowedOrigins();
+      const tenant = request.tenant;
+      const allowed = ctx.allowedOrigins(tenant);
       return reply
         .header('content-security-policy', panelCsp(ctx.selfOrigin, allowed))
         .header('x-content-type-options', 'nosniff')
@@ -72,14 +73,14 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string 
         .type('text/html; charset=utf-8')
         .send(
           renderPanelHtml(html, {
-            baseUrl: ctx.config.publicUrl,
-            tenantName: ctx.tenant.name,
+            baseUrl: ctx.baseUrlOf(tenant),
+            tenantName: tenant.name,
             allowedOrigins: allowed,
             sso,
           }),
         );
     };
-    for (const page of PANEL_PAGES) app.get(page.url, (_request, reply) => send(reply, page.sso));
+    for (const page of PANEL_PAGES) app.get(page.url, (request, reply) => send(request, reply, page.sso));
 
     if (fs.existsSync(path.join(dist.panel, 'assets'))) {
       await app.register(fastifyStatic, {

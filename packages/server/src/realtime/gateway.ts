@@ -6,6 +6,7 @@
 import type { ServerEvent, ServerEventMap, ServerEventType, ServerReply, User } from '@parley/protocol';
 import { MAX_CLIENT_FRAME_BYTES, parseClientRequest } from '@parley/protocol';
 import type { WebSocket } from 'ws';
+import type { Bus } from '../bus/index.ts';
 import type { Logger } from '../log/index.ts';
 
 /** Close codes the panel understands. */
@@ -20,6 +21,7 @@ export const CLOSE_CODES = {
 
 interface Connection {
   readonly socket: WebSocket;
+  readonly tenantId: string;
   readonly userId: string;
   readonly sessionHash: string;
   seq: number;
@@ -28,8 +30,10 @@ interface Connection {
 
 export interface GatewayOptions {
   readonly log: Logger;
-  /** Builds the current user snapshot for `hello` frames. */
-  readonly snapshot: (userId: string) => Promise<User | null>;
+  /** Where user and session changes are announced. */
+  readonly bus: Bus;
+  /** Builds the current user snapshot for `hello` and `user` frames. */
+  readonly snapshot: (tenantId: string, userId: string) => Promise<User | null>;
   /** Heartbeat interval in ms; a socket that misses one pong is closed. */
   readonly heartbeatMs?: number;
 }
@@ -39,11 +43,24 @@ export class AgentGateway {
   readonly #connections = new Set<Connection>();
   readonly #opts: GatewayOptions;
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #unsubscribe: Array<() => void>;
 
   constructor(opts: GatewayOptions) {
     this.#opts = opts;
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs ?? 30_000);
     this.#heartbeat.unref();
+    this.#unsubscribe = [
+      opts.bus.subscribe('user.changed', (e) => void this.#pushUser(e.tenantId, e.userId)),
+      opts.bus.subscribe('session.ended', (e) => this.closeSession(e.tokenHash, e.reason)),
+      opts.bus.subscribe('user.loggedOut', (e) => this.#closeUser(e.tenantId, e.userId, e.reason)),
+    ];
+  }
+
+  /** The ids of users of a tenant with at least one open connection. */
+  onlineUsers(tenantId: string): Set<string> {
+    const ids = new Set<string>();
+    for (const conn of this.#connections) if (conn.tenantId === tenantId) ids.add(conn.userId);
+    return ids;
   }
 
   /** Number of open agent connections. */
@@ -52,7 +69,7 @@ export class AgentGateway {
   }
 
   /** Adopts an authenticated socket and sends `hello`. */
-  async accept(socket: WebSocket, identity: { userId: string; sessionHash: string }): Promise<void> {
+  async accept(socket: WebSocket, identity: { tenantId: string; userId: string; sessionHash: string }): Promise<void> {
     const conn: Connection = { socket, ...identity, seq: 0, alive: true };
     this.#connections.add(conn);
     socket.on('pong', () => {
@@ -64,9 +81,17 @@ export class AgentGateway {
     await this.#sendHello(conn);
   }
 
-  /** Sends a frame to every connection of a user. */
-  pushToUser<K extends ServerEventType>(userId: string, type: K, data: ServerEventMap[K]): void {
-    for (const conn of this.#connections) if (conn.userId === userId) this.#push(conn, type, data);
+  async #pushUser(tenantId: string, userId: string): Promise<void> {
+    const targets = [...this.#connections].filter((c) => c.tenantId === tenantId && c.userId === userId);
+    if (targets.length === 0) return;
+    const user = await this.#opts.snapshot(tenantId, userId);
+    if (user) for (const conn of targets) this.#push(conn, 'user', { user });
+  }
+
+  #closeUser(tenantId: string, userId: string, reason: string): void {
+    for (const conn of this.#connections) {
+      if (conn.tenantId === tenantId && conn.userId === userId) conn.socket.close(CLOSE_CODES.sessionEnded, reason);
+    }
   }
 
   /** Closes every connection of a session (logout, expiry). */
@@ -79,12 +104,13 @@ export class AgentGateway {
   /** Closes everything (server shutdown) and stops the heartbeat. */
   close(): void {
     clearInterval(this.#heartbeat);
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const conn of this.#connections) conn.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
     this.#connections.clear();
   }
 
   async #sendHello(conn: Connection): Promise<void> {
-    const user = await this.#opts.snapshot(conn.userId);
+    const user = await this.#opts.snapshot(conn.tenantId, conn.userId);
     if (!user) {
       conn.socket.close(CLOSE_CODES.sessionEnded, 'user no longer exists');
       return;

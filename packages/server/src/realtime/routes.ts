@@ -34,7 +34,11 @@ export function realtimeRoutes(ctx: AppContext) {
           socket.close(4001, 'not logged in');
           return;
         }
-        void ctx.gateway.accept(socket, { userId: caller.user.id, sessionHash: caller.session.tokenHash });
+        void ctx.gateway.accept(socket, {
+          tenantId: request.tenant.id,
+          userId: caller.user.id,
+          sessionHash: caller.session.tokenHash,
+        });
       },
     );
   };

@@ -1,15 +1,25 @@
 /**
- * Opens the store: an embedded SQLite file (WAL) by default. Migrations run
- * at every start, before the server accepts a request.
+ * Opens the store: an embedded SQLite file (WAL) by default, PostgreSQL when
+ * a URL is given. Migrations run at every start, before the server accepts a
+ * request.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Dialect,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
+import pg from 'pg';
 import * as initial from './migrations/2026-11-21-01-initial.ts';
 import type { Database } from './schema.ts';
 
-/** Every migration, by date-prefixed name. Add new ones here; never edit old ones. */
+/** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-01-initial': initial,
 };
@@ -23,30 +33,49 @@ export class StoreError extends Error {
 }
 
 export interface StoreOptions {
-  /** Path of the SQLite file, or `:memory:`. */
+  /** Path of the SQLite file, or `:memory:`; used when no `databaseUrl` is given. */
   readonly sqliteFile: string;
-  /** PostgreSQL URL; set, it is refused until the PostgreSQL dialect lands (issue 3). */
+  /** PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite. */
   readonly databaseUrl?: string | null;
+  /** Largest PostgreSQL pool (default 10). */
+  readonly poolSize?: number;
 }
 
-/** Opens the database and runs pending migrations. */
-export async function openStore(options: StoreOptions): Promise<Kysely<Database>> {
+/** Which database a store runs on. */
+export type StoreKind = 'sqlite' | 'postgres';
+
+function dialectFor(options: StoreOptions): { dialect: Dialect; kind: StoreKind } {
   if (options.databaseUrl) {
-    throw new StoreError(
-      'DATABASE_URL is set, but this build stores data only in the embedded SQLite file; unset DATABASE_URL',
-    );
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    return { dialect: new PostgresDialect({ pool }), kind: 'postgres' };
   }
   if (options.sqliteFile !== ':memory:') fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true });
   const sqlite = new SQLite(options.sqliteFile);
   sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error) {
+  return { dialect: new SqliteDialect({ database: sqlite }), kind: 'sqlite' };
+}
+
+/** Opens the database and runs pending migrations. */
+export async function openStore(options: StoreOptions): Promise<Kysely<Database>> {
+  const { dialect } = dialectFor(options);
+  const db = new Kysely<Database>({ dialect });
+  let migrated;
+  try {
+    migrated = await new Migrator({ db, provider }).migrateToLatest();
+  } catch (err) {
     await db.destroy();
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StoreError(`cannot reach the database: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (migrated.error) {
+    await db.destroy();
+    const failed = migrated.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const message = migrated.error instanceof Error ? migrated.error.message : String(migrated.error);
+    throw new StoreError(`migration ${failed} failed: ${message}`);
   }
   return db;
 }

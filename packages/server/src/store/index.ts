@@ -1,13 +1,5 @@
-export type {
-  Database,
-  Db,
-  TenantTable,
-  UserTable,
-  PresenceProfileTable,
-  SessionTable,
-  AuditLogTable,
-} from './schema.ts';
-export type { StoreOptions } from './db.ts';
+export type * from './schema.ts';
+export type { StoreOptions, StoreKind } from './db.ts';
 export { openStore, StoreError } from './db.ts';
 export { newId, nowIso } from './util.ts';
 export { audit } from './audit.ts';

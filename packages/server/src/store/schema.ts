@@ -17,6 +17,24 @@ export interface TenantTable {
   created_at: string;
 }
 
+export interface PresenceProfileTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  ready: number;
+  sort: number;
+}
+
+export interface ReasonCodeTable {
+  id: string;
+  tenant_id: string;
+  /** `not_ready` or `wrap_up`. */
+  kind: string;
+  code: string;
+  label: string;
+  sort: number;
+}
+
 export interface UserTable {
   id: string;
   tenant_id: string;
@@ -32,16 +50,42 @@ export interface UserTable {
   /** JSON `{dark, primary}`. */
   theme: string;
   presence_profile_id: string | null;
+  not_ready_reason_id: string | null;
   work_status: string;
+  /** JSON `{phone, chat, email, sms, whatsapp}`: concurrent interactions per channel. */
+  capacity: string;
   created_at: string;
 }
 
-export interface PresenceProfileTable {
+export interface QueueTable {
   id: string;
   tenant_id: string;
   name: string;
-  ready: number;
+  channel: string;
+  priority: number;
+  offer_timeout_s: number;
+  wrapup_s: number;
+  /** JSON array of required skill names. */
+  skills: string;
+  overflow_queue_id: string | null;
+  overflow_after_s: number | null;
+  created_at: string;
+}
+
+export interface QueueAddressTable {
+  tenant_id: string;
+  queue_id: string;
+  address: string;
   sort: number;
+}
+
+export interface QueueMemberTable {
+  tenant_id: string;
+  queue_id: string;
+  user_id: string;
+  can_serve: number;
+  /** Skill proficiency 1–5. */
+  proficiency: number;
 }
 
 export interface SessionTable {
@@ -55,7 +99,7 @@ export interface SessionTable {
 }
 
 export interface AuditLogTable {
-  id: Generated<number>;
+  seq: Generated<number>;
   tenant_id: string;
   actor_id: string | null;
   action: string;
@@ -66,8 +110,12 @@ export interface AuditLogTable {
 
 export interface Database {
   tenants: TenantTable;
-  users: UserTable;
   presence_profiles: PresenceProfileTable;
+  reason_codes: ReasonCodeTable;
+  users: UserTable;
+  queues: QueueTable;
+  queue_addresses: QueueAddressTable;
+  queue_members: QueueMemberTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;
 }

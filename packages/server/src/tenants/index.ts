@@ -1,2 +1,10 @@
-export type { Tenant } from './tenants.ts';
-export { findTenantBySlug, ensureTenant, addAllowedOrigins } from './tenants.ts';
+export type { Tenant, TenantPatch } from './tenants.ts';
+export {
+  DEFAULT_TENANT_SLUG,
+  findTenantBySlug,
+  findTenant,
+  ensureTenant,
+  updateTenant,
+  addAllowedOrigins,
+} from './tenants.ts';
+export { TenantRegistry, splitTenantUrl, tenantBasePath } from './registry.ts';

@@ -1,8 +1,12 @@
 /**
- * Tenants: who may embed the panel and how users of a tenant log in.
+ * Tenants: who may embed the panel and how users of a tenant log in. The
+ * default tenant lives at the base URL `/`; every other one at `/t/{slug}/`.
  */
 import type { Db, TenantTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
+
+/** The slug of the tenant served at `/`. */
+export const DEFAULT_TENANT_SLUG = 'default';
 
 /** A tenant as the rest of the server sees it. */
 export interface Tenant {
@@ -11,22 +15,31 @@ export interface Tenant {
   readonly name: string;
   /** Origins allowed to embed the panel, as stored. */
   readonly allowedOrigins: readonly string[];
+  /** OAuth issuers whose tokens are accepted. */
   readonly oauthIssuers: readonly string[];
+  readonly settings: Readonly<Record<string, unknown>>;
 }
+
+function parseJson<T>(json: string, fallback: T, guard: (v: unknown) => v is T): T {
+  try {
+    const value: unknown = JSON.parse(json);
+    return guard(value) ? value : fallback;
+  } catch {
+    return fallback;
+  }
+}
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function toTenant(row: TenantTable): Tenant {
   return {
     id: row.id,
     slug: row.slug,
     name: row.name,
-    allowedOrigins: parseStringArray(row.allowed_origins),
-    oauthIssuers: parseStringArray(row.oauth_issuers),
+    allowedOrigins: parseJson(row.allowed_origins, [], isStringArray),
+    oauthIssuers: parseJson(row.oauth_issuers, [], isStringArray),
+    settings: parseJson(row.settings, {}, isObject),
   };
-}
-
-function parseStringArray(json: string): string[] {
-  const value: unknown = JSON.parse(json);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** Finds a tenant by slug. */
@@ -35,10 +48,16 @@ export async function findTenantBySlug(db: Db, slug: string): Promise<Tenant | n
   return row ? toTenant(row) : null;
 }
 
+/** Finds a tenant by id. */
+export async function findTenant(db: Db, id: string): Promise<Tenant | null> {
+  const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toTenant(row) : null;
+}
+
 /** Creates a tenant, or returns the existing one with that slug. */
 export async function ensureTenant(
   db: Db,
-  input: { slug: string; name: string; allowedOrigins?: readonly string[] },
+  input: { slug: string; name: string; allowedOrigins?: readonly string[]; oauthIssuers?: readonly string[] },
 ): Promise<Tenant> {
   const existing = await findTenantBySlug(db, input.slug);
   if (existing) return existing;
@@ -47,7 +66,7 @@ export async function ensureTenant(
     slug: input.slug,
     name: input.name,
     allowed_origins: JSON.stringify(input.allowedOrigins ?? []),
-    oauth_issuers: '[]',
+    oauth_issuers: JSON.stringify(input.oauthIssuers ?? []),
     settings: '{}',
     created_at: nowIso(),
   };
@@ -55,14 +74,28 @@ export async function ensureTenant(
   return toTenant(row);
 }
 
+/** Fields of a tenant an admin may change. */
+export interface TenantPatch {
+  readonly name?: string;
+  readonly allowedOrigins?: readonly string[];
+  readonly oauthIssuers?: readonly string[];
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+/** Changes a tenant; returns the updated tenant. */
+export async function updateTenant(db: Db, id: string, patch: TenantPatch): Promise<Tenant | null> {
+  const set: Partial<TenantTable> = {};
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.allowedOrigins !== undefined) set.allowed_origins = JSON.stringify([...new Set(patch.allowedOrigins)]);
+  if (patch.oauthIssuers !== undefined) set.oauth_issuers = JSON.stringify([...new Set(patch.oauthIssuers)]);
+  if (patch.settings !== undefined) set.settings = JSON.stringify(patch.settings);
+  if (Object.keys(set).length > 0) await db.updateTable('tenants').set(set).where('id', '=', id).execute();
+  return findTenant(db, id);
+}
+
 /** Adds origins to a tenant's stored allowlist (no duplicates). */
 export async function addAllowedOrigins(db: Db, tenant: Tenant, origins: readonly string[]): Promise<Tenant> {
   const merged = [...new Set([...tenant.allowedOrigins, ...origins])];
   if (merged.length === tenant.allowedOrigins.length) return tenant;
-  await db
-    .updateTable('tenants')
-    .set({ allowed_origins: JSON.stringify(merged) })
-    .where('id', '=', tenant.id)
-    .execute();
-  return { ...tenant, allowedOrigins: merged };
+  return (await updateTenant(db, tenant.id, { allowedOrigins: merged })) ?? tenant;
 }

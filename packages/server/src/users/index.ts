@@ -1,11 +1,15 @@
-export type { UserRecord, UserInput } from './users.ts';
+export type { UserRecord, UserInput, UserPatch, Capacity } from './users.ts';
 export {
+  DEFAULT_CAPACITY,
+  DEFAULT_THEME,
   findUserForLogin,
   findUser,
-  listPresenceProfiles,
+  findUsersByOAuth,
+  listUsers,
+  rightsOf,
   toWireUser,
-  upsertUser,
-  ensurePresenceProfile,
-  getPasswordHash,
-  setWorkStatus,
+  createUser,
+  updateUser,
+  setAgentState,
+  UsernameTakenError,
 } from './users.ts';

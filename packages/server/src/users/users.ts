@@ -1,10 +1,19 @@
 /**
- * Users and presence profiles, and the User object the panel hands to hosts.
+ * Users: identity, role, preferences, agent state and channel capacity; and
+ * the User object the panel hands to hosts.
  */
-import type { PresenceProfile, Role, User, UserId, WorkStatus } from '@parley/protocol';
-import { ROLES, WORK_STATUSES } from '@parley/protocol';
+import type { ChannelType, PresenceProfile, Role, User, UserId, WorkStatus } from '@parley/protocol';
+import { CHANNEL_TYPES, ROLES, WORK_STATUSES } from '@parley/protocol';
 import type { Db, UserTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
+
+/** Concurrent interactions per channel. */
+export type Capacity = Readonly<Record<ChannelType, number>>;
+
+/** What a new user may handle at once. */
+export const DEFAULT_CAPACITY: Capacity = { phone: 1, chat: 3, email: 5, sms: 3, whatsapp: 3 };
+
+export const DEFAULT_THEME = { dark: false, primary: '#2563eb' } as const;
 
 /** A stored user, without secrets. */
 export interface UserRecord {
@@ -14,15 +23,29 @@ export interface UserRecord {
   readonly displayName: string;
   readonly email: string;
   readonly role: Role;
+  readonly oauthSubject: string | null;
   readonly language: string;
   readonly theme: { readonly dark: boolean; readonly primary: string };
   readonly presenceProfileId: string | null;
+  readonly notReadyReasonId: string | null;
   readonly workStatus: WorkStatus;
+  readonly capacity: Capacity;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
 }
 
 function toRecord(row: UserTable): UserRecord {
-  const theme: unknown = JSON.parse(row.theme);
-  const t = (typeof theme === 'object' && theme !== null ? theme : {}) as Record<string, unknown>;
+  const theme = parseJsonObject(row.theme);
+  const capacity = parseJsonObject(row.capacity);
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -30,12 +53,20 @@ function toRecord(row: UserTable): UserRecord {
     displayName: row.display_name,
     email: row.email,
     role: (ROLES as readonly string[]).includes(row.role) ? (row.role as Role) : 'agent',
+    oauthSubject: row.oauth_subject,
     language: row.language,
-    theme: { dark: t['dark'] === true, primary: typeof t['primary'] === 'string' ? t['primary'] : '#2563eb' },
+    theme: {
+      dark: theme['dark'] === true,
+      primary: typeof theme['primary'] === 'string' ? theme['primary'] : DEFAULT_THEME.primary,
+    },
     presenceProfileId: row.presence_profile_id,
+    notReadyReasonId: row.not_ready_reason_id,
     workStatus: (WORK_STATUSES as readonly string[]).includes(row.work_status)
       ? (row.work_status as WorkStatus)
       : 'offline',
+    capacity: Object.fromEntries(
+      CHANNEL_TYPES.map((c) => [c, typeof capacity[c] === 'number' ? (capacity[c] as number) : DEFAULT_CAPACITY[c]]),
+    ) as Capacity,
   };
 }
 
@@ -65,25 +96,40 @@ export async function findUser(db: Db, tenantId: string, id: string): Promise<Us
   return row ? toRecord(row) : null;
 }
 
-/** Lists a tenant's presence profiles in display order. */
-export async function listPresenceProfiles(db: Db, tenantId: string): Promise<PresenceProfile[]> {
+/** Finds the users of a tenant whose OAuth subject or email matches (for OAuth logins). */
+export async function findUsersByOAuth(
+  db: Db,
+  tenantId: string,
+  subject: string,
+  email: string,
+): Promise<UserRecord[]> {
   const rows = await db
-    .selectFrom('presence_profiles')
-    .select(['id', 'name', 'ready'])
+    .selectFrom('users')
+    .selectAll()
     .where('tenant_id', '=', tenantId)
-    .orderBy('sort')
+    .where((eb) => eb.or([eb('oauth_subject', '=', subject), eb('email', '=', email)]))
     .execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, ready: r.ready === 1 }));
+  return rows.map(toRecord);
+}
+
+/** Lists a tenant's users by username; optionally only some roles. */
+export async function listUsers(db: Db, tenantId: string, roles?: readonly Role[]): Promise<UserRecord[]> {
+  let query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
+  if (roles?.length) query = query.where('role', 'in', [...roles]);
+  return (await query.orderBy('username').execute()).map(toRecord);
+}
+
+/** The rights a role carries: each role includes the ones below it. */
+export function rightsOf(role: Role): Role[] {
+  return role === 'admin'
+    ? ['agent', 'supervisor', 'admin']
+    : role === 'supervisor'
+      ? ['agent', 'supervisor']
+      : ['agent'];
 }
 
 /** Builds the wire User object (PROTOCOL.md §1.5). */
 export function toWireUser(user: UserRecord, profiles: readonly PresenceProfile[]): User {
-  const rights: Role[] =
-    user.role === 'admin'
-      ? ['agent', 'supervisor', 'admin']
-      : user.role === 'supervisor'
-        ? ['agent', 'supervisor']
-        : ['agent'];
   return {
     id: user.id as UserId,
     username: user.username,
@@ -94,89 +140,104 @@ export function toWireUser(user: UserRecord, profiles: readonly PresenceProfile[
     work_status: user.workStatus,
     language: user.language,
     theme: user.theme,
-    rights,
+    rights: rightsOf(user.role),
   };
 }
 
-/** Input for {@link upsertUser}. */
+/** Input for {@link createUser}. */
 export interface UserInput {
-  readonly tenantId: string;
   readonly username: string;
   readonly displayName: string;
   readonly email: string;
   readonly role: Role;
   readonly passwordHash: string | null;
+  readonly oauthSubject?: string | null;
+  readonly language?: string;
   readonly presenceProfileId?: string | null;
+  readonly capacity?: Capacity;
 }
 
-/** Creates a user, or updates name, email, role and password hash of the existing one. */
-export async function upsertUser(db: Db, input: UserInput): Promise<string> {
+/** Thrown when a username is already taken within the tenant. */
+export class UsernameTakenError extends Error {
+  readonly code = 'invalid_state';
+  constructor(readonly username: string) {
+    super(`username ${username} is already taken`);
+  }
+}
+
+/** Creates a user; throws {@link UsernameTakenError} when the username exists. */
+export async function createUser(db: Db, tenantId: string, input: UserInput): Promise<UserRecord> {
   const existing = await db
     .selectFrom('users')
     .select('id')
-    .where('tenant_id', '=', input.tenantId)
+    .where('tenant_id', '=', tenantId)
     .where('username', '=', input.username)
     .executeTakeFirst();
-  if (existing) {
-    await db
-      .updateTable('users')
-      .set({ display_name: input.displayName, email: input.email, role: input.role, password_hash: input.passwordHash })
-      .where('id', '=', existing.id)
-      .execute();
-    return existing.id;
-  }
+  if (existing) throw new UsernameTakenError(input.username);
   const id = newId();
   await db
     .insertInto('users')
     .values({
       id,
-      tenant_id: input.tenantId,
+      tenant_id: tenantId,
       username: input.username,
       display_name: input.displayName,
       email: input.email,
       role: input.role,
       password_hash: input.passwordHash,
-      oauth_subject: null,
-      language: 'en',
-      theme: JSON.stringify({ dark: false, primary: '#2563eb' }),
+      oauth_subject: input.oauthSubject ?? null,
+      language: input.language ?? 'en',
+      theme: JSON.stringify(DEFAULT_THEME),
       presence_profile_id: input.presenceProfileId ?? null,
+      not_ready_reason_id: null,
       work_status: 'offline',
+      capacity: JSON.stringify(input.capacity ?? DEFAULT_CAPACITY),
       created_at: nowIso(),
     })
     .execute();
-  return id;
+  const created = await findUser(db, tenantId, id);
+  if (!created) throw new Error('user vanished after insert');
+  return created;
 }
 
-/** Ensures a presence profile with that name exists; returns its id. */
-export async function ensurePresenceProfile(
+/** Fields of a user that can be changed. */
+export interface UserPatch {
+  readonly displayName?: string;
+  readonly email?: string;
+  readonly role?: Role;
+  readonly oauthSubject?: string | null;
+  readonly language?: string;
+  readonly theme?: { readonly dark: boolean; readonly primary: string };
+  readonly capacity?: Capacity;
+  readonly passwordHash?: string | null;
+}
+
+/** Changes a user; returns the updated record, or null when there is no such user. */
+export async function updateUser(db: Db, tenantId: string, id: string, patch: UserPatch): Promise<UserRecord | null> {
+  const set: Partial<UserTable> = {};
+  if (patch.displayName !== undefined) set.display_name = patch.displayName;
+  if (patch.email !== undefined) set.email = patch.email;
+  if (patch.role !== undefined) set.role = patch.role;
+  if (patch.oauthSubject !== undefined) set.oauth_subject = patch.oauthSubject;
+  if (patch.language !== undefined) set.language = patch.language;
+  if (patch.theme !== undefined) set.theme = JSON.stringify(patch.theme);
+  if (patch.capacity !== undefined) set.capacity = JSON.stringify(patch.capacity);
+  if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
+  if (Object.keys(set).length > 0) {
+    await db.updateTable('users').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+  }
+  return findUser(db, tenantId, id);
+}
+
+/** Sets a user's agent state: work status and, when given, presence profile and not-ready reason. */
+export async function setAgentState(
   db: Db,
   tenantId: string,
-  name: string,
-  ready: boolean,
-  sort: number,
-): Promise<string> {
-  const existing = await db
-    .selectFrom('presence_profiles')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('name', '=', name)
-    .executeTakeFirst();
-  if (existing) return existing.id;
-  const id = newId();
-  await db
-    .insertInto('presence_profiles')
-    .values({ id, tenant_id: tenantId, name, ready: ready ? 1 : 0, sort })
-    .execute();
-  return id;
-}
-
-/** Returns the stored password hash of a user, or null. */
-export async function getPasswordHash(db: Db, userId: string): Promise<string | null> {
-  const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
-  return row?.password_hash ?? null;
-}
-
-/** Sets a user's work status (login → not_ready, logout → offline). */
-export async function setWorkStatus(db: Db, userId: string, status: WorkStatus): Promise<void> {
-  await db.updateTable('users').set({ work_status: status }).where('id', '=', userId).execute();
+  userId: string,
+  state: { workStatus: WorkStatus; presenceProfileId?: string | null; notReadyReasonId?: string | null },
+): Promise<void> {
+  const set: Partial<UserTable> = { work_status: state.workStatus };
+  if (state.presenceProfileId !== undefined) set.presence_profile_id = state.presenceProfileId;
+  if (state.notReadyReasonId !== undefined) set.not_ready_reason_id = state.notReadyReasonId;
+  await db.updateTable('users').set(set).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
 }

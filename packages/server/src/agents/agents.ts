@@ -1,0 +1,171 @@
+/**
+ * Agent state: ready / not ready (with a reason), presence profile, work
+ * status. One place for every change, whether it comes from the panel, REST,
+ * the CPC RI or a supervisor: it checks rights, writes, audits and publishes
+ * `user.changed` so every panel of the agent updates at once.
+ */
+import type { User, WorkStatus } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import type { Bus } from '../bus/index.ts';
+import { HttpError } from '../http/errors.ts';
+import { findPresenceProfile, findReasonCode, listPresenceProfiles } from '../presence/index.ts';
+import type { Database } from '../store/index.ts';
+import { audit } from '../store/index.ts';
+import type { Tenant } from '../tenants/index.ts';
+import { findUser, setAgentState, toWireUser, type UserRecord } from '../users/index.ts';
+
+/** True when `actor` may read or change `targetId`'s agent state. */
+export function mayManage(actor: UserRecord, targetId: string): boolean {
+  return actor.id === targetId || actor.role === 'supervisor' || actor.role === 'admin';
+}
+
+/** Throws 403 unless the actor holds at least `role`. */
+export function requireRole(actor: UserRecord, role: 'supervisor' | 'admin'): void {
+  const ok = role === 'admin' ? actor.role === 'admin' : actor.role === 'supervisor' || actor.role === 'admin';
+  if (!ok) throw HttpError.forbidden(`This needs the ${role} role.`);
+}
+
+export class AgentService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly bus: Bus,
+  ) {}
+
+  /** The wire User of a user, or null. */
+  async snapshot(tenantId: string, userId: string): Promise<User | null> {
+    const user = await findUser(this.db, tenantId, userId);
+    return user ? toWireUser(user, await listPresenceProfiles(this.db, tenantId)) : null;
+  }
+
+  /** Loads the target of an action, checking the actor may manage it (404 across tenants, 403 for others). */
+  async target(tenant: Tenant, actor: UserRecord, targetId: string): Promise<UserRecord> {
+    const target = await findUser(this.db, tenant.id, targetId);
+    if (!target) throw new HttpError('not_found', `No user ${targetId}.`);
+    if (!mayManage(actor, targetId)) throw HttpError.forbidden('Agents may change only their own state.');
+    return target;
+  }
+
+  /**
+   * Ready or not ready. Ready switches a presence profile that does not count
+   * as ready to the first one that does; not ready may carry a reason code.
+   */
+  async setReady(
+    tenant: Tenant,
+    actor: UserRecord,
+    targetId: string,
+    ready: boolean,
+    reason?: string,
+  ): Promise<UserRecord> {
+    const target = await this.target(tenant, actor, targetId);
+    this.#assertOnline(target);
+    if (ready) {
+      const profiles = await listPresenceProfiles(this.db, tenant.id);
+      const current = profiles.find((p) => p.id === target.presenceProfileId);
+      const presence = current?.ready ? current.id : (profiles.find((p) => p.ready)?.id ?? target.presenceProfileId);
+      return this.#apply(
+        tenant,
+        actor,
+        target,
+        { workStatus: this.#keepBusy(target, 'ready'), presenceProfileId: presence, notReadyReasonId: null },
+        'agent_ready',
+        {},
+      );
+    }
+    let reasonId: string | null = null;
+    if (reason !== undefined) {
+      const code = await findReasonCode(this.db, tenant.id, 'not_ready', reason);
+      if (!code) throw HttpError.invalidArgument(`reason: no not-ready reason code ${JSON.stringify(reason)}`);
+      reasonId = code.id;
+    }
+    return this.#apply(
+      tenant,
+      actor,
+      target,
+      { workStatus: this.#keepBusy(target, 'not_ready'), notReadyReasonId: reasonId },
+      'agent_not_ready',
+      {
+        reason: reason ?? null,
+      },
+    );
+  }
+
+  /** Switches the presence profile (by id or exact name); work status follows whether the profile counts as ready. */
+  async setPresence(tenant: Tenant, actor: UserRecord, targetId: string, profile: string): Promise<UserRecord> {
+    const target = await this.target(tenant, actor, targetId);
+    this.#assertOnline(target);
+    const found = await findPresenceProfile(this.db, tenant.id, profile);
+    if (!found) throw new HttpError('not_found', `No presence profile ${JSON.stringify(profile)}.`);
+    const workStatus = this.#keepBusy(target, found.ready ? 'ready' : 'not_ready');
+    return this.#apply(
+      tenant,
+      actor,
+      target,
+      { workStatus, presenceProfileId: found.id, ...(found.ready ? { notReadyReasonId: null } : {}) },
+      'agent_presence',
+      { profile: found.name },
+    );
+  }
+
+  /** A login made the agent present: offline becomes not ready. */
+  async loggedIn(tenant: Tenant, user: UserRecord): Promise<UserRecord> {
+    if (user.workStatus !== 'offline') return user;
+    return this.#apply(tenant, user, user, { workStatus: 'not_ready' }, null, {});
+  }
+
+  /** The agent's last session ended: offline. */
+  async loggedOut(tenant: Tenant, userId: string): Promise<void> {
+    const user = await findUser(this.db, tenant.id, userId);
+    if (user && user.workStatus !== 'offline')
+      await this.#apply(tenant, user, user, { workStatus: 'offline' }, null, {});
+  }
+
+  /** A supervisor ends every session of an agent. */
+  async forceLogout(tenant: Tenant, actor: UserRecord, targetId: string): Promise<void> {
+    requireRole(actor, 'supervisor');
+    const target = await this.target(tenant, actor, targetId);
+    await this.db.deleteFrom('sessions').where('tenant_id', '=', tenant.id).where('user_id', '=', target.id).execute();
+    await audit(this.db, {
+      tenantId: tenant.id,
+      actorId: actor.id,
+      action: 'agent_logged_out',
+      detail: { target: target.id },
+    });
+    this.bus.publish('user.loggedOut', {
+      tenantId: tenant.id,
+      userId: target.id,
+      reason: 'logged out by a supervisor',
+    });
+    await this.loggedOut(tenant, target.id);
+  }
+
+  #assertOnline(target: UserRecord): void {
+    if (target.workStatus === 'offline') {
+      throw new HttpError(
+        'invalid_state',
+        `${target.username} is offline; an agent must be logged in to change state.`,
+      );
+    }
+  }
+
+  /** Busy and wrap-up come from interactions; an explicit choice takes effect when they end. */
+  #keepBusy(target: UserRecord, wanted: WorkStatus): WorkStatus {
+    return target.workStatus === 'busy' || target.workStatus === 'wrap_up' ? target.workStatus : wanted;
+  }
+
+  async #apply(
+    tenant: Tenant,
+    actor: UserRecord,
+    target: UserRecord,
+    state: Parameters<typeof setAgentState>[3],
+    action: string | null,
+    detail: Record<string, unknown>,
+  ): Promise<UserRecord> {
+    await this.db.transaction().execute(async (trx) => {
+      await setAgentState(trx, tenant.id, target.id, state);
+      if (action)
+        await audit(trx, { tenantId: tenant.id, actorId: actor.id, action, detail: { target: target.id, ...detail } });
+    });
+    this.bus.publish('user.changed', { tenantId: tenant.id, userId: target.id });
+    return (await findUser(this.db, tenant.id, target.id)) ?? target;
+  }
+}

@@ -1,0 +1,1 @@
+export { AgentService, mayManage, requireRole } from './agents.ts';

@@ -1,0 +1,47 @@
+/**
+ * The event bus: in-process by default. Every change other parts must hear
+ * about goes through it, whichever edge it came from (panel, REST, supervisor).
+ * A Redis implementation of the same interface lets several processes share it.
+ */
+
+/** Every bus event and what it carries. */
+export interface BusEvents {
+  /** A user's state or profile changed: panels of that user get a fresh user frame. */
+  'user.changed': { readonly tenantId: string; readonly userId: string };
+  /** One session ended (logout, expiry). */
+  'session.ended': { readonly tenantId: string; readonly tokenHash: string; readonly reason: string };
+  /** Every session of a user ended (forced logout by a supervisor). */
+  'user.loggedOut': { readonly tenantId: string; readonly userId: string; readonly reason: string };
+}
+
+export type BusEventType = keyof BusEvents;
+
+export interface Bus {
+  /** Delivers an event to every subscriber of its type. */
+  publish<K extends BusEventType>(type: K, event: BusEvents[K]): void;
+  /** Subscribes; returns an unsubscribe function. */
+  subscribe<K extends BusEventType>(type: K, handler: (event: BusEvents[K]) => void): () => void;
+}
+
+/** The bus of a single process. A throwing subscriber does not stop the others. */
+export class InProcessBus implements Bus {
+  readonly #handlers = new Map<BusEventType, Set<(event: never) => void>>();
+  constructor(private readonly onError: (err: unknown, type: BusEventType) => void = () => undefined) {}
+
+  publish<K extends BusEventType>(type: K, event: BusEvents[K]): void {
+    for (const handler of [...(this.#handlers.get(type) ?? [])]) {
+      try {
+        (handler as (e: BusEvents[K]) => void)(event);
+      } catch (err) {
+        this.onError(err, type);
+      }
+    }
+  }
+
+  subscribe<K extends BusEventType>(type: K, handler: (event: BusEvents[K]) => void): () => void {
+    let set = this.#handlers.get(type);
+    if (!set) this.#handlers.set(type, (set = new Set()));
+    set.add(handler as (event: never) => void);
+    return () => set.delete(handler as (event: never) => void);
+  }
+}

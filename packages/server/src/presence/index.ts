@@ -1,0 +1,10 @@
+export type { ReasonCode, ReasonKind } from './presence.ts';
+export {
+  REASON_KINDS,
+  listPresenceProfiles,
+  findPresenceProfile,
+  ensurePresenceProfile,
+  listReasonCodes,
+  findReasonCode,
+  ensureReasonCode,
+} from './presence.ts';

@@ -1,0 +1,2 @@
+export { restRoutes } from './routes.ts';
+export { directoryEntry, userDetail, queueDetail, tenantDetail } from './dto.ts';

@@ -1,0 +1,31 @@
+/** TypeBox schemas shared by the REST routes. */
+import { CHANNEL_TYPES, ROLES } from '@parley/protocol';
+import { Type } from '@sinclair/typebox';
+
+export const Id = Type.String({ pattern: '^[0-9a-f]{32}$', description: '32 lowercase hex characters' });
+export const IdParams = Type.Object({ id: Id });
+export const Channel = Type.Union(CHANNEL_TYPES.map((c) => Type.Literal(c)));
+export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const Capacity = Type.Object(
+  Object.fromEntries(CHANNEL_TYPES.map((c) => [c, Type.Integer({ minimum: 0, maximum: 50 })])) as Record<
+    (typeof CHANNEL_TYPES)[number],
+    ReturnType<typeof Type.Integer>
+  >,
+  { additionalProperties: false },
+);
+export const Theme = Type.Object(
+  { dark: Type.Boolean(), primary: Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }) },
+  { additionalProperties: false },
+);
+export const Language = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', description: 'BCP-47, e.g. en or de-DE' });
+export const Origin = Type.String({ pattern: '^https?://[^/?#\\s]+$', maxLength: 255 });
+export const Address = Type.String({ minLength: 1, maxLength: 320, pattern: '^\\S+$' });
+export const StateBody = Type.Object(
+  { ready: Type.Boolean(), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+  { additionalProperties: false },
+);
+export const PresenceBody = Type.Object(
+  { profile: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+export const Password = Type.String({ minLength: 8, maxLength: 1024 });

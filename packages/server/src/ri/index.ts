@@ -1,0 +1,1 @@
+export { riRoutes, RI_APIS } from './routes.ts';
