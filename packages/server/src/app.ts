@@ -116,6 +116,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     ignoreTrailingSlash: true,
+    // Unknown properties are an error the caller must see, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     // `/t/{slug}/rest` is routed as `/rest` for tenant {slug}.
     rewriteUrl: (req) => {
       const { slug, url } = splitTenantUrl(req.url ?? '/');

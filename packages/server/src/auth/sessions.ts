@@ -74,8 +74,9 @@ export async function findSession(
     await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
     return null;
   }
-  // Refresh at most once a minute: a busy panel must not write on every request.
-  if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {
+  // A busy panel must not write on every request, yet the refresh must come well within the idle window.
+  const refreshAfterMs = Math.min(60_000, (lifetimes.idleSeconds * 1000) / 4);
+  if (now.getTime() - Date.parse(row.last_seen_at) >= refreshAfterMs) {
     await db
       .updateTable('sessions')
       .set({ last_seen_at: nowIso(now) })

@@ -105,4 +105,38 @@ describe('/ws/agent', () => {
     expect(out.statusCode).toBe(204);
     expect(await closed).toBe(4001);
   });
+
+  it('pushes a user frame when the state changes through REST, and closes on a forced logout', async () => {
+    const cookie = await login('agent4');
+    const { next, closed } = await connect({ cookie: `parley_session=${cookie}` });
+    expect(await next()).toMatchObject({ type: 'hello', data: { user: { work_status: 'not_ready' } } });
+    const put = await h.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/state',
+      cookies: { parley_session: cookie },
+      payload: { ready: true },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(await next()).toMatchObject({
+      seq: 2,
+      type: 'user',
+      data: { user: { username: 'agent4', work_status: 'ready' } },
+    });
+
+    const supervisor = await login('supervisor');
+    const agents = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/agents',
+      cookies: { parley_session: supervisor },
+    });
+    const agent4 = agents.json().find((a: { username: string }) => a.username === 'agent4');
+    expect(agent4.connected).toBe(true);
+    const out = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/agents/${agent4.id}/logout`,
+      cookies: { parley_session: supervisor },
+    });
+    expect(out.statusCode).toBe(204);
+    expect(await closed).toBe(4001);
+  });
 });

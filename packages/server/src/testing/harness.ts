@@ -8,6 +8,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp, type ParleyApp } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
+import type { StoreKind } from '../store/index.ts';
+import { createPostgresDatabase } from './stores.ts';
 
 export const DEMO_PASSWORD = 'test-demo-päss:word';
 export const HOST_ORIGIN = 'http://127.0.0.1:13999';
@@ -18,9 +20,10 @@ export interface Harness extends ParleyApp {
   readonly dir: string;
 }
 
-/** Builds a demo server; `env` overrides the test defaults. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** Builds a demo server on the given store (SQLite by default); `env` overrides the test defaults. */
+export async function startHarness(env: Record<string, string> = {}, store: StoreKind = 'sqlite'): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+  const postgres = store === 'postgres' ? await createPostgresDatabase() : null;
   const panelDist = path.join(dir, 'panel');
   fs.mkdirSync(path.join(panelDist, 'assets'), { recursive: true });
   fs.writeFileSync(
@@ -44,6 +47,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       PLAYGROUND_PORT: 'off',
       PARLEY_ALLOWED_ORIGINS: HOST_ORIGIN,
       LOG_LEVEL: 'trace',
+      ...(postgres ? { DATABASE_URL: postgres.url } : {}),
       ...env,
     },
     dir,
@@ -59,6 +63,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     dir,
     async close() {
       await app.close();
+      await postgres?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
