@@ -136,17 +136,15 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
   });
 
   it('creates queues with addresses; a taken address writes nothing', async () => {
-    const sales = await store.db
-      .transaction()
-      .execute((trx) =>
-        createQueue(trx, tenant.id, {
-          name: 'Sales',
-          channel: 'phone',
-          addresses: ['+15550100', '+15550101'],
-          priority: 5,
-          skills: ['sales'],
-        }),
-      );
+    const sales = await store.db.transaction().execute((trx) =>
+      createQueue(trx, tenant.id, {
+        name: 'Sales',
+        channel: 'phone',
+        addresses: ['+15550100', '+15550101'],
+        priority: 5,
+        skills: ['sales'],
+      }),
+    );
     expect(sales).toMatchObject({
       name: 'Sales',
       channel: 'phone',

@@ -1,0 +1,2 @@
+export { runCli, USAGE } from './cli.ts';
+export type { CliIo } from './cli.ts';
