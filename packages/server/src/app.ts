@@ -7,6 +7,8 @@ import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyFormbody from '@fastify/formbody';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
@@ -115,7 +117,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     loggerInstance: log.child({ subsystem: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
     // Unknown properties are an error the caller must see, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     // `/t/{slug}/rest` is routed as `/rest` for tenant {slug}.
@@ -150,7 +152,27 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
 
-  app.get('/healthz', async (_request, reply) => {
+  // OpenAPI from the route schemas; the document at /docs/json, a browsable UI at /docs.
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Parley API',
+        version: '0.1.0',
+        description: 'REST interfaces of the Parley contact center. See docs/rest-api.md.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'parley_session' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     await sql`select 1`.execute(db);
     return reply.header('cache-control', 'no-store').send({ status: 'ok', agents_online: gateway.size });
   });

@@ -80,7 +80,8 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string 
           }),
         );
     };
-    for (const page of PANEL_PAGES) app.get(page.url, (request, reply) => send(request, reply, page.sso));
+    for (const page of PANEL_PAGES)
+      app.get(page.url, { schema: { hide: true } }, (request, reply) => send(request, reply, page.sso));
 
     if (fs.existsSync(path.join(dist.panel, 'assets'))) {
       await app.register(fastifyStatic, {

@@ -109,7 +109,7 @@ export function riRoutes(ctx: AppContext) {
       return [];
     });
 
-    app.all('/ecfs/RI/*', async (request) => {
+    app.all('/ecfs/RI/*', { schema: { hide: true } }, async (request) => {
       const api = request.url.split('?')[0]?.split('/')[3] ?? '';
       const known = Object.entries(RI_APIS)
         .map(([name, resources]) => `${name} (${resources.join(', ')})`)
