@@ -22,8 +22,6 @@ const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
-const FormBody = Type.Object({ Authorization: Type.Optional(Type.String({ maxLength: 1024 })) });
-
 /** Registers the authentication routes. */
 export function authRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -51,13 +49,14 @@ export function authRoutes(ctx: AppContext) {
 
     const userBody = async (user: UserRecord) => toWireUser(user, await listPresenceProfiles(ctx.db, user.tenantId));
 
+    const bearerOf = (request: FastifyRequest): string | null => {
+      const header = request.headers.authorization;
+      return header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    };
     const checkScheme = async (request: FastifyRequest) => {
       // The header decides the login kind, so it is checked before the body.
-      const header = request.headers.authorization;
-      if (header?.startsWith('Bearer ')) {
-        throw HttpError.unauthorized('OAuth bearer login is not enabled: this tenant accepts no OAuth issuers.');
-      }
-      if (header?.trim() !== 'ECFAuth') {
+      if (bearerOf(request) !== null) return;
+      if (request.headers.authorization?.trim() !== 'ECFAuth') {
         throw HttpError.invalidArgument(
           'header Authorization: ECFAuth is required for basic login (or use Authorization: Bearer <token>)',
         );
@@ -66,20 +65,27 @@ export function authRoutes(ctx: AppContext) {
 
     {
       const url = '/ecfs/authentication/';
-      app.post<{ Body: Static<typeof FormBody> }>(
-        url,
-        { schema: { body: FormBody }, preValidation: checkScheme },
-        async (request, reply) => {
-          const parsed = parseBasicAuthorization(request.body.Authorization);
-          if (!parsed.ok) throw HttpError.invalidArgument(parsed.message);
-          const login = await ctx.auth.loginWithPassword(request.tenant, {
-            username: parsed.username,
-            password: parsed.password,
-            ip: request.ip,
-          });
+      // No body schema: a bearer login has no body, and parseBasicAuthorization checks the one field a basic login has.
+      app.post(url, { preValidation: checkScheme }, async (request, reply) => {
+        const bearer = bearerOf(request);
+        if (bearer !== null) {
+          if (bearer.length === 0 || bearer.length > 16_384)
+            throw HttpError.unauthorized('The bearer token is empty or too long.');
+          const login = await ctx.auth.loginWithToken(request.tenant, { token: bearer, ip: request.ip });
           return { user: await userBody(await startSession(request, reply, login)) };
-        },
-      );
+        }
+        const form: unknown = request.body;
+        const field =
+          typeof form === 'object' && form !== null ? (form as Record<string, unknown>)['Authorization'] : undefined;
+        const parsed = parseBasicAuthorization(field);
+        if (!parsed.ok) throw HttpError.invalidArgument(parsed.message);
+        const login = await ctx.auth.loginWithPassword(request.tenant, {
+          username: parsed.username,
+          password: parsed.password,
+          ip: request.ip,
+        });
+        return { user: await userBody(await startSession(request, reply, login)) };
+      });
       app.delete(url, async (request, reply) => logout(request, reply));
     }
 

@@ -8,7 +8,8 @@ import type { Database } from '../store/index.ts';
 import { audit } from '../store/index.ts';
 import type { Tenant } from '../tenants/index.ts';
 import type { UserRecord } from '../users/index.ts';
-import { findUserForLogin } from '../users/index.ts';
+import { findUserForLogin, findUsersByOAuth } from '../users/index.ts';
+import { OAuthVerifier } from './oauth.ts';
 import { decoyPasswordHash, verifyPassword } from './password.ts';
 import { FailureLimiter } from './rate-limit.ts';
 import { createSession, type Session, type SessionLifetimes } from './sessions.ts';
@@ -18,6 +19,8 @@ export interface AuthServiceDeps {
   readonly log: Logger;
   readonly lifetimes: SessionLifetimes;
   readonly now?: () => number;
+  /** The OAuth verifier (tests pass one with their own clock). */
+  readonly oauth?: OAuthVerifier;
 }
 
 /** Logs users in with a password, rate-limited per user and per IP. */
@@ -27,9 +30,67 @@ export class AuthService {
   /** 50 failures per IP per 15 minutes. */
   readonly perIp = new FailureLimiter({ limit: 50, windowMs: 15 * 60_000 });
   readonly #deps: AuthServiceDeps;
+  readonly oauth: OAuthVerifier;
 
   constructor(deps: AuthServiceDeps) {
     this.#deps = deps;
+    this.oauth = deps.oauth ?? new OAuthVerifier();
+  }
+
+  /**
+   * Logs in with an OAuth bearer token (see oauth.ts). The `{sub, email}` the
+   * issuer vouches for must match exactly one user of the tenant: that user's
+   * OAuth subject and email both.
+   */
+  async loginWithToken(
+    tenant: Tenant,
+    input: { token: string; ip: string },
+  ): Promise<{ user: UserRecord; token: string; session: Session }> {
+    const { db, log, lifetimes } = this.#deps;
+    const now = this.#deps.now?.() ?? Date.now();
+    const wait = this.perIp.retryAfter(input.ip, now);
+    if (wait > 0) throw HttpError.rateLimited(wait);
+    try {
+      if (tenant.oauthIssuers.length === 0)
+        throw HttpError.unauthorized('OAuth bearer login is not enabled: this tenant accepts no OAuth issuers.');
+      const identity = await this.oauth.verify(input.token, tenant.oauthIssuers);
+      const candidates = await findUsersByOAuth(db, tenant.id, identity.subject, identity.email);
+      const matches = candidates.filter(
+        (u) => u.oauthSubject === identity.subject && u.email.toLowerCase() === identity.email.toLowerCase(),
+      );
+      if (matches.length !== 1 || !matches[0]) {
+        throw HttpError.unauthorized(
+          'No user of this tenant has both the subject and the email the issuer vouched for.',
+        );
+      }
+      const user = matches[0];
+      const { token, session } = await createSession(
+        db,
+        { tenantId: tenant.id, userId: user.id },
+        lifetimes,
+        new Date(now),
+      );
+      await audit(db, {
+        tenantId: tenant.id,
+        actorId: user.id,
+        action: 'login',
+        detail: { ip: input.ip, via: 'oauth', issuer: identity.issuer },
+      });
+      log.info({ userId: user.id, username: user.username, issuer: identity.issuer }, 'login (oauth)');
+      return { user, token, session };
+    } catch (err) {
+      if (err instanceof HttpError && err.code === 'unauthorized') {
+        this.perIp.fail(input.ip, now);
+        await audit(db, {
+          tenantId: tenant.id,
+          actorId: null,
+          action: 'login_failed',
+          detail: { ip: input.ip, via: 'oauth', reason: err.message },
+        });
+        log.info({ ip: input.ip, reason: err.message }, 'oauth login failed');
+      }
+      throw err;
+    }
   }
 
   /** Checks the password; on success creates a session and returns its token. */
