@@ -181,6 +181,8 @@ export class PanelController {
   }
 
   #onServerEvent(event: ServerEvent): void {
+    // Agent frames feed the supervisor view, which arrives with the full panel.
+    if (event.type === 'agent') return;
     const before = this.#state.user;
     const user = event.data.user;
     this.#set({ user });

@@ -40,6 +40,7 @@ export {
 
 export type {
   ServerEventMap,
+  AgentState,
   ServerEventType,
   ServerEvent,
   ClientRequestMap,

@@ -4,7 +4,8 @@
  * Panel → server: `{id, type, data}` requests, answered by `{re, ok, data | error}`.
  */
 import { isRecord, parseErrorPayload, type ErrorPayload } from './errors.ts';
-import type { User } from './objects.ts';
+import type { User, WorkStatus } from './objects.ts';
+import type { UserId } from './ids.ts';
 
 /** Server-pushed frames and what they carry. */
 export interface ServerEventMap {
@@ -12,6 +13,21 @@ export interface ServerEventMap {
   readonly hello: { readonly user: User; readonly server_time: string };
   /** The user object changed (presence, work status, language, theme). */
   readonly user: { readonly user: User };
+  /** (supervisors and admins) An agent's state changed. */
+  readonly agent: { readonly agent: AgentState };
+}
+
+/** What a supervisor sees of an agent, live. */
+export interface AgentState {
+  readonly id: UserId;
+  readonly username: string;
+  readonly display_name: string;
+  readonly work_status: WorkStatus;
+  /** The presence profile id. */
+  readonly presence: string | null;
+  readonly not_ready_reason: string | null;
+  /** At least one panel of the agent is connected. */
+  readonly connected: boolean;
 }
 export type ServerEventType = keyof ServerEventMap;
 
@@ -79,6 +95,6 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
     return error ? { re: data['re'], ok: false, error } : null;
   }
   if (!Number.isSafeInteger(data['seq']) || typeof data['type'] !== 'string' || !isRecord(data['data'])) return null;
-  if (data['type'] !== 'hello' && data['type'] !== 'user') return null;
+  if (data['type'] !== 'hello' && data['type'] !== 'user' && data['type'] !== 'agent') return null;
   return data as unknown as ServerEvent;
 }

@@ -94,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     log: log.child({ subsystem: 'realtime' }),
     bus,
     snapshot: (t, u) => agents.snapshot(t, u),
+    agentState: (t, u, connected) => agents.agentState(t, u, connected),
   });
   const allowedOrigins = (t: Tenant) =>
     t.slug === DEFAULT_TENANT_SLUG ? [...new Set([...t.allowedOrigins, ...config.allowedOrigins])] : t.allowedOrigins;

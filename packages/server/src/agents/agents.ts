@@ -4,7 +4,7 @@
  * the CPC RI or a supervisor: it checks rights, writes, audits and publishes
  * `user.changed` so every panel of the agent updates at once.
  */
-import type { User, WorkStatus } from '@parley/protocol';
+import type { AgentState, User, UserId, WorkStatus } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/index.ts';
 import { HttpError } from '../http/errors.ts';
@@ -35,6 +35,21 @@ export class AgentService {
   async snapshot(tenantId: string, userId: string): Promise<User | null> {
     const user = await findUser(this.db, tenantId, userId);
     return user ? toWireUser(user, await listPresenceProfiles(this.db, tenantId)) : null;
+  }
+
+  /** What supervisors see of an agent, or null. */
+  async agentState(tenantId: string, userId: string, connected: boolean): Promise<AgentState | null> {
+    const user = await findUser(this.db, tenantId, userId);
+    if (!user) return null;
+    return {
+      id: user.id as UserId,
+      username: user.username,
+      display_name: user.displayName,
+      work_status: user.workStatus,
+      presence: user.presenceProfileId,
+      not_ready_reason: user.notReadyReasonId,
+      connected,
+    };
   }
 
   /** Loads the target of an action, checking the actor may manage it (404 across tenants, 403 for others). */

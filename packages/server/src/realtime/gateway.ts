@@ -3,7 +3,7 @@
  * authenticated by the session at upgrade time. Server frames carry a
  * monotonic `seq` per connection; requests are answered with `{re, ok, …}`.
  */
-import type { ServerEvent, ServerEventMap, ServerEventType, ServerReply, User } from '@parley/protocol';
+import type { AgentState, ServerEvent, ServerEventMap, ServerEventType, ServerReply, User } from '@parley/protocol';
 import { MAX_CLIENT_FRAME_BYTES, parseClientRequest } from '@parley/protocol';
 import type { WebSocket } from 'ws';
 import type { Bus } from '../bus/index.ts';
@@ -23,6 +23,8 @@ interface Connection {
   readonly socket: WebSocket;
   readonly tenantId: string;
   readonly userId: string;
+  /** Supervisors and admins also get every agent's state changes. */
+  readonly supervises: boolean;
   readonly sessionHash: string;
   seq: number;
   alive: boolean;
@@ -34,6 +36,8 @@ export interface GatewayOptions {
   readonly bus: Bus;
   /** Builds the current user snapshot for `hello` and `user` frames. */
   readonly snapshot: (tenantId: string, userId: string) => Promise<User | null>;
+  /** Builds what supervisors see of an agent, for `agent` frames. */
+  readonly agentState: (tenantId: string, userId: string, connected: boolean) => Promise<AgentState | null>;
   /** Heartbeat interval in ms; a socket that misses one pong is closed. */
   readonly heartbeatMs?: number;
 }
@@ -69,23 +73,48 @@ export class AgentGateway {
   }
 
   /** Adopts an authenticated socket and sends `hello`. */
-  async accept(socket: WebSocket, identity: { tenantId: string; userId: string; sessionHash: string }): Promise<void> {
+  async accept(
+    socket: WebSocket,
+    identity: { tenantId: string; userId: string; sessionHash: string; supervises: boolean },
+  ): Promise<void> {
     const conn: Connection = { socket, ...identity, seq: 0, alive: true };
+    const firstOfUser = !this.#isOnline(conn.tenantId, conn.userId);
     this.#connections.add(conn);
     socket.on('pong', () => {
       conn.alive = true;
     });
-    socket.on('close', () => this.#connections.delete(conn));
+    socket.on('close', () => {
+      this.#connections.delete(conn);
+      // The last panel of an agent going away changes what supervisors see.
+      if (!this.#isOnline(conn.tenantId, conn.userId)) void this.#pushAgent(conn.tenantId, conn.userId);
+    });
     socket.on('error', (err) => this.#opts.log.debug({ err }, 'agent socket error'));
     socket.on('message', (raw, isBinary) => void this.#onMessage(conn, raw, isBinary));
+    // `hello` is always a connection's first frame; supervisors hear of it afterwards.
     await this.#sendHello(conn);
+    if (firstOfUser) await this.#pushAgent(conn.tenantId, conn.userId);
   }
 
   async #pushUser(tenantId: string, userId: string): Promise<void> {
     const targets = [...this.#connections].filter((c) => c.tenantId === tenantId && c.userId === userId);
-    if (targets.length === 0) return;
-    const user = await this.#opts.snapshot(tenantId, userId);
-    if (user) for (const conn of targets) this.#push(conn, 'user', { user });
+    if (targets.length > 0) {
+      const user = await this.#opts.snapshot(tenantId, userId);
+      if (user) for (const conn of targets) this.#push(conn, 'user', { user });
+    }
+    await this.#pushAgent(tenantId, userId);
+  }
+
+  /** Tells the tenant's supervisors about one agent. */
+  async #pushAgent(tenantId: string, userId: string): Promise<void> {
+    const supervisors = [...this.#connections].filter((c) => c.tenantId === tenantId && c.supervises);
+    if (supervisors.length === 0) return;
+    const agent = await this.#opts.agentState(tenantId, userId, this.#isOnline(tenantId, userId));
+    if (agent) for (const conn of supervisors) this.#push(conn, 'agent', { agent });
+  }
+
+  #isOnline(tenantId: string, userId: string): boolean {
+    for (const conn of this.#connections) if (conn.tenantId === tenantId && conn.userId === userId) return true;
+    return false;
   }
 
   #closeUser(tenantId: string, userId: string, reason: string): void {

@@ -139,4 +139,45 @@ describe('/ws/agent', () => {
     expect(out.statusCode).toBe(204);
     expect(await closed).toBe(4001);
   });
+
+  it('tells supervisors, live, when an agent connects, changes state and goes away', async () => {
+    const supervisor = await login('supervisor');
+    const sup = await connect({ cookie: `parley_session=${supervisor}` });
+    const hello = (await sup.next()) as { data: { user: { username: string } } };
+    expect(hello.data.user.username).toBe('supervisor');
+    const agentCookie = await login('agent5');
+    const agent = await connect({ cookie: `parley_session=${agentCookie}` });
+    type AgentFrame = { type: string; data: { agent: { username: string; work_status: string; connected: boolean } } };
+    /** The next frame about agent5 that matches; earlier ones (e.g. the login itself) are skipped. */
+    const agentFrame = async (want: { work_status: string; connected: boolean }) => {
+      for (;;) {
+        const frame = (await sup.next()) as AgentFrame;
+        const a = frame.type === 'agent' ? frame.data.agent : null;
+        if (a?.username === 'agent5' && a.work_status === want.work_status && a.connected === want.connected) return a;
+      }
+    };
+    expect(await agentFrame({ work_status: 'not_ready', connected: true })).toMatchObject({ username: 'agent5' });
+    await h.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/state',
+      cookies: { parley_session: agentCookie },
+      payload: { ready: true },
+    });
+    expect(await agentFrame({ work_status: 'ready', connected: true })).toBeTruthy();
+    agent.ws.close();
+    expect(await agentFrame({ work_status: 'ready', connected: false })).toBeTruthy();
+    // Agents do not get other agents' frames.
+    const other = await connect({ cookie: `parley_session=${await login('agent1')}` });
+    await other.next();
+    await h.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/state',
+      cookies: { parley_session: agentCookie },
+      payload: { ready: false },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(other.frames.filter((f) => (f as { type: string }).type === 'agent')).toEqual([]);
+    other.ws.close();
+    sup.ws.close();
+  });
 });

@@ -38,6 +38,7 @@ export function realtimeRoutes(ctx: AppContext) {
           tenantId: request.tenant.id,
           userId: caller.user.id,
           sessionHash: caller.session.tokenHash,
+          supervises: caller.user.role !== 'agent',
         });
       },
     );
