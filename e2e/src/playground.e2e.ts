@@ -110,6 +110,65 @@ describe('playground', () => {
     await context.close();
   });
 
+  it('agent state from the host, a supervisor and the panel itself reaches the host once each, live', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(playgroundUrl);
+    await page.click('summary');
+    await page.fill('#username', 'agent5');
+    await page.fill('#password', password);
+    await page.click('#load');
+    await expect.poll(() => events(page)).toContain('init');
+    const workStatusEvents = () =>
+      page
+        .locator('[data-testid=events] li[data-event="agent:workStatus"]')
+        .evaluateAll((items) => items.map((li) => li.textContent?.split('  ').at(-1)).reverse());
+
+    // 1. From the host, through the SDK.
+    await page.click('#set-ready');
+    await expect.poll(workStatusEvents).toEqual(['"ready"']);
+    await expect
+      .poll(async () => (await page.textContent('[data-testid=result]')) ?? '')
+      .toContain('"work_status": "ready"');
+
+    // 2. From a supervisor, over REST, with no action on the host.
+    const api = (path: string, init: RequestInit = {}, token?: string) =>
+      fetch(new URL(path, baseUrl), {
+        ...init,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
+    const { token } = (await (
+      await api('api/v1/auth/login', { method: 'POST', body: JSON.stringify({ username: 'supervisor', password }) })
+    ).json()) as { token: string };
+    const users = (await (await api('api/v1/users', {}, token)).json()) as Array<{ id: string; username: string }>;
+    const agent5 = users.find((u) => u.username === 'agent5')!;
+    const put = await api(
+      `api/v1/agents/${agent5.id}/state`,
+      { method: 'PUT', body: JSON.stringify({ ready: false, reason: 'meeting' }) },
+      token,
+    );
+    expect(put.status).toBe(200);
+    await expect.poll(workStatusEvents).toEqual(['"ready"', '"not_ready"']);
+
+    // 3. From the panel's own controls.
+    const panel = page.frameLocator('[data-testid=panel-container] iframe');
+    await panel.locator('[data-testid=ready-toggle]').click();
+    await expect.poll(workStatusEvents).toEqual(['"ready"', '"not_ready"', '"ready"']);
+    expect(await panel.locator('[data-testid=ready-toggle]').getAttribute('aria-pressed')).toBe('true');
+
+    // Queues and the RI through the panel: the host needs no CORS or cookies.
+    await page.click('#get-queues');
+    await expect
+      .poll(async () => JSON.parse((await page.textContent('[data-testid=result]')) ?? 'null')?.length)
+      .toBe(4);
+    await page.click('#ri-queues');
+    await expect
+      .poll(async () => JSON.parse((await page.textContent('[data-testid=result]')) ?? 'null')?.status)
+      .toBe(200);
+    expect(JSON.parse((await page.textContent('[data-testid=result]')) ?? 'null').body).toHaveLength(6);
+    await context.close();
+  });
+
   it('never logged the demo password', () => {
     const log = fs.readFileSync(inject('serverLogFile'), 'utf8');
     expect(log).toContain('login');

@@ -8,8 +8,6 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const baseInput = $<HTMLInputElement>('base-url');
 const loadButton = $<HTMLButtonElement>('load');
 const unloadButton = $<HTMLButtonElement>('unload');
-const userButton = $<HTMLButtonElement>('get-user');
-const logoutButton = $<HTMLButtonElement>('logout');
 const result = $<HTMLPreElement>('result');
 const events = $<HTMLOListElement>('events');
 
@@ -39,12 +37,32 @@ function show(value: unknown): void {
     value instanceof ParleyError ? `ParleyError ${value.code}: ${value.message}` : JSON.stringify(value, null, 2);
 }
 
+const commandButtons = ['get-user', 'logout', 'set-ready', 'set-not-ready', 'get-queues', 'ri-queues'].map((id) =>
+  $<HTMLButtonElement>(id),
+);
+
 function setLoaded(loaded: boolean): void {
   loadButton.disabled = loaded;
   unloadButton.disabled = !loaded;
-  userButton.disabled = !loaded;
-  logoutButton.disabled = !loaded;
+  for (const button of commandButtons) button.disabled = !loaded;
 }
+
+/** Runs a command on the panel and shows its result (or its ParleyError). */
+function command(id: string, run: (p: Panel) => Promise<unknown>): void {
+  $<HTMLButtonElement>(id).addEventListener('click', async () => {
+    if (!panel) return;
+    try {
+      show(await run(panel));
+    } catch (err) {
+      show(err);
+    }
+  });
+}
+
+command('set-ready', (p) => p.setReady(true));
+command('set-not-ready', (p) => p.setReady(false, 'break'));
+command('get-queues', (p) => p.getQueues());
+command('ri-queues', (p) => p.ri('rci', 'GET', '/queues'));
 
 loadButton.addEventListener('click', async () => {
   const userName = $<HTMLInputElement>('username').value.trim();
@@ -81,21 +99,9 @@ unloadButton.addEventListener('click', () => {
   log('unload', undefined);
 });
 
-userButton.addEventListener('click', async () => {
-  if (!panel) return;
-  try {
-    show(await panel.getDetails('user'));
-  } catch (err) {
-    show(err);
-  }
-});
+command('get-user', (p) => p.getDetails('user'));
 
-logoutButton.addEventListener('click', async () => {
-  if (!panel) return;
-  try {
-    await panel.logout();
-    show('logged out');
-  } catch (err) {
-    show(err);
-  }
+command('logout', async (p) => {
+  await p.logout();
+  return 'logged out';
 });

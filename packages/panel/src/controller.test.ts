@@ -9,6 +9,8 @@ const USER = {
   username: 'agent1',
   display_name: 'Ada Agent',
   work_status: 'not_ready',
+  language: 'en',
+  theme: { dark: false, primary: '#2563eb' },
   presence: 'p1',
   presence_profiles: [
     { id: 'p1', name: 'Available', ready: true },
@@ -25,6 +27,12 @@ function setup(session: User | null = null) {
     }),
     loginWithToken: vi.fn(async () => USER),
     logout: vi.fn(async () => undefined),
+    setReady: vi.fn(async (ready: boolean) => ({ ...USER, work_status: ready ? 'ready' : 'not_ready' }) as User),
+    setPresence: vi.fn(async (profile: string) => ({ ...USER, presence: profile }) as User),
+    myQueues: vi.fn(
+      async () => [{ id: 'q'.repeat(32), name: 'Sales', type: 'phone', addresses: [{ address: '+1555' }] }] as never,
+    ),
+    ri: vi.fn(async (_api: string, method: string, resource: string) => ({ status: 200, body: { method, resource } })),
   };
   let handlers: SocketHandlers | null = null;
   const socket = { connect: vi.fn(), close: vi.fn() };
@@ -113,6 +121,9 @@ describe('PanelController', () => {
       code: 'invalid_argument',
     });
     await expect(controller.handle({ command: 'outbound', value: {} })).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(controller.handle({ command: 'detail', value: 'transcript' })).rejects.toMatchObject({
+      code: 'unsupported',
+    });
   });
 
   it('forwards work status, presence and connection changes to the host', async () => {
@@ -137,5 +148,47 @@ describe('PanelController', () => {
     server().onSessionEnded();
     expect(controller.state.phase).toBe('login');
     expect(sent.at(-1)).toEqual({ type: 'status', payload: { attribute: 'work_status', value: 'offline' } });
+  });
+
+  it('sets the agent ready and tells the host exactly once, though the socket repeats it', async () => {
+    const { controller, sent, host, server } = setup(USER);
+    await controller.start();
+    host({ id: 'initRequest', type: 'init', payload: false });
+    host({ id: 'r1', type: 'action', payload: { command: 'ready', value: { ready: true } } });
+    await flush();
+    server().onEvent({ seq: 2, type: 'user', data: { user: { ...USER, work_status: 'ready' } } });
+    const statusEvents = sent.filter((m) => m.type === 'status');
+    expect(statusEvents).toEqual([{ type: 'status', payload: { attribute: 'work_status', value: 'ready' } }]);
+    expect(sent.find((m) => m.type === 'response')).toMatchObject({
+      id: 'r1',
+      payload: { value: { work_status: 'ready' } },
+    });
+  });
+
+  it('validates ready, presence and ri values, and passes good ones on', async () => {
+    const { controller, rest } = setup(USER);
+    await controller.start();
+    await expect(controller.handle({ command: 'ready', value: { ready: 'yes' } })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(controller.handle({ command: 'presence', value: 5 })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(controller.handle({ command: 'presence', value: 'p2' })).resolves.toMatchObject({ presence: 'p2' });
+    await expect(
+      controller.handle({ command: 'ri', value: { api: 'admin', method: 'GET', resource: '/x' } }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      controller.handle({ command: 'ri', value: { api: 'rci', method: 'TRACE', resource: '/x' } }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      controller.handle({ command: 'ri', value: { api: 'rci', method: 'get', resource: '../../api/v1/tenant' } }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      controller.handle({ command: 'ri', value: { api: 'rci', method: 'get', resource: '/queues' } }),
+    ).resolves.toEqual({ status: 200, body: { method: 'GET', resource: '/queues' } });
+    expect(rest.ri).toHaveBeenCalledTimes(1);
+    await expect(controller.handle({ command: 'detail', value: 'queues' })).resolves.toMatchObject([{ name: 'Sales' }]);
+    await expect(controller.handle({ command: 'detail', value: 'queue' })).resolves.toBeNull();
   });
 });

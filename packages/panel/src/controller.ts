@@ -3,8 +3,8 @@
  * to this one object; it talks to the server through injected clients, so it
  * is unit-tested in Node.
  */
-import type { ActionPayload, ServerEvent, User } from '@parley/protocol';
-import { DETAIL_SUBJECTS, isCommand, parseCredentials } from '@parley/protocol';
+import type { ActionPayload, Queue, ServerEvent, User } from '@parley/protocol';
+import { DETAIL_SUBJECTS, isCommand, isRecord, parseCredentials } from '@parley/protocol';
 import { CommandError, type HostBridge } from './bridge/index.ts';
 import type { ConnectionState, SocketHandlers } from './api/socket.ts';
 
@@ -24,7 +24,13 @@ export interface RestLike {
   login(username: string, password: string): Promise<User>;
   loginWithToken(token: string): Promise<User>;
   logout(): Promise<void>;
+  setReady(ready: boolean, reason?: string): Promise<User>;
+  setPresence(profile: string): Promise<User>;
+  myQueues(): Promise<Queue[]>;
+  ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }>;
 }
+
+const RI_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** What the controller needs from the WebSocket client. */
 export interface SocketLike {
@@ -121,6 +127,24 @@ export class PanelController {
         return true;
       case 'detail':
         return this.#detail(action.value, user);
+      case 'ready': {
+        const v = action.value;
+        if (
+          !isRecord(v) ||
+          typeof v['ready'] !== 'boolean' ||
+          (v['reason'] !== undefined && typeof v['reason'] !== 'string')
+        ) {
+          throw new CommandError('invalid_argument', 'ready needs {ready: boolean, reason?: string}');
+        }
+        return this.#applyUser(await this.#deps.rest.setReady(v['ready'], v['reason'] as string | undefined));
+      }
+      case 'presence':
+        if (typeof action.value !== 'string' || action.value === '') {
+          throw new CommandError('invalid_argument', 'presence needs a profile id or exact name');
+        }
+        return this.#applyUser(await this.#deps.rest.setPresence(action.value));
+      case 'ri':
+        return this.#ri(action.value);
       default:
         throw new CommandError(
           'unsupported',
@@ -129,8 +153,57 @@ export class PanelController {
     }
   };
 
+  /** Sets the agent's state; the host gets each change exactly once, whichever of REST or the socket tells first. */
+  #applyUser(user: User): User {
+    const before = this.#state.user;
+    this.#set({ user });
+    if (before && before.work_status !== user.work_status) {
+      this.#bridge?.emitStatus({ attribute: 'work_status', value: user.work_status });
+    }
+    if (before && before.presence !== user.presence) {
+      const profile = user.presence_profiles.find((p) => p.id === user.presence);
+      if (profile) this.#bridge?.emitStatus({ attribute: 'profile', value: profile });
+    }
+    if (before && (before.theme.dark !== user.theme.dark || before.theme.primary !== user.theme.primary)) {
+      this.#bridge?.emitStatus({ attribute: 'theme', value: user.theme });
+    }
+    if (before && before.language !== user.language)
+      this.#bridge?.emitStatus({ attribute: 'language', value: user.language });
+    return user;
+  }
+
+  /** Sets the agent ready or not ready (UI). */
+  async setReady(ready: boolean): Promise<void> {
+    this.#applyUser(await this.#deps.rest.setReady(ready));
+  }
+
+  /** Switches the presence profile (UI). */
+  async setPresence(profile: string): Promise<void> {
+    this.#applyUser(await this.#deps.rest.setPresence(profile));
+  }
+
+  async #ri(value: unknown): Promise<{ status: number; body: unknown }> {
+    if (!isRecord(value)) throw new CommandError('invalid_argument', 'ri needs {api, method, resource, body?}');
+    const { api, method, resource, body } = value;
+    if (api !== 'rci' && api !== 'rmi') throw new CommandError('invalid_argument', 'ri api must be rci or rmi');
+    const verb = typeof method === 'string' ? method.toUpperCase() : '';
+    if (!(RI_METHODS as readonly string[]).includes(verb))
+      throw new CommandError('invalid_argument', `ri method must be one of ${RI_METHODS.join(', ')}`);
+    if (
+      typeof resource !== 'string' ||
+      !/^\/?[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\?[^#]*)?$/.test(resource) ||
+      resource.includes('..')
+    ) {
+      throw new CommandError('invalid_argument', 'ri resource must be a relative path such as /queues');
+    }
+    return this.#deps.rest.ri(api, verb, resource, body);
+  }
+
   #detail(subject: unknown, user: User): unknown {
     if (subject === 'user') return user;
+    if (subject === 'queues') return this.#deps.rest.myQueues();
+    // The queue of the active interaction: there is no interaction yet in this version.
+    if (subject === 'queue') return null as Queue | null;
     // No interaction can exist yet in this version, so these are truthfully empty.
     if (subject === 'interactions') return [];
     if (subject === 'interaction' || subject === 'activeInteraction') return null;
@@ -183,16 +256,7 @@ export class PanelController {
   #onServerEvent(event: ServerEvent): void {
     // Agent frames feed the supervisor view, which arrives with the full panel.
     if (event.type === 'agent') return;
-    const before = this.#state.user;
-    const user = event.data.user;
-    this.#set({ user });
-    if (before && before.work_status !== user.work_status) {
-      this.#bridge?.emitStatus({ attribute: 'work_status', value: user.work_status });
-    }
-    if (before && before.presence !== user.presence) {
-      const profile = user.presence_profiles.find((p) => p.id === user.presence);
-      if (profile) this.#bridge?.emitStatus({ attribute: 'profile', value: profile });
-    }
+    this.#applyUser(event.data.user);
   }
 
   #set(patch: Partial<PanelState>): void {

@@ -59,6 +59,19 @@ export interface Panel {
   getDetails(subject: 'interaction' | 'activeInteraction'): Promise<Interaction | null>;
   getDetails(subject: 'queues'): Promise<Queue[]>;
   getDetails(subject: DetailSubject | string): Promise<unknown>;
+  /** Sets the agent ready or not ready (with an optional not-ready reason code). */
+  setReady(ready: boolean, reason?: string): Promise<User>;
+  /** Switches the agent's presence profile, by id or exact name. */
+  setPresence(profile: string): Promise<User>;
+  /** The queues the agent serves. */
+  getQueues(): Promise<Queue[]>;
+  /** A CPC REST interface call made by the panel with the agent's session (no CORS or cookies needed on the host). */
+  ri<T = unknown>(
+    api: 'rci' | 'rmi',
+    method: string,
+    resource: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   /** Logs the agent in with credentials (ext `authenticate`). */
   authenticate(credentials: Credentials): Promise<User>;
   /** Logs the agent out. */
@@ -156,6 +169,12 @@ export async function load(options: LoadOptions): Promise<Panel> {
     onAny: (listener) => client.onAny(listener),
     getDetails: (subject: string) => client.request('detail', { value: subject }),
     authenticate: (credentials) => client.request<User>('authenticate', { value: credentials }),
+    setReady: (ready: boolean, reason?: string) =>
+      client.request<User>('ready', { value: reason === undefined ? { ready } : { ready, reason } }),
+    setPresence: (profile: string) => client.request<User>('presence', { value: profile }),
+    getQueues: () => client.request<Queue[]>('detail', { value: 'queues' }),
+    ri: (api: string, method: string, resource: string, body?: unknown) =>
+      client.request('ri', { value: body === undefined ? { api, method, resource } : { api, method, resource, body } }),
     logout: async () => {
       await client.request('logout');
     },

@@ -2,7 +2,7 @@
  * Calls to Parley's REST API, same origin, with the session cookie. Errors
  * come back as {@link CommandError}s carrying the server's code.
  */
-import type { User } from '@parley/protocol';
+import type { Queue, User } from '@parley/protocol';
 import { isErrorCode, isRecord } from '@parley/protocol';
 import { CommandError } from '../bridge/index.ts';
 
@@ -28,6 +28,29 @@ export class RestClient {
     const res = await this.#fetch('POST', 'ecfs/authentication/', undefined, { authorization: `Bearer ${token}` });
     const body = await this.#json(res);
     return (body as { user: User }).user;
+  }
+
+  /** Ready or not ready, with an optional not-ready reason code. */
+  async setReady(ready: boolean, reason?: string): Promise<User> {
+    return (await this.#json(
+      await this.#fetch('PUT', 'api/v1/me/state', reason === undefined ? { ready } : { ready, reason }),
+    )) as User;
+  }
+
+  /** Switches the presence profile (id or exact name). */
+  async setPresence(profile: string): Promise<User> {
+    return (await this.#json(await this.#fetch('PUT', 'api/v1/me/presence', { profile }))) as User;
+  }
+
+  /** The queues the agent serves. */
+  async myQueues(): Promise<Queue[]> {
+    return (await this.#json(await this.#fetch('GET', 'api/v1/me/queues'))) as Queue[];
+  }
+
+  /** A CPC RI call in the agent's context; answers with the status and body whatever the status. */
+  async ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const res = await this.#fetch(method, `ecfs/RI/${api}/${resource.replace(/^\/+/, '')}`, body);
+    return { status: res.status, body: await res.json().catch(() => null) };
   }
 
   /** Ends the session. */

@@ -52,6 +52,7 @@ export function App({
             </div>
           </div>
         </div>
+        <StateControls controller={controller} user={user} />
         <div class="header-actions">
           <span class={`conn conn-${state.connection}`} data-testid="connection" title={t(`conn.${state.connection}`)}>
             {t(`conn.${state.connection}`)}
@@ -65,6 +66,48 @@ export function App({
         <h2 id="conv-title">{t('conversations.title')}</h2>
         <p class="muted">{t('conversations.empty')}</p>
       </section>
+    </div>
+  );
+}
+
+/** Ready toggle and presence profile: the agent's own state, as every other client sees it. */
+function StateControls({ controller, user }: { controller: PanelController; user: NonNullable<PanelState['user']> }) {
+  const [error, setError] = useState<string | null>(null);
+  const run = (action: () => Promise<void>) => {
+    setError(null);
+    action().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+  };
+  const ready = user.work_status === 'ready';
+  return (
+    <div class="state">
+      <button
+        type="button"
+        class={ready ? 'toggle on' : 'toggle'}
+        aria-pressed={ready}
+        data-testid="ready-toggle"
+        onClick={() => run(() => controller.setReady(!ready))}
+      >
+        {ready ? t('state.setNotReady') : t('state.setReady')}
+      </button>
+      <label class="presence">
+        <span class="sr-only">{t('state.presence')}</span>
+        <select
+          data-testid="presence"
+          value={user.presence}
+          onChange={(e) => run(() => controller.setPresence(e.currentTarget.value))}
+        >
+          {user.presence_profiles.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
