@@ -280,6 +280,82 @@ describe.each(STORE_KINDS)('REST on %s', (kind) => {
       ).toEqual([{ user_id: id('agent1'), can_serve: true, proficiency: 5 }]);
     });
 
+    it('gives supervisors live queue statistics from agent state', async () => {
+      expect((await as('agent1', { method: 'GET', url: '/api/v1/queues/stats' })).statusCode).toBe(403);
+      const salesStats = async () =>
+        (
+          (await as('supervisor', { method: 'GET', url: '/api/v1/queues/stats' })).json() as Array<
+            Record<string, number | string>
+          >
+        ).find((q) => q['name'] === 'Sales')!;
+      const sales = await salesStats();
+      const sum = ['agents_ready', 'agents_not_ready', 'agents_busy', 'agents_wrap_up'].reduce(
+        (n, k) => n + Number(sales[k]),
+        0,
+      );
+      expect(sum).toBe(sales['agents_logged_in']);
+      expect(Number(sales['agents_serving'])).toBeGreaterThanOrEqual(Number(sales['agents_logged_in']));
+      const members = (
+        await as('supervisor', { method: 'GET', url: `/api/v1/queues/${String(sales['queue_id'])}/members` })
+      ).json() as Array<{ user_id: string; can_serve: boolean }>;
+      const agent1InSales = members.some((m) => m.user_id === id('agent1') && m.can_serve);
+      await as('agent1', { method: 'PUT', url: '/api/v1/me/state', payload: { ready: false } });
+      const notReady = await salesStats();
+      await as('agent1', { method: 'PUT', url: '/api/v1/me/state', payload: { ready: true } });
+      const ready = await salesStats();
+      expect(Number(ready['agents_ready']) - Number(notReady['agents_ready'])).toBe(agent1InSales ? 1 : 0);
+      expect(Number(notReady['agents_not_ready']) - Number(ready['agents_not_ready'])).toBe(agent1InSales ? 1 : 0);
+    });
+
+    it('lets admins add presence profiles and reason codes', async () => {
+      const profile = await as('admin', {
+        method: 'POST',
+        url: '/api/v1/presence-profiles',
+        payload: { name: 'Coaching', ready: false },
+      });
+      expect(profile.statusCode).toBe(201);
+      expect(
+        (
+          await as('admin', {
+            method: 'POST',
+            url: '/api/v1/presence-profiles',
+            payload: { name: 'Coaching', ready: false },
+          })
+        ).statusCode,
+      ).toBe(409);
+      expect(
+        (
+          await as('agent1', {
+            method: 'POST',
+            url: '/api/v1/presence-profiles',
+            payload: { name: 'Nap', ready: false },
+          })
+        ).statusCode,
+      ).toBe(403);
+      const set = await as('agent1', { method: 'PUT', url: '/api/v1/me/presence', payload: { profile: 'Coaching' } });
+      expect(set.json().presence).toBe(profile.json().id);
+      const code = await as('admin', {
+        method: 'POST',
+        url: '/api/v1/reason-codes',
+        payload: { kind: 'not_ready', code: 'coaching', label: 'Coaching' },
+      });
+      expect(code.statusCode).toBe(201);
+      expect(
+        (
+          await as('admin', {
+            method: 'POST',
+            url: '/api/v1/reason-codes',
+            payload: { kind: 'not_ready', code: 'Bad Code', label: 'x' },
+          })
+        ).statusCode,
+      ).toBe(400);
+      expect(
+        (await as('agent1', { method: 'PUT', url: '/api/v1/me/state', payload: { ready: false, reason: 'coaching' } }))
+          .statusCode,
+      ).toBe(200);
+      await as('agent1', { method: 'PUT', url: '/api/v1/me/state', payload: { ready: true } });
+    });
+
     it('lets a supervisor log an agent out everywhere', async () => {
       const { token } = await login('agent5');
       const res = await as('supervisor', { method: 'POST', url: `/api/v1/agents/${id('agent5')}/logout` });

@@ -12,7 +12,16 @@ import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { requireCaller, type Caller } from '../auth/request.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { listPresenceProfiles, listReasonCodes, REASON_KINDS, type ReasonKind } from '../presence/index.ts';
+import {
+  ensurePresenceProfile,
+  ensureReasonCode,
+  findPresenceProfile,
+  findReasonCode,
+  listPresenceProfiles,
+  listReasonCodes,
+  REASON_KINDS,
+  type ReasonKind,
+} from '../presence/index.ts';
 import {
   AddressTakenError,
   createQueue,
@@ -323,6 +332,84 @@ export function restRoutes(ctx: AppContext) {
       return listPresenceProfiles(ctx.db, request.tenant.id);
     });
 
+    const ProfileCreate = Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 64 }),
+        ready: Type.Boolean(),
+        sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+      },
+      { additionalProperties: false },
+    );
+    app.post<{ Body: Static<typeof ProfileCreate> }>(
+      '/api/v1/presence-profiles',
+      { schema: { body: ProfileCreate } },
+      async (request, reply) => {
+        const { user: actor } = await caller(request);
+        requireRole(actor, 'admin');
+        const existing = await findPresenceProfile(ctx.db, request.tenant.id, request.body.name);
+        if (existing?.name === request.body.name)
+          throw new HttpError(
+            'invalid_state',
+            `A presence profile named ${JSON.stringify(request.body.name)} exists already.`,
+          );
+        const id = await ctx.db.transaction().execute(async (trx) => {
+          const created = await ensurePresenceProfile(
+            trx,
+            request.tenant.id,
+            request.body.name,
+            request.body.ready,
+            request.body.sort ?? 100,
+          );
+          await audit(trx, {
+            tenantId: request.tenant.id,
+            actorId: actor.id,
+            action: 'presence_profile_created',
+            detail: { target: created, name: request.body.name },
+          });
+          return created;
+        });
+        return reply.code(201).send({ id, name: request.body.name, ready: request.body.ready });
+      },
+    );
+
+    const ReasonCreate = Type.Object(
+      {
+        kind: Type.Union(REASON_KINDS.map((k) => Type.Literal(k))),
+        code: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9_-]+$' }),
+        label: Type.String({ minLength: 1, maxLength: 128 }),
+        sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+      },
+      { additionalProperties: false },
+    );
+    app.post<{ Body: Static<typeof ReasonCreate> }>(
+      '/api/v1/reason-codes',
+      { schema: { body: ReasonCreate } },
+      async (request, reply) => {
+        const { user: actor } = await caller(request);
+        requireRole(actor, 'admin');
+        const b = request.body;
+        if (await findReasonCode(ctx.db, request.tenant.id, b.kind, b.code)) {
+          throw new HttpError('invalid_state', `A ${b.kind} reason code ${JSON.stringify(b.code)} exists already.`);
+        }
+        const id = await ctx.db.transaction().execute(async (trx) => {
+          const created = await ensureReasonCode(trx, request.tenant.id, {
+            kind: b.kind,
+            code: b.code,
+            label: b.label,
+            sort: b.sort ?? 100,
+          });
+          await audit(trx, {
+            tenantId: request.tenant.id,
+            actorId: actor.id,
+            action: 'reason_code_created',
+            detail: { target: created, kind: b.kind, code: b.code },
+          });
+          return created;
+        });
+        return reply.code(201).send({ id, kind: b.kind, code: b.code, label: b.label });
+      },
+    );
+
     const ReasonQuery = Type.Object(
       { kind: Type.Optional(Type.Union(REASON_KINDS.map((k) => Type.Literal(k)))) },
       { additionalProperties: false },
@@ -348,6 +435,37 @@ export function restRoutes(ctx: AppContext) {
         );
       },
     );
+
+    // Registered before /queues/:id so "stats" is never read as an id.
+    app.get('/api/v1/queues/stats', async (request) => {
+      const { user: actor } = await caller(request);
+      requireRole(actor, 'supervisor');
+      const queues = await listQueues(ctx.db, request.tenant.id);
+      const members = await ctx.db
+        .selectFrom('queue_members')
+        .innerJoin('users', 'users.id', 'queue_members.user_id')
+        .select(['queue_members.queue_id', 'queue_members.user_id', 'users.work_status'])
+        .where('queue_members.tenant_id', '=', request.tenant.id)
+        .where('queue_members.can_serve', '=', 1)
+        .execute();
+      const online = ctx.gateway.onlineUsers(request.tenant.id);
+      return queues.map((q) => {
+        const serving = members.filter((m) => m.queue_id === q.id);
+        const count = (status: string) => serving.filter((m) => m.work_status === status).length;
+        return {
+          queue_id: q.id,
+          name: q.name,
+          type: q.channel,
+          agents_serving: serving.length,
+          agents_logged_in: serving.filter((m) => m.work_status !== 'offline').length,
+          agents_connected: serving.filter((m) => online.has(m.user_id)).length,
+          agents_ready: count('ready'),
+          agents_not_ready: count('not_ready'),
+          agents_busy: count('busy'),
+          agents_wrap_up: count('wrap_up'),
+        };
+      });
+    });
 
     app.get<{ Params: Static<typeof IdParams> }>(
       '/api/v1/queues/:id',
