@@ -3,21 +3,15 @@
  * the agent logs in, `init` reaches the host, `getDetails('user')` round-trips.
  */
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
 const password = inject('demoPassword');
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 const events = (page: Page) =>
   page
@@ -26,7 +20,7 @@ const events = (page: Page) =>
 
 describe('playground', () => {
   it('loads the panel cross-origin, logs in, receives init and gets the user', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -61,7 +55,7 @@ describe('playground', () => {
   });
 
   it('logs in with credentials passed through load()', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(playgroundUrl);
     await page.click('summary');
@@ -77,7 +71,7 @@ describe('playground', () => {
   });
 
   it('shows a wrong password in the panel and sends no init', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(playgroundUrl);
     await page.click('#load');
@@ -93,7 +87,7 @@ describe('playground', () => {
   });
 
   it('logs out from the host: the panel shows the form and the host sees offline', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(playgroundUrl);
     await page.click('summary');
@@ -111,7 +105,7 @@ describe('playground', () => {
   });
 
   it('agent state from the host, a supervisor and the panel itself reaches the host once each, live', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(playgroundUrl);
     await page.click('summary');

@@ -2,22 +2,16 @@
  * The security edges in a real browser: CSP frame-ancestors, the panel's
  * origin allowlist, the SDK's source/origin checks, and the one-script SDK.
  */
-import type { Browser, Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import type { Frame, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 const allowedHostUrl = inject('allowedHostUrl');
 const foreignUrl = inject('foreignUrl');
 const password = inject('demoPassword');
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 /** Adds an iframe to the page and waits for it to load; returns its Frame. */
 async function addFrame(page: Page, src: string, name: string): Promise<Frame> {
@@ -41,7 +35,7 @@ async function addFrame(page: Page, src: string, name: string): Promise<Frame> {
 
 describe('framing', () => {
   it('a page on a non-allowlisted origin cannot frame the panel (CSP frame-ancestors)', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const blocked: string[] = [];
     page.on('console', (m) => {
       if (/frame-ancestors/.test(m.text())) blocked.push(m.text());
@@ -55,7 +49,7 @@ describe('framing', () => {
   });
 
   it('the same page on an allowlisted origin may frame it (control)', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(allowedHostUrl);
     const frame = await addFrame(page, `${baseUrl}panel/embedded`, 'panel');
     await frame.locator('input[name=username]').waitFor();
@@ -65,7 +59,7 @@ describe('framing', () => {
 
 describe('panel message origin checks', () => {
   it('ignores init and actions from a foreign origin, answers the real host', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(allowedHostUrl);
     await page.evaluate(() => {
@@ -118,7 +112,7 @@ describe('panel message origin checks', () => {
 
 describe('the one-script SDK', () => {
   it('CPC facade from {base}sdk/parley.js loads, authenticates and answers getDetails', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -204,7 +198,7 @@ describe('the one-script SDK', () => {
   });
 
   it('Parley.load rejects a javascript: base URL with invalid_argument and adds no iframe', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(allowedHostUrl);
     await page.addScriptTag({ url: `${baseUrl}sdk/parley.js` });
     const outcome = await page.evaluate(async () => {

@@ -152,6 +152,58 @@ describe.each(STORE_KINDS)('REST on %s', (kind) => {
     });
   });
 
+  describe('passwords', () => {
+    it("changes one's own password only with the current one", async () => {
+      await login('agent3');
+      expect(
+        (await as('agent3', { method: 'PUT', url: '/api/v1/me/password', payload: { password: 'new-password-3' } }))
+          .statusCode,
+      ).toBe(400);
+      const wrong = await as('agent3', {
+        method: 'PUT',
+        url: '/api/v1/me/password',
+        payload: { current_password: 'nope', password: 'new-password-3' },
+      });
+      expect(wrong.statusCode).toBe(401);
+      const ok = await as('agent3', {
+        method: 'PUT',
+        url: '/api/v1/me/password',
+        payload: { current_password: DEMO_PASSWORD, password: 'new-password-3' },
+      });
+      expect(ok.statusCode).toBe(204);
+      await login('agent3', '', 'new-password-3');
+      // An admin sets it back; the body is only {password}.
+      expect(
+        (
+          await as('admin', {
+            method: 'PUT',
+            url: `/api/v1/users/${id('agent3')}/password`,
+            payload: { password: DEMO_PASSWORD, current_password: 'x' },
+          })
+        ).statusCode,
+      ).toBe(400);
+      expect(
+        (
+          await as('admin', {
+            method: 'PUT',
+            url: `/api/v1/users/${id('agent3')}/password`,
+            payload: { password: DEMO_PASSWORD },
+          })
+        ).statusCode,
+      ).toBe(204);
+      expect(
+        (
+          await as('agent1', {
+            method: 'PUT',
+            url: `/api/v1/users/${id('agent3')}/password`,
+            payload: { password: DEMO_PASSWORD },
+          })
+        ).statusCode,
+      ).toBe(403);
+      await login('agent3');
+    });
+  });
+
   describe('rights', () => {
     it('shows agents a directory and supervisors the details', async () => {
       const agentView = (await as('agent1', { method: 'GET', url: '/api/v1/users' })).json();

@@ -29,3 +29,10 @@ export const PresenceBody = Type.Object(
   { additionalProperties: false },
 );
 export const Password = Type.String({ minLength: 8, maxLength: 1024 });
+/** Changing one's own password needs the current one. */
+export const OwnPasswordBody = Type.Object(
+  { current_password: Type.String({ minLength: 1, maxLength: 1024 }), password: Password },
+  { additionalProperties: false },
+);
+/** An admin setting a user's password. */
+export const PasswordBody = Type.Object({ password: Password }, { additionalProperties: false });

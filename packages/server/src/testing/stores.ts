@@ -56,22 +56,17 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
 
 /** Opens a fresh, migrated store of the given kind. */
 export async function openTestStore(kind: StoreKind): Promise<TestStore> {
+  let options: TestStore['options'];
+  let cleanUp: () => Promise<void>;
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-'));
-    const options = { sqliteFile: path.join(dir, 'test.sqlite'), databaseUrl: null };
-    const db = await openStore(options);
-    return {
-      kind,
-      db,
-      options,
-      async close() {
-        await db.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    options = { sqliteFile: path.join(dir, 'test.sqlite'), databaseUrl: null };
+    cleanUp = async () => fs.rmSync(dir, { recursive: true, force: true });
+  } else {
+    const { url, drop } = await createPostgresDatabase();
+    options = { sqliteFile: ':memory:', databaseUrl: url };
+    cleanUp = drop;
   }
-  const { url, drop } = await createPostgresDatabase();
-  const options = { sqliteFile: ':memory:', databaseUrl: url };
   const db = await openStore(options);
   return {
     kind,
@@ -79,7 +74,7 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
     options,
     async close() {
       await db.destroy();
-      await drop();
+      await cleanUp();
     },
   };
 }

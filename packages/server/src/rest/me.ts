@@ -1,0 +1,89 @@
+/** Me: the caller's own user, state, queues and password. */
+import { Type, type Static } from '@sinclair/typebox';
+import { hashPassword, verifyPassword } from '../auth/password.ts';
+import { HttpError } from '../http/errors.ts';
+import { listQueuesOfUser, toWireQueue } from '../queues/index.ts';
+import { audit } from '../store/index.ts';
+import { updateUser } from '../users/index.ts';
+import { Language, OwnPasswordBody, PresenceBody, StateBody, Theme } from './schemas.ts';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { restHelpers } from './helpers.ts';
+
+const MePatch = Type.Object(
+  {
+    display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    language: Type.Optional(Language),
+    theme: Type.Optional(Theme),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export function meRoutes(ctx: AppContext) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    const { caller, wire } = restHelpers(ctx);
+    app.get('/api/v1/me', async (request) => wire((await caller(request)).user));
+
+    app.patch<{ Body: Static<typeof MePatch> }>('/api/v1/me', { schema: { body: MePatch } }, async (request) => {
+      const { user } = await caller(request);
+      const body = request.body;
+      const updated = await updateUser(ctx.db, request.tenant.id, user.id, {
+        ...(body.display_name === undefined ? {} : { displayName: body.display_name }),
+        ...(body.language === undefined ? {} : { language: body.language }),
+        ...(body.theme === undefined ? {} : { theme: body.theme }),
+      });
+      ctx.bus.publish('user.changed', { tenantId: request.tenant.id, userId: user.id });
+      return wire(updated ?? user);
+    });
+
+    app.put<{ Body: Static<typeof StateBody> }>(
+      '/api/v1/me/state',
+      { schema: { body: StateBody } },
+      async (request) => {
+        const { user } = await caller(request);
+        return wire(await ctx.agents.setReady(request.tenant, user, user.id, request.body.ready, request.body.reason));
+      },
+    );
+
+    app.put<{ Body: Static<typeof PresenceBody> }>(
+      '/api/v1/me/presence',
+      { schema: { body: PresenceBody } },
+      async (request) => {
+        const { user } = await caller(request);
+        return wire(await ctx.agents.setPresence(request.tenant, user, user.id, request.body.profile));
+      },
+    );
+
+    app.get('/api/v1/me/queues', async (request) => {
+      const { user } = await caller(request);
+      return (await listQueuesOfUser(ctx.db, request.tenant.id, user.id)).map(toWireQueue);
+    });
+
+    app.put<{ Body: Static<typeof OwnPasswordBody> }>(
+      '/api/v1/me/password',
+      { schema: { body: OwnPasswordBody } },
+      async (request, reply) => {
+        const { user } = await caller(request);
+        const row = await ctx.db
+          .selectFrom('users')
+          .select('password_hash')
+          .where('id', '=', user.id)
+          .executeTakeFirst();
+        const current = request.body.current_password;
+        if (!row?.password_hash || !(await verifyPassword(row.password_hash, current))) {
+          throw HttpError.unauthorized('current_password is wrong.');
+        }
+        await updateUser(ctx.db, request.tenant.id, user.id, {
+          passwordHash: await hashPassword(request.body.password),
+        });
+        await audit(ctx.db, {
+          tenantId: request.tenant.id,
+          actorId: user.id,
+          action: 'password_changed',
+          detail: { target: user.id },
+        });
+        return reply.code(204).send();
+      },
+    );
+  };
+}

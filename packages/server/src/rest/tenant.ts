@@ -1,0 +1,89 @@
+/** The tenant (admin) and its audit log. */
+import { Type, type Static } from '@sinclair/typebox';
+import { requireRole } from '../agents/index.ts';
+import { HttpError } from '../http/errors.ts';
+import { audit } from '../store/index.ts';
+import { updateTenant } from '../tenants/index.ts';
+import { tenantDetail } from './dto.ts';
+import { Origin } from './schemas.ts';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { restHelpers } from './helpers.ts';
+
+const TenantPatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    allowed_origins: Type.Optional(Type.Array(Origin, { maxItems: 100, uniqueItems: true })),
+    oauth_issuers: Type.Optional(
+      Type.Array(Type.String({ pattern: '^https?://\\S+$', maxLength: 500 }), { maxItems: 20, uniqueItems: true }),
+    ),
+    settings: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 100 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export function tenantRoutes(ctx: AppContext) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    const { caller } = restHelpers(ctx);
+    app.get('/api/v1/tenant', async (request) => {
+      const { user: actor } = await caller(request);
+      requireRole(actor, 'admin');
+      return tenantDetail(request.tenant, ctx.baseUrlOf(request.tenant));
+    });
+
+    app.patch<{ Body: Static<typeof TenantPatchBody> }>(
+      '/api/v1/tenant',
+      { schema: { body: TenantPatchBody } },
+      async (request) => {
+        const { user: actor } = await caller(request);
+        requireRole(actor, 'admin');
+        const b = request.body;
+        const updated = await ctx.db.transaction().execute(async (trx) => {
+          const t = await updateTenant(trx, request.tenant.id, {
+            ...(b.name === undefined ? {} : { name: b.name }),
+            ...(b.allowed_origins === undefined ? {} : { allowedOrigins: b.allowed_origins }),
+            ...(b.oauth_issuers === undefined ? {} : { oauthIssuers: b.oauth_issuers }),
+            ...(b.settings === undefined ? {} : { settings: b.settings }),
+          });
+          await audit(trx, {
+            tenantId: request.tenant.id,
+            actorId: actor.id,
+            action: 'tenant_updated',
+            detail: { fields: Object.keys(b) },
+          });
+          return t;
+        });
+        if (!updated) throw new HttpError('not_found', 'The tenant vanished.');
+        ctx.tenants.remember(updated);
+        return tenantDetail(updated, ctx.baseUrlOf(updated));
+      },
+    );
+
+    const AuditQuery = Type.Object(
+      { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+      { additionalProperties: false },
+    );
+    app.get<{ Querystring: Static<typeof AuditQuery> }>(
+      '/api/v1/audit',
+      { schema: { querystring: AuditQuery } },
+      async (request) => {
+        const { user: actor } = await caller(request);
+        requireRole(actor, 'admin');
+        const rows = await ctx.db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('tenant_id', '=', request.tenant.id)
+          .orderBy('seq', 'desc')
+          .limit(request.query.limit ?? 100)
+          .execute();
+        return rows.map((r) => ({
+          seq: Number(r.seq),
+          actor_id: r.actor_id,
+          action: r.action,
+          detail: JSON.parse(r.detail) as unknown,
+          created_at: r.created_at,
+        }));
+      },
+    );
+  };
+}
