@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runEmbedBench } from './embed.ts';
+import { runRoutingBench } from './routing.ts';
 import { ms, quantile } from './stats.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -26,6 +27,8 @@ const embed = await runEmbedBench({
   pollingRoundTrips: quick ? 40 : 200,
   loads: quick ? 5 : 20,
 });
+
+const routing = runRoutingBench({ agents: 10_000, queues: 1_000, contacts: quick ? 50_000 : 300_000 });
 
 const sdkP50 = quantile(embed.sdkRoundTrip, 0.5);
 const pollP50 = quantile(embed.pollingRoundTrip, 0.5);
@@ -59,6 +62,24 @@ const rows = [
     budget: '≤ 500 ms',
   },
 ];
+const routingRows = [
+  {
+    metric: 'routing decisions, engine (10,000 agents, 1,000 queues)',
+    n: routing.decisions,
+    perSecond: routing.decisions / routing.seconds,
+    p50: quantile(routing.perDecisionMs, 0.5),
+    p99: quantile(routing.perDecisionMs, 0.99),
+    budget: '≥ 500,000/s',
+  },
+  {
+    metric: 'same traffic, baseline scanning every agent',
+    n: routing.baselineDecisions,
+    perSecond: routing.baselineDecisions / routing.baselineSeconds,
+    p50: quantile(routing.baselinePerDecisionMs, 0.5),
+    p99: quantile(routing.baselinePerDecisionMs, 0.99),
+    budget: '—',
+  },
+];
 const sizes = {
   sdkIifeGzipBytes: gz(path.join(root, 'packages/sdk/dist/parley.js')),
   panelFirstLoadGzipBytes: panelFirstLoadBytes(),
@@ -68,7 +89,14 @@ console.log(`\nParley benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.mode
 console.log('| metric | n | p50 ms | p99 ms | budget |');
 console.log('| --- | ---: | ---: | ---: | --- |');
 for (const r of rows) console.log(`| ${r.metric} | ${r.n} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.budget} |`);
-console.log(`\nSDK vs polling baseline, p50: ${(pollP50 / sdkP50).toFixed(0)}× faster`);
+console.log('\n| routing | n | decisions/s | p50 ms | p99 ms | budget |');
+console.log('| --- | ---: | ---: | ---: | ---: | --- |');
+for (const r of routingRows)
+  console.log(`| ${r.metric} | ${r.n} | ${Math.round(r.perSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.budget} |`);
+console.log(
+  `\nRouting engine vs scanning baseline: ${(routingRows[0]!.perSecond / routingRows[1]!.perSecond).toFixed(0)}× the decisions/s`,
+);
+console.log(`SDK vs polling baseline, p50: ${(pollP50 / sdkP50).toFixed(0)}× faster`);
 console.log(
   `SDK vs window.postMessage baseline, p50: ${(quantile(embed.windowRoundTrip, 0.5) / sdkP50).toFixed(1)}× faster`,
 );
@@ -89,6 +117,7 @@ fs.writeFileSync(
         node: process.version,
       },
       rows,
+      routingRows,
       ratioPollingOverSdkP50: pollP50 / sdkP50,
       ratioWindowOverSdkP50: quantile(embed.windowRoundTrip, 0.5) / sdkP50,
       sizes,

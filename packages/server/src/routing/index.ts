@@ -1,0 +1,11 @@
+export { RoutingEngine } from './engine.ts';
+export type {
+  QueueSpec,
+  AgentSpec,
+  RoutingOptions,
+  RoutingEvent,
+  Decision,
+  WaitingContact,
+  WithdrawReason,
+} from './types.ts';
+export { RoutingError } from './types.ts';
