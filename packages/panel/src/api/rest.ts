@@ -49,7 +49,13 @@ export class RestClient {
 
   /** A CPC RI call in the agent's context; answers with the status and body whatever the status. */
   async ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const res = await this.#fetch(method, `ecfs/RI/${api}/${resource.replace(/^\/+/, '')}`, body);
+    const path = `ecfs/RI/${api}/${resource.replace(/^\/+/, '')}`;
+    // The resolved URL must stay under the RI API: no `..` or `%2e%2e` walking to other paths.
+    const url = new URL(path, this.baseUrl);
+    if (!url.pathname.startsWith(new URL(`ecfs/RI/${api}/`, this.baseUrl).pathname)) {
+      throw new CommandError('invalid_argument', 'ri resource must stay within the RI API');
+    }
+    const res = await this.#fetch(method, path, body);
     return { status: res.status, body: await res.json().catch(() => null) };
   }
 

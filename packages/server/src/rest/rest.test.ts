@@ -428,6 +428,14 @@ describe.each(STORE_KINDS)('REST on %s', (kind) => {
         payload: { allowed_origins: ['not an origin'] },
       });
       expect(bad.statusCode).toBe(400);
+      for (const entry of ['https://Crm.Example.com', 'https://crm.example.com:99999', 'https://crm.example.com/app']) {
+        const res = await as('admin', {
+          method: 'PATCH',
+          url: '/api/v1/tenant',
+          payload: { allowed_origins: [entry] },
+        });
+        expect(res.statusCode, entry).toBe(400);
+      }
       const ok = await as('admin', {
         method: 'PATCH',
         url: '/api/v1/tenant',

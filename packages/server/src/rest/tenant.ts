@@ -8,6 +8,7 @@ import { tenantDetail } from './dto.ts';
 import { Origin } from './schemas.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { parseOrigin } from '../config/index.ts';
 import { restHelpers } from './helpers.ts';
 
 const TenantPatchBody = Type.Object(
@@ -21,6 +22,18 @@ const TenantPatchBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+/** Normalises allowlist entries with the same parser as PARLEY_ALLOWED_ORIGINS; 400 names the first bad one. */
+function origins(entries: readonly string[]): string[] {
+  return entries.map((entry) => {
+    const origin = parseOrigin(entry);
+    if (!origin)
+      throw HttpError.invalidArgument(
+        `body/allowed_origins: ${JSON.stringify(entry)} is not an origin (scheme://host[:port], lowercase, nothing after)`,
+      );
+    return origin;
+  });
+}
 
 export function tenantRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -41,7 +54,7 @@ export function tenantRoutes(ctx: AppContext) {
         const updated = await ctx.db.transaction().execute(async (trx) => {
           const t = await updateTenant(trx, request.tenant.id, {
             ...(b.name === undefined ? {} : { name: b.name }),
-            ...(b.allowed_origins === undefined ? {} : { allowedOrigins: b.allowed_origins }),
+            ...(b.allowed_origins === undefined ? {} : { allowedOrigins: origins(b.allowed_origins) }),
             ...(b.oauth_issuers === undefined ? {} : { oauthIssuers: b.oauth_issuers }),
             ...(b.settings === undefined ? {} : { settings: b.settings }),
           });
