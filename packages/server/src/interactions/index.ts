@@ -8,3 +8,5 @@ export {
   transition,
   allowedActions,
 } from './state-machine.ts';
+export type { InteractionEvent } from './events.ts';
+export { nextSeq, appendEvent, eventsSince, lastSeq } from './events.ts';

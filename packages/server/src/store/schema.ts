@@ -108,6 +108,47 @@ export interface AuditLogTable {
   created_at: string;
 }
 
+export interface TenantSequenceTable {
+  tenant_id: string;
+  /** The last event sequence number handed out for the tenant. bigint: a string on PostgreSQL, a number on SQLite. */
+  last_seq: number | string | bigint;
+}
+
+export interface InteractionTable {
+  id: string;
+  tenant_id: string;
+  channel: string;
+  direction: string;
+  state: string;
+  queue_id: string | null;
+  agent_id: string | null;
+  remote_address: string;
+  local_address: string;
+  subject: string | null;
+  consultation_of: string | null;
+  held: number;
+  muted: number;
+  recording: number;
+  /** JSON `{code?, notes?}`. */
+  wrapup: string | null;
+  created_at: string;
+  accepted_at: string | null;
+  ended_at: string | null;
+  /** The sequence number of the interaction's latest event. */
+  last_seq: number | string | bigint;
+}
+
+export interface InteractionEventTable {
+  tenant_id: string;
+  seq: number | string | bigint;
+  interaction_id: string;
+  type: string;
+  /** JSON with what changed. */
+  data: string;
+  actor_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   presence_profiles: PresenceProfileTable;
@@ -118,6 +159,9 @@ export interface Database {
   queue_members: QueueMemberTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;
+  tenant_sequences: TenantSequenceTable;
+  interactions: InteractionTable;
+  interaction_events: InteractionEventTable;
 }
 
 /** A database handle or an open transaction: every repository function takes either. */

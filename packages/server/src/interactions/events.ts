@@ -1,0 +1,97 @@
+/**
+ * The interaction event log: append-only, one monotonic, gap-free sequence
+ * per tenant. An event is written inside the caller's transaction, so it is
+ * stored before anything is acknowledged and a rolled-back change leaves
+ * neither an event nor a hole in the sequence.
+ *
+ * The counter is a row per tenant, incremented with an upsert that returns
+ * the new value: on PostgreSQL the row lock makes concurrent transactions
+ * take numbers in commit order; SQLite has a single writer.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { Database, Db } from '../store/index.ts';
+import { nowIso } from '../store/index.ts';
+
+/** One stored event. */
+export interface InteractionEvent {
+  readonly seq: number;
+  readonly interactionId: string;
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly actorId: string | null;
+  readonly createdAt: string;
+}
+
+/** Hands out the tenant's next sequence number; call inside a transaction. */
+export async function nextSeq(trx: Transaction<Database>, tenantId: string): Promise<number> {
+  const row = await trx
+    .insertInto('tenant_sequences')
+    .values({ tenant_id: tenantId, last_seq: 1 })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ last_seq: sql`tenant_sequences.last_seq + 1` }))
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  return Number(row.last_seq);
+}
+
+/** Appends an event in the caller's transaction; returns its sequence number. */
+export async function appendEvent(
+  trx: Transaction<Database>,
+  event: {
+    tenantId: string;
+    interactionId: string;
+    type: string;
+    data?: Record<string, unknown>;
+    actorId?: string | null;
+    at?: Date;
+  },
+): Promise<number> {
+  const seq = await nextSeq(trx, event.tenantId);
+  await trx
+    .insertInto('interaction_events')
+    .values({
+      tenant_id: event.tenantId,
+      seq,
+      interaction_id: event.interactionId,
+      type: event.type,
+      data: JSON.stringify(event.data ?? {}),
+      actor_id: event.actorId ?? null,
+      created_at: nowIso(event.at),
+    })
+    .execute();
+  return seq;
+}
+
+/** The tenant's events after `afterSeq`, oldest first (for resuming panels). */
+export async function eventsSince(
+  db: Db,
+  tenantId: string,
+  afterSeq: number,
+  limit = 1000,
+): Promise<InteractionEvent[]> {
+  const rows = await db
+    .selectFrom('interaction_events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    interactionId: r.interaction_id,
+    type: r.type,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    actorId: r.actor_id,
+    createdAt: r.created_at,
+  }));
+}
+
+/** The tenant's latest sequence number (0 before the first event). */
+export async function lastSeq(db: Db, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('tenant_sequences')
+    .select('last_seq')
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  return row ? Number(row.last_seq) : 0;
+}
