@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { ChannelType, Role } from '@parley/protocol';
 import { CHANNEL_TYPES, ROLES } from '@parley/protocol';
 import type { Kysely } from 'kysely';
+import { changePassword } from '../auth/password-change.ts';
 import { hashPassword } from '../auth/password.ts';
 import { ConfigError, loadConfig, parseOrigin, type Config } from '../config/index.ts';
 import { seedDemo } from '../demo/index.ts';
@@ -15,7 +16,7 @@ import { listPresenceProfiles } from '../presence/index.ts';
 import { AddressTakenError, createQueue } from '../queues/index.ts';
 import { audit, openStore, StoreError, type Database } from '../store/index.ts';
 import { DEFAULT_TENANT_SLUG, ensureTenant, findTenantBySlug } from '../tenants/index.ts';
-import { createUser, findUserForLogin, updateUser, UsernameTakenError } from '../users/index.ts';
+import { createUser, findUserForLogin, UsernameTakenError } from '../users/index.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -218,14 +219,13 @@ async function userPasswd(db: Kysely<Database>, args: readonly string[], io: Cli
   const tenant = await tenantFor(db, str(values, 'tenant'));
   const found = await findUserForLogin(db, tenant.id, username);
   if (!found) throw new ActionError(`no user "${username}" in tenant "${tenant.slug}"`);
-  await updateUser(db, tenant.id, found.user.id, { passwordHash: await hashPassword(await readPassword(io)) });
   // A new password ends the sessions opened with the old one.
-  await db.deleteFrom('sessions').where('user_id', '=', found.user.id).execute();
-  await audit(db, {
+  await changePassword(db, {
     tenantId: tenant.id,
+    userId: found.user.id,
+    password: await readPassword(io),
     actorId: null,
-    action: 'password_changed',
-    detail: { target: found.user.id, via: 'cli' },
+    via: 'cli',
   });
   io.out(`Password of ${username} changed; their sessions were ended.`);
   return 0;

@@ -1,9 +1,9 @@
 /** Me: the caller's own user, state, queues and password. */
 import { Type, type Static } from '@sinclair/typebox';
-import { hashPassword, verifyPassword } from '../auth/password.ts';
+import { changePassword } from '../auth/password-change.ts';
+import { verifyPassword } from '../auth/password.ts';
 import { HttpError } from '../http/errors.ts';
 import { listQueuesOfUser, toWireQueue } from '../queues/index.ts';
-import { audit } from '../store/index.ts';
 import { updateUser } from '../users/index.ts';
 import { Language, OwnPasswordBody, PresenceBody, StateBody, Theme } from './schemas.ts';
 import type { FastifyInstance } from 'fastify';
@@ -63,7 +63,7 @@ export function meRoutes(ctx: AppContext) {
       '/api/v1/me/password',
       { schema: { body: OwnPasswordBody } },
       async (request, reply) => {
-        const { user } = await caller(request);
+        const { user, session } = await caller(request);
         const row = await ctx.db
           .selectFrom('users')
           .select('password_hash')
@@ -73,14 +73,13 @@ export function meRoutes(ctx: AppContext) {
         if (!row?.password_hash || !(await verifyPassword(row.password_hash, current))) {
           throw HttpError.unauthorized('current_password is wrong.');
         }
-        await updateUser(ctx.db, request.tenant.id, user.id, {
-          passwordHash: await hashPassword(request.body.password),
-        });
-        await audit(ctx.db, {
+        await changePassword(ctx.db, {
           tenantId: request.tenant.id,
+          userId: user.id,
+          password: request.body.password,
           actorId: user.id,
-          action: 'password_changed',
-          detail: { target: user.id },
+          keepSessionHash: session.tokenHash,
+          bus: ctx.bus,
         });
         return reply.code(204).send();
       },

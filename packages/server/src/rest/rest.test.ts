@@ -153,7 +153,8 @@ describe.each(STORE_KINDS)('REST on %s', (kind) => {
   });
 
   describe('passwords', () => {
-    it("changes one's own password only with the current one", async () => {
+    it("changes one's own password only with the current one, ending the caller's other sessions", async () => {
+      const { token: otherDevice } = await login('agent3');
       await login('agent3');
       expect(
         (await as('agent3', { method: 'PUT', url: '/api/v1/me/password', payload: { password: 'new-password-3' } }))
@@ -171,8 +172,14 @@ describe.each(STORE_KINDS)('REST on %s', (kind) => {
         payload: { current_password: DEMO_PASSWORD, password: 'new-password-3' },
       });
       expect(ok.statusCode).toBe(204);
-      await login('agent3', '', 'new-password-3');
-      // An admin sets it back; the body is only {password}.
+      const me = (token: string) =>
+        h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      // The session that made the change lives on; the other device must log in again.
+      expect((await as('agent3', { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
+      expect((await me(otherDevice)).statusCode).toBe(401);
+      const { token: fresh } = await login('agent3', '', 'new-password-3');
+
+      // An admin sets it back with a body of only {password}, and every session of the user ends.
       expect(
         (
           await as('admin', {
@@ -184,15 +191,6 @@ describe.each(STORE_KINDS)('REST on %s', (kind) => {
       ).toBe(400);
       expect(
         (
-          await as('admin', {
-            method: 'PUT',
-            url: `/api/v1/users/${id('agent3')}/password`,
-            payload: { password: DEMO_PASSWORD },
-          })
-        ).statusCode,
-      ).toBe(204);
-      expect(
-        (
           await as('agent1', {
             method: 'PUT',
             url: `/api/v1/users/${id('agent3')}/password`,
@@ -200,6 +198,16 @@ describe.each(STORE_KINDS)('REST on %s', (kind) => {
           })
         ).statusCode,
       ).toBe(403);
+      expect(
+        (
+          await as('admin', {
+            method: 'PUT',
+            url: `/api/v1/users/${id('agent3')}/password`,
+            payload: { password: DEMO_PASSWORD },
+          })
+        ).statusCode,
+      ).toBe(204);
+      expect((await me(fresh)).statusCode).toBe(401);
       await login('agent3');
     });
   });

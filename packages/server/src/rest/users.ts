@@ -1,6 +1,7 @@
 /** The directory, users (admin), presence profiles and reason codes. */
 import { Type, type Static } from '@sinclair/typebox';
 import { requireRole } from '../agents/index.ts';
+import { changePassword } from '../auth/password-change.ts';
 import { hashPassword } from '../auth/password.ts';
 import { HttpError } from '../http/errors.ts';
 import {
@@ -143,14 +144,12 @@ export function userRoutes(ctx: AppContext) {
         requireRole(actor, 'admin');
         const target = await findUser(ctx.db, request.tenant.id, request.params.id);
         if (!target) throw new HttpError('not_found', `No user ${request.params.id}.`);
-        await updateUser(ctx.db, request.tenant.id, target.id, {
-          passwordHash: await hashPassword(request.body.password),
-        });
-        await audit(ctx.db, {
+        await changePassword(ctx.db, {
           tenantId: request.tenant.id,
+          userId: target.id,
+          password: request.body.password,
           actorId: actor.id,
-          action: 'password_changed',
-          detail: { target: target.id },
+          bus: ctx.bus,
         });
         return reply.code(204).send();
       },
