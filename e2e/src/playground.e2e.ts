@@ -163,6 +163,38 @@ describe('playground', () => {
     await context.close();
   });
 
+  it('works where the browser refuses the session cookie: the token carries REST and the WebSocket', async () => {
+    const context = await browser().newContext();
+    // Act like a browser that refuses even partitioned third-party cookies: the login's Set-Cookie never arrives.
+    // (Only the login is routed: a document fulfilled by Playwright loses its loopback address space, and
+    // Chromium's local-network-access checks would then block its WebSocket.)
+    await context.route(`${baseUrl}api/v1/auth/login`, async (route) => {
+      const response = await route.fetch();
+      // route.fetch() files the cookie in the context's jar itself: take it out again before the page sees anything.
+      await context.clearCookies();
+      const headers = { ...response.headers() };
+      delete headers['set-cookie'];
+      await route.fulfill({ response, headers });
+    });
+    const page = await context.newPage();
+    await page.goto(playgroundUrl);
+    await page.click('#load');
+    const panel = page.frameLocator('[data-testid=panel-container] iframe');
+    await panel.locator('input[name=username]').fill('agent2');
+    await panel.locator('input[name=password]').fill(password);
+    await panel.locator('button[type=submit]').click();
+    await expect.poll(() => events(page)).toContain('init');
+    await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
+    expect((await context.cookies(baseUrl)).filter((c) => c.name === 'parley_session')).toEqual([]);
+    await page.click('#set-ready');
+    await expect
+      .poll(async () => (await page.textContent('[data-testid=result]')) ?? '')
+      .toContain('"work_status": "ready"');
+    // Refusing the cookie, this browser also refuses the frame's sessionStorage, so a reload of the host page
+    // needs a new login (or credentials passed to load()); the token lives in the panel's memory meanwhile.
+    await context.close();
+  });
+
   it('never logged the demo password', () => {
     const log = fs.readFileSync(inject('serverLogFile'), 'utf8');
     expect(log).toContain('login');

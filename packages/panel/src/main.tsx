@@ -28,14 +28,28 @@ const host = resolveHostOrigin(
   config.allowedOrigins,
 );
 
+/** sessionStorage, or null where the browser refuses it (sandboxed or privacy modes). */
+function sessionStore(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
 const root = document.getElementById('app');
 if (root && host.kind === 'refused') {
   debug('host origin is not allowed', host.origin);
   render(<Refused origin={host.origin} />, root);
 } else if (root) {
-  const rest = new RestClient(config.baseUrl);
+  const rest = new RestClient(config.baseUrl, sessionStore());
   const wsUrl = `${config.baseUrl.replace(/^http/, 'ws')}ws/agent`;
-  const controller = new PanelController({ rest, openSocket: (handlers) => new AgentSocket(wsUrl, handlers) });
+  // Where the session cookie is refused, the token rides along as a WebSocket subprotocol.
+  const protocols = () => (rest.token ? ['parley.v1', `parley.bearer.${rest.token}`] : undefined);
+  const controller = new PanelController({
+    rest,
+    openSocket: (handlers) => new AgentSocket(wsUrl, handlers, protocols),
+  });
   if (host.kind === 'allowed') {
     const bridge = new HostBridge(createWindowTransport(window, window.parent, host.origin, debug), {
       handle: controller.handle,

@@ -15,6 +15,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
 import { AgentService } from './agents/index.ts';
 import { authRoutes } from './auth/routes.ts';
+import { WS_PROTOCOL } from './auth/request.ts';
 import { AuthService } from './auth/service.ts';
 import { InProcessBus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
@@ -151,7 +152,13 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
       });
     },
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
+  await app.register(fastifyWebsocket, {
+    options: {
+      maxPayload: WS_MAX_PAYLOAD,
+      // A client that offers subprotocols (the panel's token fallback) must get one back.
+      handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+    },
+  });
 
   // OpenAPI from the route schemas; the document at /docs/json, a browsable UI at /docs.
   await app.register(fastifySwagger, {

@@ -6,28 +6,69 @@ import type { Queue, User } from '@parley/protocol';
 import { isErrorCode, isRecord } from '@parley/protocol';
 import { CommandError } from '../bridge/index.ts';
 
+/** Where the session token is kept between page loads (sessionStorage; null when storage is unavailable). */
+export interface TokenStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/**
+ * The session token is the fallback where the browser refuses the session
+ * cookie, even partitioned: it is kept in sessionStorage (partitioned per top
+ * site like the frame itself) and sent as `Authorization: Bearer`.
+ */
 export class RestClient {
-  constructor(readonly baseUrl: string) {}
+  #token: string | null;
+  readonly #key: string;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly store: TokenStore | null = null,
+  ) {
+    this.#key = `parley.session.${baseUrl}`;
+    this.#token = store?.getItem(this.#key) ?? null;
+  }
+
+  /** The session token, when the server handed one out. */
+  get token(): string | null {
+    return this.#token;
+  }
+
+  #setToken(token: string | null): void {
+    this.#token = token;
+    try {
+      if (token) this.store?.setItem(this.#key, token);
+      else this.store?.removeItem(this.#key);
+    } catch {
+      // Storage refused (quota, privacy mode): the token lives in memory only.
+    }
+  }
 
   /** The logged-in user, or null when there is no session. */
   async me(): Promise<User | null> {
     const res = await this.#fetch('GET', 'api/v1/me');
-    if (res.status === 401) return null;
+    if (res.status === 401) {
+      this.#setToken(null);
+      return null;
+    }
     return (await this.#json(res)) as User;
   }
 
   /** Logs in with a password; the server sets the session cookie. */
   async login(username: string, password: string): Promise<User> {
     const res = await this.#fetch('POST', 'api/v1/auth/login', { username, password });
-    const body = await this.#json(res);
-    return (body as { user: User }).user;
+    const body = (await this.#json(res)) as { user: User; token?: string };
+    if (body.token) this.#setToken(body.token);
+    return body.user;
   }
 
   /** Logs in with an OAuth token through the CPC endpoint (the tenant must accept its issuer). */
   async loginWithToken(token: string): Promise<User> {
     const res = await this.#fetch('POST', 'ecfs/authentication/', undefined, { authorization: `Bearer ${token}` });
-    const body = await this.#json(res);
-    return (body as { user: User }).user;
+    const body = (await this.#json(res)) as { user: User; token?: string };
+    if (body.token) this.#setToken(body.token);
+    return body.user;
   }
 
   /** Ready or not ready, with an optional not-ready reason code. */
@@ -61,7 +102,11 @@ export class RestClient {
 
   /** Ends the session. */
   async logout(): Promise<void> {
-    await this.#fetch('POST', 'api/v1/auth/logout');
+    try {
+      await this.#fetch('POST', 'api/v1/auth/logout');
+    } finally {
+      this.#setToken(null);
+    }
   }
 
   async #fetch(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -69,7 +114,11 @@ export class RestClient {
       return await fetch(`${this.baseUrl}${path}`, {
         method,
         credentials: 'same-origin',
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        headers: {
+          ...(this.#token && !headers['authorization'] ? { authorization: `Bearer ${this.#token}` } : {}),
+          ...headers,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {

@@ -27,12 +27,15 @@ export class AgentSocket {
   constructor(
     readonly url: string,
     readonly handlers: SocketHandlers,
+    /** Subprotocols to offer at each connect: the session token where cookies are refused. */
+    readonly protocols: () => string[] | undefined = () => undefined,
   ) {}
 
   /** Opens the connection (and keeps it open until {@link close}). */
   connect(): void {
     this.#closed = false;
-    const ws = new WebSocket(this.url);
+    const protocols = this.protocols();
+    const ws = protocols ? new WebSocket(this.url, protocols) : new WebSocket(this.url);
     this.#ws = ws;
     ws.onopen = () => {
       const resuming = this.#attempt > 0 && this.#lastSeq > 0;

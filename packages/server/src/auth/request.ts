@@ -19,12 +19,28 @@ export interface Caller {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Reads the session token from the request, cookie first. */
+/** The WebSocket subprotocol that carries a session token, for browsers that cannot send cookies or headers. */
+export const BEARER_PROTOCOL_PREFIX = 'parley.bearer.';
+/** The subprotocol the server answers with. */
+export const WS_PROTOCOL = 'parley.v1';
+
+/**
+ * Reads the session token from the request: the cookie, else
+ * `Authorization: Bearer`, else (WebSocket upgrades) a `parley.bearer.<token>` subprotocol.
+ */
 export function sessionToken(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) return { token: cookie, via: 'cookie' };
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) return { token: header.slice(7).trim(), via: 'bearer' };
+  const protocols = request.headers['sec-websocket-protocol'];
+  if (typeof protocols === 'string') {
+    const entry = protocols
+      .split(',')
+      .map((p) => p.trim())
+      .find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX));
+    if (entry) return { token: entry.slice(BEARER_PROTOCOL_PREFIX.length), via: 'bearer' };
+  }
   return null;
 }
 

@@ -72,7 +72,9 @@ export function authRoutes(ctx: AppContext) {
           if (bearer.length === 0 || bearer.length > 16_384)
             throw HttpError.unauthorized('The bearer token is empty or too long.');
           const login = await ctx.auth.loginWithToken(request.tenant, { token: bearer, ip: request.ip });
-          return { user: await userBody(await startSession(request, reply, login)) };
+          // The session token too, for panels where the cookie is refused (the caller holds the OAuth token already).
+          const user = await userBody(await startSession(request, reply, login));
+          return { user, token: login.token, expires_at: login.session.expiresAt };
         }
         const form: unknown = request.body;
         const field =

@@ -15,6 +15,7 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
+  'req.headers["sec-websocket-protocol"]',
   'headers.authorization',
   'headers.cookie',
   'body.Authorization',

@@ -180,4 +180,30 @@ describe('/ws/agent', () => {
     other.ws.close();
     sup.ws.close();
   });
+
+  it('accepts the session token as a WebSocket subprotocol where cookies are refused, and never logs it', async () => {
+    const login = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'agent2', password: DEMO_PASSWORD },
+    });
+    const token = login.json().token as string;
+    const ws = new WebSocket(`${base}/ws/agent`, ['parley.v1', `parley.bearer.${token}`], {
+      headers: { origin: 'http://localhost:18080' },
+    });
+    const first = await new Promise<unknown>((resolve, reject) => {
+      ws.once('message', (raw) => resolve(JSON.parse(String(raw))));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+    expect(ws.protocol).toBe('parley.v1');
+    expect(first).toMatchObject({ type: 'hello', data: { user: { username: 'agent2' } } });
+    ws.close();
+    const forged = new WebSocket(`${base}/ws/agent`, ['parley.v1', 'parley.bearer.forged']);
+    await expect(
+      new Promise((_r, reject) =>
+        forged.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`))),
+      ),
+    ).rejects.toThrow('HTTP 401');
+    expect(h.logs.join('\n')).not.toContain(token);
+  });
 });
