@@ -92,6 +92,13 @@ export async function seedDemo(
   // Hash once, outside any transaction: argon2 is slow on purpose.
   let sharedHash: string | null = null;
   const hashFor = async () => (sharedHash ??= await hashPassword(input.password));
+  // The demo users share one hash: verify each distinct hash once, not once per user, at every start.
+  const verified = new Map<string, Promise<boolean>>();
+  const verifyOnce = (hash: string) => {
+    let result = verified.get(hash);
+    if (!result) verified.set(hash, (result = verifyPassword(hash, input.password)));
+    return result;
+  };
   const tenant = await addAllowedOrigins(
     db,
     await ensureTenant(db, { slug: DEFAULT_TENANT_SLUG, name: 'Parley Demo', allowedOrigins: input.allowedOrigins }),
@@ -122,7 +129,7 @@ export async function seedDemo(
       continue;
     }
     userIds.set(demo.username, existing.user.id);
-    const keep = existing.passwordHash !== null && (await verifyPassword(existing.passwordHash, input.password));
+    const keep = existing.passwordHash !== null && (await verifyOnce(existing.passwordHash));
     if (!keep) await updateUser(db, tenant.id, existing.user.id, { passwordHash: await hashFor() });
   }
 
