@@ -1,4 +1,5 @@
 import type { ChannelType } from '@parley/protocol';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RoutingEngine } from './engine.ts';
 import type { AgentSpec, Decision, QueueSpec, RoutingEvent, RoutingOptions } from './types.ts';
@@ -306,6 +307,91 @@ describe('RoutingEngine', () => {
       ],
       ['offer c1→a1', 'withdraw c1→a1 (abandoned)', 'offer c2→a1'],
     ],
+    [
+      'a transferred contact keeps its age: it is served before younger contacts of its new queue',
+      [
+        [0, queue('q')],
+        [100, arrive('young', 'q')],
+        [200, { type: 'contact_arrived', contactId: 'old', queueId: 'q', arrivedAt: 50 }],
+        [300, agent('a1', [['q', 3]])],
+      ],
+      ['offer old→a1'],
+    ],
+    [
+      'a transferred contact keeps a higher priority than its new queue has',
+      [
+        [0, queue('low', { priority: 0 })],
+        [0, queue('high', { priority: 5 })],
+        [1, arrive('h1', 'high')],
+        [2, { type: 'contact_arrived', contactId: 'vip', queueId: 'low', priority: 9, arrivedAt: 2 }],
+        [
+          3,
+          agent('a1', [
+            ['low', 3],
+            ['high', 3],
+          ]),
+        ],
+      ],
+      ['offer vip→a1'],
+    ],
+    [
+      'a rebuilt contact is never offered to agents it excluded before',
+      [
+        [0, queue('q')],
+        [0, agent('a1', [['q', 3]])],
+        [0, agent('a2', [['q', 3]])],
+        [1, { type: 'contact_arrived', contactId: 'c1', queueId: 'q', excluded: ['a1'] }],
+      ],
+      ['offer c1→a2'],
+    ],
+    [
+      'picking a contact offered to someone else withdraws that offer and frees the other agent',
+      [
+        [0, queue('q')],
+        [0, agent('a1', [['q', 3]])],
+        [0, agent('a2', [['q', 3]], { ready: false })],
+        [1, arrive('c1', 'q')],
+        [2, arrive('c2', 'q')],
+        [3, { type: 'contact_picked', contactId: 'c1', agentId: 'a2' }],
+      ],
+      ['offer c1→a1', 'withdraw c1→a1 (picked)', 'assigned c1→a2', 'offer c2→a1'],
+    ],
+    [
+      'picking what one is offered is accepting it',
+      [
+        [0, queue('q')],
+        [0, agent('a1', [['q', 3]])],
+        [1, arrive('c1', 'q')],
+        [2, { type: 'contact_picked', contactId: 'c1', agentId: 'a1' }],
+      ],
+      ['offer c1→a1', 'assigned c1→a1'],
+    ],
+    [
+      'an interaction routing did not offer (an outbound call) takes capacity',
+      [
+        [0, queue('q')],
+        [0, agent('a1', [['q', 3]])],
+        [1, { type: 'interaction_assigned', agentId: 'a1', channel: 'phone' }],
+        [2, arrive('c1', 'q')],
+        [3, ended('a1')],
+      ],
+      ['offer c1→a1'],
+    ],
+    [
+      'an overflow that falls due during an offer happens once the offer is rejected',
+      [
+        [0, queue('q', { overflow: { queueId: 'q2', afterMs: 10_000 } })],
+        [0, queue('q2')],
+        [0, agent('a1', [['q', 3]])],
+        [0, agent('a2', [['q2', 3]], { ready: false })],
+        [1, arrive('c1', 'q')],
+        [20_000, tick],
+        [20_001, reject('c1', 'a1')],
+        [20_002, agent('a2', [['q2', 3]])],
+        [20_003, tick],
+      ],
+      ['offer c1→a1', 'overflow c1 q→q2', 'offer c1→a2'],
+    ],
   ])('%s', (_name, steps, expected, options) => {
     expect(run(steps, options).log).toEqual(expected);
   });
@@ -331,7 +417,101 @@ describe('RoutingEngine', () => {
       [200, arrive('c2', 'q')],
     ]);
     expect(engine.nextDeadline()).toBe(30_100);
+    engine.handle(accept('c1', 'a1'), 1_000);
+    // c1's offer is gone; c2 overflows 45 s after it arrived.
+    expect(engine.nextDeadline()).toBe(45_200);
     expect(new RoutingEngine().nextDeadline()).toBeNull();
+  });
+
+  it('agrees with a full scan of every contact on when the next tick is due (random traffic)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('arrive', 'accept', 'reject', 'tick', 'ready', 'abandon', 'end'),
+            fc.nat(5),
+            fc.nat(3),
+          ),
+          { maxLength: 60 },
+        ),
+        (steps) => {
+          const engine = new RoutingEngine({ preferredWindowMs: 5_000 });
+          engine.handle(queue('q', { offerTimeoutMs: 7_000, overflow: { queueId: 'q2', afterMs: 11_000 } }), 0);
+          engine.handle(queue('q2', { offerTimeoutMs: 9_000 }), 0);
+          for (const id of ['a0', 'a1', 'a2', 'a3'])
+            engine.handle(
+              agent(
+                id,
+                [
+                  ['q', 3],
+                  ['q2', 2],
+                ],
+                { capacity: { ...CAPACITY, phone: 1 } },
+              ),
+              0,
+            );
+          let now = 0;
+          let next = 0;
+          let lastTick = -1;
+          const offers = new Map<string, string>();
+          const offersOf = (agentId: string) => [...offers.values()].filter((to) => to === agentId).length;
+          for (const [kind, n, a] of steps) {
+            now += 1_000 * (n + 1);
+            const agentId = `a${a}`;
+            const decisions = (() => {
+              switch (kind) {
+                case 'arrive':
+                  return engine.handle(arrive(`c${next++}`, n % 2 ? 'q' : 'q2', n === 5 ? agentId : undefined), now);
+                case 'tick':
+                  lastTick = now;
+                  return engine.handle(tick, now);
+                case 'end':
+                  return engine.loadOf(agentId).phone > offersOf(agentId) ? engine.handle(ended(agentId), now) : [];
+                case 'ready':
+                  return engine.handle(
+                    agent(
+                      agentId,
+                      [
+                        ['q', 3],
+                        ['q2', 2],
+                      ],
+                      { ready: n % 2 === 0 },
+                    ),
+                    now,
+                  );
+                default: {
+                  const contactId = [...offers].find(([, to]) => to === agentId)?.[0];
+                  if (!contactId) return [];
+                  if (kind === 'abandon') return engine.handle({ type: 'contact_abandoned', contactId }, now);
+                  return engine.handle(
+                    kind === 'accept' ? accept(contactId, agentId) : reject(contactId, agentId),
+                    now,
+                  );
+                }
+              }
+            })();
+            for (const d of decisions) {
+              if (d.type === 'offer') offers.set(d.contactId, d.agentId);
+              if (d.type === 'offer_withdrawn' || d.type === 'assigned') offers.delete(d.contactId);
+            }
+            // The earliest moment anything could change, found by looking at everything.
+            let expected: number | null = null;
+            for (const q of ['q', 'q2']) {
+              for (const c of engine.waiting(q)) {
+                const times: number[] = [];
+                if (c.offeredTo) times.push(c.offerExpiresAt!);
+                else if (q === 'q') times.push(c.enqueuedAt + 11_000);
+                // A preferred window that a tick has seen close is over; one not yet seen is due.
+                if (!c.offeredTo && c.preferredAgentId && c.preferredUntil > lastTick) times.push(c.preferredUntil);
+                for (const t of times) if (expected === null || t < expected) expected = t;
+              }
+            }
+            expect(engine.nextDeadline()).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it.each<[string, RoutingEvent[], string, string]>([

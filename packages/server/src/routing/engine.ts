@@ -4,8 +4,9 @@
  * returns decisions; the edge persists them and talks to panels.
  *
  * Rules:
- * - Contacts wait in arrival order; across queues the higher priority wins,
- *   then the older contact.
+ * - A contact's priority is its queue's, or the higher one it brings along
+ *   (transfer, overflow). Contacts are served by priority, then age, within a
+ *   queue and across the queues an agent serves.
  * - An agent may be offered a queue's contact when connected, ready, a serving
  *   member of the queue, and below capacity on its channel (offers count).
  *   A call blocks new calls, and every other channel when so configured.
@@ -19,6 +20,9 @@
  * - A disconnected agent loses its pending offers at once; they are re-routed.
  * - A contact that waited long enough in a queue with overflow moves to the
  *   target queue, keeping its arrival time (its age and place).
+ *
+ * - Timers live in one min-heap of deadlines (offer expiry, overflow,
+ *   preferred window), so `nextDeadline()` and `tick` touch only what is due.
  *
  * Performance: each agent holds one slot per queue it serves, with direct
  * references; eligible agents sit in insertion-ordered sets, so the
@@ -69,6 +73,8 @@ interface Agent {
 interface Contact {
   readonly id: string;
   queueId: string;
+  /** Served before lower priorities; the queue's, or higher when it brought one along. */
+  priority: number;
   /** Global arrival order; ties in time are broken by it. */
   readonly seq: number;
   readonly arrivedAt: number;
@@ -80,6 +86,57 @@ interface Contact {
   readonly preferredUntil: number;
 }
 
+/** A moment at which `tick` may have something to do. Stale entries are skipped when they come up. */
+interface Deadline {
+  readonly at: number;
+  readonly kind: 0 | 1 | 2;
+  readonly contact: Contact;
+}
+const OFFER = 0;
+const OVERFLOW = 1;
+const PREFERRED = 2;
+
+/** A binary min-heap of deadlines by time, then kind (offers first). */
+class DeadlineHeap {
+  readonly #items: Deadline[] = [];
+  peek(): Deadline | undefined {
+    return this.#items[0];
+  }
+  push(item: Deadline): void {
+    const items = this.#items;
+    let i = items.length;
+    items.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const up = items[parent] as Deadline;
+      if (!before(item, up)) break;
+      items[i] = up;
+      i = parent;
+    }
+    items[i] = item;
+  }
+  pop(): Deadline | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || !last) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= items.length) break;
+      const r = l + 1;
+      const child = r < items.length && before(items[r] as Deadline, items[l] as Deadline) ? r : l;
+      const down = items[child] as Deadline;
+      if (!before(down, last)) break;
+      items[i] = down;
+      i = child;
+    }
+    items[i] = last;
+    return top;
+  }
+}
+const before = (a: Deadline, b: Deadline) => a.at < b.at || (a.at === b.at && a.kind < b.kind);
+
 const newLoad = (): Record<ChannelType, number> =>
   Object.fromEntries(CHANNEL_TYPES.map((c) => [c, 0])) as Record<ChannelType, number>;
 
@@ -87,7 +144,7 @@ export class RoutingEngine {
   readonly #queues = new Map<string, Queue>();
   readonly #agents = new Map<string, Agent>();
   readonly #contacts = new Map<string, Contact>();
-  readonly #offered = new Set<Contact>();
+  readonly #deadlines = new DeadlineHeap();
   #seq = 0;
   readonly #maxMissed: number;
   readonly #preferredWindowMs: number;
@@ -117,7 +174,7 @@ export class RoutingEngine {
         break;
       }
       case 'contact_arrived':
-        this.#arrive(event.contactId, event.queueId, event.preferredAgentId ?? null, now, out);
+        this.#arrive(event, now, out);
         break;
       case 'contact_abandoned': {
         const contact = this.#contact(event.contactId);
@@ -128,10 +185,39 @@ export class RoutingEngine {
         if (agentId) this.#serveAgent(this.#agent(agentId), now, out);
         break;
       }
+      case 'contact_picked': {
+        const contact = this.#contact(event.contactId);
+        const agent = this.#agent(event.agentId);
+        const channel = this.#queue(contact.queueId).spec.channel;
+        if (contact.offer?.agentId === agent.spec.id) {
+          // Picking what one is offered is accepting it.
+          return this.handle({ type: 'offer_accepted', contactId: contact.id, agentId: agent.spec.id }, now);
+        }
+        if (!this.#hasRoom(agent, channel))
+          throw new RoutingError('invalid_state', `agent ${agent.spec.id} has no free ${channel} capacity`);
+        const other = contact.offer ? this.#agent(contact.offer.agentId) : null;
+        if (other) {
+          this.#withdraw(contact, 'picked', out);
+          // The pick is not the other agent's doing: it may be offered this contact's peers again.
+          contact.excluded.delete(other.spec.id);
+        }
+        this.#remove(contact);
+        agent.load[channel] += 1;
+        this.#reindex(agent, true);
+        out.push({ type: 'assigned', contactId: contact.id, agentId: agent.spec.id, queueId: contact.queueId });
+        if (other) this.#serveAgent(other, now, out);
+        break;
+      }
+      case 'interaction_assigned': {
+        const agent = this.#agent(event.agentId);
+        agent.load[event.channel] += 1;
+        this.#reindex(agent);
+        break;
+      }
       case 'offer_accepted': {
         const contact = this.#offeredTo(event.contactId, event.agentId);
         const agent = this.#agent(event.agentId);
-        this.#offered.delete(contact);
+        contact.offer = null;
         agent.offers.delete(contact.id);
         agent.missed = 0;
         this.#remove(contact);
@@ -164,30 +250,36 @@ export class RoutingEngine {
 
   /** The earliest time a `tick` has something to do, or null. The edge sets its timer by it. */
   nextDeadline(): number | null {
-    let next: number | null = null;
-    const consider = (t: number) => {
-      if (next === null || t < next) next = t;
-    };
-    for (const contact of this.#offered) if (contact.offer) consider(contact.offer.expiresAt);
-    for (const queue of this.#queues.values()) {
-      const overflow = queue.spec.overflow;
-      for (const contact of queue.waiting) {
-        if (contact.offer) continue;
-        if (overflow) consider(contact.enqueuedAt + overflow.afterMs);
-        if (contact.preferredAgentId && contact.preferredUntil > 0) consider(contact.preferredUntil);
-      }
+    for (;;) {
+      const top = this.#deadlines.peek();
+      if (!top) return null;
+      if (this.#live(top)) return top.at;
+      this.#deadlines.pop();
     }
-    return next;
   }
 
   /** The contacts waiting in a queue, in the order they will be served. */
   waiting(queueId: string): WaitingContact[] {
-    return this.#queue(queueId).waiting.map((c) => ({
-      contactId: c.id,
-      queueId: c.queueId,
-      arrivedAt: c.arrivedAt,
-      offeredTo: c.offer?.agentId ?? null,
-    }));
+    return this.#queue(queueId).waiting.map(toWaiting);
+  }
+
+  /** One routed contact, or null when routing does not hold it. */
+  contact(contactId: string): WaitingContact | null {
+    const contact = this.#contacts.get(contactId);
+    return contact ? toWaiting(contact) : null;
+  }
+
+  /** Whether the queue exists in routing. */
+  hasQueue(queueId: string): boolean {
+    return this.#queues.has(queueId);
+  }
+
+  /** Whether the agent could take one more interaction on the channel now (connected, ready, with room). */
+  isAvailable(agentId: string, channel: ChannelType): boolean {
+    const agent = this.#agents.get(agentId);
+    if (!agent) return false;
+    const { connected, ready } = agent.spec;
+    return connected && ready && !agent.forcedNotReady && this.#hasRoom(agent, channel);
   }
 
   /** The channels' loads of an agent (offers and assigned interactions). */
@@ -199,6 +291,10 @@ export class RoutingEngine {
 
   #configureQueue(spec: QueueSpec): void {
     const existing = this.#queues.get(spec.id);
+    if (existing && spec.overflow) {
+      // A new overflow rule applies to the contacts already waiting.
+      for (const contact of existing.waiting) this.#scheduleOverflow(contact, spec);
+    }
     if (existing && existing.spec.skillsBased === spec.skillsBased) {
       existing.spec = spec;
       return;
@@ -238,24 +334,59 @@ export class RoutingEngine {
 
   // ── contacts ───────────────────────────────────────────────────────────────
 
-  #arrive(contactId: string, queueId: string, preferredAgentId: string | null, now: number, out: Decision[]): void {
+  #arrive(event: Extract<RoutingEvent, { type: 'contact_arrived' }>, now: number, out: Decision[]): void {
+    const { contactId, queueId } = event;
     if (this.#contacts.has(contactId))
       throw new RoutingError('invalid_state', `contact ${contactId} is already routed`);
     const queue = this.#queue(queueId);
+    const preferredAgentId = event.preferredAgentId ?? null;
     const contact: Contact = {
       id: contactId,
       queueId,
+      priority: Math.max(queue.spec.priority, event.priority ?? -Infinity),
       seq: ++this.#seq,
-      arrivedAt: now,
+      arrivedAt: Math.min(now, event.arrivedAt ?? now),
       enqueuedAt: now,
-      excluded: new Set(),
+      excluded: new Set(event.excluded),
       offer: null,
       preferredAgentId,
       preferredUntil: preferredAgentId ? now + this.#preferredWindowMs : 0,
     };
     this.#contacts.set(contactId, contact);
-    queue.waiting.push(contact);
+    this.#insert(queue, contact);
+    this.#scheduleOverflow(contact, queue.spec);
+    if (preferredAgentId) this.#deadlines.push({ at: contact.preferredUntil, kind: PREFERRED, contact });
     this.#serveContact(contact, now, out);
+  }
+
+  /** Inserts by priority (higher first), then age (older first), then arrival order. */
+  #insert(queue: Queue, contact: Contact): void {
+    const waiting = queue.waiting;
+    const last = waiting[waiting.length - 1];
+    if (!last || !this.#ahead(contact, last)) {
+      waiting.push(contact);
+      return;
+    }
+    let lo = 0;
+    let hi = waiting.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#ahead(waiting[mid] as Contact, contact)) lo = mid + 1;
+      else hi = mid;
+    }
+    waiting.splice(lo, 0, contact);
+  }
+
+  /** True when `a` is served before `b`. */
+  #ahead(a: Contact, b: Contact): boolean {
+    if (a.priority !== b.priority) return a.priority > b.priority;
+    if (a.arrivedAt !== b.arrivedAt) return a.arrivedAt < b.arrivedAt;
+    return a.seq < b.seq;
+  }
+
+  #scheduleOverflow(contact: Contact, spec: QueueSpec): void {
+    if (spec.overflow)
+      this.#deadlines.push({ at: contact.enqueuedAt + spec.overflow.afterMs, kind: OVERFLOW, contact });
   }
 
   /** Finds the best agent for a waiting contact and offers it. */
@@ -284,16 +415,14 @@ export class RoutingEngine {
   #serveAgent(agent: Agent, now: number, out: Decision[]): void {
     for (;;) {
       let best: Contact | null = null;
-      let bestPriority = -Infinity;
       for (const slot of agent.slots) {
-        const queue = slot.queue;
-        if (!slot.inPool || queue.spec.priority < bestPriority) continue;
-        const head = queue.waiting.find((c) => this.#mayOffer(c, agent, now));
-        if (!head) continue;
-        if (!best || queue.spec.priority > bestPriority || head.seq < best.seq) {
-          best = head;
-          bestPriority = queue.spec.priority;
-        }
+        if (!slot.inPool) continue;
+        const waiting = slot.queue.waiting;
+        // The head is the queue's best contact; a lower priority cannot beat the best found so far.
+        const first = waiting[0];
+        if (!first || (best && first.priority < best.priority)) continue;
+        const head = waiting.find((c) => this.#mayOffer(c, agent, now));
+        if (head && (!best || this.#ahead(head, best))) best = head;
       }
       if (!best) return;
       this.#offer(best, agent, now, out);
@@ -310,7 +439,7 @@ export class RoutingEngine {
     const queue = this.#queue(contact.queueId);
     const expiresAt = now + queue.spec.offerTimeoutMs;
     contact.offer = { agentId: agent.spec.id, expiresAt };
-    this.#offered.add(contact);
+    this.#deadlines.push({ at: expiresAt, kind: OFFER, contact });
     agent.offers.add(contact.id);
     agent.load[queue.spec.channel] += 1;
     // Being offered work ends the agent's idle time: to the back of every line.
@@ -323,8 +452,10 @@ export class RoutingEngine {
     const channel = this.#queue(contact.queueId).spec.channel;
     contact.offer = null;
     contact.excluded.add(agent.spec.id);
-    this.#offered.delete(contact);
     agent.offers.delete(contact.id);
+    // Deadlines skipped while it was offered count again (one that fell due happens at the next tick).
+    this.#scheduleOverflow(contact, this.#queue(contact.queueId).spec);
+    if (contact.preferredAgentId) this.#deadlines.push({ at: contact.preferredUntil, kind: PREFERRED, contact });
     agent.load[channel] = Math.max(0, agent.load[channel] - 1);
     this.#reindex(agent);
   }
@@ -347,65 +478,67 @@ export class RoutingEngine {
     const index = queue.waiting.indexOf(contact);
     if (index >= 0) queue.waiting.splice(index, 1);
     this.#contacts.delete(contact.id);
-    this.#offered.delete(contact);
   }
 
   // ── time ───────────────────────────────────────────────────────────────────
 
+  /** Whether a deadline still means something (its contact may have moved on since). */
+  #live(d: Deadline): boolean {
+    const contact = d.contact;
+    if (this.#contacts.get(contact.id) !== contact) return false;
+    switch (d.kind) {
+      case OFFER:
+        return contact.offer?.expiresAt === d.at;
+      case OVERFLOW: {
+        const overflow = this.#queues.get(contact.queueId)?.spec.overflow;
+        return !contact.offer && !!overflow && contact.enqueuedAt + overflow.afterMs === d.at;
+      }
+      default:
+        return !contact.offer && contact.preferredUntil === d.at;
+    }
+  }
+
   #tick(now: number, out: Decision[]): void {
     const touched = new Set<Agent>();
-    for (const contact of [...this.#offered]) {
-      if (!contact.offer || contact.offer.expiresAt > now) continue;
-      const agent = this.#agent(contact.offer.agentId);
-      this.#withdraw(contact, 'timeout', out);
-      agent.missed += 1;
-      if (this.#maxMissed > 0 && agent.missed >= this.#maxMissed && !agent.forcedNotReady) {
-        agent.forcedNotReady = true;
-        this.#reindex(agent);
-        out.push({ type: 'agent_not_ready', agentId: agent.spec.id, reason: 'missed_offers' });
-        this.#withdrawAll(agent, 'agent_not_ready', now, out);
-      }
-      touched.add(agent);
-      this.#serveContact(contact, now, out);
-    }
-    for (const queue of this.#queues.values()) {
-      const overflow = queue.spec.overflow;
-      const target = overflow ? this.#queues.get(overflow.queueId) : undefined;
-      if (overflow && target) {
-        for (const contact of [...queue.waiting]) {
-          if (contact.offer || contact.enqueuedAt + overflow.afterMs > now) continue;
-          this.#move(contact, queue, target, now);
-          out.push({
-            type: 'overflowed',
-            contactId: contact.id,
-            fromQueueId: queue.spec.id,
-            toQueueId: target.spec.id,
-          });
-          this.#serveContact(contact, now, out);
+    for (let d = this.#deadlines.peek(); d && d.at <= now; d = this.#deadlines.peek()) {
+      this.#deadlines.pop();
+      if (!this.#live(d)) continue;
+      const contact = d.contact;
+      if (d.kind === OFFER && contact.offer) {
+        const agent = this.#agent(contact.offer.agentId);
+        this.#withdraw(contact, 'timeout', out);
+        agent.missed += 1;
+        if (this.#maxMissed > 0 && agent.missed >= this.#maxMissed && !agent.forcedNotReady) {
+          agent.forcedNotReady = true;
+          this.#reindex(agent);
+          out.push({ type: 'agent_not_ready', agentId: agent.spec.id, reason: 'missed_offers' });
+          this.#withdrawAll(agent, 'agent_not_ready', now, out);
         }
-      }
-      // Contacts whose preferred agent did not come in time are open to everyone now.
-      for (const contact of queue.waiting) {
-        if (!contact.offer && contact.preferredAgentId && contact.preferredUntil <= now)
-          this.#serveContact(contact, now, out);
+        touched.add(agent);
+        this.#serveContact(contact, now, out);
+      } else if (d.kind === OVERFLOW) {
+        const from = this.#queue(contact.queueId);
+        const target = this.#queues.get(from.spec.overflow?.queueId ?? '');
+        if (!target || target === from) continue;
+        this.#move(contact, from, target, now);
+        out.push({ type: 'overflowed', contactId: contact.id, fromQueueId: from.spec.id, toQueueId: target.spec.id });
+        this.#serveContact(contact, now, out);
+      } else {
+        // The preferred agent did not come in time: the contact is open to everyone now.
+        this.#serveContact(contact, now, out);
       }
     }
     for (const agent of touched) this.#serveAgent(agent, now, out);
   }
 
-  /** Moves a contact to another queue at its arrival place (it keeps its age). */
+  /** Moves a contact to another queue at its place by priority and age (it keeps both). */
   #move(contact: Contact, from: Queue, to: Queue, now: number): void {
     from.waiting.splice(from.waiting.indexOf(contact), 1);
-    let lo = 0;
-    let hi = to.waiting.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((to.waiting[mid]?.seq ?? Infinity) < contact.seq) lo = mid + 1;
-      else hi = mid;
-    }
-    to.waiting.splice(lo, 0, contact);
     contact.queueId = to.spec.id;
+    contact.priority = Math.max(contact.priority, to.spec.priority);
     contact.enqueuedAt = now;
+    this.#insert(to, contact);
+    this.#scheduleOverflow(contact, to.spec);
   }
 
   // ── eligibility index ──────────────────────────────────────────────────────
@@ -475,4 +608,18 @@ export class RoutingEngine {
     }
     return contact;
   }
+}
+
+function toWaiting(c: Contact): WaitingContact {
+  return {
+    contactId: c.id,
+    queueId: c.queueId,
+    arrivedAt: c.arrivedAt,
+    priority: c.priority,
+    enqueuedAt: c.enqueuedAt,
+    offeredTo: c.offer?.agentId ?? null,
+    offerExpiresAt: c.offer?.expiresAt ?? null,
+    preferredAgentId: c.preferredAgentId,
+    preferredUntil: c.preferredUntil,
+  };
 }

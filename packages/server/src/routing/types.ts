@@ -45,14 +45,25 @@ export type RoutingEvent =
       readonly contactId: string;
       readonly queueId: string;
       readonly preferredAgentId?: string;
+      /** When it first arrived, if earlier than now (a transfer or a restart keeps the contact's age). */
+      readonly arrivedAt?: number;
+      /** Its priority, if it brings one (a transfer keeps it); never below the queue's. */
+      readonly priority?: number;
+      /** Agents it must never be offered to again (rebuilt after a restart). */
+      readonly excluded?: readonly string[];
     }
+  /** The contact leaves routing without being served (abandoned, transferred away, picked elsewhere). */
   | { readonly type: 'contact_abandoned'; readonly contactId: string }
+  /** An agent takes a waiting contact from the picklist; an offer to someone else is withdrawn. */
+  | { readonly type: 'contact_picked'; readonly contactId: string; readonly agentId: string }
+  /** The agent holds an interaction routing did not offer (outbound, direct, rebuilt after a restart). */
+  | { readonly type: 'interaction_assigned'; readonly agentId: string; readonly channel: ChannelType }
   | { readonly type: 'offer_accepted'; readonly contactId: string; readonly agentId: string }
   | { readonly type: 'offer_rejected'; readonly contactId: string; readonly agentId: string }
   | { readonly type: 'interaction_ended'; readonly agentId: string; readonly channel: ChannelType }
   | { readonly type: 'tick' };
 
-export type WithdrawReason = 'timeout' | 'disconnected' | 'abandoned' | 'agent_not_ready';
+export type WithdrawReason = 'timeout' | 'disconnected' | 'abandoned' | 'agent_not_ready' | 'picked';
 
 export type Decision =
   | {
@@ -81,10 +92,17 @@ export type Decision =
 export interface WaitingContact {
   readonly contactId: string;
   readonly queueId: string;
-  /** When the contact first arrived (kept across overflow). */
+  /** When the contact first arrived (kept across overflow and transfer). */
   readonly arrivedAt: number;
-  /** The agent it is offered to now, if any. */
+  readonly priority: number;
+  /** When it entered its current queue (overflow counts from here). */
+  readonly enqueuedAt: number;
+  /** The agent it is offered to now, if any, and until when. */
   readonly offeredTo: string | null;
+  readonly offerExpiresAt: number | null;
+  /** The agent it waits for first, and until when (0 without one). */
+  readonly preferredAgentId: string | null;
+  readonly preferredUntil: number;
 }
 
 /** Thrown for events that do not fit the state; `code` is from the protocol catalogue. */
