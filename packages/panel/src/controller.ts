@@ -254,9 +254,16 @@ export class PanelController {
   }
 
   #onServerEvent(event: ServerEvent): void {
-    // Agent frames feed the supervisor view, which arrives with the full panel.
-    if (event.type === 'agent') return;
-    this.#applyUser(event.data.user);
+    switch (event.type) {
+      case 'hello':
+      case 'user':
+        this.#applyUser(event.data.user);
+        return;
+      default:
+        // Agent frames feed the supervisor view and interaction frames the conversation list,
+        // which arrive with the full panel.
+        return;
+    }
   }
 
   #set(patch: Partial<PanelState>): void {

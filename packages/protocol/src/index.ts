@@ -43,6 +43,7 @@ export type {
   AgentState,
   ServerEventType,
   ServerEvent,
+  InteractionFrame,
   ClientRequestMap,
   ClientRequestType,
   ClientRequest,

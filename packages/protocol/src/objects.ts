@@ -66,6 +66,18 @@ export interface Interaction {
   readonly recording: boolean;
   readonly consultation_of?: InteractionId;
   readonly wrapup?: { readonly code?: string; readonly notes?: string };
+  /** (ext) The agent handling it, or offered it while `alerting`; null while it waits in a queue. */
+  readonly agent_id?: UserId | null;
+  /** (ext) While an inbound offer is `alerting`: when it is withdrawn unless accepted. */
+  readonly offer_expires?: string;
+  /** (ext) In `wrap_up`: when it is handled automatically. */
+  readonly wrapup_until?: string;
+  /** (ext) The other leg of a consultation. */
+  readonly peer_id?: InteractionId;
+  /** (ext) The interaction this one continues after a transfer. */
+  readonly transferred_from?: InteractionId;
+  /** (ext) Part of a three-party conference. */
+  readonly conference?: boolean;
 }
 
 /** A contact waiting in a queue (picklist entry). */

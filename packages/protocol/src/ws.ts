@@ -4,17 +4,41 @@
  * Panel → server: `{id, type, data}` requests, answered by `{re, ok, data | error}`.
  */
 import { isRecord, parseErrorPayload, type ErrorPayload } from './errors.ts';
-import type { User, WorkStatus } from './objects.ts';
+import type { Interaction, User, WorkStatus } from './objects.ts';
 import type { UserId } from './ids.ts';
 
 /** Server-pushed frames and what they carry. */
 export interface ServerEventMap {
-  /** First frame after the connection is accepted: who is logged in. */
-  readonly hello: { readonly user: User; readonly server_time: string };
+  /**
+   * First frame after the connection is accepted: who is logged in, every
+   * open interaction of the agent, and the event sequence they reflect.
+   */
+  readonly hello: {
+    readonly user: User;
+    readonly server_time: string;
+    readonly interactions: readonly Interaction[];
+    readonly event_seq: number;
+  };
+  /** One of the agent's interactions changed (offer, accept, hold, end, wrap-up…). */
+  readonly interaction: InteractionFrame;
+  /** After a `resume` that could not be replayed: every open interaction, replacing what the panel holds. */
+  readonly interactions: { readonly interactions: readonly Interaction[]; readonly event_seq: number };
   /** The user object changed (presence, work status, language, theme). */
   readonly user: { readonly user: User };
   /** (supervisors and admins) An agent's state changed. */
   readonly agent: { readonly agent: AgentState };
+}
+
+/** One stored interaction event, as a panel gets it. */
+export interface InteractionFrame {
+  /** The tenant's event sequence number: the panel resumes from the last one it saw. */
+  readonly event_seq: number;
+  /** What happened: `created`, `offered`, `offer_withdrawn`, `accepted`, `held`, `ended`, `wrap_up`, `handled`, … */
+  readonly event: string;
+  /** The interaction after the event. */
+  readonly interaction: Interaction;
+  /** Event details, e.g. `{reason: "timeout"}` for a withdrawn offer. */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 /** What a supervisor sees of an agent, live. */
@@ -38,8 +62,14 @@ export type ServerEvent = {
 
 /** Requests a panel may send, with their data and the data of a successful reply. */
 export interface ClientRequestMap {
-  /** After a reconnect: replay what came after `last_seq`. */
-  readonly resume: { readonly data: { readonly last_seq: number }; readonly result: { readonly replayed: number } };
+  /**
+   * After a reconnect: replay the agent's interaction events after `last_seq`
+   * (an `event_seq`), or send one `interactions` snapshot when that is too far back.
+   */
+  readonly resume: {
+    readonly data: { readonly last_seq: number };
+    readonly result: { readonly replayed: number; readonly snapshot: boolean };
+  };
   /** Liveness check from the panel. */
   readonly ping: { readonly data: null; readonly result: { readonly server_time: string } };
 }
@@ -86,6 +116,14 @@ export function parseClientRequest(
   }
 }
 
+const SERVER_EVENT_TYPES: ReadonlySet<string> = new Set<ServerEventType>([
+  'hello',
+  'user',
+  'agent',
+  'interaction',
+  'interactions',
+]);
+
 /** Parses a frame from the server. Returns `null` when it is malformed. */
 export function parseServerFrame(data: unknown): ServerFrame | null {
   if (!isRecord(data)) return null;
@@ -95,6 +133,6 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
     return error ? { re: data['re'], ok: false, error } : null;
   }
   if (!Number.isSafeInteger(data['seq']) || typeof data['type'] !== 'string' || !isRecord(data['data'])) return null;
-  if (data['type'] !== 'hello' && data['type'] !== 'user' && data['type'] !== 'agent') return null;
+  if (!SERVER_EVENT_TYPES.has(data['type'])) return null;
   return data as unknown as ServerEvent;
 }

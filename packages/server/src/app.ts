@@ -22,6 +22,7 @@ import type { Config } from './config/index.ts';
 import type { AppContext } from './context.ts';
 import { seedDemo } from './demo/index.ts';
 import { HttpError, installErrorHandlers } from './http/errors.ts';
+import { InteractionService, type InteractionServiceOptions } from './interactions/index.ts';
 import { panelRoutes } from './http/panel.ts';
 import { DEFAULT_DIST, type DistPaths } from './http/paths.ts';
 import { buildPlayground } from './http/playground.ts';
@@ -47,6 +48,8 @@ export interface AppOptions {
   readonly dist?: Partial<DistPaths>;
   /** SQLite file; `{dataDir}/parley.sqlite` by default. Ignored when DATABASE_URL is set. */
   readonly sqliteFile?: string;
+  /** Routing clock and timers (tests drive time themselves). */
+  readonly interactions?: Pick<InteractionServiceOptions, 'clock' | 'timers' | 'routing'>;
 }
 
 export interface ParleyApp {
@@ -91,11 +94,19 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const tenants = new TenantRegistry(db);
   tenants.remember(tenant);
   const agents = new AgentService(db, bus);
-  const gateway = new AgentGateway({
+  const gateway: AgentGateway = new AgentGateway({
     log: log.child({ subsystem: 'realtime' }),
     bus,
     snapshot: (t, u) => agents.snapshot(t, u),
     agentState: (t, u, connected) => agents.agentState(t, u, connected),
+    interactions: () => interactions,
+  });
+  const interactions = new InteractionService({
+    db,
+    bus,
+    log: log.child({ subsystem: 'routing' }),
+    isOnline: (t, u) => gateway.isOnline(t, u),
+    ...options.interactions,
   });
   const allowedOrigins = (t: Tenant) =>
     t.slug === DEFAULT_TENANT_SLUG ? [...new Set([...t.allowedOrigins, ...config.allowedOrigins])] : t.allowedOrigins;
@@ -110,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     auth: new AuthService({ db, log: log.child({ subsystem: 'auth' }), lifetimes }),
     agents,
     gateway,
+    interactions,
     baseUrlOf: (t) => new URL(tenantBasePath(t.slug).slice(1), config.publicUrl).href,
     allowedOrigins,
     isAllowedOrigin: (t, origin) => origin !== undefined && allowedOrigins(t).includes(origin),
@@ -189,6 +201,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   await app.register(restRoutes(ctx));
   await app.register(riRoutes(ctx));
   await app.register(panelRoutes(ctx, dist));
+  // Waiting contacts, offers and wrap-ups of before a restart carry on.
+  await interactions.start();
 
   const playground = playOrigin
     ? await buildPlayground({
@@ -206,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     ctx,
     log,
     async close() {
+      interactions.close();
       gateway.close();
       await Promise.all([app.close(), playground?.close()]);
       await db.destroy();

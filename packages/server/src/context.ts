@@ -9,6 +9,7 @@ import type { AuthService } from './auth/service.ts';
 import type { SessionLifetimes } from './auth/sessions.ts';
 import type { Bus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
+import type { InteractionService } from './interactions/index.ts';
 import type { Logger } from './log/index.ts';
 import type { AgentGateway } from './realtime/gateway.ts';
 import type { Database } from './store/index.ts';
@@ -26,6 +27,7 @@ export interface AppContext {
   readonly auth: AuthService;
   readonly agents: AgentService;
   readonly gateway: AgentGateway;
+  readonly interactions: InteractionService;
   /** The tenant base URL: `{PARLEY_PUBLIC_URL}` or `{PARLEY_PUBLIC_URL}t/{slug}/`. */
   baseUrlOf(tenant: Tenant): string;
   /** Origins allowed to embed the tenant's panel: its stored list (plus PARLEY_ALLOWED_ORIGINS for the default tenant). */

@@ -18,7 +18,7 @@ const SESSION_ENDED = 4001;
 
 export class AgentSocket {
   #ws: WebSocket | null = null;
-  #lastSeq = 0;
+  #lastEventSeq = 0;
   #attempt = 0;
   #closed = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -38,9 +38,9 @@ export class AgentSocket {
     const ws = protocols ? new WebSocket(this.url, protocols) : new WebSocket(this.url);
     this.#ws = ws;
     ws.onopen = () => {
-      const resuming = this.#attempt > 0 && this.#lastSeq > 0;
+      const resuming = this.#attempt > 0 && this.#lastEventSeq > 0;
       this.#attempt = 0;
-      if (resuming) this.#send('resume', { last_seq: this.#lastSeq });
+      if (resuming) this.#send('resume', { last_seq: this.#lastEventSeq });
     };
     ws.onmessage = (message) => {
       let data: unknown;
@@ -51,8 +51,9 @@ export class AgentSocket {
       }
       const frame = parseServerFrame(data);
       if (!frame || 're' in frame) return;
-      // `hello` restarts the sequence of a new connection.
-      if (frame.type === 'hello' || frame.seq > this.#lastSeq) this.#lastSeq = frame.seq;
+      // Resuming counts in interaction events (the tenant's sequence), not in frames of one connection.
+      if (frame.type === 'interaction' || frame.type === 'interactions' || frame.type === 'hello')
+        this.#lastEventSeq = Math.max(this.#lastEventSeq, frame.data.event_seq);
       if (frame.type === 'hello') this.handlers.onState('online');
       this.handlers.onEvent(frame);
     };
@@ -78,7 +79,7 @@ export class AgentSocket {
     if (this.#timer) clearTimeout(this.#timer);
     this.#ws?.close(1000, 'closed by panel');
     this.#ws = null;
-    this.#lastSeq = 0;
+    this.#lastEventSeq = 0;
     this.handlers.onState('offline');
   }
 

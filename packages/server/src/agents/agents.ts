@@ -81,7 +81,12 @@ export class AgentService {
         tenant,
         actor,
         target,
-        { workStatus: this.#keepBusy(target, 'ready'), presenceProfileId: presence, notReadyReasonId: null },
+        {
+          workStatus: this.#keepBusy(target, 'ready'),
+          ready: true,
+          presenceProfileId: presence,
+          notReadyReasonId: null,
+        },
         'agent_ready',
         {},
       );
@@ -96,7 +101,7 @@ export class AgentService {
       tenant,
       actor,
       target,
-      { workStatus: this.#keepBusy(target, 'not_ready'), notReadyReasonId: reasonId },
+      { workStatus: this.#keepBusy(target, 'not_ready'), ready: false, notReadyReasonId: reasonId },
       'agent_not_ready',
       {
         reason: reason ?? null,
@@ -115,7 +120,12 @@ export class AgentService {
       tenant,
       actor,
       target,
-      { workStatus, presenceProfileId: found.id, ...(found.ready ? { notReadyReasonId: null } : {}) },
+      {
+        workStatus,
+        ready: found.ready,
+        presenceProfileId: found.id,
+        ...(found.ready ? { notReadyReasonId: null } : {}),
+      },
       'agent_presence',
       { profile: found.name },
     );
@@ -124,14 +134,14 @@ export class AgentService {
   /** A login made the agent present: offline becomes not ready. */
   async loggedIn(tenant: Tenant, user: UserRecord): Promise<UserRecord> {
     if (user.workStatus !== 'offline') return user;
-    return this.#apply(tenant, user, user, { workStatus: 'not_ready' }, null, {});
+    return this.#apply(tenant, user, user, { workStatus: 'not_ready', ready: false }, null, {});
   }
 
   /** The agent's last session ended: offline. */
   async loggedOut(tenant: Tenant, userId: string): Promise<void> {
     const user = await findUser(this.db, tenant.id, userId);
     if (user && user.workStatus !== 'offline')
-      await this.#apply(tenant, user, user, { workStatus: 'offline' }, null, {});
+      await this.#apply(tenant, user, user, { workStatus: 'offline', ready: false }, null, {});
   }
 
   /** A supervisor ends every session of an agent. */

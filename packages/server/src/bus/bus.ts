@@ -4,8 +4,23 @@
  * A Redis implementation of the same interface lets several processes share it.
  */
 
+import type { Interaction } from '@parley/protocol';
+
 /** Every bus event and what it carries. */
 export interface BusEvents {
+  /** An interaction event was stored; `agentId` is the agent whose panels must hear of it. */
+  'interaction.changed': {
+    readonly tenantId: string;
+    readonly seq: number;
+    readonly event: string;
+    readonly agentId: string | null;
+    readonly interaction: Interaction;
+    readonly detail?: Readonly<Record<string, unknown>>;
+  };
+  /** An agent's first panel connected, or the last one went away. */
+  'agent.connection': { readonly tenantId: string; readonly userId: string; readonly connected: boolean };
+  /** A queue's configuration changed (priority, timeouts, skills, overflow). */
+  'queue.changed': { readonly tenantId: string; readonly queueId: string };
   /** A user's state or profile changed: panels of that user get a fresh user frame. */
   'user.changed': { readonly tenantId: string; readonly userId: string };
   /** One session ended (logout, expiry). */

@@ -19,6 +19,7 @@ export interface InteractionEvent {
   readonly type: string;
   readonly data: Readonly<Record<string, unknown>>;
   readonly actorId: string | null;
+  readonly agentId: string | null;
   readonly createdAt: string;
 }
 
@@ -42,6 +43,8 @@ export async function appendEvent(
     type: string;
     data?: Record<string, unknown>;
     actorId?: string | null;
+    /** The agent whose panel must hear of it (replayed on resume). */
+    agentId?: string | null;
     at?: Date;
   },
 ): Promise<number> {
@@ -55,33 +58,31 @@ export async function appendEvent(
       type: event.type,
       data: JSON.stringify(event.data ?? {}),
       actor_id: event.actorId ?? null,
+      agent_id: event.agentId ?? null,
       created_at: nowIso(event.at),
     })
     .execute();
   return seq;
 }
 
-/** The tenant's events after `afterSeq`, oldest first (for resuming panels). */
+/** The tenant's events after `afterSeq`, oldest first; only one agent's when `agentId` is given (resuming panels). */
 export async function eventsSince(
   db: Db,
   tenantId: string,
   afterSeq: number,
   limit = 1000,
+  agentId?: string,
 ): Promise<InteractionEvent[]> {
-  const rows = await db
-    .selectFrom('interaction_events')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('seq', '>', afterSeq)
-    .orderBy('seq')
-    .limit(limit)
-    .execute();
+  let query = db.selectFrom('interaction_events').selectAll().where('tenant_id', '=', tenantId);
+  if (agentId !== undefined) query = query.where('agent_id', '=', agentId);
+  const rows = await query.where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
   return rows.map((r) => ({
     seq: Number(r.seq),
     interactionId: r.interaction_id,
     type: r.type,
     data: JSON.parse(r.data) as Record<string, unknown>,
     actorId: r.actor_id,
+    agentId: r.agent_id,
     createdAt: r.created_at,
   }));
 }

@@ -10,3 +10,17 @@ export {
 } from './state-machine.ts';
 export type { InteractionEvent } from './events.ts';
 export { nextSeq, appendEvent, eventsSince, lastSeq } from './events.ts';
+export type { InteractionRecord, Target } from './records.ts';
+export { toWire, findInteraction } from './records.ts';
+export type {
+  Actor,
+  AgentAction,
+  InboundInput,
+  OutboundInput,
+  RemoteEvent,
+  TargetInput,
+  WaitingEntry,
+} from './desk.ts';
+export { MAX_WRAPUP_SECONDS } from './desk.ts';
+export type { InteractionServiceOptions } from './service.ts';
+export { InteractionService, REPLAY_LIMIT } from './service.ts';

@@ -3,10 +3,18 @@
  * authenticated by the session at upgrade time. Server frames carry a
  * monotonic `seq` per connection; requests are answered with `{re, ok, …}`.
  */
-import type { AgentState, ServerEvent, ServerEventMap, ServerEventType, ServerReply, User } from '@parley/protocol';
+import type {
+  AgentState,
+  Interaction,
+  ServerEvent,
+  ServerEventMap,
+  ServerEventType,
+  ServerReply,
+  User,
+} from '@parley/protocol';
 import { MAX_CLIENT_FRAME_BYTES, parseClientRequest } from '@parley/protocol';
 import type { WebSocket } from 'ws';
-import type { Bus } from '../bus/index.ts';
+import type { Bus, BusEvents } from '../bus/index.ts';
 import type { Logger } from '../log/index.ts';
 
 /** Close codes the panel understands. */
@@ -28,7 +36,15 @@ interface Connection {
   readonly sessionHash: string;
   seq: number;
   alive: boolean;
+  /** Interaction events that arrive while a snapshot or replay is being sent wait here. */
+  held: Array<BusEvents['interaction.changed']> | null;
 }
+
+/** The agent's interactions as the store has them now. */
+export type InteractionSource = {
+  snapshot(tenantId: string, userId: string): Promise<{ interactions: Interaction[]; eventSeq: number }>;
+  replay(tenantId: string, userId: string, afterSeq: number): Promise<Array<BusEvents['interaction.changed']> | null>;
+};
 
 export interface GatewayOptions {
   readonly log: Logger;
@@ -38,6 +54,8 @@ export interface GatewayOptions {
   readonly snapshot: (tenantId: string, userId: string) => Promise<User | null>;
   /** Builds what supervisors see of an agent, for `agent` frames. */
   readonly agentState: (tenantId: string, userId: string, connected: boolean) => Promise<AgentState | null>;
+  /** Where interaction snapshots and replays come from. */
+  readonly interactions: () => InteractionSource;
   /** Heartbeat interval in ms; a socket that misses one pong is closed. */
   readonly heartbeatMs?: number;
 }
@@ -45,6 +63,8 @@ export interface GatewayOptions {
 /** Tracks agent connections and pushes frames to them. */
 export class AgentGateway {
   readonly #connections = new Set<Connection>();
+  /** Open connections per `tenant:user`. */
+  readonly #byUser = new Map<string, Set<Connection>>();
   readonly #opts: GatewayOptions;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #unsubscribe: Array<() => void>;
@@ -57,6 +77,7 @@ export class AgentGateway {
       opts.bus.subscribe('user.changed', (e) => void this.#pushUser(e.tenantId, e.userId)),
       opts.bus.subscribe('session.ended', (e) => this.closeSession(e.tokenHash, e.reason)),
       opts.bus.subscribe('user.loggedOut', (e) => this.#closeUser(e.tenantId, e.userId, e.reason)),
+      opts.bus.subscribe('interaction.changed', (e) => this.#pushInteraction(e)),
     ];
   }
 
@@ -77,22 +98,61 @@ export class AgentGateway {
     socket: WebSocket,
     identity: { tenantId: string; userId: string; sessionHash: string; supervises: boolean },
   ): Promise<void> {
-    const conn: Connection = { socket, ...identity, seq: 0, alive: true };
-    const firstOfUser = !this.#isOnline(conn.tenantId, conn.userId);
+    const conn: Connection = { socket, ...identity, seq: 0, alive: true, held: [] };
+    const key = `${conn.tenantId}:${conn.userId}`;
+    let mine = this.#byUser.get(key);
+    const firstOfUser = !mine;
+    if (!mine) this.#byUser.set(key, (mine = new Set()));
+    mine.add(conn);
     this.#connections.add(conn);
     socket.on('pong', () => {
       conn.alive = true;
     });
-    socket.on('close', () => {
-      this.#connections.delete(conn);
-      // The last panel of an agent going away changes what supervisors see.
-      if (!this.#isOnline(conn.tenantId, conn.userId)) void this.#pushAgent(conn.tenantId, conn.userId);
-    });
+    socket.on('close', () => this.#drop(conn));
     socket.on('error', (err) => this.#opts.log.debug({ err }, 'agent socket error'));
     socket.on('message', (raw, isBinary) => void this.#onMessage(conn, raw, isBinary));
-    // `hello` is always a connection's first frame; supervisors hear of it afterwards.
+    // `hello` is always a connection's first frame; routing and supervisors hear of it afterwards.
     await this.#sendHello(conn);
-    if (firstOfUser) await this.#pushAgent(conn.tenantId, conn.userId);
+    if (firstOfUser && this.#connections.has(conn)) {
+      this.#opts.bus.publish('agent.connection', { tenantId: conn.tenantId, userId: conn.userId, connected: true });
+      await this.#pushAgent(conn.tenantId, conn.userId);
+    }
+  }
+
+  /** Forgets a connection; the agent's last one going away tells routing and supervisors. */
+  #drop(conn: Connection): void {
+    if (!this.#connections.delete(conn)) return;
+    const key = `${conn.tenantId}:${conn.userId}`;
+    const mine = this.#byUser.get(key);
+    mine?.delete(conn);
+    if (mine && mine.size > 0) return;
+    this.#byUser.delete(key);
+    this.#opts.bus.publish('agent.connection', { tenantId: conn.tenantId, userId: conn.userId, connected: false });
+    void this.#pushAgent(conn.tenantId, conn.userId);
+  }
+
+  #pushInteraction(e: BusEvents['interaction.changed']): void {
+    if (!e.agentId) return;
+    for (const conn of this.#byUser.get(`${e.tenantId}:${e.agentId}`) ?? []) {
+      if (conn.held) conn.held.push(e);
+      else this.#sendInteraction(conn, e);
+    }
+  }
+
+  #sendInteraction(conn: Connection, e: BusEvents['interaction.changed']): void {
+    this.#push(conn, 'interaction', {
+      event_seq: e.seq,
+      event: e.event,
+      interaction: e.interaction,
+      ...(e.detail ? { detail: e.detail } : {}),
+    });
+  }
+
+  /** Sends what was held back while a snapshot or replay went out, skipping what it already covered. */
+  #release(conn: Connection, coveredSeq: number): void {
+    const held = conn.held ?? [];
+    conn.held = null;
+    for (const e of held) if (e.seq > coveredSeq) this.#sendInteraction(conn, e);
   }
 
   async #pushUser(tenantId: string, userId: string): Promise<void> {
@@ -112,9 +172,13 @@ export class AgentGateway {
     if (agent) for (const conn of supervisors) this.#push(conn, 'agent', { agent });
   }
 
+  /** Whether the user has at least one panel connected. */
+  isOnline(tenantId: string, userId: string): boolean {
+    return this.#isOnline(tenantId, userId);
+  }
+
   #isOnline(tenantId: string, userId: string): boolean {
-    for (const conn of this.#connections) if (conn.tenantId === tenantId && conn.userId === userId) return true;
-    return false;
+    return this.#byUser.has(`${tenantId}:${userId}`);
   }
 
   #closeUser(tenantId: string, userId: string, reason: string): void {
@@ -136,15 +200,41 @@ export class AgentGateway {
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const conn of this.#connections) conn.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
     this.#connections.clear();
+    this.#byUser.clear();
   }
 
   async #sendHello(conn: Connection): Promise<void> {
+    conn.held ??= [];
     const user = await this.#opts.snapshot(conn.tenantId, conn.userId);
     if (!user) {
       conn.socket.close(CLOSE_CODES.sessionEnded, 'user no longer exists');
       return;
     }
-    this.#push(conn, 'hello', { user, server_time: new Date().toISOString() });
+    const { interactions, eventSeq } = await this.#opts.interactions().snapshot(conn.tenantId, conn.userId);
+    this.#push(conn, 'hello', {
+      user,
+      server_time: new Date().toISOString(),
+      interactions,
+      event_seq: eventSeq,
+    });
+    this.#release(conn, eventSeq);
+  }
+
+  /** Replays the agent's missed events, or sends a snapshot when they are too many. */
+  async #resume(conn: Connection, id: string, lastSeq: number): Promise<void> {
+    conn.held ??= [];
+    const source = this.#opts.interactions();
+    const events = await source.replay(conn.tenantId, conn.userId, lastSeq);
+    if (events) {
+      for (const e of events) this.#sendInteraction(conn, e);
+      this.#release(conn, events.at(-1)?.seq ?? lastSeq);
+      this.#reply(conn, { re: id, ok: true, data: { replayed: events.length, snapshot: false } });
+      return;
+    }
+    const { interactions, eventSeq } = await source.snapshot(conn.tenantId, conn.userId);
+    this.#push(conn, 'interactions', { interactions, event_seq: eventSeq });
+    this.#release(conn, eventSeq);
+    this.#reply(conn, { re: id, ok: true, data: { replayed: 0, snapshot: true } });
   }
 
   #push<K extends ServerEventType>(conn: Connection, type: K, data: ServerEventMap[K]): void {
@@ -190,10 +280,7 @@ export class AgentGateway {
         this.#reply(conn, { re: request.id, ok: true, data: { server_time: new Date().toISOString() } });
         return;
       case 'resume':
-        // Everything a panel holds today is in the user snapshot, so resuming
-        // means a fresh snapshot; event replay arrives with the event store.
-        this.#reply(conn, { re: request.id, ok: true, data: { replayed: 0, snapshot: true } });
-        await this.#sendHello(conn);
+        await this.#resume(conn, request.id, request.data.last_seq);
         return;
     }
   }
@@ -202,7 +289,7 @@ export class AgentGateway {
     for (const conn of this.#connections) {
       if (!conn.alive) {
         conn.socket.terminate();
-        this.#connections.delete(conn);
+        this.#drop(conn);
         continue;
       }
       conn.alive = false;

@@ -1,2 +1,3 @@
 export { restRoutes } from './routes.ts';
 export { directoryEntry, userDetail, queueDetail, tenantDetail } from './dto.ts';
+export { toContact } from './interactions.ts';

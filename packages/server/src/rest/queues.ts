@@ -70,7 +70,14 @@ export function queueRoutes(ctx: AppContext) {
         .where('queue_members.can_serve', '=', 1)
         .execute();
       const online = ctx.gateway.onlineUsers(request.tenant.id);
+      const now = Date.now();
+      const waiting = new Map(
+        await Promise.all(
+          queues.map(async (q) => [q.id, await ctx.interactions.queueStats(request.tenant.id, q.id)] as const),
+        ),
+      );
       return queues.map((q) => {
+        const w = waiting.get(q.id);
         const serving = members.filter((m) => m.queue_id === q.id);
         const count = (status: string) => serving.filter((m) => m.work_status === status).length;
         return {
@@ -84,6 +91,8 @@ export function queueRoutes(ctx: AppContext) {
           agents_not_ready: count('not_ready'),
           agents_busy: count('busy'),
           agents_wrap_up: count('wrap_up'),
+          contacts_waiting: w?.waiting ?? 0,
+          longest_wait_s: w?.oldestArrivedAt ? Math.max(0, Math.round((now - w.oldestArrivedAt) / 1000)) : 0,
         };
       });
     });
@@ -136,6 +145,7 @@ export function queueRoutes(ctx: AppContext) {
             return q;
           })
           .catch(conflictsToHttp);
+        ctx.bus.publish('queue.changed', { tenantId: request.tenant.id, queueId: created.id });
         return reply.code(201).send(queueDetail(created));
       },
     );
@@ -192,6 +202,7 @@ export function queueRoutes(ctx: AppContext) {
             });
           })
           .catch(conflictsToHttp);
+        ctx.bus.publish('queue.changed', { tenantId: request.tenant.id, queueId: queue.id });
         return queueDetail(await queueOr404(request.tenant.id, queue.id));
       },
     );
@@ -234,6 +245,8 @@ export function queueRoutes(ctx: AppContext) {
             detail: { queue: request.params.id, target: member.id },
           });
         });
+        // The member's queues changed: routing and their panels hear of it.
+        ctx.bus.publish('user.changed', { tenantId: request.tenant.id, userId: member.id });
         return { user_id: member.id, can_serve: request.body.can_serve, proficiency: request.body.proficiency };
       },
     );
@@ -252,6 +265,7 @@ export function queueRoutes(ctx: AppContext) {
           action: 'queue_member_removed',
           detail: { queue: request.params.id, target: request.params.userId },
         });
+        ctx.bus.publish('user.changed', { tenantId: request.tenant.id, userId: request.params.userId });
         return reply.code(204).send();
       },
     );

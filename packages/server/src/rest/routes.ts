@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { agentRoutes } from './agents.ts';
+import { interactionRoutes } from './interactions.ts';
 import { meRoutes } from './me.ts';
 import { queueRoutes } from './queues.ts';
 import { tenantRoutes } from './tenant.ts';
@@ -15,7 +16,7 @@ import { userRoutes } from './users.ts';
 /** Registers `/api/v1/*` (besides the auth routes). */
 export function restRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    for (const routes of [meRoutes, userRoutes, queueRoutes, agentRoutes, tenantRoutes])
+    for (const routes of [meRoutes, userRoutes, queueRoutes, agentRoutes, tenantRoutes, interactionRoutes])
       await app.register(routes(ctx));
   };
 }

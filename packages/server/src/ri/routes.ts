@@ -9,8 +9,8 @@ import { requireCaller } from '../auth/request.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { listPresenceProfiles } from '../presence/index.ts';
-import { listQueues, toWireQueue } from '../queues/index.ts';
-import { directoryEntry } from '../rest/index.ts';
+import { listQueues, listQueuesOfUser, toWireQueue } from '../queues/index.ts';
+import { directoryEntry, toContact } from '../rest/index.ts';
 import { findUser, listUsers, toWireUser } from '../users/index.ts';
 import { IdParams, Id } from '../rest/schemas.ts';
 
@@ -103,10 +103,13 @@ export function riRoutes(ctx: AppContext) {
       },
     );
 
-    // Contacts waiting in the caller's queues. Nothing can wait before routing exists, so this is truly empty.
+    // Contacts waiting in the caller's queues (the picklist), oldest first.
     app.get('/ecfs/RI/rmi/contacts', async (request) => {
-      await requireCaller(ctx, request);
-      return [];
+      const { user } = await requireCaller(ctx, request);
+      const served = await listQueuesOfUser(ctx.db, request.tenant.id, user.id, true);
+      const names = new Map(served.map((q) => [q.id, q.name]));
+      const entries = await ctx.interactions.waiting(request.tenant.id, [...names.keys()], 100);
+      return entries.map((e) => toContact(e, names.get(e.queueId) ?? null));
     });
 
     app.all('/ecfs/RI/*', { schema: { hide: true } }, async (request) => {

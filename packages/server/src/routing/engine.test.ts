@@ -482,6 +482,8 @@ describe('RoutingEngine', () => {
                 default: {
                   const contactId = [...offers].find(([, to]) => to === agentId)?.[0];
                   if (!contactId) return [];
+                  // The contact is no longer offered to this agent, whatever it answers.
+                  offers.delete(contactId);
                   if (kind === 'abandon') return engine.handle({ type: 'contact_abandoned', contactId }, now);
                   return engine.handle(
                     kind === 'accept' ? accept(contactId, agentId) : reject(contactId, agentId),
@@ -510,7 +512,7 @@ describe('RoutingEngine', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 

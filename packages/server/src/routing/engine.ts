@@ -179,7 +179,7 @@ export class RoutingEngine {
       case 'contact_abandoned': {
         const contact = this.#contact(event.contactId);
         const agentId = contact.offer?.agentId;
-        if (agentId) this.#withdraw(contact, 'abandoned', out);
+        if (agentId) this.#withdraw(contact, 'abandoned', now, out);
         this.#remove(contact);
         // The agent it was offered to is free for the next contact.
         if (agentId) this.#serveAgent(this.#agent(agentId), now, out);
@@ -197,7 +197,7 @@ export class RoutingEngine {
           throw new RoutingError('invalid_state', `agent ${agent.spec.id} has no free ${channel} capacity`);
         const other = contact.offer ? this.#agent(contact.offer.agentId) : null;
         if (other) {
-          this.#withdraw(contact, 'picked', out);
+          this.#withdraw(contact, 'picked', now, out);
           // The pick is not the other agent's doing: it may be offered this contact's peers again.
           contact.excluded.delete(other.spec.id);
         }
@@ -229,7 +229,7 @@ export class RoutingEngine {
         const agent = this.#agent(event.agentId);
         // A rejection is an answer: it breaks a run of missed offers.
         agent.missed = 0;
-        this.#release(contact, agent);
+        this.#release(contact, agent, now);
         this.#serveContact(contact, now, out);
         this.#serveAgent(agent, now, out);
         break;
@@ -272,6 +272,12 @@ export class RoutingEngine {
   /** Whether the queue exists in routing. */
   hasQueue(queueId: string): boolean {
     return this.#queues.has(queueId);
+  }
+
+  /** Whether the agent has room for one more interaction on the channel, ready or not (outbound work). */
+  hasRoom(agentId: string, channel: ChannelType): boolean {
+    const agent = this.#agents.get(agentId);
+    return agent ? this.#hasRoom(agent, channel) : false;
   }
 
   /** Whether the agent could take one more interaction on the channel now (connected, ready, with room). */
@@ -448,28 +454,29 @@ export class RoutingEngine {
   }
 
   /** The offer ends without the agent taking it: the contact keeps its place and never goes to this agent again. */
-  #release(contact: Contact, agent: Agent): void {
+  #release(contact: Contact, agent: Agent, now: number): void {
     const channel = this.#queue(contact.queueId).spec.channel;
     contact.offer = null;
     contact.excluded.add(agent.spec.id);
     agent.offers.delete(contact.id);
     // Deadlines skipped while it was offered count again (one that fell due happens at the next tick).
     this.#scheduleOverflow(contact, this.#queue(contact.queueId).spec);
-    if (contact.preferredAgentId) this.#deadlines.push({ at: contact.preferredUntil, kind: PREFERRED, contact });
+    if (contact.preferredAgentId && contact.preferredUntil > now)
+      this.#deadlines.push({ at: contact.preferredUntil, kind: PREFERRED, contact });
     agent.load[channel] = Math.max(0, agent.load[channel] - 1);
     this.#reindex(agent);
   }
 
-  #withdraw(contact: Contact, reason: WithdrawReason, out: Decision[]): void {
+  #withdraw(contact: Contact, reason: WithdrawReason, now: number, out: Decision[]): void {
     const agentId = contact.offer?.agentId;
     if (!agentId) return;
-    this.#release(contact, this.#agent(agentId));
+    this.#release(contact, this.#agent(agentId), now);
     out.push({ type: 'offer_withdrawn', contactId: contact.id, agentId, reason });
   }
 
   #withdrawAll(agent: Agent, reason: WithdrawReason, now: number, out: Decision[]): void {
     const contacts = [...agent.offers].map((id) => this.#contact(id));
-    for (const contact of contacts) this.#withdraw(contact, reason, out);
+    for (const contact of contacts) this.#withdraw(contact, reason, now, out);
     for (const contact of contacts) this.#serveContact(contact, now, out);
   }
 
@@ -506,7 +513,7 @@ export class RoutingEngine {
       const contact = d.contact;
       if (d.kind === OFFER && contact.offer) {
         const agent = this.#agent(contact.offer.agentId);
-        this.#withdraw(contact, 'timeout', out);
+        this.#withdraw(contact, 'timeout', now, out);
         agent.missed += 1;
         if (this.#maxMissed > 0 && agent.missed >= this.#maxMissed && !agent.forcedNotReady) {
           agent.forcedNotReady = true;

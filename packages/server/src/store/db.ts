@@ -18,12 +18,14 @@ import {
 import pg from 'pg';
 import * as initial from './migrations/2026-11-21-01-initial.ts';
 import * as interactions from './migrations/2026-11-21-02-interactions.ts';
+import * as routing from './migrations/2026-11-21-03-routing.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-01-initial': initial,
   '2026-11-21-02-interactions': interactions,
+  '2026-11-21-03-routing': routing,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

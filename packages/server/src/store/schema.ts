@@ -54,6 +54,8 @@ export interface UserTable {
   work_status: string;
   /** JSON `{phone, chat, email, sms, whatsapp}`: concurrent interactions per channel. */
   capacity: string;
+  /** The agent's own choice: 1 ready for work, 0 not. `work_status` also shows busy and wrap-up. */
+  ready: number;
   created_at: string;
 }
 
@@ -136,6 +138,20 @@ export interface InteractionTable {
   ended_at: string | null;
   /** The sequence number of the interaction's latest event. */
   last_seq: number | string | bigint;
+  /** When the customer first started waiting (kept across transfers); routing order. */
+  waiting_since: string | null;
+  priority: number;
+  offer_expires_at: string | null;
+  /** JSON array of agent ids the contact is never offered to again. */
+  excluded: string;
+  preferred_agent_id: string | null;
+  wrapup_until: string | null;
+  /** The other leg of a consultation. */
+  peer_id: string | null;
+  transferred_from: string | null;
+  /** JSON `{kind, id?, address}` of a consultation's target. */
+  target: string | null;
+  conference: number;
 }
 
 export interface InteractionEventTable {
@@ -146,6 +162,19 @@ export interface InteractionEventTable {
   /** JSON with what changed. */
   data: string;
   actor_id: string | null;
+  created_at: string;
+  /** The agent whose panel must hear of it (replayed on resume). */
+  agent_id: string | null;
+}
+
+export interface InteractionRequestTable {
+  tenant_id: string;
+  user_id: string;
+  /** The client's request id: a repeated request answers with the first one's result. */
+  request_id: string;
+  action: string;
+  interaction_id: string;
+  result_id: string;
   created_at: string;
 }
 
@@ -162,6 +191,7 @@ export interface Database {
   tenant_sequences: TenantSequenceTable;
   interactions: InteractionTable;
   interaction_events: InteractionEventTable;
+  interaction_requests: InteractionRequestTable;
 }
 
 /** A database handle or an open transaction: every repository function takes either. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { buildApp, type ParleyApp } from '../app.ts';
+import { buildApp, type AppOptions, type ParleyApp } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
 import type { StoreKind } from '../store/index.ts';
 import { createPostgresDatabase } from './stores.ts';
@@ -21,7 +21,11 @@ export interface Harness extends ParleyApp {
 }
 
 /** Builds a demo server on the given store (SQLite by default); `env` overrides the test defaults. */
-export async function startHarness(env: Record<string, string> = {}, store: StoreKind = 'sqlite'): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  store: StoreKind = 'sqlite',
+  options: Pick<AppOptions, 'interactions'> = {},
+): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
   const postgres = store === 'postgres' ? await createPostgresDatabase() : null;
   const panelDist = path.join(dir, 'panel');
@@ -56,6 +60,7 @@ export async function startHarness(env: Record<string, string> = {}, store: Stor
     config,
     logStream,
     dist: { panel: panelDist, sdk: path.join(dir, 'sdk'), playground: path.join(dir, 'pg') },
+    ...options,
   });
   return {
     ...app,

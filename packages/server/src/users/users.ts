@@ -29,6 +29,8 @@ export interface UserRecord {
   readonly presenceProfileId: string | null;
   readonly notReadyReasonId: string | null;
   readonly workStatus: WorkStatus;
+  /** The agent's own choice, ready for work or not (busy and wrap-up show in workStatus, not here). */
+  readonly ready: boolean;
   readonly capacity: Capacity;
 }
 
@@ -64,6 +66,7 @@ function toRecord(row: UserTable): UserRecord {
     workStatus: (WORK_STATUSES as readonly string[]).includes(row.work_status)
       ? (row.work_status as WorkStatus)
       : 'offline',
+    ready: row.ready === 1,
     capacity: Object.fromEntries(
       CHANNEL_TYPES.map((c) => [c, typeof capacity[c] === 'number' ? (capacity[c] as number) : DEFAULT_CAPACITY[c]]),
     ) as Capacity,
@@ -191,6 +194,7 @@ export async function createUser(db: Db, tenantId: string, input: UserInput): Pr
       presence_profile_id: input.presenceProfileId ?? null,
       not_ready_reason_id: null,
       work_status: 'offline',
+      ready: 0,
       capacity: JSON.stringify(input.capacity ?? DEFAULT_CAPACITY),
       created_at: nowIso(),
     })
@@ -229,14 +233,20 @@ export async function updateUser(db: Db, tenantId: string, id: string, patch: Us
   return findUser(db, tenantId, id);
 }
 
-/** Sets a user's agent state: work status and, when given, presence profile and not-ready reason. */
+/** Sets a user's agent state: work status and, when given, the ready choice, presence profile and not-ready reason. */
 export async function setAgentState(
   db: Db,
   tenantId: string,
   userId: string,
-  state: { workStatus: WorkStatus; presenceProfileId?: string | null; notReadyReasonId?: string | null },
+  state: {
+    workStatus: WorkStatus;
+    ready?: boolean;
+    presenceProfileId?: string | null;
+    notReadyReasonId?: string | null;
+  },
 ): Promise<void> {
   const set: Partial<UserTable> = { work_status: state.workStatus };
+  if (state.ready !== undefined) set.ready = state.ready ? 1 : 0;
   if (state.presenceProfileId !== undefined) set.presence_profile_id = state.presenceProfileId;
   if (state.notReadyReasonId !== undefined) set.not_ready_reason_id = state.notReadyReasonId;
   await db.updateTable('users').set(set).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();

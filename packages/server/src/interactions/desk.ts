@@ -1,0 +1,1697 @@
+/**
+ * One tenant's live contact center: the routing engine, its timers and
+ * every interaction action. The edge around the pure cores (routing/,
+ * state-machine.ts): it runs one operation at a time per tenant, writes
+ * every change and its event in one transaction before answering, and
+ * publishes the events afterwards.
+ *
+ * Whatever routing knows is rebuilt from the store when a desk opens, so a
+ * restart loses no waiting contact, queue position or agent state. If a
+ * write fails after routing moved on, the desk rebuilds itself from the store.
+ */
+import type { ChannelType, Interaction, WorkStatus } from '@parley/protocol';
+import type { Kysely, Transaction } from 'kysely';
+import type { Bus, BusEvents } from '../bus/index.ts';
+import { HttpError } from '../http/errors.ts';
+import type { Logger } from '../log/index.ts';
+import { ensureReasonCode, findReasonCode } from '../presence/index.ts';
+import { findQueueByAddress, listQueues, type QueueRecord } from '../queues/index.ts';
+import {
+  RoutingEngine,
+  RoutingError,
+  type Decision,
+  type QueueSpec,
+  type RoutingEvent,
+  type RoutingOptions,
+} from '../routing/index.ts';
+import type { Database } from '../store/index.ts';
+import { newId, nowIso } from '../store/index.ts';
+import { DEFAULT_CAPACITY } from '../users/index.ts';
+import { appendEvent, eventsSince, lastSeq } from './events.ts';
+import {
+  findInteraction,
+  holdsAgent,
+  toRecord,
+  toRow,
+  toWire,
+  type InteractionRecord,
+  type Target,
+} from './records.ts';
+import { InteractionError, transition, type InteractionAction, type InteractionState } from './state-machine.ts';
+import { TimerHeap } from './timers.ts';
+
+/** Who acts: an agent (or supervisor) acting on their own interactions. */
+export interface Actor {
+  readonly id: string;
+  readonly username: string;
+}
+
+export interface DeskOptions {
+  readonly db: Kysely<Database>;
+  readonly bus: Bus;
+  readonly log: Logger;
+  readonly tenantId: string;
+  /** Whether the user has a panel connected. */
+  readonly isOnline: (userId: string) => boolean;
+  /** Milliseconds since the epoch; tests pass their own. */
+  readonly clock: () => number;
+  /** Run timers (offer timeouts, wrap-up, overflow) on their own; tests call tick() instead. */
+  readonly timers: boolean;
+  readonly routing?: RoutingOptions;
+}
+
+/** Where a transfer or consultation goes: one of these, or `address` to be resolved (queue address, username, number). */
+export interface TargetInput {
+  readonly queueId?: string;
+  readonly agentId?: string;
+  readonly number?: string;
+  readonly address?: string;
+}
+
+export interface InboundInput {
+  readonly queueId: string;
+  readonly from: string;
+  /** The address the customer reached; the queue's first address by default. */
+  readonly to?: string;
+  readonly subject?: string;
+  readonly preferredAgentId?: string;
+}
+
+export interface OutboundInput {
+  readonly channel: ChannelType;
+  readonly to: string;
+  /** An address of a queue the agent serves: the caller id or sender. */
+  readonly from?: string;
+  readonly queueId?: string;
+  readonly subject?: string;
+}
+
+/** What the far party (customer, external number) does; the demo API and channel connectors report it. */
+export type RemoteEvent = 'answer' | 'hangup' | 'reject' | 'no_answer' | 'fail';
+
+export type AgentAction =
+  | { readonly type: 'accept' | 'reject' | 'hangup' | 'hold' | 'unhold' }
+  | { readonly type: 'mute' | 'unmute' | 'start_recording' | 'stop_recording' }
+  | { readonly type: 'handle'; readonly code?: string; readonly notes?: string }
+  | { readonly type: 'wrapup'; readonly code?: string; readonly notes?: string; readonly extendSeconds?: number }
+  | { readonly type: 'transfer' | 'consult'; readonly to: TargetInput }
+  | { readonly type: 'cancel_consult' | 'join' | 'conference' };
+
+interface DeskTimer {
+  readonly at: number;
+  readonly id: string;
+  readonly kind: 'direct' | 'wrapup';
+}
+
+/** One transaction's worth of changes, published once it commits. */
+interface Tx {
+  readonly trx: Transaction<Database>;
+  readonly now: number;
+  readonly actorId: string | null;
+  readonly events: Array<BusEvents['interaction.changed']>;
+  /** Agents whose work status may have changed. */
+  readonly agents: Set<string>;
+  /** Users whose stored state changed (a `user.changed` goes out). */
+  readonly users: Set<string>;
+}
+
+const OPEN_STATES: readonly InteractionState[] = [
+  'incoming',
+  'outgoing',
+  'alerting',
+  'accepted',
+  'held',
+  'ended',
+  'wrap_up',
+];
+const AGENT_STATES: readonly InteractionState[] = ['outgoing', 'alerting', 'accepted', 'held', 'ended', 'wrap_up'];
+const TALKING: ReadonlySet<InteractionState> = new Set(['accepted', 'held']);
+/** The longest wrap-up an agent may extend to, counted from the end of the conversation. */
+export const MAX_WRAPUP_SECONDS = 900;
+/** How long a direct offer (transfer or consultation to an agent) rings without a queue's own timeout. */
+const DIRECT_OFFER_MS = 30_000;
+const PHONE_NUMBER = /^\+?[0-9*#]{2,32}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+
+/** A consultation leg: the consulting agent's outbound leg, or the consulted agent's inbound one. */
+const isConsultLeg = (r: InteractionRecord) =>
+  r.consultationOf !== null && (r.direction === 'outbound' || r.peerId !== null);
+/** Whether the row takes a unit of its agent's capacity (a consulting agent's own leg rides on the call). */
+const countsLoad = (r: InteractionRecord) =>
+  holdsAgent(r) && !(r.consultationOf !== null && r.direction === 'outbound');
+const isTerminal = (s: InteractionState) => s === 'handled' || s === 'rejected' || s === 'missed' || s === 'failed';
+
+export class Desk {
+  readonly #o: DeskOptions;
+  #engine: RoutingEngine;
+  #queues = new Map<string, QueueRecord>();
+  readonly #timers = new TimerHeap<DeskTimer>();
+  /** Direct offers (to one agent, not through a queue): interaction id → expiry. */
+  readonly #direct = new Map<string, number>();
+  /** Wrap-ups running: interaction id → when they end. */
+  readonly #wrapups = new Map<string, number>();
+  #chain: Promise<unknown> = Promise.resolve();
+  #timer: NodeJS.Timeout | null = null;
+  #timerAt = Infinity;
+  #closed = false;
+  #stale = false;
+  /** Counts changes to routing and timers; a failed transaction after any of them means rebuilding. */
+  #mutations = 0;
+  /** The request id of the action running now, stored with its result in the action's transaction. */
+  #pending: { actorId: string; requestId: string; action: string; interactionId: string } | null = null;
+
+  private constructor(options: DeskOptions) {
+    this.#o = options;
+    this.#engine = new RoutingEngine(options.routing);
+  }
+
+  /** Opens a desk: routing state rebuilt from the store. */
+  static async open(options: DeskOptions): Promise<Desk> {
+    const desk = new Desk(options);
+    await desk.run(() => desk.#load());
+    return desk;
+  }
+
+  get tenantId(): string {
+    return this.#o.tenantId;
+  }
+
+  /** Runs one operation after the ones before it; timers are re-armed afterwards. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#chain.then(async () => {
+      if (this.#stale) await this.#load();
+      try {
+        return await fn();
+      } finally {
+        this.#pending = null;
+        this.#arm();
+      }
+    });
+    this.#chain = next.catch(() => undefined);
+    return next;
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────────
+
+  /** The agent's open interactions and the event sequence they reflect. */
+  async snapshot(agentId: string): Promise<{ interactions: Interaction[]; eventSeq: number }> {
+    const eventSeq = await lastSeq(this.#o.db, this.tenantId);
+    const rows = await this.#o.db
+      .selectFrom('interactions')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('agent_id', '=', agentId)
+      .where('state', 'in', [...AGENT_STATES])
+      .orderBy('created_at')
+      .execute();
+    return { interactions: rows.map((r) => this.#wire(toRecord(r))), eventSeq };
+  }
+
+  /** The agent's events after `afterSeq`, or null when there are more than `limit` (send a snapshot instead). */
+  async replay(agentId: string, afterSeq: number, limit: number): Promise<BusEvents['interaction.changed'][] | null> {
+    const events = await eventsSince(this.#o.db, this.tenantId, afterSeq, limit + 1, agentId);
+    if (events.length > limit) return null;
+    return events.map((e) => ({
+      tenantId: this.tenantId,
+      seq: e.seq,
+      event: e.type,
+      agentId,
+      interaction: e.data['interaction'] as Interaction,
+      ...(e.data['detail'] ? { detail: e.data['detail'] as Record<string, unknown> } : {}),
+    }));
+  }
+
+  /** One interaction, for its agent. */
+  async get(actor: Actor, id: string): Promise<Interaction> {
+    return this.#wire(await this.#own(actor, id));
+  }
+
+  /** The actor's interactions: the open ones, or the latest ones including finished. */
+  async list(actor: Actor, opts: { open: boolean; limit: number }): Promise<Interaction[]> {
+    let query = this.#o.db
+      .selectFrom('interactions')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('agent_id', '=', actor.id);
+    if (opts.open) query = query.where('state', 'in', [...AGENT_STATES]);
+    const rows = await query.orderBy('created_at', 'desc').limit(opts.limit).execute();
+    return rows.map((r) => this.#wire(toRecord(r)));
+  }
+
+  /** Contacts waiting in the given queues (the picklist), oldest first. */
+  async waiting(queueIds: readonly string[], limit: number): Promise<WaitingEntry[]> {
+    const out: WaitingEntry[] = [];
+    for (const queueId of queueIds) {
+      if (!this.#engine.hasQueue(queueId)) continue;
+      for (const c of this.#engine.waiting(queueId)) out.push({ ...c, queueId });
+    }
+    out.sort((a, b) => b.priority - a.priority || a.arrivedAt - b.arrivedAt);
+    const picked = out.slice(0, limit);
+    if (picked.length === 0) return [];
+    const rows = await this.#o.db
+      .selectFrom('interactions')
+      .select(['id', 'channel', 'remote_address'])
+      .where('tenant_id', '=', this.tenantId)
+      .where(
+        'id',
+        'in',
+        picked.map((c) => c.contactId),
+      )
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return picked.flatMap((c) => {
+      const row = byId.get(c.contactId);
+      return row ? [{ ...c, channel: row.channel as ChannelType, remoteAddress: row.remote_address }] : [];
+    });
+  }
+
+  /** How many contacts wait in a queue and since when the oldest. */
+  queueStats(queueId: string): { waiting: number; oldestArrivedAt: number | null } {
+    if (!this.#engine.hasQueue(queueId)) return { waiting: 0, oldestArrivedAt: null };
+    const waiting = this.#engine.waiting(queueId);
+    let oldest: number | null = null;
+    for (const c of waiting) if (oldest === null || c.arrivedAt < oldest) oldest = c.arrivedAt;
+    return { waiting: waiting.length, oldestArrivedAt: oldest };
+  }
+
+  // ── contacts arriving ──────────────────────────────────────────────────────
+
+  /** A customer contact arrives in a queue (channel connectors; the demo API). */
+  async inbound(input: InboundInput): Promise<Interaction> {
+    const queue = this.#queue(input.queueId);
+    return this.#commit(null, async (tx) => {
+      const at = nowIso(new Date(tx.now));
+      const r = await this.#write(
+        tx,
+        {
+          ...blank(this.tenantId, tx.now),
+          channel: queue.channel,
+          direction: 'inbound',
+          state: 'incoming',
+          queueId: queue.id,
+          remoteAddress: input.from,
+          localAddress: input.to ?? queue.addresses[0] ?? '',
+          subject: input.subject ?? null,
+          waitingSince: at,
+          priority: queue.priority,
+          preferredAgentId: input.preferredAgentId ?? null,
+        },
+        'created',
+        null,
+        undefined,
+        true,
+      );
+      await this.#route(tx, {
+        type: 'contact_arrived',
+        contactId: r.id,
+        queueId: queue.id,
+        ...(input.preferredAgentId ? { preferredAgentId: input.preferredAgentId } : {}),
+      });
+      return this.#wire(await this.#reload(tx, r.id));
+    });
+  }
+
+  /** An agent starts a call, SMS, WhatsApp or email from an address of a queue they serve. */
+  async outbound(actor: Actor, input: OutboundInput, requestId?: string): Promise<Interaction> {
+    return this.#idempotent(actor, requestId, 'outbound', '', async () => {
+      if (input.channel === 'chat')
+        throw HttpError.invalidArgument(
+          'channel: chats start from the customer; outbound works for phone, sms, whatsapp and email',
+        );
+      const valid =
+        input.channel === 'email' ? EMAIL.test(input.to) : PHONE_NUMBER.test(input.to.replace(/[\s()-]/g, ''));
+      if (!valid)
+        throw HttpError.invalidArgument(
+          input.channel === 'email'
+            ? `to: ${JSON.stringify(input.to)} is not an email address`
+            : `to: ${JSON.stringify(input.to)} is not a phone number (digits, optionally a leading +)`,
+        );
+      const queue = await this.#outboundQueue(actor, input);
+      const from = input.from ?? queue.addresses[0];
+      if (!from) throw HttpError.forbidden(`Queue ${queue.name} has no address to send or call from.`);
+      if (!this.#engine.hasRoom(actor.id, input.channel))
+        throw new HttpError(
+          'invalid_state',
+          `You have no free ${input.channel} capacity (finish or hang up the current one first).`,
+        );
+      return this.#commit(actor.id, async (tx) => {
+        let r = await this.#write(
+          tx,
+          {
+            ...blank(this.tenantId, tx.now),
+            channel: input.channel,
+            direction: 'outbound',
+            state: 'outgoing',
+            queueId: queue.id,
+            agentId: actor.id,
+            remoteAddress: input.channel === 'phone' ? input.to.replace(/[\s()-]/g, '') : input.to,
+            localAddress: from,
+            subject: input.subject ?? null,
+          },
+          'created',
+          actor.id,
+          undefined,
+          true,
+        );
+        this.#decide(tx, { type: 'interaction_assigned', agentId: actor.id, channel: input.channel });
+        // A call rings the far end; a message conversation is open at once.
+        r =
+          input.channel === 'phone'
+            ? await this.#step(tx, r, 'alert', 'alerting', actor.id)
+            : await this.#step(tx, r, 'accept', 'accepted', actor.id, { acceptedAt: nowIso(new Date(tx.now)) });
+        return this.#wire(r);
+      });
+    });
+  }
+
+  // ── agent actions ──────────────────────────────────────────────────────────
+
+  /** An action of the agent on one of their interactions; a repeated `requestId` answers without acting twice. */
+  async act(actor: Actor, id: string, action: AgentAction, requestId?: string): Promise<Interaction> {
+    return this.#idempotent(actor, requestId, action.type, id, async () => {
+      const r = await this.#own(actor, id);
+      switch (action.type) {
+        case 'accept':
+          return this.#accept(actor, r);
+        case 'reject':
+          return this.#reject(actor, r);
+        case 'hangup':
+          return this.#hangup(actor, r);
+        case 'hold':
+        case 'unhold':
+          return this.#hold(actor, r, action.type);
+        case 'mute':
+        case 'unmute':
+        case 'start_recording':
+        case 'stop_recording':
+          return this.#flag(actor, r, action.type);
+        case 'handle':
+          return this.#handle(actor, r, action);
+        case 'wrapup':
+          return this.#wrapup(actor, r, action);
+        case 'transfer':
+          return this.#transfer(actor, r, action.to);
+        case 'consult':
+          return this.#consult(actor, r, action.to);
+        case 'cancel_consult':
+          return this.#cancelConsult(actor, r);
+        case 'join':
+        case 'conference':
+          return this.#joinOrConference(actor, r, action.type);
+      }
+    });
+  }
+
+  /** An agent takes a waiting contact from the picklist. */
+  async pick(
+    actor: Actor,
+    contactId: string,
+    servedQueueIds: readonly string[],
+    requestId?: string,
+  ): Promise<Interaction> {
+    return this.#idempotent(actor, requestId, 'pick', contactId, async () => {
+      const waiting = this.#engine.contact(contactId);
+      if (!waiting) {
+        const r = await findInteraction(this.#o.db, this.tenantId, contactId);
+        if (!r) throw new HttpError('not_found', `No contact ${contactId}.`);
+        throw new HttpError(
+          'invalid_state',
+          `Contact ${contactId} is ${r.state}; only waiting contacts can be picked.`,
+        );
+      }
+      if (!servedQueueIds.includes(waiting.queueId))
+        throw HttpError.forbidden('You may pick contacts only from queues you serve.');
+      if (waiting.offeredTo === actor.id) {
+        const r = await this.#own(actor, contactId);
+        return this.#accept(actor, r);
+      }
+      return this.#commit(actor.id, async (tx) => {
+        await this.#route(tx, { type: 'contact_picked', contactId, agentId: actor.id });
+        let r = await this.#reload(tx, contactId);
+        r = await this.#write(
+          tx,
+          {
+            ...r,
+            state: transition({ ...r, state: transition(r, 'alert') }, 'accept'),
+            agentId: actor.id,
+            acceptedAt: nowIso(new Date(tx.now)),
+            offerExpiresAt: null,
+          },
+          'picked',
+          actor.id,
+        );
+        return this.#wire(r);
+      });
+    });
+  }
+
+  /** The far party answers, hangs up, declines, does not answer, or cannot be reached. */
+  async remote(id: string, event: RemoteEvent): Promise<Interaction> {
+    const r = await findInteraction(this.#o.db, this.tenantId, id);
+    if (!r) throw new HttpError('not_found', `No interaction ${id}.`);
+    return this.#commit(null, async (tx) => {
+      switch (event) {
+        case 'answer': {
+          if (r.direction !== 'outbound') throw this.#invalid(r, 'accept');
+          const ringing = r.state === 'outgoing' ? await this.#step(tx, r, 'alert', 'alerting', r.agentId) : r;
+          return this.#wire(
+            await this.#step(tx, ringing, 'accept', 'answered', r.agentId, { acceptedAt: nowIso(new Date(tx.now)) }),
+          );
+        }
+        case 'reject':
+        case 'no_answer': {
+          if (r.direction !== 'outbound') throw this.#invalid(r, event === 'reject' ? 'reject' : 'timeout');
+          const ringing = r.state === 'outgoing' ? await this.#step(tx, r, 'alert', 'alerting', r.agentId) : r;
+          const done = await this.#step(
+            tx,
+            ringing,
+            event === 'reject' ? 'reject' : 'timeout',
+            event === 'reject' ? 'declined' : 'no_answer',
+            r.agentId,
+          );
+          await this.#released(tx, r);
+          return this.#wire(done);
+        }
+        case 'fail': {
+          if (r.direction === 'inbound' && (r.state === 'incoming' || r.state === 'alerting'))
+            await this.#unroute(tx, r);
+          const current = await this.#reload(tx, r.id);
+          const done = await this.#step(tx, current, 'fail', 'failed', current.agentId);
+          await this.#released(tx, current);
+          return this.#wire(done);
+        }
+        case 'hangup': {
+          if (r.direction === 'inbound' && (r.state === 'incoming' || r.state === 'alerting')) {
+            // The customer gave up while waiting.
+            const lostTo = r.state === 'alerting' ? r.agentId : null;
+            await this.#unroute(tx, r);
+            const current = await this.#reload(tx, r.id);
+            return this.#wire(await this.#step(tx, current, 'abandon', 'abandoned', lostTo ?? current.agentId));
+          }
+          if (r.direction === 'outbound' && (r.state === 'outgoing' || r.state === 'alerting')) {
+            return this.#wire(await this.#end(tx, r, 'remote_hangup'));
+          }
+          if (!TALKING.has(r.state)) throw this.#invalid(r, 'hangup');
+          return this.#wire(await this.#end(tx, r, 'remote_hangup', { customerLeft: true }));
+        }
+      }
+    });
+  }
+
+  // ── routing inputs ─────────────────────────────────────────────────────────
+
+  /** The agent's stored state, memberships or connection changed. */
+  async agentChanged(userId: string): Promise<void> {
+    const spec = await this.#agentSpec(userId);
+    await this.#commit(null, async (tx) => {
+      await this.#route(tx, { type: 'agent_updated', agent: spec });
+    });
+  }
+
+  /** The agent's last panel went away: pending offers go elsewhere at once. */
+  async agentDisconnected(userId: string): Promise<void> {
+    await this.#commit(null, async (tx) => {
+      await this.#route(tx, { type: 'agent_disconnected', agentId: userId });
+      for (const [id] of this.#direct) {
+        const r = await this.#reload(tx, id);
+        if (r.agentId === userId && r.state === 'alerting') await this.#directEnded(tx, r, 'disconnected');
+      }
+    });
+  }
+
+  /** A queue's configuration changed. */
+  async queueChanged(): Promise<void> {
+    await this.#loadQueues();
+    await this.#commit(null, async (tx) => {
+      for (const q of this.#queues.values()) await this.#route(tx, { type: 'queue_configured', queue: specOf(q) });
+    });
+  }
+
+  /** Runs whatever is due now: offer timeouts, overflow, preferred windows, direct offers, wrap-ups. */
+  async tick(): Promise<void> {
+    await this.#commit(null, async (tx) => {
+      await this.#route(tx, { type: 'tick' });
+      for (let t = this.#timers.peek(); t && t.at <= tx.now; t = this.#timers.peek()) {
+        this.#timers.pop();
+        if (t.kind === 'direct' && this.#direct.get(t.id) === t.at) {
+          this.#forget(this.#direct, t.id);
+          const r = await this.#reload(tx, t.id);
+          if (r.state === 'alerting') await this.#directEnded(tx, r, 'timeout');
+        } else if (t.kind === 'wrapup' && this.#wrapups.get(t.id) === t.at) {
+          this.#forget(this.#wrapups, t.id);
+          const r = await this.#reload(tx, t.id);
+          if (r.state === 'wrap_up') {
+            const done = await this.#step(tx, r, 'handle', 'handled', r.agentId, {}, { auto: true });
+            this.#forget(this.#wrapups, done.id);
+            await this.#released(tx, r);
+          }
+        }
+      }
+    });
+  }
+
+  // ── the actions ────────────────────────────────────────────────────────────
+
+  async #accept(actor: Actor, r: InteractionRecord): Promise<Interaction> {
+    if (r.direction !== 'inbound' || r.state !== 'alerting') throw this.#invalid(r, 'accept');
+    return this.#commit(actor.id, async (tx) => {
+      if (this.#direct.has(r.id)) this.#forget(this.#direct, r.id);
+      else await this.#route(tx, { type: 'offer_accepted', contactId: r.id, agentId: actor.id });
+      const done = await this.#step(tx, r, 'accept', 'accepted', actor.id, {
+        acceptedAt: nowIso(new Date(tx.now)),
+        offerExpiresAt: null,
+      });
+      const peer = r.peerId ? await this.#reload(tx, r.peerId) : null;
+      if (peer && peer.state === 'alerting')
+        await this.#step(tx, peer, 'accept', 'consult_accepted', peer.agentId, {
+          acceptedAt: nowIso(new Date(tx.now)),
+        });
+      return this.#wire(done);
+    });
+  }
+
+  async #reject(actor: Actor, r: InteractionRecord): Promise<Interaction> {
+    if (r.direction !== 'inbound' || r.state !== 'alerting') throw this.#invalid(r, 'reject');
+    return this.#commit(actor.id, async (tx) => {
+      if (this.#direct.has(r.id)) return this.#wire(await this.#directEnded(tx, r, 'rejected'));
+      const decisions = this.#decide(tx, { type: 'offer_rejected', contactId: r.id, agentId: actor.id });
+      const back = await this.#step(tx, r, 'reject', 'rejected', actor.id, {
+        agentId: null,
+        offerExpiresAt: null,
+        excluded: [...new Set([...r.excluded, actor.id])],
+      });
+      await this.#apply(tx, decisions);
+      return this.#wire(back);
+    });
+  }
+
+  async #hangup(actor: Actor, r: InteractionRecord): Promise<Interaction> {
+    if (r.consultationOf && r.direction === 'outbound') return this.#cancelConsult(actor, r);
+    const ringingOut = r.direction === 'outbound' && (r.state === 'outgoing' || r.state === 'alerting');
+    if (!ringingOut && !TALKING.has(r.state)) throw this.#invalid(r, 'hangup');
+    return this.#commit(actor.id, async (tx) => this.#wire(await this.#end(tx, r, 'hangup')));
+  }
+
+  async #hold(actor: Actor, r: InteractionRecord, action: 'hold' | 'unhold'): Promise<Interaction> {
+    if (r.channel !== 'phone')
+      throw HttpError.invalidArgument(`${action}: only calls can be held; this is a ${r.channel}`);
+    return this.#commit(actor.id, async (tx) =>
+      this.#wire(
+        await this.#step(tx, r, action, action === 'hold' ? 'held' : 'unheld', actor.id, { held: action === 'hold' }),
+      ),
+    );
+  }
+
+  async #flag(
+    actor: Actor,
+    r: InteractionRecord,
+    action: 'mute' | 'unmute' | 'start_recording' | 'stop_recording',
+  ): Promise<Interaction> {
+    if (r.channel !== 'phone')
+      throw HttpError.invalidArgument(`${action}: only calls can be muted or recorded; this is a ${r.channel}`);
+    if (!TALKING.has(r.state)) {
+      throw new HttpError('invalid_state', `Interaction ${r.id} is ${r.state}; ${action} needs a call in progress.`);
+    }
+    const patch =
+      action === 'mute' || action === 'unmute'
+        ? { muted: action === 'mute' }
+        : { recording: action === 'start_recording' };
+    return this.#commit(actor.id, async (tx) =>
+      this.#wire(await this.#write(tx, { ...r, ...patch }, action, actor.id)),
+    );
+  }
+
+  async #handle(actor: Actor, r: InteractionRecord, input: { code?: string; notes?: string }): Promise<Interaction> {
+    if (r.state !== 'ended' && r.state !== 'wrap_up') throw this.#invalid(r, 'handle');
+    const wrapup = await this.#disposition(r, input);
+    return this.#commit(actor.id, async (tx) => {
+      const done = await this.#step(tx, r, 'handle', 'handled', actor.id, { wrapup });
+      this.#forget(this.#wrapups, r.id);
+      await this.#released(tx, r);
+      return this.#wire(done);
+    });
+  }
+
+  async #wrapup(
+    actor: Actor,
+    r: InteractionRecord,
+    input: { code?: string; notes?: string; extendSeconds?: number },
+  ): Promise<Interaction> {
+    if (!['accepted', 'held', 'ended', 'wrap_up'].includes(r.state)) {
+      throw new HttpError(
+        'invalid_state',
+        `Interaction ${r.id} is ${r.state}; a disposition can be set until it is handled.`,
+      );
+    }
+    const wrapup = await this.#disposition(r, input);
+    let wrapupUntil = r.wrapupUntil;
+    if (input.extendSeconds !== undefined) {
+      if (r.state !== 'wrap_up' || !r.wrapupUntil || !r.endedAt)
+        throw new HttpError(
+          'invalid_state',
+          `Interaction ${r.id} is ${r.state}; only a running wrap-up can be extended.`,
+        );
+      const until = Date.parse(r.wrapupUntil) + input.extendSeconds * 1000;
+      const total = Math.round((until - Date.parse(r.endedAt)) / 1000);
+      if (total > MAX_WRAPUP_SECONDS)
+        throw HttpError.invalidArgument(
+          `extend_seconds: wrap-up may last at most ${MAX_WRAPUP_SECONDS} s in all; ${Math.max(0, MAX_WRAPUP_SECONDS - Math.round((Date.parse(r.wrapupUntil) - Date.parse(r.endedAt)) / 1000))} s are left`,
+        );
+      wrapupUntil = nowIso(new Date(until));
+    }
+    return this.#commit(actor.id, async (tx) => {
+      const done = await this.#write(tx, { ...r, wrapup, wrapupUntil }, 'disposition', actor.id, {
+        ...(input.extendSeconds === undefined ? {} : { extended_by: input.extendSeconds }),
+      });
+      if (wrapupUntil && wrapupUntil !== r.wrapupUntil) this.#schedule('wrapup', r.id, Date.parse(wrapupUntil));
+      return this.#wire(done);
+    });
+  }
+
+  async #transfer(actor: Actor, r: InteractionRecord, to: TargetInput): Promise<Interaction> {
+    if (!TALKING.has(r.state)) throw this.#needsConversation(r, 'transfer');
+    if (isConsultLeg(r))
+      throw HttpError.invalidArgument('transfer: use join to hand the customer to the consulted party');
+    const target = await this.#target(actor, to, r.channel);
+    return this.#commit(actor.id, async (tx) => {
+      let next: InteractionRecord | null = null;
+      if (target.kind !== 'number') {
+        next = await this.#write(
+          tx,
+          {
+            ...blank(this.tenantId, tx.now),
+            channel: r.channel,
+            direction: 'inbound',
+            state: 'incoming',
+            queueId: target.kind === 'queue' ? target.id : r.queueId,
+            remoteAddress: r.remoteAddress,
+            localAddress: r.localAddress,
+            subject: r.subject,
+            waitingSince: r.waitingSince ?? r.createdAt,
+            priority: r.priority,
+            transferredFrom: r.id,
+            target: target.kind === 'agent' ? target : null,
+          },
+          'created',
+          null,
+          { transferred_by: actor.id },
+          true,
+        );
+      }
+      const ended = await this.#end(tx, r, 'transferred', {
+        detail: { target, ...(next ? { transferred_to: next.id } : {}) },
+      });
+      if (next && target.kind === 'queue') {
+        await this.#route(tx, {
+          type: 'contact_arrived',
+          contactId: next.id,
+          queueId: target.id,
+          arrivedAt: Date.parse(next.waitingSince ?? next.createdAt),
+          priority: next.priority,
+        });
+      } else if (next && target.kind === 'agent') {
+        await this.#offerDirect(tx, next, target.id);
+      }
+      return this.#wire(ended);
+    });
+  }
+
+  async #consult(actor: Actor, r: InteractionRecord, to: TargetInput): Promise<Interaction> {
+    if (r.channel !== 'phone')
+      throw HttpError.invalidArgument(`consult: only calls can be consulted on; transfer a ${r.channel} instead`);
+    if (isConsultLeg(r)) throw HttpError.invalidArgument('consult: this is already a consultation');
+    if (!TALKING.has(r.state)) throw this.#needsConversation(r, 'consult');
+    if (await this.#openConsultation(this.#o.db, r, actor.id))
+      throw new HttpError('invalid_state', `Interaction ${r.id} has a consultation already; cancel or join it first.`);
+    const target = await this.#target(actor, to, 'phone');
+    return this.#commit(actor.id, async (tx) => {
+      if (r.state === 'accepted') await this.#step(tx, r, 'hold', 'held', actor.id, { held: true });
+      let leg = await this.#write(
+        tx,
+        {
+          ...blank(this.tenantId, tx.now),
+          channel: 'phone',
+          direction: 'outbound',
+          state: 'outgoing',
+          queueId: r.queueId,
+          agentId: actor.id,
+          remoteAddress: target.address,
+          localAddress: r.localAddress,
+          consultationOf: r.id,
+          target,
+        },
+        'consult_started',
+        actor.id,
+        undefined,
+        true,
+      );
+      if (target.kind === 'number') return this.#wire(await this.#step(tx, leg, 'alert', 'alerting', actor.id));
+      const other = await this.#write(
+        tx,
+        {
+          ...blank(this.tenantId, tx.now),
+          channel: 'phone',
+          direction: 'inbound',
+          state: 'incoming',
+          queueId: target.kind === 'queue' ? target.id : null,
+          remoteAddress: actor.username,
+          localAddress: r.remoteAddress,
+          consultationOf: r.id,
+          peerId: leg.id,
+          waitingSince: nowIso(new Date(tx.now)),
+          priority: target.kind === 'queue' ? this.#queue(target.id).priority : 0,
+          target: target.kind === 'agent' ? target : null,
+        },
+        'created',
+        null,
+        { consulted_by: actor.id },
+        true,
+      );
+      leg = await this.#write(tx, { ...leg, peerId: other.id }, 'consult_linked', actor.id);
+      if (target.kind === 'queue')
+        await this.#route(tx, { type: 'contact_arrived', contactId: other.id, queueId: target.id });
+      else await this.#offerDirect(tx, other, target.id);
+      return this.#wire(await this.#reload(tx, leg.id));
+    });
+  }
+
+  async #cancelConsult(actor: Actor, r: InteractionRecord): Promise<Interaction> {
+    const leg =
+      r.consultationOf && r.direction === 'outbound' ? r : await this.#openConsultation(this.#o.db, r, actor.id);
+    if (!leg || isTerminal(leg.state) || leg.state === 'ended')
+      throw new HttpError('invalid_state', `Interaction ${r.id} has no consultation in progress.`);
+    return this.#commit(actor.id, async (tx) => {
+      await this.#closeLeg(tx, leg, 'consult_cancelled');
+      if (leg.peerId) await this.#dropPeer(tx, leg.peerId, 'consult_cancelled');
+      const original = leg.consultationOf ? await this.#reload(tx, leg.consultationOf) : null;
+      if (original && original.state === 'held')
+        await this.#step(tx, original, 'unhold', 'unheld', actor.id, { held: false });
+      return this.#wire(original ? await this.#reload(tx, original.id) : await this.#reload(tx, leg.id));
+    });
+  }
+
+  async #joinOrConference(actor: Actor, r: InteractionRecord, kind: 'join' | 'conference'): Promise<Interaction> {
+    const leg =
+      r.consultationOf && r.direction === 'outbound' ? r : await this.#openConsultation(this.#o.db, r, actor.id);
+    if (!leg || leg.state !== 'accepted')
+      throw new HttpError(
+        'invalid_state',
+        `Interaction ${r.id} has no answered consultation; ${kind} needs the consulted party on the line.`,
+      );
+    return this.#commit(actor.id, async (tx) => {
+      const original = await this.#reload(tx, leg.consultationOf ?? '');
+      const peer = leg.peerId ? await this.#reload(tx, leg.peerId) : null;
+      if (kind === 'join') {
+        // The customer and the consulted party go on together; the agent leaves and wraps up.
+        if (peer)
+          await this.#write(
+            tx,
+            { ...peer, remoteAddress: original.remoteAddress, peerId: null },
+            'joined',
+            peer.agentId,
+            {
+              customer: original.remoteAddress,
+            },
+          );
+        await this.#closeLeg(tx, { ...leg, peerId: null }, 'joined');
+        return this.#wire(await this.#end(tx, original, 'joined', { detail: { to: leg.remoteAddress } }));
+      }
+      // Three parties: the agent is back with the customer, and the consulted party stays.
+      if (peer) {
+        await this.#write(tx, { ...peer, conference: true }, 'conference', peer.agentId);
+        await this.#closeLeg(tx, leg, 'conference');
+      } else {
+        await this.#write(tx, { ...leg, conference: true }, 'conference', actor.id);
+      }
+      const held =
+        original.state === 'held'
+          ? await this.#step(tx, original, 'unhold', 'unheld', actor.id, { held: false })
+          : original;
+      return this.#wire(await this.#write(tx, { ...held, conference: true }, 'conference', actor.id));
+    });
+  }
+
+  // ── building blocks ────────────────────────────────────────────────────────
+
+  /**
+   * Ends a conversation: the agent's part becomes `ended`, then wrap-up (the
+   * queue's wrap-up time) or handled. Conference parties follow the customer.
+   */
+  async #end(
+    tx: Tx,
+    r: InteractionRecord,
+    event: string,
+    opts: { detail?: Record<string, unknown>; customerLeft?: boolean } = {},
+  ): Promise<InteractionRecord> {
+    const ended = await this.#step(
+      tx,
+      r,
+      'hangup',
+      event,
+      r.agentId,
+      { held: false, endedAt: nowIso(new Date(tx.now)) },
+      opts.detail,
+    );
+    if (r.conference) await this.#leaveConference(tx, r, opts.customerLeft === true);
+    // The consulted agent hung up: the consulting agent's leg ends too (the customer stays on hold).
+    else if (r.peerId) await this.#closeLeg(tx, await this.#reload(tx, r.peerId), 'consult_ended');
+    return this.#afterEnd(tx, ended);
+  }
+
+  /** After `ended`: wrap-up for the queue's time, or handled at once. Consultation legs need no wrap-up. */
+  async #afterEnd(tx: Tx, ended: InteractionRecord): Promise<InteractionRecord> {
+    const seconds = isConsultLeg(ended) ? 0 : ended.queueId ? (this.#queues.get(ended.queueId)?.wrapupSeconds ?? 0) : 0;
+    if (seconds > 0) {
+      const until = tx.now + seconds * 1000;
+      const wrapping = await this.#step(tx, ended, 'wrapup', 'wrap_up', ended.agentId, {
+        wrapupUntil: nowIso(new Date(until)),
+      });
+      this.#schedule('wrapup', ended.id, until);
+      return wrapping;
+    }
+    const done = await this.#step(tx, ended, 'handle', 'handled', ended.agentId);
+    await this.#released(tx, ended);
+    return done;
+  }
+
+  /** Closes a consultation leg (no wrap-up). */
+  async #closeLeg(tx: Tx, leg: InteractionRecord, event: string): Promise<void> {
+    const current = await this.#reload(tx, leg.id);
+    if (isTerminal(current.state)) return;
+    if (current.state === 'ended') {
+      await this.#afterEnd(tx, current);
+      return;
+    }
+    const ended = await this.#step(tx, current, 'hangup', event, current.agentId, {
+      endedAt: nowIso(new Date(tx.now)),
+      peerId: leg.peerId,
+    });
+    await this.#afterEnd(tx, ended);
+  }
+
+  /** Ends the consulted agent's leg, however far it got. */
+  async #dropPeer(tx: Tx, peerId: string, event: string): Promise<void> {
+    const peer = await this.#reload(tx, peerId);
+    if (isTerminal(peer.state)) return;
+    if (peer.state === 'incoming' || peer.state === 'alerting') {
+      const lostTo = peer.agentId;
+      await this.#unroute(tx, peer);
+      const current = await this.#reload(tx, peer.id);
+      await this.#step(tx, current, 'abandon', event, lostTo ?? current.agentId);
+      return;
+    }
+    if (TALKING.has(peer.state)) {
+      const ended = await this.#step(tx, peer, 'hangup', event, peer.agentId, {
+        held: false,
+        endedAt: nowIso(new Date(tx.now)),
+      });
+      await this.#afterEnd(tx, ended);
+    }
+  }
+
+  /** A conference party left: when the customer leaves everyone goes; otherwise the others go on. */
+  async #leaveConference(tx: Tx, left: InteractionRecord, customerLeft: boolean): Promise<void> {
+    const originalId = left.consultationOf ?? left.id;
+    const parties = await tx.trx
+      .selectFrom('interactions')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where((eb) => eb.or([eb('id', '=', originalId), eb('consultation_of', '=', originalId)]))
+      .where('conference', '=', 1)
+      .where('state', 'in', ['accepted', 'held'])
+      .execute();
+    const others = parties.map(toRecord).filter((p) => p.id !== left.id);
+    const original = await findInteraction(tx.trx, this.tenantId, originalId);
+    for (const other of others) {
+      if (customerLeft || (other.direction === 'outbound' && other.consultationOf)) {
+        // The customer is gone, or the agent left an external party the customer no longer needs.
+        const ended = await this.#step(tx, other, 'hangup', 'conference_ended', other.agentId, {
+          held: false,
+          endedAt: nowIso(new Date(tx.now)),
+        });
+        await this.#afterEnd(tx, ended);
+      } else if (others.length === 1) {
+        // Two parties are left: no conference any more; the consulted agent now has the customer.
+        await this.#write(
+          tx,
+          {
+            ...other,
+            conference: false,
+            ...(left.id === originalId && original ? { remoteAddress: original.remoteAddress } : {}),
+          },
+          'conference_ended',
+          other.agentId,
+        );
+      }
+    }
+  }
+
+  /** Offers an interaction to one agent directly (transfer or consultation to an agent). */
+  async #offerDirect(tx: Tx, r: InteractionRecord, agentId: string): Promise<void> {
+    const timeoutMs = r.queueId ? (this.#queues.get(r.queueId)?.offerTimeoutSeconds ?? 30) * 1000 : DIRECT_OFFER_MS;
+    const expires = tx.now + timeoutMs;
+    this.#decide(tx, { type: 'interaction_assigned', agentId, channel: r.channel });
+    const offered = await this.#step(
+      tx,
+      r,
+      'alert',
+      'offered',
+      agentId,
+      {
+        agentId,
+        offerExpiresAt: nowIso(new Date(expires)),
+      },
+      { expires_at: nowIso(new Date(expires)) },
+    );
+    this.#schedule('direct', offered.id, expires);
+    await this.#mirrorRinging(tx, offered);
+  }
+
+  /** A direct offer was rejected, ran out or its agent went away. */
+  async #directEnded(
+    tx: Tx,
+    r: InteractionRecord,
+    reason: 'rejected' | 'timeout' | 'disconnected',
+  ): Promise<InteractionRecord> {
+    this.#forget(this.#direct, r.id);
+    const agentId = r.agentId;
+    if (agentId) await this.#route(tx, { type: 'interaction_ended', agentId, channel: r.channel });
+    const back = await this.#step(
+      tx,
+      r,
+      reason === 'rejected' ? 'reject' : 'timeout',
+      'offer_withdrawn',
+      agentId,
+      {
+        agentId: null,
+        offerExpiresAt: null,
+        excluded: agentId ? [...new Set([...r.excluded, agentId])] : r.excluded,
+        target: r.peerId ? r.target : null,
+      },
+      { reason },
+    );
+    if (r.peerId) {
+      // A consultation nobody took: the consulting agent hears so and goes back to the customer when ready.
+      const done = await this.#step(tx, back, 'abandon', 'consult_failed', agentId);
+      const leg = await this.#reload(tx, r.peerId);
+      if (leg.state === 'alerting' || leg.state === 'outgoing') {
+        const ringing = leg.state === 'outgoing' ? await this.#step(tx, leg, 'alert', 'alerting', leg.agentId) : leg;
+        await this.#step(
+          tx,
+          ringing,
+          reason === 'rejected' ? 'reject' : 'timeout',
+          'consult_failed',
+          leg.agentId,
+          {},
+          { reason },
+        );
+      }
+      return done;
+    }
+    if (back.queueId && this.#engine.hasQueue(back.queueId)) {
+      // A transfer the agent did not take goes to the queue, keeping the customer's age and priority.
+      await this.#route(tx, {
+        type: 'contact_arrived',
+        contactId: back.id,
+        queueId: back.queueId,
+        arrivedAt: Date.parse(back.waitingSince ?? back.createdAt),
+        priority: back.priority,
+        excluded: back.excluded,
+      });
+      return this.#reload(tx, back.id);
+    }
+    return this.#step(tx, back, 'abandon', 'missed', agentId);
+  }
+
+  /** Takes a waiting contact out of routing (abandoned, cancelled) and frees whoever it was offered to. */
+  async #unroute(tx: Tx, r: InteractionRecord): Promise<void> {
+    if (this.#direct.has(r.id)) {
+      this.#forget(this.#direct, r.id);
+      if (r.agentId) await this.#route(tx, { type: 'interaction_ended', agentId: r.agentId, channel: r.channel });
+      if (r.state === 'alerting')
+        await this.#step(
+          tx,
+          r,
+          'timeout',
+          'offer_withdrawn',
+          r.agentId,
+          { agentId: null, offerExpiresAt: null },
+          { reason: 'abandoned' },
+        );
+      return;
+    }
+    if (this.#engine.contact(r.id)) await this.#route(tx, { type: 'contact_abandoned', contactId: r.id });
+  }
+
+  /** The consulted side rings: the consulting agent's leg shows it. */
+  async #mirrorRinging(tx: Tx, r: InteractionRecord): Promise<void> {
+    if (!r.peerId || r.direction !== 'inbound') return;
+    const leg = await this.#reload(tx, r.peerId);
+    if (leg.state === 'outgoing') await this.#step(tx, leg, 'alert', 'alerting', leg.agentId);
+  }
+
+  /** Tells routing the agent's unit of capacity is free again, if the row held one. */
+  async #released(tx: Tx, before: InteractionRecord): Promise<void> {
+    if (before.agentId && countsLoad(before))
+      await this.#route(tx, { type: 'interaction_ended', agentId: before.agentId, channel: before.channel });
+  }
+
+  /** Feeds routing one event and carries out what it decides. */
+  async #route(tx: Tx, event: RoutingEvent): Promise<void> {
+    await this.#apply(tx, this.#decide(tx, event));
+  }
+
+  /** Feeds routing one event; its refusals are the caller's `invalid_state`. */
+  #decide(tx: Tx, event: RoutingEvent): Decision[] {
+    try {
+      const decisions = this.#engine.handle(event, tx.now);
+      this.#mutations++;
+      return decisions;
+    } catch (err) {
+      if (err instanceof RoutingError) throw new HttpError('invalid_state', `Routing refused it: ${err.message}.`);
+      throw err;
+    }
+  }
+
+  async #apply(tx: Tx, decisions: readonly Decision[]): Promise<void> {
+    for (const d of decisions) {
+      switch (d.type) {
+        case 'offer': {
+          const r = await this.#reload(tx, d.contactId);
+          const offered = await this.#step(
+            tx,
+            r,
+            'alert',
+            'offered',
+            d.agentId,
+            {
+              agentId: d.agentId,
+              offerExpiresAt: nowIso(new Date(d.expiresAt)),
+              queueId: d.queueId,
+            },
+            { expires_at: nowIso(new Date(d.expiresAt)) },
+          );
+          await this.#mirrorRinging(tx, offered);
+          break;
+        }
+        case 'offer_withdrawn': {
+          const r = await this.#reload(tx, d.contactId);
+          if (r.state !== 'alerting') break;
+          await this.#step(
+            tx,
+            r,
+            'timeout',
+            'offer_withdrawn',
+            d.agentId,
+            {
+              agentId: null,
+              offerExpiresAt: null,
+              excluded: d.reason === 'picked' ? r.excluded : [...new Set([...r.excluded, d.agentId])],
+            },
+            { reason: d.reason },
+          );
+          break;
+        }
+        case 'overflowed': {
+          const r = await this.#reload(tx, d.contactId);
+          const to = this.#queues.get(d.toQueueId);
+          await this.#write(
+            tx,
+            { ...r, queueId: d.toQueueId, priority: Math.max(r.priority, to?.priority ?? r.priority) },
+            'overflowed',
+            null,
+            {
+              from_queue_id: d.fromQueueId,
+            },
+          );
+          break;
+        }
+        case 'agent_not_ready': {
+          const reasonId = await ensureReasonCode(tx.trx, this.tenantId, {
+            kind: 'not_ready',
+            code: 'missed_offers',
+            label: 'Missed offers',
+            sort: 99,
+          });
+          await tx.trx
+            .updateTable('users')
+            .set({ ready: 0, not_ready_reason_id: reasonId })
+            .where('tenant_id', '=', this.tenantId)
+            .where('id', '=', d.agentId)
+            .execute();
+          tx.agents.add(d.agentId);
+          tx.users.add(d.agentId);
+          break;
+        }
+        case 'assigned':
+          // The caller (accept, pick) writes the interaction itself.
+          break;
+      }
+    }
+  }
+
+  /** Applies a state-machine action and writes the result with its event. */
+  async #step(
+    tx: Tx,
+    r: InteractionRecord,
+    action: InteractionAction,
+    event: string,
+    agentId: string | null,
+    patch: Partial<InteractionRecord> = {},
+    detail?: Record<string, unknown>,
+  ): Promise<InteractionRecord> {
+    let state: InteractionState;
+    try {
+      state = transition(r, action);
+    } catch (err) {
+      if (err instanceof InteractionError) throw new HttpError('invalid_state', err.message);
+      throw err;
+    }
+    // A conversation ends, or a contact is lost, for many reasons: one event name, the reason as its cause.
+    const named = action === 'hangup' ? 'ended' : action === 'abandon' ? 'missed' : null;
+    if (named && event !== named)
+      return this.#write(tx, { ...r, ...patch, state }, named, agentId, { cause: event, ...detail });
+    return this.#write(tx, { ...r, ...patch, state }, event, agentId, detail);
+  }
+
+  /** Writes a row (insert or update) and appends its event; the event goes out after commit. */
+  async #write(
+    tx: Tx,
+    r: InteractionRecord,
+    event: string,
+    agentId: string | null,
+    detail?: Record<string, unknown>,
+    insert = false,
+  ): Promise<InteractionRecord> {
+    const wire = this.#wire(r);
+    const seq = await appendEvent(tx.trx, {
+      tenantId: this.tenantId,
+      interactionId: r.id,
+      type: event,
+      data: { interaction: wire, ...(detail ? { detail } : {}) },
+      actorId: tx.actorId,
+      agentId,
+      at: new Date(tx.now),
+    });
+    const saved = { ...r, lastSeq: seq };
+    const row = toRow(saved);
+    if (insert) await tx.trx.insertInto('interactions').values(row).execute();
+    else {
+      const { id, tenant_id, ...set } = row;
+      await tx.trx
+        .updateTable('interactions')
+        .set(set)
+        .where('tenant_id', '=', tenant_id)
+        .where('id', '=', id)
+        .execute();
+    }
+    if (agentId) tx.agents.add(agentId);
+    if (r.agentId) tx.agents.add(r.agentId);
+    tx.events.push({
+      tenantId: this.tenantId,
+      seq,
+      event,
+      agentId,
+      interaction: wire,
+      ...(detail ? { detail } : {}),
+    });
+    return saved;
+  }
+
+  /** Runs `fn` in one transaction; refreshes agents' work status inside it and publishes after commit. */
+  async #commit<T>(actorId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const now = this.#o.clock();
+    const mutations = this.#mutations;
+    const pending = this.#pending;
+    this.#pending = null;
+    let done: Tx | null = null;
+    let result: T;
+    try {
+      result = await this.#o.db.transaction().execute(async (trx) => {
+        const tx: Tx = { trx, now, actorId, events: [], agents: new Set(), users: new Set() };
+        const value = await fn(tx);
+        for (const agentId of tx.agents) if (await this.#refreshWorkStatus(tx, agentId)) tx.users.add(agentId);
+        const resultId = (value as { id?: unknown } | null)?.id;
+        if (pending && typeof resultId === 'string') {
+          await trx
+            .insertInto('interaction_requests')
+            .values({
+              tenant_id: this.tenantId,
+              user_id: pending.actorId,
+              request_id: pending.requestId,
+              action: pending.action,
+              interaction_id: pending.interactionId,
+              result_id: resultId,
+              created_at: nowIso(new Date(now)),
+            })
+            .execute();
+        }
+        done = tx;
+        return value;
+      });
+    } catch (err) {
+      // Routing or timers moved on and the store did not: start again from what is stored.
+      if (this.#mutations !== mutations) this.#stale = true;
+      throw err;
+    }
+    const tx = done as Tx | null;
+    if (tx) {
+      for (const event of tx.events) this.#o.bus.publish('interaction.changed', event);
+      for (const userId of tx.users) this.#o.bus.publish('user.changed', { tenantId: this.tenantId, userId });
+    }
+    return result;
+  }
+
+  /** Busy while talking or dialling, wrap-up while finishing, else the agent's own choice. Returns true when it changed. */
+  async #refreshWorkStatus(tx: Tx, agentId: string): Promise<boolean> {
+    const user = await tx.trx
+      .selectFrom('users')
+      .select(['work_status', 'ready'])
+      .where('tenant_id', '=', this.tenantId)
+      .where('id', '=', agentId)
+      .executeTakeFirst();
+    if (!user || user.work_status === 'offline') return false;
+    const rows = await tx.trx
+      .selectFrom('interactions')
+      .select(['state', 'direction'])
+      .where('tenant_id', '=', this.tenantId)
+      .where('agent_id', '=', agentId)
+      .where('state', 'in', ['outgoing', 'alerting', 'accepted', 'held', 'ended', 'wrap_up'])
+      .execute();
+    const busy = rows.some(
+      (r) =>
+        r.state === 'accepted' ||
+        r.state === 'held' ||
+        r.state === 'outgoing' ||
+        (r.state === 'alerting' && r.direction === 'outbound'),
+    );
+    const wrapping = rows.some((r) => r.state === 'ended' || r.state === 'wrap_up');
+    const status: WorkStatus = busy ? 'busy' : wrapping ? 'wrap_up' : user.ready === 1 ? 'ready' : 'not_ready';
+    if (status === user.work_status) return false;
+    await tx.trx
+      .updateTable('users')
+      .set({ work_status: status })
+      .where('tenant_id', '=', this.tenantId)
+      .where('id', '=', agentId)
+      .execute();
+    return true;
+  }
+
+  /** Repeats the first answer to a repeated request id instead of acting twice. */
+  async #idempotent(
+    actor: Actor,
+    requestId: string | undefined,
+    action: string,
+    interactionId: string,
+    fn: () => Promise<Interaction>,
+  ): Promise<Interaction> {
+    if (!requestId) return fn();
+    const db = this.#o.db;
+    const seen = await db
+      .selectFrom('interaction_requests')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', actor.id)
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
+    if (seen) {
+      if (seen.action !== action || seen.interaction_id !== interactionId)
+        throw HttpError.invalidArgument(`request_id: ${JSON.stringify(requestId)} was already used for another action`);
+      const r = await findInteraction(db, this.tenantId, seen.result_id);
+      if (!r) throw new HttpError('not_found', `No interaction ${seen.result_id}.`);
+      return this.#wire(r);
+    }
+    this.#pending = { actorId: actor.id, requestId, action, interactionId };
+    return fn();
+  }
+
+  // ── lookups ────────────────────────────────────────────────────────────────
+
+  async #own(actor: Actor, id: string): Promise<InteractionRecord> {
+    const r = await findInteraction(this.#o.db, this.tenantId, id);
+    if (!r) throw new HttpError('not_found', `No interaction ${id}.`);
+    if (r.agentId !== actor.id) throw HttpError.forbidden(`Interaction ${id} is not yours.`);
+    return r;
+  }
+
+  async #reload(tx: Tx, id: string): Promise<InteractionRecord> {
+    const r = await findInteraction(tx.trx, this.tenantId, id);
+    if (!r) throw new Error(`interaction ${id} vanished`);
+    return r;
+  }
+
+  async #openConsultation(
+    db: Kysely<Database> | Transaction<Database>,
+    r: InteractionRecord,
+    agentId: string,
+  ): Promise<InteractionRecord | null> {
+    const row = await db
+      .selectFrom('interactions')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('consultation_of', '=', r.id)
+      .where('agent_id', '=', agentId)
+      .where('direction', '=', 'outbound')
+      .where('state', 'in', ['outgoing', 'alerting', 'accepted', 'held'])
+      .executeTakeFirst();
+    return row ? toRecord(row) : null;
+  }
+
+  #invalid(r: InteractionRecord, action: InteractionAction): HttpError {
+    return new HttpError('invalid_state', InteractionError.invalidState(r.id, r.state, action).message);
+  }
+
+  #needsConversation(r: InteractionRecord, what: string): HttpError {
+    return new HttpError(
+      'invalid_state',
+      `Interaction ${r.id} is ${r.state}; ${what} needs a conversation in progress.`,
+    );
+  }
+
+  #queue(id: string): QueueRecord {
+    const queue = this.#queues.get(id);
+    if (!queue) throw new HttpError('not_found', `No queue ${id}.`);
+    return queue;
+  }
+
+  #wire(r: InteractionRecord): Interaction {
+    return toWire(r, r.queueId ? (this.#queues.get(r.queueId)?.name ?? null) : null);
+  }
+
+  async #disposition(
+    r: InteractionRecord,
+    input: { code?: string; notes?: string },
+  ): Promise<InteractionRecord['wrapup']> {
+    if (input.code !== undefined) {
+      const code = await findReasonCode(this.#o.db, this.tenantId, 'wrap_up', input.code);
+      if (!code) throw HttpError.invalidArgument(`code: no wrap-up code ${JSON.stringify(input.code)}`);
+    }
+    if (input.code === undefined && input.notes === undefined) return r.wrapup;
+    return {
+      ...(r.wrapup ?? {}),
+      ...(input.code === undefined ? {} : { code: input.code }),
+      ...(input.notes === undefined ? {} : { notes: input.notes }),
+    };
+  }
+
+  /** Resolves a transfer or consultation target and checks it can take the interaction now. */
+  async #target(actor: Actor, to: TargetInput, channel: ChannelType): Promise<Target> {
+    const given = [to.queueId, to.agentId, to.number, to.address].filter((v) => v !== undefined).length;
+    if (given !== 1) throw HttpError.invalidArgument('to: give exactly one of queue_id, agent_id, number or address');
+    let queueId = to.queueId;
+    let agentId = to.agentId;
+    let number = to.number;
+    if (to.address !== undefined) {
+      const queue = await findQueueByAddress(this.#o.db, this.tenantId, to.address);
+      const user = queue
+        ? undefined
+        : await this.#o.db
+            .selectFrom('users')
+            .select('id')
+            .where('tenant_id', '=', this.tenantId)
+            .where('username', '=', to.address)
+            .executeTakeFirst();
+      if (queue) queueId = queue.id;
+      else if (user) agentId = user.id;
+      else number = to.address;
+    }
+    if (queueId !== undefined) {
+      const queue = this.#queues.get(queueId);
+      if (!queue) throw new HttpError('not_found', `No queue ${queueId}.`);
+      if (queue.channel !== channel)
+        throw HttpError.invalidArgument(`to: queue ${queue.name} takes ${queue.channel}, not ${channel}`);
+      return { kind: 'queue', id: queue.id, address: queue.addresses[0] ?? queue.name };
+    }
+    if (agentId !== undefined) {
+      if (agentId === actor.id) throw HttpError.invalidArgument('to: that is you');
+      const user = await this.#o.db
+        .selectFrom('users')
+        .select(['id', 'username'])
+        .where('tenant_id', '=', this.tenantId)
+        .where('id', '=', agentId)
+        .executeTakeFirst();
+      if (!user) throw new HttpError('not_found', `No user ${agentId}.`);
+      if (!this.#engine.isAvailable(user.id, channel))
+        throw new HttpError('unreachable', `${user.username} is not available for a ${channel} right now.`);
+      return { kind: 'agent', id: user.id, address: user.username };
+    }
+    const cleaned = (number ?? '').replace(/[\s()-]/g, '');
+    if (channel !== 'phone')
+      throw HttpError.invalidArgument(`to: a ${channel} can go to a queue or an agent, not a number`);
+    if (!PHONE_NUMBER.test(cleaned))
+      throw HttpError.invalidArgument(`to: ${JSON.stringify(number)} is not a phone number`);
+    return { kind: 'number', address: cleaned };
+  }
+
+  /** The queue an outbound interaction belongs to; 403 unless the agent serves it. */
+  async #outboundQueue(actor: Actor, input: OutboundInput): Promise<QueueRecord> {
+    const served = await this.#o.db
+      .selectFrom('queue_members')
+      .select('queue_id')
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', actor.id)
+      .where('can_serve', '=', 1)
+      .execute();
+    const mine = served
+      .map((m) => this.#queues.get(m.queue_id))
+      .filter((q): q is QueueRecord => !!q && q.channel === input.channel);
+    if (input.from !== undefined) {
+      const queue = mine.find((q) => q.addresses.includes(input.from as string));
+      if (!queue)
+        throw HttpError.forbidden(`from: ${input.from} is not an address of a ${input.channel} queue you serve.`);
+      if (input.queueId !== undefined && input.queueId !== queue.id)
+        throw HttpError.invalidArgument(`from: ${input.from} belongs to another queue than queue_id`);
+      return queue;
+    }
+    if (input.queueId !== undefined) {
+      const queue = mine.find((q) => q.id === input.queueId);
+      if (!queue) throw HttpError.forbidden(`queue_id: you do not serve a ${input.channel} queue ${input.queueId}.`);
+      return queue;
+    }
+    const first = [...mine].sort((a, b) => a.name.localeCompare(b.name)).find((q) => q.addresses.length > 0);
+    if (!first) throw HttpError.forbidden(`You serve no ${input.channel} queue with an address to send or call from.`);
+    return first;
+  }
+
+  async #agentSpec(userId: string) {
+    const db = this.#o.db;
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'ready', 'work_status', 'capacity'])
+      .where('tenant_id', '=', this.tenantId)
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    const members = await db
+      .selectFrom('queue_members')
+      .select(['queue_id', 'proficiency'])
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', userId)
+      .where('can_serve', '=', 1)
+      .execute();
+    return specOfAgent(userId, user, members, this.#o.isOnline(userId));
+  }
+
+  #forget(map: Map<string, number>, id: string): void {
+    if (map.delete(id)) this.#mutations++;
+  }
+
+  #schedule(kind: DeskTimer['kind'], id: string, at: number): void {
+    this.#mutations++;
+    (kind === 'direct' ? this.#direct : this.#wrapups).set(id, at);
+    this.#timers.push({ at, id, kind });
+  }
+
+  /** Sets the one timer to the earliest thing due. */
+  #arm(): void {
+    if (!this.#o.timers || this.#closed) return;
+    let next = this.#engine.nextDeadline() ?? Infinity;
+    for (let t = this.#timers.peek(); t; t = this.#timers.peek()) {
+      const live = (t.kind === 'direct' ? this.#direct : this.#wrapups).get(t.id) === t.at;
+      if (live) {
+        next = Math.min(next, t.at);
+        break;
+      }
+      this.#timers.pop();
+    }
+    if (next === this.#timerAt && this.#timer) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#timerAt = next;
+    if (next === Infinity) return;
+    const delay = Math.min(Math.max(0, next - this.#o.clock()), 2 ** 31 - 1);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#timerAt = Infinity;
+      this.run(() => this.tick()).catch((err: unknown) => this.#o.log.error({ err }, 'routing tick failed'));
+    }, delay);
+    this.#timer.unref();
+  }
+
+  // ── rebuilding from the store ──────────────────────────────────────────────
+
+  async #loadQueues(): Promise<void> {
+    this.#queues = new Map((await listQueues(this.#o.db, this.tenantId)).map((q) => [q.id, q]));
+  }
+
+  /** Rebuilds routing from the store: queues, agents, their interactions and every waiting contact in order. */
+  async #load(): Promise<void> {
+    const db = this.#o.db;
+    this.#stale = false;
+    this.#engine = new RoutingEngine(this.#o.routing);
+    this.#direct.clear();
+    this.#wrapups.clear();
+    await this.#loadQueues();
+    const now = this.#o.clock();
+    for (const q of this.#queues.values()) this.#engine.handle({ type: 'queue_configured', queue: specOf(q) }, now);
+    const users = await db
+      .selectFrom('users')
+      .select(['id', 'ready', 'work_status', 'capacity'])
+      .where('tenant_id', '=', this.tenantId)
+      .execute();
+    const members = await db
+      .selectFrom('queue_members')
+      .select(['user_id', 'queue_id', 'proficiency'])
+      .where('tenant_id', '=', this.tenantId)
+      .where('can_serve', '=', 1)
+      .execute();
+    const byUser = new Map<string, Array<{ queue_id: string; proficiency: number }>>();
+    for (const m of members) byUser.set(m.user_id, [...(byUser.get(m.user_id) ?? []), m]);
+    // Every agent starts busy with nothing offered, so nothing is offered before the waiting contacts are back in line.
+    const open = (
+      await db
+        .selectFrom('interactions')
+        .selectAll()
+        .where('tenant_id', '=', this.tenantId)
+        .where('state', 'in', [...OPEN_STATES])
+        .orderBy('waiting_since')
+        .orderBy('created_at')
+        .execute()
+    ).map(toRecord);
+    const specs = users.map((u) => specOfAgent(u.id, u, byUser.get(u.id) ?? [], this.#o.isOnline(u.id)));
+    for (const spec of specs) this.#engine.handle({ type: 'agent_updated', agent: { ...spec, ready: false } }, now);
+    const known = new Set(users.map((u) => u.id));
+    for (const r of open) {
+      if (r.agentId && known.has(r.agentId) && countsLoad(r))
+        this.#engine.handle({ type: 'interaction_assigned', agentId: r.agentId, channel: r.channel }, now);
+      if (r.state === 'wrap_up' && r.wrapupUntil) this.#schedule('wrapup', r.id, Date.parse(r.wrapupUntil));
+      if (r.state === 'alerting' && r.direction === 'inbound' && r.target?.kind === 'agent' && r.offerExpiresAt)
+        this.#schedule('direct', r.id, Date.parse(r.offerExpiresAt));
+    }
+    await this.#commit(null, async (tx) => {
+      for (const r of open) {
+        const routed =
+          r.direction === 'inbound' && (r.state === 'incoming' || r.state === 'alerting') && r.target?.kind !== 'agent';
+        if (!routed || !r.queueId || !this.#engine.hasQueue(r.queueId)) continue;
+        let current = r;
+        if (r.state === 'alerting') {
+          // The offer died with the old process; the same agent is waited for first when they come back.
+          current = await this.#step(
+            tx,
+            r,
+            'timeout',
+            'offer_withdrawn',
+            r.agentId,
+            { agentId: null, offerExpiresAt: null },
+            { reason: 'restart' },
+          );
+        }
+        const preferred = r.state === 'alerting' ? r.agentId : r.preferredAgentId;
+        await this.#route(tx, {
+          type: 'contact_arrived',
+          contactId: r.id,
+          queueId: r.queueId,
+          arrivedAt: Date.parse(current.waitingSince ?? current.createdAt),
+          priority: current.priority,
+          excluded: current.excluded,
+          ...(preferred ? { preferredAgentId: preferred } : {}),
+        });
+      }
+      // Now agents are who they are: ready ones get the contacts at the head of their queues.
+      for (const spec of specs) await this.#route(tx, { type: 'agent_updated', agent: spec });
+    });
+  }
+}
+
+export interface WaitingEntry {
+  readonly contactId: string;
+  readonly queueId: string;
+  readonly arrivedAt: number;
+  readonly priority: number;
+  readonly offeredTo: string | null;
+  readonly channel?: ChannelType;
+  readonly remoteAddress?: string;
+}
+
+function blank(tenantId: string, now: number): InteractionRecord {
+  return {
+    id: newId(),
+    tenantId,
+    channel: 'phone',
+    direction: 'inbound',
+    state: 'incoming',
+    queueId: null,
+    agentId: null,
+    remoteAddress: '',
+    localAddress: '',
+    subject: null,
+    consultationOf: null,
+    held: false,
+    muted: false,
+    recording: false,
+    wrapup: null,
+    createdAt: nowIso(new Date(now)),
+    acceptedAt: null,
+    endedAt: null,
+    lastSeq: 0,
+    waitingSince: null,
+    priority: 0,
+    offerExpiresAt: null,
+    excluded: [],
+    preferredAgentId: null,
+    wrapupUntil: null,
+    peerId: null,
+    transferredFrom: null,
+    target: null,
+    conference: false,
+  };
+}
+
+function specOf(q: QueueRecord): QueueSpec {
+  return {
+    id: q.id,
+    channel: q.channel,
+    priority: q.priority,
+    offerTimeoutMs: q.offerTimeoutSeconds * 1000,
+    skillsBased: q.skills.length > 0,
+    ...(q.overflowQueueId && q.overflowAfterSeconds
+      ? { overflow: { queueId: q.overflowQueueId, afterMs: q.overflowAfterSeconds * 1000 } }
+      : {}),
+  };
+}
+
+function specOfAgent(
+  id: string,
+  user: { ready: number; work_status: string; capacity: string } | undefined,
+  members: ReadonlyArray<{ queue_id: string; proficiency: number }>,
+  connected: boolean,
+) {
+  let capacity: Record<ChannelType, number> = { ...DEFAULT_CAPACITY };
+  try {
+    capacity = { ...capacity, ...(JSON.parse(user?.capacity ?? '{}') as Record<ChannelType, number>) };
+  } catch {
+    // A broken capacity column keeps the defaults.
+  }
+  return {
+    id,
+    ready: !!user && user.ready === 1 && user.work_status !== 'offline',
+    connected,
+    capacity,
+    memberships: members.map((m) => ({ queueId: m.queue_id, proficiency: m.proficiency })),
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * The interactions service: one {@link Desk} per tenant, opened on first use
+ * (or at start for tenants with open interactions), fed by the bus (agent
+ * state, connections, queue changes). Every call runs on the tenant's desk,
+ * one at a time.
+ */
+import type { Interaction } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import type { Bus, BusEvents } from '../bus/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { RoutingOptions } from '../routing/index.ts';
+import type { Database } from '../store/index.ts';
+import {
+  Desk,
+  type Actor,
+  type AgentAction,
+  type InboundInput,
+  type OutboundInput,
+  type RemoteEvent,
+  type WaitingEntry,
+} from './desk.ts';
+
+export interface InteractionServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly bus: Bus;
+  readonly log: Logger;
+  /** Whether a user of a tenant has a panel connected. */
+  readonly isOnline: (tenantId: string, userId: string) => boolean;
+  /** Milliseconds since the epoch; tests pass their own. Date.now by default. */
+  readonly clock?: () => number;
+  /** Run timers on their own (default); tests turn them off and call tick(). */
+  readonly timers?: boolean;
+  readonly routing?: RoutingOptions;
+}
+
+/** How many missed events a resuming panel gets replayed before it gets a snapshot instead. */
+export const REPLAY_LIMIT = 500;
+
+export class InteractionService {
+  readonly #o: InteractionServiceOptions;
+  readonly #desks = new Map<string, Promise<Desk>>();
+  readonly #unsubscribe: Array<() => void>;
+
+  constructor(options: InteractionServiceOptions) {
+    this.#o = options;
+    const onError = (err: unknown) => options.log.error({ err }, 'routing update failed');
+    this.#unsubscribe = [
+      options.bus.subscribe('user.changed', (e) => {
+        void this.#on(e.tenantId, (d) => d.agentChanged(e.userId)).catch(onError);
+      }),
+      options.bus.subscribe('agent.connection', (e) => {
+        void this.#on(e.tenantId, (d) =>
+          e.connected ? d.agentChanged(e.userId) : d.agentDisconnected(e.userId),
+        ).catch(onError);
+      }),
+      options.bus.subscribe('queue.changed', (e) => {
+        void this.#on(e.tenantId, (d) => d.queueChanged()).catch(onError);
+      }),
+    ];
+  }
+
+  /** Opens the desks of tenants with open interactions, so their timers run again after a restart. */
+  async start(): Promise<void> {
+    const tenants = await this.#o.db
+      .selectFrom('interactions')
+      .select('tenant_id')
+      .where('state', 'in', ['incoming', 'outgoing', 'alerting', 'accepted', 'held', 'ended', 'wrap_up'])
+      .groupBy('tenant_id')
+      .execute();
+    for (const t of tenants) await this.desk(t.tenant_id);
+  }
+
+  close(): void {
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    for (const desk of this.#desks.values()) void desk.then((d) => d.close()).catch(() => undefined);
+  }
+
+  /** The tenant's desk, opened once. */
+  desk(tenantId: string): Promise<Desk> {
+    let desk = this.#desks.get(tenantId);
+    if (!desk) {
+      const o = this.#o;
+      desk = Desk.open({
+        db: o.db,
+        bus: o.bus,
+        log: o.log,
+        tenantId,
+        isOnline: (userId) => o.isOnline(tenantId, userId),
+        clock: o.clock ?? Date.now,
+        timers: o.timers ?? true,
+        ...(o.routing ? { routing: o.routing } : {}),
+      });
+      // A desk that failed to open is tried again next time.
+      desk.catch(() => this.#desks.delete(tenantId));
+      this.#desks.set(tenantId, desk);
+    }
+    return desk;
+  }
+
+  async #on<T>(tenantId: string, fn: (desk: Desk) => Promise<T>): Promise<T> {
+    const desk = await this.desk(tenantId);
+    return desk.run(() => fn(desk));
+  }
+
+  inbound(tenantId: string, input: InboundInput): Promise<Interaction> {
+    return this.#on(tenantId, (d) => d.inbound(input));
+  }
+
+  outbound(tenantId: string, actor: Actor, input: OutboundInput, requestId?: string): Promise<Interaction> {
+    return this.#on(tenantId, (d) => d.outbound(actor, input, requestId));
+  }
+
+  act(tenantId: string, actor: Actor, id: string, action: AgentAction, requestId?: string): Promise<Interaction> {
+    return this.#on(tenantId, (d) => d.act(actor, id, action, requestId));
+  }
+
+  pick(
+    tenantId: string,
+    actor: Actor,
+    contactId: string,
+    servedQueueIds: readonly string[],
+    requestId?: string,
+  ): Promise<Interaction> {
+    return this.#on(tenantId, (d) => d.pick(actor, contactId, servedQueueIds, requestId));
+  }
+
+  remote(tenantId: string, id: string, event: RemoteEvent): Promise<Interaction> {
+    return this.#on(tenantId, (d) => d.remote(id, event));
+  }
+
+  get(tenantId: string, actor: Actor, id: string): Promise<Interaction> {
+    return this.#on(tenantId, (d) => d.get(actor, id));
+  }
+
+  list(tenantId: string, actor: Actor, opts: { open: boolean; limit: number }): Promise<Interaction[]> {
+    return this.#on(tenantId, (d) => d.list(actor, opts));
+  }
+
+  waiting(tenantId: string, queueIds: readonly string[], limit: number): Promise<WaitingEntry[]> {
+    return this.#on(tenantId, (d) => d.waiting(queueIds, limit));
+  }
+
+  async queueStats(tenantId: string, queueId: string): Promise<{ waiting: number; oldestArrivedAt: number | null }> {
+    return (await this.desk(tenantId)).queueStats(queueId);
+  }
+
+  /** The agent's open interactions, consistent with the event sequence returned. */
+  snapshot(tenantId: string, agentId: string): Promise<{ interactions: Interaction[]; eventSeq: number }> {
+    return this.#on(tenantId, (d) => d.snapshot(agentId));
+  }
+
+  /** The agent's events after `afterSeq`, or null when a snapshot is due instead. */
+  replay(tenantId: string, agentId: string, afterSeq: number): Promise<BusEvents['interaction.changed'][] | null> {
+    return this.#on(tenantId, (d) => d.replay(agentId, afterSeq, REPLAY_LIMIT));
+  }
+
+  /** Runs what is due now (tests drive time this way). */
+  tick(tenantId: string): Promise<void> {
+    return this.#on(tenantId, (d) => d.tick());
+  }
+}

@@ -1,0 +1,338 @@
+/**
+ * Interactions (docs/rest-api.md): the caller's own, their actions, outbound
+ * contacts, the picklist of waiting contacts, and — only with PARLEY_DEMO —
+ * endpoints that play the customer for tests, the playground and the simulator.
+ */
+import type { Contact, InteractionId, QueueId } from '@parley/protocol';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+import type { AgentAction, TargetInput, WaitingEntry } from '../interactions/index.ts';
+import { findQueueByAddress, listQueuesOfUser } from '../queues/index.ts';
+import type { UserRecord } from '../users/index.ts';
+import { restHelpers } from './helpers.ts';
+import { Address, Channel, Id, IdParams } from './schemas.ts';
+
+const RequestId = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[\\x21-\\x7e]+$',
+  description: 'Client request id: a repeated request with the same id is answered without acting twice.',
+});
+const TargetBody = Type.Object(
+  {
+    queue_id: Type.Optional(Id),
+    agent_id: Type.Optional(Id),
+    number: Type.Optional(Type.String({ minLength: 2, maxLength: 40 })),
+    address: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 320, description: 'A queue address, a username or a number' }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1, maxProperties: 1 },
+);
+const ACTIONS = [
+  'accept',
+  'reject',
+  'hangup',
+  'hold',
+  'unhold',
+  'mute',
+  'unmute',
+  'start_recording',
+  'stop_recording',
+  'handle',
+  'wrapup',
+  'transfer',
+  'consult',
+  'cancel_consult',
+  'join',
+  'conference',
+] as const;
+const ActionBody = Type.Object(
+  {
+    action: Type.Union(ACTIONS.map((a) => Type.Literal(a))),
+    request_id: Type.Optional(RequestId),
+    to: Type.Optional(TargetBody),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    notes: Type.Optional(Type.String({ maxLength: 4000 })),
+    extend_seconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 900 })),
+  },
+  { additionalProperties: false },
+);
+const OutboundBody = Type.Object(
+  {
+    channel: Channel,
+    to: Type.String({ minLength: 1, maxLength: 320 }),
+    from: Type.Optional(Address),
+    queue_id: Type.Optional(Id),
+    subject: Type.Optional(Type.String({ maxLength: 998 })),
+    request_id: Type.Optional(RequestId),
+  },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+const PicklistQuery = Type.Object(
+  {
+    queue_id: Type.Optional(
+      Type.String({
+        pattern: '^[0-9a-f]{32}(,[0-9a-f]{32}){0,99}$',
+        description: 'One queue id or several, comma-separated',
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+const PickBody = Type.Object({ request_id: Type.Optional(RequestId) }, { additionalProperties: false });
+const DemoContactBody = Type.Object(
+  {
+    queue_id: Type.Optional(Id),
+    to: Type.Optional(Address),
+    from: Type.String({ minLength: 1, maxLength: 320 }),
+    subject: Type.Optional(Type.String({ maxLength: 998 })),
+    preferred_agent_id: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+const RemoteBody = Type.Object(
+  {
+    event: Type.Union(
+      (['answer', 'hangup', 'reject', 'no_answer', 'fail'] as const).map((e) => Type.Literal(e)),
+      { description: 'What the customer or the far end does' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+type ActionInput = Static<typeof ActionBody>;
+
+/** Turns the request body into an action, refusing fields the action does not take. */
+function toAction(body: ActionInput): AgentAction {
+  const extra = (allowed: readonly string[]) => {
+    const stray = Object.keys(body).filter((k) => k !== 'action' && k !== 'request_id' && !allowed.includes(k));
+    if (stray.length > 0) throw HttpError.invalidArgument(`${stray[0]}: not a field of the ${body.action} action`);
+  };
+  switch (body.action) {
+    case 'handle':
+      extra(['code', 'notes']);
+      return { type: 'handle', ...pick(body, ['code', 'notes']) };
+    case 'wrapup':
+      extra(['code', 'notes', 'extend_seconds']);
+      if (body.code === undefined && body.notes === undefined && body.extend_seconds === undefined)
+        throw HttpError.invalidArgument('wrapup: give code, notes or extend_seconds');
+      return {
+        type: 'wrapup',
+        ...pick(body, ['code', 'notes']),
+        ...(body.extend_seconds === undefined ? {} : { extendSeconds: body.extend_seconds }),
+      };
+    case 'transfer':
+    case 'consult': {
+      extra(['to']);
+      if (!body.to) throw HttpError.invalidArgument(`to: ${body.action} needs a target`);
+      const to: TargetInput = {
+        ...(body.to.queue_id ? { queueId: body.to.queue_id } : {}),
+        ...(body.to.agent_id ? { agentId: body.to.agent_id } : {}),
+        ...(body.to.number ? { number: body.to.number } : {}),
+        ...(body.to.address ? { address: body.to.address } : {}),
+      };
+      return { type: body.action, to };
+    }
+    default:
+      extra([]);
+      return { type: body.action };
+  }
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): { [P in K]?: Exclude<T[P], undefined> } {
+  const out: Partial<Record<K, unknown>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out as { [P in K]?: Exclude<T[P], undefined> };
+}
+
+/** The request id from the body, else from an `Idempotency-Key` header. */
+function requestIdOf(request: FastifyRequest, body: { request_id?: string } | undefined): string | undefined {
+  if (body?.request_id) return body.request_id;
+  const header = request.headers['idempotency-key'];
+  if (typeof header !== 'string') return undefined;
+  if (!/^[\x21-\x7e]{1,64}$/.test(header))
+    throw HttpError.invalidArgument('Idempotency-Key: 1–64 visible ASCII characters');
+  return header;
+}
+
+export function interactionRoutes(ctx: AppContext) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    const { caller } = restHelpers(ctx);
+    const actor = (user: UserRecord) => ({ id: user.id, username: user.username });
+
+    app.get<{ Querystring: Static<typeof ListQuery> }>(
+      '/api/v1/interactions',
+      { schema: { querystring: ListQuery } },
+      async (request) => {
+        const { user } = await caller(request);
+        return ctx.interactions.list(request.tenant.id, actor(user), {
+          open: (request.query.state ?? 'open') === 'open',
+          limit: request.query.limit ?? 100,
+        });
+      },
+    );
+
+    app.get<{ Params: Static<typeof IdParams> }>(
+      '/api/v1/interactions/:id',
+      { schema: { params: IdParams } },
+      async (request) => {
+        const { user } = await caller(request);
+        return ctx.interactions.get(request.tenant.id, actor(user), request.params.id);
+      },
+    );
+
+    app.post<{ Body: Static<typeof OutboundBody> }>(
+      '/api/v1/interactions',
+      { schema: { body: OutboundBody } },
+      async (request, reply) => {
+        const { user } = await caller(request);
+        const b = request.body;
+        const created = await ctx.interactions.outbound(
+          request.tenant.id,
+          actor(user),
+          {
+            channel: b.channel,
+            to: b.to,
+            ...pick(b, ['from', 'subject']),
+            ...(b.queue_id ? { queueId: b.queue_id } : {}),
+          },
+          requestIdOf(request, b),
+        );
+        return reply.code(201).send(created);
+      },
+    );
+
+    app.post<{ Params: Static<typeof IdParams>; Body: ActionInput }>(
+      '/api/v1/interactions/:id/actions',
+      { schema: { params: IdParams, body: ActionBody } },
+      async (request) => {
+        const { user } = await caller(request);
+        return ctx.interactions.act(
+          request.tenant.id,
+          actor(user),
+          request.params.id,
+          toAction(request.body),
+          requestIdOf(request, request.body),
+        );
+      },
+    );
+
+    /** Contacts waiting in queues the caller serves (all of them, or those asked for). */
+    const picklist = async (tenantId: string, user: UserRecord, queueIds: readonly string[] | null, limit: number) => {
+      const served = await listQueuesOfUser(ctx.db, tenantId, user.id, true);
+      const names = new Map(served.map((q) => [q.id, q.name]));
+      if (queueIds) {
+        const foreign = queueIds.find((id) => !names.has(id));
+        if (foreign) throw HttpError.forbidden(`You do not serve queue ${foreign}.`);
+      }
+      const entries = await ctx.interactions.waiting(tenantId, queueIds ?? [...names.keys()], limit);
+      return entries.map((e) => toContact(e, names.get(e.queueId) ?? null));
+    };
+
+    app.get<{ Querystring: Static<typeof PicklistQuery> }>(
+      '/api/v1/contacts',
+      { schema: { querystring: PicklistQuery } },
+      async (request) => {
+        const { user } = await caller(request);
+        const ids = request.query.queue_id ? [...new Set(request.query.queue_id.split(','))] : null;
+        return picklist(request.tenant.id, user, ids, request.query.limit ?? 100);
+      },
+    );
+
+    app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof PicklistQuery> }>(
+      '/api/v1/queues/:id/contacts',
+      { schema: { params: IdParams, querystring: Type.Omit(PicklistQuery, ['queue_id']) } },
+      async (request) => {
+        const { user } = await caller(request);
+        return picklist(request.tenant.id, user, [request.params.id], request.query.limit ?? 100);
+      },
+    );
+
+    app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof PickBody> | undefined }>(
+      '/api/v1/contacts/:id/pick',
+      { schema: { params: IdParams, body: Type.Optional(PickBody) } },
+      async (request) => {
+        const { user } = await caller(request);
+        const served = await listQueuesOfUser(ctx.db, request.tenant.id, user.id, true);
+        return ctx.interactions.pick(
+          request.tenant.id,
+          actor(user),
+          request.params.id,
+          served.map((q) => q.id),
+          requestIdOf(request, request.body),
+        );
+      },
+    );
+
+    if (!ctx.config.demo) return;
+
+    // ── demo only: play the customer ─────────────────────────────────────────
+
+    app.post<{ Body: Static<typeof DemoContactBody> }>(
+      '/api/v1/demo/contacts',
+      { schema: { body: DemoContactBody } },
+      async (request, reply) => {
+        await caller(request);
+        const b = request.body;
+        if ((b.queue_id === undefined) === (b.to === undefined))
+          throw HttpError.invalidArgument('give queue_id or to (a queue address), not both');
+        let queueId = b.queue_id;
+        if (b.to !== undefined) {
+          const queue = await findQueueByAddress(ctx.db, request.tenant.id, b.to);
+          if (!queue) throw new HttpError('not_found', `No queue has the address ${b.to}.`);
+          queueId = queue.id;
+        }
+        if (b.preferred_agent_id) {
+          const agent = await ctx.db
+            .selectFrom('users')
+            .select('id')
+            .where('tenant_id', '=', request.tenant.id)
+            .where('id', '=', b.preferred_agent_id)
+            .executeTakeFirst();
+          if (!agent) throw new HttpError('not_found', `No user ${b.preferred_agent_id}.`);
+        }
+        const created = await ctx.interactions.inbound(request.tenant.id, {
+          queueId: queueId as string,
+          from: b.from,
+          ...pick(b, ['to', 'subject']),
+          ...(b.preferred_agent_id ? { preferredAgentId: b.preferred_agent_id } : {}),
+        });
+        return reply.code(201).send(created);
+      },
+    );
+
+    app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof RemoteBody> }>(
+      '/api/v1/demo/interactions/:id/remote',
+      { schema: { params: IdParams, body: RemoteBody } },
+      async (request) => {
+        await caller(request);
+        return ctx.interactions.remote(request.tenant.id, request.params.id, request.body.event);
+      },
+    );
+  };
+}
+
+/** A picklist entry (PROTOCOL.md §1.5 Contact), with what else a picker wants to see. */
+export function toContact(e: WaitingEntry, queueName: string | null): Contact & Record<string, unknown> {
+  return {
+    id: e.contactId as InteractionId,
+    channel_type: e.channel ?? 'phone',
+    queue_id: e.queueId as QueueId,
+    remote_address: e.remoteAddress ?? '',
+    waiting_since: new Date(e.arrivedAt).toISOString(),
+    queue_name: queueName,
+    priority: e.priority,
+    offered: e.offeredTo !== null,
+  };
+}
