@@ -22,7 +22,12 @@ export interface BusEvents {
   /** A queue's configuration changed (priority, timeouts, skills, overflow). */
   'queue.changed': { readonly tenantId: string; readonly queueId: string };
   /** A user's state or profile changed: panels of that user get a fresh user frame. */
-  'user.changed': { readonly tenantId: string; readonly userId: string };
+  'user.changed': {
+    readonly tenantId: string;
+    readonly userId: string;
+    /** `routing` when only the work status followed the agent's interactions (routing knows already). */
+    readonly source?: 'routing';
+  };
   /** One session ended (logout, expiry). */
   'session.ended': { readonly tenantId: string; readonly tokenHash: string; readonly reason: string };
   /** Every session of a user ended (forced logout by a supervisor). */

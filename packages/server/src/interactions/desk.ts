@@ -10,7 +10,7 @@
  * write fails after routing moved on, the desk rebuilds itself from the store.
  */
 import type { ChannelType, Interaction, WorkStatus } from '@parley/protocol';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
 import type { Bus, BusEvents } from '../bus/index.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Logger } from '../log/index.ts';
@@ -27,7 +27,7 @@ import {
 import type { Database } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 import { DEFAULT_CAPACITY } from '../users/index.ts';
-import { appendEvent, eventsSince, lastSeq } from './events.ts';
+import { eventsSince, insertEvent, lastSeq, storeSeq } from './events.ts';
 import {
   findInteraction,
   holdsAgent,
@@ -103,7 +103,23 @@ interface DeskTimer {
   readonly kind: 'direct' | 'wrapup';
 }
 
-/** One transaction's worth of changes, published once it commits. */
+/** Operations that go into one transaction at most. */
+const MAX_BATCH = 256;
+
+interface Op {
+  readonly fn: () => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** What a batch of operations collects, published once it commits. */
+interface Batch {
+  readonly events: Array<BusEvents['interaction.changed']>;
+  readonly agents: Set<string>;
+  readonly users: Set<string>;
+}
+
+/** One operation's view of the batch. */
 interface Tx {
   readonly trx: Transaction<Database>;
   readonly now: number;
@@ -150,11 +166,20 @@ export class Desk {
   readonly #direct = new Map<string, number>();
   /** Wrap-ups running: interaction id → when they end. */
   readonly #wrapups = new Map<string, number>();
-  #chain: Promise<unknown> = Promise.resolve();
+  readonly #ops: Op[] = [];
+  #draining = false;
+  /** The running batch's transaction and what it collected. */
+  #trx: ControlledTransaction<Database> | null = null;
+  #current: Batch | null = null;
   #timer: NodeJS.Timeout | null = null;
   #timerAt = Infinity;
   #closed = false;
   #stale = false;
+  /** The tenant's last event sequence number. */
+  #seq = 0;
+  /** Every open interaction as stored (the desk writes them all), and their ids by agent. */
+  readonly #open = new Map<string, InteractionRecord>();
+  readonly #byAgent = new Map<string, Set<string>>();
   /** Counts changes to routing and timers; a failed transaction after any of them means rebuilding. */
   #mutations = 0;
   /** The request id of the action running now, stored with its result in the action's transaction. */
@@ -176,19 +201,96 @@ export class Desk {
     return this.#o.tenantId;
   }
 
-  /** Runs one operation after the ones before it; timers are re-armed afterwards. */
+  /**
+   * Runs one operation after the ones before it. Operations that queue up
+   * while a batch runs go together into the next one: one transaction,
+   * each operation in its own savepoint (a failing one takes back only its
+   * own writes), one commit for all (group commit). Nothing is answered and
+   * no event goes out before that commit.
+   */
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.#chain.then(async () => {
-      if (this.#stale) await this.#load();
-      try {
-        return await fn();
-      } finally {
-        this.#pending = null;
+    return new Promise<T>((resolve, reject) => {
+      this.#ops.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#ops.length > 0) {
+        const ops = this.#ops.splice(0, MAX_BATCH);
+        if (this.#stale) {
+          const reload: Op = { fn: () => this.#load(), resolve: () => undefined, reject: () => undefined };
+          await this.#batch([reload]);
+        }
+        await this.#batch(ops);
         this.#arm();
       }
-    });
-    this.#chain = next.catch(() => undefined);
-    return next;
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #batch(ops: readonly Op[]): Promise<void> {
+    const batch: Batch = { events: [], agents: new Set(), users: new Set() };
+    const settled: Array<() => void> = [];
+    let trx: ControlledTransaction<Database>;
+    try {
+      trx = await this.#o.db.startTransaction().execute();
+    } catch (err) {
+      for (const op of ops) op.reject(err);
+      return;
+    }
+    this.#trx = trx;
+    this.#current = batch;
+    try {
+      for (const op of ops) {
+        const mutations = this.#mutations;
+        const mark = batch.events.length;
+        await sql`savepoint op`.execute(trx);
+        try {
+          const value = await op.fn();
+          await sql`release savepoint op`.execute(trx);
+          settled.push(() => op.resolve(value));
+        } catch (err) {
+          await sql`rollback to savepoint op`.execute(trx);
+          await sql`release savepoint op`.execute(trx);
+          batch.events.length = mark;
+          // Routing or timers moved on and the store did not: start again from what is stored.
+          if (this.#mutations !== mutations) this.#stale = true;
+          settled.push(() => op.reject(err));
+        } finally {
+          this.#pending = null;
+        }
+      }
+      const tx: Tx = { trx, now: this.#o.clock(), actorId: null, ...batch };
+      for (const agentId of batch.agents) if (await this.#refreshWorkStatus(tx, agentId)) batch.users.add(agentId);
+      if (batch.events.length > 0) await storeSeq(trx, this.tenantId, this.#seq);
+      await trx.commit().execute();
+    } catch (err) {
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      this.#stale = true;
+      this.#trx = null;
+      this.#current = null;
+      for (const op of ops) op.reject(err);
+      return;
+    }
+    this.#trx = null;
+    this.#current = null;
+    for (const event of batch.events) this.#o.bus.publish('interaction.changed', event);
+    for (const userId of batch.users)
+      this.#o.bus.publish('user.changed', { tenantId: this.tenantId, userId, source: 'routing' });
+    for (const settle of settled) settle();
+  }
+
+  /** Where the running operation reads and writes: the batch's transaction. */
+  #db(): Transaction<Database> {
+    if (!this.#trx) throw new Error('desk operations run inside run()');
+    return this.#trx;
   }
 
   close(): void {
@@ -201,8 +303,8 @@ export class Desk {
 
   /** The agent's open interactions and the event sequence they reflect. */
   async snapshot(agentId: string): Promise<{ interactions: Interaction[]; eventSeq: number }> {
-    const eventSeq = await lastSeq(this.#o.db, this.tenantId);
-    const rows = await this.#o.db
+    const eventSeq = this.#seq;
+    const rows = await this.#db()
       .selectFrom('interactions')
       .selectAll()
       .where('tenant_id', '=', this.tenantId)
@@ -215,7 +317,7 @@ export class Desk {
 
   /** The agent's events after `afterSeq`, or null when there are more than `limit` (send a snapshot instead). */
   async replay(agentId: string, afterSeq: number, limit: number): Promise<BusEvents['interaction.changed'][] | null> {
-    const events = await eventsSince(this.#o.db, this.tenantId, afterSeq, limit + 1, agentId);
+    const events = await eventsSince(this.#db(), this.tenantId, afterSeq, limit + 1, agentId);
     if (events.length > limit) return null;
     return events.map((e) => ({
       tenantId: this.tenantId,
@@ -234,7 +336,7 @@ export class Desk {
 
   /** The actor's interactions: the open ones, or the latest ones including finished. */
   async list(actor: Actor, opts: { open: boolean; limit: number }): Promise<Interaction[]> {
-    let query = this.#o.db
+    let query = this.#db()
       .selectFrom('interactions')
       .selectAll()
       .where('tenant_id', '=', this.tenantId)
@@ -254,7 +356,7 @@ export class Desk {
     out.sort((a, b) => b.priority - a.priority || a.arrivedAt - b.arrivedAt);
     const picked = out.slice(0, limit);
     if (picked.length === 0) return [];
-    const rows = await this.#o.db
+    const rows = await this.#db()
       .selectFrom('interactions')
       .select(['id', 'channel', 'remote_address'])
       .where('tenant_id', '=', this.tenantId)
@@ -418,7 +520,7 @@ export class Desk {
     return this.#idempotent(actor, requestId, 'pick', contactId, async () => {
       const waiting = this.#engine.contact(contactId);
       if (!waiting) {
-        const r = await findInteraction(this.#o.db, this.tenantId, contactId);
+        const r = await findInteraction(this.#db(), this.tenantId, contactId);
         if (!r) throw new HttpError('not_found', `No contact ${contactId}.`);
         throw new HttpError(
           'invalid_state',
@@ -453,7 +555,7 @@ export class Desk {
 
   /** The far party answers, hangs up, declines, does not answer, or cannot be reached. */
   async remote(id: string, event: RemoteEvent): Promise<Interaction> {
-    const r = await findInteraction(this.#o.db, this.tenantId, id);
+    const r = await findInteraction(this.#db(), this.tenantId, id);
     if (!r) throw new HttpError('not_found', `No interaction ${id}.`);
     return this.#commit(null, async (tx) => {
       switch (event) {
@@ -727,7 +829,7 @@ export class Desk {
       throw HttpError.invalidArgument(`consult: only calls can be consulted on; transfer a ${r.channel} instead`);
     if (isConsultLeg(r)) throw HttpError.invalidArgument('consult: this is already a consultation');
     if (!TALKING.has(r.state)) throw this.#needsConversation(r, 'consult');
-    if (await this.#openConsultation(this.#o.db, r, actor.id))
+    if (await this.#openConsultation(this.#db(), r, actor.id))
       throw new HttpError('invalid_state', `Interaction ${r.id} has a consultation already; cancel or join it first.`);
     const target = await this.#target(actor, to, 'phone');
     return this.#commit(actor.id, async (tx) => {
@@ -783,7 +885,7 @@ export class Desk {
 
   async #cancelConsult(actor: Actor, r: InteractionRecord): Promise<Interaction> {
     const leg =
-      r.consultationOf && r.direction === 'outbound' ? r : await this.#openConsultation(this.#o.db, r, actor.id);
+      r.consultationOf && r.direction === 'outbound' ? r : await this.#openConsultation(this.#db(), r, actor.id);
     if (!leg || isTerminal(leg.state) || leg.state === 'ended')
       throw new HttpError('invalid_state', `Interaction ${r.id} has no consultation in progress.`);
     return this.#commit(actor.id, async (tx) => {
@@ -798,7 +900,7 @@ export class Desk {
 
   async #joinOrConference(actor: Actor, r: InteractionRecord, kind: 'join' | 'conference'): Promise<Interaction> {
     const leg =
-      r.consultationOf && r.direction === 'outbound' ? r : await this.#openConsultation(this.#o.db, r, actor.id);
+      r.consultationOf && r.direction === 'outbound' ? r : await this.#openConsultation(this.#db(), r, actor.id);
     if (!leg || leg.state !== 'accepted')
       throw new HttpError(
         'invalid_state',
@@ -1190,8 +1292,12 @@ export class Desk {
     insert = false,
   ): Promise<InteractionRecord> {
     const wire = this.#wire(r);
-    const seq = await appendEvent(tx.trx, {
+    // The desk is the tenant's only writer of events: it numbers them itself, gap-free.
+    const seq = ++this.#seq;
+    this.#mutations++;
+    await insertEvent(tx.trx, {
       tenantId: this.tenantId,
+      seq,
       interactionId: r.id,
       type: event,
       data: { interaction: wire, ...(detail ? { detail } : {}) },
@@ -1211,6 +1317,7 @@ export class Desk {
         .where('id', '=', id)
         .execute();
     }
+    this.#remember(saved);
     if (agentId) tx.agents.add(agentId);
     if (r.agentId) tx.agents.add(r.agentId);
     tx.events.push({
@@ -1226,46 +1333,29 @@ export class Desk {
 
   /** Runs `fn` in one transaction; refreshes agents' work status inside it and publishes after commit. */
   async #commit<T>(actorId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const batch = this.#current;
+    if (!batch) throw new Error('desk operations run inside run()');
     const now = this.#o.clock();
-    const mutations = this.#mutations;
     const pending = this.#pending;
     this.#pending = null;
-    let done: Tx | null = null;
-    let result: T;
-    try {
-      result = await this.#o.db.transaction().execute(async (trx) => {
-        const tx: Tx = { trx, now, actorId, events: [], agents: new Set(), users: new Set() };
-        const value = await fn(tx);
-        for (const agentId of tx.agents) if (await this.#refreshWorkStatus(tx, agentId)) tx.users.add(agentId);
-        const resultId = (value as { id?: unknown } | null)?.id;
-        if (pending && typeof resultId === 'string') {
-          await trx
-            .insertInto('interaction_requests')
-            .values({
-              tenant_id: this.tenantId,
-              user_id: pending.actorId,
-              request_id: pending.requestId,
-              action: pending.action,
-              interaction_id: pending.interactionId,
-              result_id: resultId,
-              created_at: nowIso(new Date(now)),
-            })
-            .execute();
-        }
-        done = tx;
-        return value;
-      });
-    } catch (err) {
-      // Routing or timers moved on and the store did not: start again from what is stored.
-      if (this.#mutations !== mutations) this.#stale = true;
-      throw err;
+    const tx: Tx = { trx: this.#db(), now, actorId, ...batch };
+    const value = await fn(tx);
+    const resultId = (value as { id?: unknown } | null)?.id;
+    if (pending && typeof resultId === 'string') {
+      await tx.trx
+        .insertInto('interaction_requests')
+        .values({
+          tenant_id: this.tenantId,
+          user_id: pending.actorId,
+          request_id: pending.requestId,
+          action: pending.action,
+          interaction_id: pending.interactionId,
+          result_id: resultId,
+          created_at: nowIso(new Date(now)),
+        })
+        .execute();
     }
-    const tx = done as Tx | null;
-    if (tx) {
-      for (const event of tx.events) this.#o.bus.publish('interaction.changed', event);
-      for (const userId of tx.users) this.#o.bus.publish('user.changed', { tenantId: this.tenantId, userId });
-    }
-    return result;
+    return value;
   }
 
   /** Busy while talking or dialling, wrap-up while finishing, else the agent's own choice. Returns true when it changed. */
@@ -1277,13 +1367,10 @@ export class Desk {
       .where('id', '=', agentId)
       .executeTakeFirst();
     if (!user || user.work_status === 'offline') return false;
-    const rows = await tx.trx
-      .selectFrom('interactions')
-      .select(['state', 'direction'])
-      .where('tenant_id', '=', this.tenantId)
-      .where('agent_id', '=', agentId)
-      .where('state', 'in', ['outgoing', 'alerting', 'accepted', 'held', 'ended', 'wrap_up'])
-      .execute();
+    const rows = [...(this.#byAgent.get(agentId) ?? [])].flatMap((id) => {
+      const r = this.#open.get(id);
+      return r && r.agentId === agentId ? [r] : [];
+    });
     const busy = rows.some(
       (r) =>
         r.state === 'accepted' ||
@@ -1312,7 +1399,7 @@ export class Desk {
     fn: () => Promise<Interaction>,
   ): Promise<Interaction> {
     if (!requestId) return fn();
-    const db = this.#o.db;
+    const db = this.#db();
     const seen = await db
       .selectFrom('interaction_requests')
       .selectAll()
@@ -1334,16 +1421,32 @@ export class Desk {
   // ── lookups ────────────────────────────────────────────────────────────────
 
   async #own(actor: Actor, id: string): Promise<InteractionRecord> {
-    const r = await findInteraction(this.#o.db, this.tenantId, id);
+    const r = this.#open.get(id) ?? (await findInteraction(this.#db(), this.tenantId, id));
     if (!r) throw new HttpError('not_found', `No interaction ${id}.`);
     if (r.agentId !== actor.id) throw HttpError.forbidden(`Interaction ${id} is not yours.`);
     return r;
   }
 
   async #reload(tx: Tx, id: string): Promise<InteractionRecord> {
-    const r = await findInteraction(tx.trx, this.tenantId, id);
+    const r = this.#open.get(id) ?? (await findInteraction(tx.trx, this.tenantId, id));
     if (!r) throw new Error(`interaction ${id} vanished`);
     return r;
+  }
+
+  /** Keeps the cache of open interactions in step with what was just written. */
+  #remember(r: InteractionRecord): void {
+    const before = this.#open.get(r.id);
+    if (before?.agentId) this.#byAgent.get(before.agentId)?.delete(r.id);
+    if (isTerminal(r.state)) {
+      this.#open.delete(r.id);
+      return;
+    }
+    this.#open.set(r.id, r);
+    if (r.agentId) {
+      let ids = this.#byAgent.get(r.agentId);
+      if (!ids) this.#byAgent.set(r.agentId, (ids = new Set()));
+      ids.add(r.id);
+    }
   }
 
   async #openConsultation(
@@ -1389,7 +1492,7 @@ export class Desk {
     input: { code?: string; notes?: string },
   ): Promise<InteractionRecord['wrapup']> {
     if (input.code !== undefined) {
-      const code = await findReasonCode(this.#o.db, this.tenantId, 'wrap_up', input.code);
+      const code = await findReasonCode(this.#db(), this.tenantId, 'wrap_up', input.code);
       if (!code) throw HttpError.invalidArgument(`code: no wrap-up code ${JSON.stringify(input.code)}`);
     }
     if (input.code === undefined && input.notes === undefined) return r.wrapup;
@@ -1408,10 +1511,10 @@ export class Desk {
     let agentId = to.agentId;
     let number = to.number;
     if (to.address !== undefined) {
-      const queue = await findQueueByAddress(this.#o.db, this.tenantId, to.address);
+      const queue = await findQueueByAddress(this.#db(), this.tenantId, to.address);
       const user = queue
         ? undefined
-        : await this.#o.db
+        : await this.#db()
             .selectFrom('users')
             .select('id')
             .where('tenant_id', '=', this.tenantId)
@@ -1430,7 +1533,7 @@ export class Desk {
     }
     if (agentId !== undefined) {
       if (agentId === actor.id) throw HttpError.invalidArgument('to: that is you');
-      const user = await this.#o.db
+      const user = await this.#db()
         .selectFrom('users')
         .select(['id', 'username'])
         .where('tenant_id', '=', this.tenantId)
@@ -1451,7 +1554,7 @@ export class Desk {
 
   /** The queue an outbound interaction belongs to; 403 unless the agent serves it. */
   async #outboundQueue(actor: Actor, input: OutboundInput): Promise<QueueRecord> {
-    const served = await this.#o.db
+    const served = await this.#db()
       .selectFrom('queue_members')
       .select('queue_id')
       .where('tenant_id', '=', this.tenantId)
@@ -1480,7 +1583,7 @@ export class Desk {
   }
 
   async #agentSpec(userId: string) {
-    const db = this.#o.db;
+    const db = this.#db();
     const user = await db
       .selectFrom('users')
       .select(['id', 'ready', 'work_status', 'capacity'])
@@ -1536,13 +1639,14 @@ export class Desk {
   // ── rebuilding from the store ──────────────────────────────────────────────
 
   async #loadQueues(): Promise<void> {
-    this.#queues = new Map((await listQueues(this.#o.db, this.tenantId)).map((q) => [q.id, q]));
+    this.#queues = new Map((await listQueues(this.#db(), this.tenantId)).map((q) => [q.id, q]));
   }
 
   /** Rebuilds routing from the store: queues, agents, their interactions and every waiting contact in order. */
   async #load(): Promise<void> {
-    const db = this.#o.db;
+    const db = this.#db();
     this.#stale = false;
+    this.#seq = await lastSeq(db, this.tenantId);
     this.#engine = new RoutingEngine(this.#o.routing);
     this.#direct.clear();
     this.#wrapups.clear();
@@ -1573,6 +1677,9 @@ export class Desk {
         .orderBy('created_at')
         .execute()
     ).map(toRecord);
+    this.#open.clear();
+    this.#byAgent.clear();
+    for (const r of open) this.#remember(r);
     const specs = users.map((u) => specOfAgent(u.id, u, byUser.get(u.id) ?? [], this.#o.isOnline(u.id)));
     for (const spec of specs) this.#engine.handle({ type: 'agent_updated', agent: { ...spec, ready: false } }, now);
     const known = new Set(users.map((u) => u.id));

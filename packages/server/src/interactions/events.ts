@@ -34,6 +34,48 @@ export async function nextSeq(trx: Transaction<Database>, tenantId: string): Pro
   return Number(row.last_seq);
 }
 
+/**
+ * Writes an event with a sequence number the caller owns (the tenant's desk
+ * hands them out in memory and stores the counter once per transaction with
+ * {@link storeSeq}).
+ */
+export async function insertEvent(
+  trx: Transaction<Database>,
+  event: {
+    tenantId: string;
+    seq: number;
+    interactionId: string;
+    type: string;
+    data: Record<string, unknown>;
+    actorId: string | null;
+    agentId: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('interaction_events')
+    .values({
+      tenant_id: event.tenantId,
+      seq: event.seq,
+      interaction_id: event.interactionId,
+      type: event.type,
+      data: JSON.stringify(event.data),
+      actor_id: event.actorId,
+      agent_id: event.agentId,
+      created_at: nowIso(event.at),
+    })
+    .execute();
+}
+
+/** Stores the tenant's last handed-out sequence number. */
+export async function storeSeq(trx: Transaction<Database>, tenantId: string, seq: number): Promise<void> {
+  await trx
+    .insertInto('tenant_sequences')
+    .values({ tenant_id: tenantId, last_seq: seq })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ last_seq: seq }))
+    .execute();
+}
+
 /** Appends an event in the caller's transaction; returns its sequence number. */
 export async function appendEvent(
   trx: Transaction<Database>,

@@ -437,3 +437,17 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
     await ok(a('agent1').act(contact.id, 'handle'));
   });
 });
+
+describe('the demo customer endpoints', () => {
+  it('do not exist unless PARLEY_DEMO is on', async () => {
+    const h = await startHarness({ PARLEY_DEMO: 'false' });
+    try {
+      for (const url of ['/api/v1/demo/contacts', `/api/v1/demo/interactions/${'a'.repeat(32)}/remote`]) {
+        const res = await h.app.inject({ method: 'POST', url, payload: {} });
+        expect(res.statusCode).toBe(404);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});

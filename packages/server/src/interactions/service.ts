@@ -46,6 +46,7 @@ export class InteractionService {
     const onError = (err: unknown) => options.log.error({ err }, 'routing update failed');
     this.#unsubscribe = [
       options.bus.subscribe('user.changed', (e) => {
+        if (e.source === 'routing') return;
         void this.#on(e.tenantId, (d) => d.agentChanged(e.userId)).catch(onError);
       }),
       options.bus.subscribe('agent.connection', (e) => {

@@ -29,6 +29,10 @@ const TABLES = [
   'queue_addresses',
   'queue_members',
   'audit_log',
+  'interactions',
+  'interaction_events',
+  'interaction_requests',
+  'tenant_sequences',
 ] as const;
 
 async function snapshot(db: Kysely<Database>): Promise<string> {

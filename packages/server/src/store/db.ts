@@ -11,6 +11,7 @@ import {
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  type SqliteDatabase,
   type Dialect,
   type Migration,
   type MigrationProvider,
@@ -61,7 +62,28 @@ function dialectFor(options: StoreOptions): { dialect: Dialect; kind: StoreKind 
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return { dialect: new SqliteDialect({ database: sqlite }), kind: 'sqlite' };
+  return { dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), kind: 'sqlite' };
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs SQLite about as much as
+ * running a simple statement. Statements are reused by their SQL text (the
+ * hot paths run the same few statements over and over), up to a bound.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText);
+      if (statement) return statement;
+      statement = sqlite.prepare(sqlText);
+      // Schema changes (migrations) invalidate nothing here: SQLite re-prepares stale statements itself.
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      cache.set(sqlText, statement);
+      return statement;
+    },
+  } as SqliteDatabase;
 }
 
 /** Opens the database and runs pending migrations. */

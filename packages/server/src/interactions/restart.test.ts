@@ -1,0 +1,203 @@
+/**
+ * Nothing is lost when the server process dies: a real server process is
+ * killed with SIGKILL in the middle of work and started again on the same
+ * store. Conversations, queue positions and agent states come back, panels
+ * resume, and waiting contacts are offered in their old order.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createPostgresDatabase, STORE_KINDS } from '../testing/stores.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+const PASSWORD = 'restart-test-password';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire objects are inspected structurally
+type Json = any;
+
+describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-restart-'));
+  const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(dir, { recursive: true, force: true })];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  let base = '';
+  let env: Record<string, string> = {};
+  let child: ChildProcess | null = null;
+  let log = '';
+
+  const start = async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    for (let i = 0; i < 300; i++) {
+      if (child.exitCode !== null) throw new Error(`server exited: ${log}`);
+      const ok = await fetch(`${base}healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server did not start: ${log}`);
+  };
+  const kill9 = async () => {
+    const c = child;
+    if (!c) return;
+    child = null;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGKILL');
+    await exited;
+  };
+  cleanups.push(kill9);
+
+  const api = async (token: string, method: string, url: string, body?: unknown): Promise<Json> => {
+    const res = await fetch(`${base}${url.slice(1)}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  const login = async (username: string) => {
+    const res = await fetch(`${base}api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { token: string; user: { id: string } };
+  };
+  /** A panel socket that collects frames. */
+  const panel = async (token: string) => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}ws/agent`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const frames: Json[] = [];
+    ws.on('message', (raw) => frames.push(JSON.parse(String(raw))));
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const waitFor = async (match: (f: Json) => boolean) => {
+      for (let i = 0; i < 200; i++) {
+        const found = frames.find(match);
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`no frame; got ${JSON.stringify(frames.map((f) => f.type + ':' + (f.data?.event ?? '')))}`);
+    };
+    return { ws, frames, waitFor };
+  };
+
+  it('rebuilds conversations, queue order and agent states from the store, and panels resume', async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}/`;
+    env = {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PARLEY_PUBLIC_URL: base,
+      PLAYGROUND_PORT: 'off',
+      PARLEY_DATA_DIR: dir,
+      PARLEY_DEMO: 'true',
+      PARLEY_DEMO_PASSWORD: PASSWORD,
+      LOG_LEVEL: 'warn',
+    };
+    if (kind === 'postgres') {
+      const pg = await createPostgresDatabase();
+      cleanups.push(() => pg.drop());
+      env['DATABASE_URL'] = pg.url;
+    }
+    await start();
+
+    const admin = await login('admin');
+    const agent1 = await login('agent1');
+    const agent2 = await login('agent2');
+    const queue = await api(admin.token, 'POST', '/api/v1/queues', {
+      name: 'Restart Line',
+      type: 'phone',
+      addresses: ['+15557770000'],
+      wrapup_s: 600,
+    });
+    for (const agent of [agent1, agent2])
+      await api(admin.token, 'PUT', `/api/v1/queues/${queue.id}/members/${agent.user.id}`, {
+        can_serve: true,
+        proficiency: 3,
+      });
+
+    const p1 = await panel(agent1.token);
+    await p1.waitFor((f) => f.type === 'hello');
+    await api(agent1.token, 'PUT', '/api/v1/me/state', { ready: true });
+    const first = await api(admin.token, 'POST', '/api/v1/demo/contacts', { queue_id: queue.id, from: '+491' });
+    expect(first.agent_id).toBe(agent1.user.id);
+    await api(agent1.token, 'POST', `/api/v1/interactions/${first.id}/actions`, { action: 'accept' });
+    const accepted = await p1.waitFor((f) => f.type === 'interaction' && f.data.event === 'accepted');
+    const second = await api(admin.token, 'POST', '/api/v1/demo/contacts', { queue_id: queue.id, from: '+492' });
+    const third = await api(admin.token, 'POST', '/api/v1/demo/contacts', { queue_id: queue.id, from: '+493' });
+    const before = await api(agent2.token, 'GET', `/api/v1/queues/${queue.id}/contacts`);
+    expect(before.map((c: Json) => c.id)).toEqual([second.id, third.id]);
+
+    await kill9();
+    p1.ws.terminate();
+    await start();
+
+    // The conversation, its agent's state and the line of waiting contacts are as they were.
+    expect(await api(agent1.token, 'GET', `/api/v1/interactions/${first.id}`)).toMatchObject({ state: 'accepted' });
+    expect((await api(agent1.token, 'GET', '/api/v1/me')).work_status).toBe('busy');
+    const after = await api(agent2.token, 'GET', `/api/v1/queues/${queue.id}/contacts`);
+    expect(after).toEqual(before);
+
+    // The panel comes back: hello has the call, and resume from its last event has nothing missing.
+    const again = await panel(agent1.token);
+    const hello = await again.waitFor((f) => f.type === 'hello');
+    expect(hello.data.interactions.map((i: Json) => [i.id, i.state])).toEqual([[first.id, 'accepted']]);
+    again.ws.send(JSON.stringify({ id: 'r', type: 'resume', data: { last_seq: accepted.data.event_seq } }));
+    expect(await again.waitFor((f) => f.re === 'r')).toEqual({
+      re: 'r',
+      ok: true,
+      data: { replayed: 0, snapshot: false },
+    });
+
+    // Routing carries on where it stopped: the older waiting contact goes first.
+    const p2 = await panel(agent2.token);
+    await p2.waitFor((f) => f.type === 'hello');
+    await api(agent2.token, 'PUT', '/api/v1/me/state', { ready: true });
+    const offer = await p2.waitFor((f) => f.type === 'interaction' && f.data.event === 'offered');
+    expect(offer.data.interaction.id).toBe(second.id);
+
+    // A wrap-up started before a crash still ends on its own after it.
+    await api(agent1.token, 'POST', `/api/v1/interactions/${first.id}/actions`, { action: 'hangup' });
+    expect((await api(agent1.token, 'GET', `/api/v1/interactions/${first.id}`)).state).toBe('wrap_up');
+    await kill9();
+    await start();
+    expect((await api(agent1.token, 'GET', `/api/v1/interactions/${first.id}`)).state).toBe('wrap_up');
+    const stored = await api(agent1.token, 'GET', `/api/v1/interactions/${first.id}`);
+    expect(Date.parse(stored.wrapup_until)).toBeGreaterThan(Date.now());
+    again.ws.terminate();
+    p2.ws.terminate();
+  }, 120_000);
+});
