@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createPostgresDatabase } from '@parley/server/testing';
 import { runEmbedBench } from './embed.ts';
+import { runAssignmentBench, runOfferLatencyBench, type AssignmentBenchResult } from './interactions.ts';
 import { runRoutingBench } from './routing.ts';
 import { ms, quantile } from './stats.ts';
 
@@ -22,6 +24,23 @@ function panelFirstLoadBytes(): number {
 }
 
 const quick = process.argv.includes('--quick');
+
+// Interactions first: they measure the server alone, before a browser shares the two cores.
+const assignments: AssignmentBenchResult[] = [];
+const assignmentOpts = { agents: 100, contacts: quick ? 1000 : 4000, concurrency: 64 };
+assignments.push(await runAssignmentBench({ store: 'SQLite', ...assignmentOpts }));
+try {
+  const pg = await createPostgresDatabase();
+  try {
+    assignments.push(await runAssignmentBench({ store: 'PostgreSQL', databaseUrl: pg.url, ...assignmentOpts }));
+  } finally {
+    await pg.drop();
+  }
+} catch (err) {
+  console.error(`PostgreSQL assignments skipped: ${err instanceof Error ? err.message : String(err)}`);
+}
+const offers = await runOfferLatencyBench({ agents: 1000, contacts: quick ? 100 : 300 });
+
 const embed = await runEmbedBench({
   roundTrips: quick ? 500 : 5000,
   pollingRoundTrips: quick ? 40 : 200,
@@ -93,6 +112,15 @@ console.log('\n| routing | n | decisions/s | p50 ms | p99 ms | budget |');
 console.log('| --- | ---: | ---: | ---: | ---: | --- |');
 for (const r of routingRows)
   console.log(`| ${r.metric} | ${r.n} | ${Math.round(r.perSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.budget} |`);
+console.log('\n| interactions | n | per second | p50 ms | p99 ms | double assignments | budget |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+for (const a of assignments)
+  console.log(
+    `| persisted assignments, ${a.store} (offer → accept → finish, ${assignmentOpts.concurrency} in flight) | ${a.assignments} | ${Math.round(a.assignments / a.seconds)} | — | — | ${a.doubleAssignments} (over capacity: ${a.overCapacity}) | ≥ 10,000/s on SQLite |`,
+  );
+console.log(
+  `| inbound contact → offer frame at the agent's socket (${offers.agentsOnline} agents online) | ${offers.latenciesMs.length} | — | ${ms(quantile(offers.latenciesMs, 0.5))} | ${ms(quantile(offers.latenciesMs, 0.99))} | — | p50 ≤ 20 ms |`,
+);
 console.log(
   `\nRouting engine vs scanning baseline: ${(routingRows[0]!.perSecond / routingRows[1]!.perSecond).toFixed(0)}× the decisions/s`,
 );
@@ -118,6 +146,13 @@ fs.writeFileSync(
       },
       rows,
       routingRows,
+      assignments: assignments.map((a) => ({ ...a, perSecond: a.assignments / a.seconds })),
+      offerLatencyMs: {
+        agentsOnline: offers.agentsOnline,
+        n: offers.latenciesMs.length,
+        p50: quantile(offers.latenciesMs, 0.5),
+        p99: quantile(offers.latenciesMs, 0.99),
+      },
       ratioPollingOverSdkP50: pollP50 / sdkP50,
       ratioWindowOverSdkP50: quantile(embed.windowRoundTrip, 0.5) / sdkP50,
       sizes,

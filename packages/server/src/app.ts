@@ -106,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     bus,
     log: log.child({ subsystem: 'routing' }),
     isOnline: (t, u) => gateway.isOnline(t, u),
+    routing: config.routing,
     ...options.interactions,
   });
   const allowedOrigins = (t: Tenant) =>

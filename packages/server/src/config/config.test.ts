@@ -19,6 +19,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the routing rules an operator may tune', () => {
+    expect(loadConfig({}).routing).toEqual({
+      maxMissedOffers: 3,
+      preferredWindowMs: 20_000,
+      phoneBlocksOtherChannels: true,
+    });
+    expect(
+      loadConfig({
+        PARLEY_MAX_MISSED_OFFERS: '0',
+        PARLEY_PREFERRED_AGENT_WINDOW_SECONDS: '5',
+        PARLEY_CALL_BLOCKS_OTHER_CHANNELS: 'false',
+      }).routing,
+    ).toEqual({ maxMissedOffers: 0, preferredWindowMs: 5_000, phoneBlocksOtherChannels: false });
+  });
+
   it('turns the playground off outside demo mode unless asked for', () => {
     expect(loadConfig({ PARLEY_DEMO: 'false' }).playgroundPort).toBeNull();
     expect(loadConfig({ PARLEY_DEMO: 'false', PLAYGROUND_PORT: '3001' }).playgroundPort).toBe(3001);
@@ -43,6 +58,9 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PARLEY_PUBLIC_URL: 'ftp://x' }, 'PARLEY_PUBLIC_URL'],
+    [{ PARLEY_MAX_MISSED_OFFERS: '-1' }, 'PARLEY_MAX_MISSED_OFFERS'],
+    [{ PARLEY_PREFERRED_AGENT_WINDOW_SECONDS: 'soon' }, 'PARLEY_PREFERRED_AGENT_WINDOW_SECONDS'],
+    [{ PARLEY_CALL_BLOCKS_OTHER_CHANNELS: 'sometimes' }, 'PARLEY_CALL_BLOCKS_OTHER_CHANNELS'],
   ])('refuses %j naming %s', (env, variable) => {
     let error: unknown;
     try {

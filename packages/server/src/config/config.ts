@@ -31,6 +31,15 @@ export interface Config {
   /** Idle and absolute session lifetimes, in seconds. */
   readonly sessionIdleSeconds: number;
   readonly sessionMaxSeconds: number;
+  /** Routing rules an operator may tune (docs/interactions.md). */
+  readonly routing: {
+    /** Consecutive timed-out offers that make an agent not ready; 0 turns it off. */
+    readonly maxMissedOffers: number;
+    /** How long a contact waits for its preferred agent, ms. */
+    readonly preferredWindowMs: number;
+    /** A call blocks offers on every other channel too. */
+    readonly phoneBlocksOtherChannels: boolean;
+  };
 }
 
 /** The documented default password of the demo users. */
@@ -91,6 +100,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ),
     sessionIdleSeconds: parseInteger(env, 'PARLEY_SESSION_IDLE_SECONDS', 8 * 3600, 60, 30 * 86400),
     sessionMaxSeconds: parseInteger(env, 'PARLEY_SESSION_MAX_SECONDS', 24 * 3600, 60, 365 * 86400),
+    routing: {
+      maxMissedOffers: parseInteger(env, 'PARLEY_MAX_MISSED_OFFERS', 3, 0, 100),
+      preferredWindowMs: parseInteger(env, 'PARLEY_PREFERRED_AGENT_WINDOW_SECONDS', 20, 0, 3600) * 1000,
+      phoneBlocksOtherChannels: parseBoolean(env, 'PARLEY_CALL_BLOCKS_OTHER_CHANNELS', true),
+    },
   };
 }
 
