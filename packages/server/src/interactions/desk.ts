@@ -17,6 +17,7 @@ import type { Logger } from '../log/index.ts';
 import { ensureReasonCode, findReasonCode } from '../presence/index.ts';
 import { findQueueByAddress, listQueues, type QueueRecord } from '../queues/index.ts';
 import {
+  MinHeap,
   RoutingEngine,
   RoutingError,
   type Decision,
@@ -38,7 +39,6 @@ import {
   type Target,
 } from './records.ts';
 import { InteractionError, transition, type InteractionAction, type InteractionState } from './state-machine.ts';
-import { TimerHeap } from './timers.ts';
 
 /** Who acts: an agent (or supervisor) acting on their own interactions. */
 export interface Actor {
@@ -161,7 +161,7 @@ export class Desk {
   readonly #o: DeskOptions;
   #engine: RoutingEngine;
   #queues = new Map<string, QueueRecord>();
-  readonly #timers = new TimerHeap<DeskTimer>();
+  readonly #timers = new MinHeap<DeskTimer>((a, b) => a.at < b.at);
   /** Direct offers (to one agent, not through a queue): interaction id → expiry. */
   readonly #direct = new Map<string, number>();
   /** Wrap-ups running: interaction id → when they end. */

@@ -30,6 +30,7 @@
  */
 import type { ChannelType } from '@parley/protocol';
 import { CHANNEL_TYPES } from '@parley/protocol';
+import { MinHeap } from './heap.ts';
 import {
   RoutingError,
   type AgentSpec,
@@ -96,45 +97,7 @@ const OFFER = 0;
 const OVERFLOW = 1;
 const PREFERRED = 2;
 
-/** A binary min-heap of deadlines by time, then kind (offers first). */
-class DeadlineHeap {
-  readonly #items: Deadline[] = [];
-  peek(): Deadline | undefined {
-    return this.#items[0];
-  }
-  push(item: Deadline): void {
-    const items = this.#items;
-    let i = items.length;
-    items.push(item);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const up = items[parent] as Deadline;
-      if (!before(item, up)) break;
-      items[i] = up;
-      i = parent;
-    }
-    items[i] = item;
-  }
-  pop(): Deadline | undefined {
-    const items = this.#items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length === 0 || !last) return top;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= items.length) break;
-      const r = l + 1;
-      const child = r < items.length && before(items[r] as Deadline, items[l] as Deadline) ? r : l;
-      const down = items[child] as Deadline;
-      if (!before(down, last)) break;
-      items[i] = down;
-      i = child;
-    }
-    items[i] = last;
-    return top;
-  }
-}
+/** Deadlines by time, then kind (offers first). */
 const before = (a: Deadline, b: Deadline) => a.at < b.at || (a.at === b.at && a.kind < b.kind);
 
 const newLoad = (): Record<ChannelType, number> =>
@@ -144,7 +107,7 @@ export class RoutingEngine {
   readonly #queues = new Map<string, Queue>();
   readonly #agents = new Map<string, Agent>();
   readonly #contacts = new Map<string, Contact>();
-  readonly #deadlines = new DeadlineHeap();
+  readonly #deadlines = new MinHeap<Deadline>(before);
   #seq = 0;
   readonly #maxMissed: number;
   readonly #preferredWindowMs: number;

@@ -9,3 +9,4 @@ export type {
   WithdrawReason,
 } from './types.ts';
 export { RoutingError } from './types.ts';
+export { MinHeap } from './heap.ts';

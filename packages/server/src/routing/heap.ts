@@ -1,13 +1,11 @@
 /**
- * A min-heap of timed entries with lazy deletion: callers push freely and
- * skip entries that no longer mean anything when they come up.
+ * A binary min-heap ordered by `before`. Used for timers with lazy deletion:
+ * callers push freely and skip entries that no longer mean anything when
+ * they come up.
  */
-export interface Timed {
-  readonly at: number;
-}
-
-export class TimerHeap<T extends Timed> {
+export class MinHeap<T> {
   readonly #items: T[] = [];
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
 
   get size(): number {
     return this.#items.length;
@@ -24,7 +22,7 @@ export class TimerHeap<T extends Timed> {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const up = items[parent] as T;
-      if (up.at <= item.at) break;
+      if (!this.before(item, up)) break;
       items[i] = up;
       i = parent;
     }
@@ -35,15 +33,15 @@ export class TimerHeap<T extends Timed> {
     const items = this.#items;
     const top = items[0];
     const last = items.pop();
-    if (items.length === 0 || !last) return top;
+    if (items.length === 0 || last === undefined) return top;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= items.length) break;
       const r = l + 1;
-      const child = r < items.length && (items[r] as T).at < (items[l] as T).at ? r : l;
+      const child = r < items.length && this.before(items[r] as T, items[l] as T) ? r : l;
       const down = items[child] as T;
-      if (down.at >= last.at) break;
+      if (!this.before(down, last)) break;
       items[i] = down;
       i = child;
     }
