@@ -1,4 +1,4 @@
-import type { PanelMessage, User } from '@parley/protocol';
+import type { Interaction, PanelMessage, User } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import type { SocketHandlers } from './api/socket.ts';
 import { CommandError, HostBridge, type HostTransport } from './bridge/index.ts';
@@ -18,6 +18,22 @@ const USER = {
   ],
 } as unknown as User;
 
+const CALL = {
+  id: 'c'.repeat(32),
+  channel_type: 'phone',
+  direction: 'inbound',
+  state: 'alerting',
+  queue_id: 'q'.repeat(32),
+  queue_name: 'Sales',
+  remote_address: '+4930123',
+  local_address: '+1555',
+  created: '2026-11-21T12:00:00.000Z',
+  held: false,
+  muted: false,
+  recording: false,
+  agent_id: USER.id,
+} as unknown as Interaction;
+
 function setup(session: User | null = null) {
   const rest: RestLike = {
     me: vi.fn(async () => session),
@@ -33,6 +49,18 @@ function setup(session: User | null = null) {
       async () => [{ id: 'q'.repeat(32), name: 'Sales', type: 'phone', addresses: [{ address: '+1555' }] }] as never,
     ),
     ri: vi.fn(async (_api: string, method: string, resource: string) => ({ status: 200, body: { method, resource } })),
+    interactions: vi.fn(async () => []),
+    interaction: vi.fn(async (id: string) => ({ ...CALL, id }) as Interaction),
+    act: vi.fn(
+      async (id: string, body: Record<string, unknown>) =>
+        ({ ...CALL, id, state: String(body['action']) }) as Interaction,
+    ),
+    outbound: vi.fn(
+      async (body: Record<string, unknown>) =>
+        ({ ...CALL, direction: 'outbound', remote_address: String(body['to']) }) as Interaction,
+    ),
+    picklist: vi.fn(async () => []),
+    pick: vi.fn(async (id: string) => ({ ...CALL, id, state: 'accepted' }) as Interaction),
   };
   let handlers: SocketHandlers | null = null;
   const socket = { connect: vi.fn(), close: vi.fn() };
@@ -120,7 +148,12 @@ describe('PanelController', () => {
     await expect(controller.handle({ command: 'authenticate', value: { basic: {} } })).rejects.toMatchObject({
       code: 'invalid_argument',
     });
-    await expect(controller.handle({ command: 'outbound', value: {} })).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(controller.handle({ command: 'outbound', value: {} })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(controller.handle({ command: 'dtmf', value: { content: '1' } })).rejects.toMatchObject({
+      code: 'unsupported',
+    });
     await expect(controller.handle({ command: 'detail', value: 'transcript' })).rejects.toMatchObject({
       code: 'unsupported',
     });
@@ -190,5 +223,116 @@ describe('PanelController', () => {
     expect(rest.ri).toHaveBeenCalledTimes(1);
     await expect(controller.handle({ command: 'detail', value: 'queues' })).resolves.toMatchObject([{ name: 'Sales' }]);
     await expect(controller.handle({ command: 'detail', value: 'queue' })).resolves.toBeNull();
+  });
+
+  it('tells the host of an offer, runs interaction commands on the one in view, and reports each transition once', async () => {
+    const { controller, rest, sent, host, server } = setup(USER);
+    await controller.start();
+    host({ id: 'initRequest', type: 'init', payload: { protocol: 2, enable_channel_status_updates: true } });
+    server().onState('online');
+    server().onEvent({ seq: 1, type: 'hello', data: { user: USER, server_time: '', interactions: [], event_seq: 5 } });
+    server().onEvent({ seq: 2, type: 'interaction', data: { event_seq: 6, event: 'offered', interaction: CALL } });
+    const states = () =>
+      sent.filter((m) => m.type === 'state').map((m) => m.payload as { attribute: string; value: unknown });
+    expect(states()).toEqual([
+      { attribute: 'status', value: 'incoming', interaction: CALL },
+      { attribute: 'activeInteraction', value: CALL },
+    ]);
+    await expect(controller.handle({ command: 'detail', value: 'activeInteraction' })).resolves.toEqual(CALL);
+    await expect(controller.handle({ command: 'detail', value: CALL.id })).resolves.toEqual(CALL);
+
+    await controller.handle({ command: 'interaction', value: 'accept' });
+    expect(rest.act).toHaveBeenLastCalledWith(CALL.id, { action: 'accept', request_id: expect.stringMatching(/^p-/) });
+    const accepted = { ...CALL, state: 'accepted' } as Interaction;
+    server().onEvent({ seq: 3, type: 'interaction', data: { event_seq: 7, event: 'accepted', interaction: accepted } });
+    // The same event again (a replay after a reconnect) changes nothing.
+    server().onEvent({ seq: 4, type: 'interaction', data: { event_seq: 7, event: 'accepted', interaction: accepted } });
+    await controller.handle({ command: 'callState', interactionId: CALL.id, value: 'startRecording' });
+    expect(rest.act).toHaveBeenLastCalledWith(CALL.id, { action: 'start_recording', request_id: expect.any(String) });
+    const recording = { ...accepted, recording: true } as Interaction;
+    server().onEvent({
+      seq: 5,
+      type: 'interaction',
+      data: { event_seq: 8, event: 'start_recording', interaction: recording },
+    });
+    expect(states().slice(2)).toEqual([
+      { attribute: 'status', value: 'accepted', interaction: accepted },
+      { attribute: 'channel_status', value: { held: false, muted: false, recording: true }, interaction: recording },
+    ]);
+
+    await controller.handle({ command: 'transfer', value: { to: 'support@demo' } });
+    expect(rest.act).toHaveBeenLastCalledWith(CALL.id, {
+      action: 'transfer',
+      to: { address: 'support@demo' },
+      request_id: expect.any(String),
+    });
+    await controller.handle({ command: 'consult', value: { to: { queue_id: 'q'.repeat(32) } } });
+    expect(rest.act).toHaveBeenLastCalledWith(CALL.id, {
+      action: 'consult',
+      to: { queue_id: 'q'.repeat(32) },
+      request_id: expect.any(String),
+    });
+    await controller.handle({ command: 'wrapup', value: { code: 'resolved', notes: 'ok' } });
+    expect(rest.act).toHaveBeenLastCalledWith(CALL.id, {
+      action: 'wrapup',
+      code: 'resolved',
+      notes: 'ok',
+      request_id: expect.any(String),
+    });
+    const handled = { ...CALL, state: 'handled' } as Interaction;
+    server().onEvent({ seq: 6, type: 'interaction', data: { event_seq: 9, event: 'handled', interaction: handled } });
+    expect(states().slice(-2)).toEqual([
+      { attribute: 'status', value: 'handled', interaction: handled },
+      { attribute: 'activeInteraction', value: null },
+    ]);
+    await expect(controller.handle({ command: 'detail', value: 'interactions' })).resolves.toEqual([]);
+  });
+
+  it('refuses interaction commands it cannot run, with the reason', async () => {
+    const { controller, server } = setup(USER);
+    await controller.start();
+    server().onState('online');
+    await expect(controller.handle({ command: 'interaction', value: 'accept' })).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'No interaction is in view; pass interactionId.',
+    });
+    await expect(controller.handle({ command: 'interaction', value: 'explode' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(
+      controller.handle({ command: 'callState', interactionId: 'nope', value: 'hold' }),
+    ).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(controller.handle({ command: 'transfer', interactionId: CALL.id, value: {} })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(controller.handle({ command: 'picklist', limit: 0 })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(
+      controller.handle({ command: 'outbound', value: { channel: 'sms', to: '+49', direct: true, content: 'hi' } }),
+    ).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(
+      controller.handle({ command: 'outbound', value: { channel: 'phone', to: '+4930' } }),
+    ).resolves.toMatchObject({
+      direction: 'outbound',
+      remote_address: '+4930',
+    });
+    // While the connection is down, actions are refused with a clear message rather than lost.
+    server().onEvent({
+      seq: 1,
+      type: 'hello',
+      data: { user: USER, server_time: '', interactions: [CALL], event_seq: 1 },
+    });
+    server().onState('reconnecting');
+    await expect(controller.handle({ command: 'interaction', value: 'accept' })).rejects.toMatchObject({
+      code: 'unreachable',
+    });
+    await expect(
+      controller.handle({ command: 'interaction', value: 'pick', interactionId: 'd'.repeat(32) }),
+    ).resolves.toMatchObject({
+      state: 'accepted',
+    });
   });
 });

@@ -3,10 +3,11 @@
  * to this one object; it talks to the server through injected clients, so it
  * is unit-tested in Node.
  */
-import type { ActionPayload, Queue, ServerEvent, User } from '@parley/protocol';
-import { DETAIL_SUBJECTS, isCommand, isRecord, parseCredentials } from '@parley/protocol';
+import type { ActionPayload, Contact, Interaction, Queue, ServerEvent, StatePayload, User } from '@parley/protocol';
+import { DETAIL_SUBJECTS, isCommand, isHexId, isRecord, parseCredentials } from '@parley/protocol';
 import { CommandError, type HostBridge } from './bridge/index.ts';
 import type { ConnectionState, SocketHandlers } from './api/socket.ts';
+import { Conversations } from './conversations.ts';
 
 export type Phase = 'loading' | 'login' | 'ready';
 
@@ -16,6 +17,10 @@ export interface PanelState {
   readonly connection: ConnectionState;
   readonly loginError: string | null;
   readonly busy: boolean;
+  /** My Conversations: open interactions, oldest first. */
+  readonly interactions: readonly Interaction[];
+  /** The id of the interaction in view. */
+  readonly active: string | null;
 }
 
 /** What the controller needs from the REST client. */
@@ -28,7 +33,24 @@ export interface RestLike {
   setPresence(profile: string): Promise<User>;
   myQueues(): Promise<Queue[]>;
   ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  interactions(): Promise<Interaction[]>;
+  interaction(id: string): Promise<Interaction>;
+  act(id: string, body: Record<string, unknown>): Promise<Interaction>;
+  outbound(body: Record<string, unknown>): Promise<Interaction>;
+  picklist(limit: number, queueIds?: string): Promise<Contact[]>;
+  pick(id: string): Promise<Interaction>;
 }
+
+/** `callState` values and the REST actions they are. */
+const CALL_STATE_ACTIONS: Readonly<Record<string, string>> = {
+  hold: 'hold',
+  unhold: 'unhold',
+  mute: 'mute',
+  unmute: 'unmute',
+  startRecording: 'start_recording',
+  stopRecording: 'stop_recording',
+};
+const INTERACTION_ACTIONS = ['accept', 'reject', 'hangup', 'handle', 'pick'] as const;
 
 const RI_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -44,7 +66,16 @@ export interface ControllerDeps {
 }
 
 export class PanelController {
-  #state: PanelState = { phase: 'loading', user: null, connection: 'offline', loginError: null, busy: false };
+  #state: PanelState = {
+    phase: 'loading',
+    user: null,
+    connection: 'offline',
+    loginError: null,
+    busy: false,
+    interactions: [],
+    active: null,
+  };
+  readonly #conversations = new Conversations(() => this.#state.user?.id ?? null);
   readonly #listeners = new Set<(state: PanelState) => void>();
   readonly #deps: ControllerDeps;
   #socket: SocketLike | null = null;
@@ -145,6 +176,56 @@ export class PanelController {
         return this.#applyUser(await this.#deps.rest.setPresence(action.value));
       case 'ri':
         return this.#ri(action.value);
+      case 'interaction': {
+        const v = action.value;
+        if (typeof v !== 'string' || !(INTERACTION_ACTIONS as readonly string[]).includes(v))
+          throw new CommandError('invalid_argument', `interaction needs value ${INTERACTION_ACTIONS.join(', ')}`);
+        const id = this.#target(action.interactionId, v === 'pick');
+        return v === 'pick' ? this.#deps.rest.pick(id) : this.#act(id, { action: v });
+      }
+      case 'callState': {
+        const v = action.value;
+        const mapped = typeof v === 'string' ? CALL_STATE_ACTIONS[v] : undefined;
+        if (!mapped)
+          throw new CommandError(
+            'invalid_argument',
+            `callState needs value ${Object.keys(CALL_STATE_ACTIONS).join(', ')}`,
+          );
+        return this.#act(this.#target(action.interactionId), { action: mapped });
+      }
+      case 'transfer':
+      case 'consult':
+        return this.#act(this.#target(action.interactionId), {
+          action: action.command,
+          to: parseTarget(action.value, action.command),
+        });
+      case 'join':
+        return this.#act(this.#target(action.interactionId), { action: 'join' });
+      case 'wrapup': {
+        const v = action.value;
+        if (
+          !isRecord(v) ||
+          (v['code'] !== undefined && typeof v['code'] !== 'string') ||
+          (v['notes'] !== undefined && typeof v['notes'] !== 'string')
+        )
+          throw new CommandError('invalid_argument', 'wrapup needs {code?: string, notes?: string}');
+        return this.#act(this.#target(action.interactionId), {
+          action: 'wrapup',
+          ...(v['code'] === undefined ? {} : { code: v['code'] }),
+          ...(v['notes'] === undefined ? {} : { notes: v['notes'] }),
+        });
+      }
+      case 'picklist': {
+        const limit = action.limit ?? 100;
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          throw new CommandError('invalid_argument', 'picklist limit must be an integer from 1 to 1000');
+        const queues = action.queueId;
+        if (queues !== undefined && (typeof queues !== 'string' || !/^[0-9a-f]{32}(,[0-9a-f]{32})*$/.test(queues)))
+          throw new CommandError('invalid_argument', 'picklist queueId must be a queue id or several, comma-separated');
+        return this.#deps.rest.picklist(limit, queues);
+      }
+      case 'outbound':
+        return this.#outbound(action.value);
       default:
         throw new CommandError(
           'unsupported',
@@ -202,11 +283,15 @@ export class PanelController {
   #detail(subject: unknown, user: User): unknown {
     if (subject === 'user') return user;
     if (subject === 'queues') return this.#deps.rest.myQueues();
-    // The queue of the active interaction: there is no interaction yet in this version.
-    if (subject === 'queue') return null as Queue | null;
-    // No interaction can exist yet in this version, so these are truthfully empty.
-    if (subject === 'interactions') return [];
-    if (subject === 'interaction' || subject === 'activeInteraction') return null;
+    if (subject === 'interactions') return this.#conversations.list();
+    if (subject === 'interaction' || subject === 'activeInteraction') return this.#conversations.active;
+    if (subject === 'queue') {
+      const queueId = this.#conversations.active?.queue_id;
+      if (!queueId) return null;
+      return this.#deps.rest.myQueues().then((queues) => queues.find((q) => q.id === queueId) ?? null);
+    }
+    if (typeof subject === 'string' && isHexId(subject))
+      return this.#conversations.get(subject) ?? this.#deps.rest.interaction(subject);
     if (typeof subject === 'string' && (DETAIL_SUBJECTS as readonly string[]).includes(subject)) {
       throw new CommandError('unsupported', `detail ${subject} is not available in this Parley version yet.`);
     }
@@ -248,7 +333,8 @@ export class PanelController {
   #loggedOut(): void {
     this.#socket?.close();
     this.#socket = null;
-    this.#set({ phase: 'login', user: null, busy: false });
+    this.#conversations.reset([], 0);
+    this.#set({ phase: 'login', user: null, busy: false, interactions: [], active: null });
     this.#bridge?.setLoggedIn(false);
     this.#bridge?.emitStatus({ attribute: 'work_status', value: 'offline' });
   }
@@ -256,18 +342,113 @@ export class PanelController {
   #onServerEvent(event: ServerEvent): void {
     switch (event.type) {
       case 'hello':
+        this.#applyUser(event.data.user);
+        this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
+        return;
       case 'user':
         this.#applyUser(event.data.user);
         return;
-      default:
-        // Agent frames feed the supervisor view and interaction frames the conversation list,
-        // which arrive with the full panel.
+      case 'interaction':
+        this.#emitStates(
+          this.#conversations.apply(event.data, { channelStatus: this.#bridge?.channelStatusUpdates ?? false }),
+        );
+        return;
+      case 'interactions':
+        this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
+        return;
+      case 'agent':
+        // Agent frames feed the supervisor view, which arrives with the full panel.
         return;
     }
+  }
+
+  /** Puts an interaction in view (UI). */
+  show(id: string): void {
+    this.#emitStates(this.#conversations.show(id));
+  }
+
+  /** An action on an interaction from the UI; failures are returned for the UI to show. */
+  async uiAct(id: string, body: Record<string, unknown>): Promise<string | null> {
+    try {
+      await this.#act(id, body);
+      return null;
+    } catch (err) {
+      return err instanceof CommandError ? err.message : 'Something went wrong.';
+    }
+  }
+
+  /** Runs an interaction action; the server's answer updates the list at once (the frame may follow). */
+  async #act(id: string, body: Record<string, unknown>): Promise<Interaction> {
+    if (this.#state.connection !== 'online')
+      throw new CommandError('unreachable', 'The panel is reconnecting to the server; try again in a moment.');
+    return this.#deps.rest.act(id, { ...body, request_id: requestId() });
+  }
+
+  /** The interaction a command is about: the given id, else the one in view. */
+  #target(interactionId: string | undefined, anyId = false): string {
+    if (interactionId !== undefined) {
+      if (!isHexId(interactionId))
+        throw new CommandError('invalid_argument', 'interactionId must be 32 hex characters');
+      if (!anyId && !this.#conversations.get(interactionId))
+        throw new CommandError('not_found', `No open interaction ${interactionId} in this panel.`);
+      return interactionId;
+    }
+    const active = this.#conversations.active;
+    if (!active) throw new CommandError('not_found', 'No interaction is in view; pass interactionId.');
+    return active.id;
+  }
+
+  async #outbound(value: unknown): Promise<Interaction> {
+    if (!isRecord(value)) throw new CommandError('invalid_argument', 'outbound needs {channel, to, from?}');
+    const channel = value['channel'];
+    if (channel !== 'phone' && channel !== 'sms' && channel !== 'whatsapp' && channel !== 'email')
+      throw new CommandError('invalid_argument', 'outbound channel must be phone, sms, whatsapp or email');
+    let to = value['to'];
+    if (channel === 'email' && Array.isArray(to) && to.length === 1) to = to[0];
+    if (typeof to !== 'string' || to.length === 0)
+      throw new CommandError(
+        'invalid_argument',
+        channel === 'email' ? 'outbound email needs to: [address]' : 'outbound needs to',
+      );
+    if (value['from'] !== undefined && typeof value['from'] !== 'string')
+      throw new CommandError('invalid_argument', 'outbound from must be an address of a queue you serve');
+    if (value['direct'] === true || value['content'] !== undefined)
+      throw new CommandError(
+        'unsupported',
+        `Sending ${channel} content arrives with the channels; start the conversation without content.`,
+      );
+    return this.#deps.rest.outbound({
+      channel,
+      to,
+      ...(value['from'] === undefined ? {} : { from: value['from'] }),
+      ...(typeof value['subject'] === 'string' ? { subject: value['subject'] } : {}),
+      request_id: requestId(),
+    });
+  }
+
+  #emitStates(events: readonly StatePayload[]): void {
+    this.#set({ interactions: this.#conversations.list(), active: this.#conversations.active?.id ?? null });
+    for (const e of events) this.#bridge?.emitState(e);
   }
 
   #set(patch: Partial<PanelState>): void {
     this.#state = { ...this.#state, ...patch };
     for (const listener of this.#listeners) listener(this.#state);
   }
+}
+
+/** A transfer or consult target: a string (queue address, username or number) or `{to}` of one. */
+function parseTarget(value: unknown, command: string): Record<string, string> {
+  const to = isRecord(value) ? value['to'] : value;
+  if (typeof to === 'string' && to.length > 0 && to.length <= 320) return { address: to };
+  if (isRecord(to)) {
+    for (const key of ['queue_id', 'agent_id', 'number', 'address'] as const)
+      if (typeof to[key] === 'string' && Object.keys(to).length === 1) return { [key]: to[key] as string };
+  }
+  throw new CommandError('invalid_argument', `${command} needs value {to}: a queue address, a username or a number`);
+}
+
+/** A fresh client request id, so a retried action is not carried out twice. */
+function requestId(): string {
+  return `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }

@@ -2,7 +2,7 @@
  * Calls to Parley's REST API, same origin, with the session cookie. Errors
  * come back as {@link CommandError}s carrying the server's code.
  */
-import type { Queue, User } from '@parley/protocol';
+import type { Contact, Interaction, Queue, User } from '@parley/protocol';
 import { isErrorCode, isRecord } from '@parley/protocol';
 import { CommandError } from '../bridge/index.ts';
 
@@ -98,6 +98,39 @@ export class RestClient {
     }
     const res = await this.#fetch(method, path, body);
     return { status: res.status, body: await res.json().catch(() => null) };
+  }
+
+  /** The agent's open interactions. */
+  async interactions(): Promise<Interaction[]> {
+    return (await this.#json(await this.#fetch('GET', 'api/v1/interactions'))) as Interaction[];
+  }
+
+  /** One interaction of the agent. */
+  async interaction(id: string): Promise<Interaction> {
+    return (await this.#json(await this.#fetch('GET', `api/v1/interactions/${encodeURIComponent(id)}`))) as Interaction;
+  }
+
+  /** An action on one of the agent's interactions (`{action, …}`, docs/rest-api.md). */
+  async act(id: string, body: Record<string, unknown>): Promise<Interaction> {
+    const path = `api/v1/interactions/${encodeURIComponent(id)}/actions`;
+    return (await this.#json(await this.#fetch('POST', path, body))) as Interaction;
+  }
+
+  /** Starts an outbound interaction. */
+  async outbound(body: Record<string, unknown>): Promise<Interaction> {
+    return (await this.#json(await this.#fetch('POST', 'api/v1/interactions', body))) as Interaction;
+  }
+
+  /** Contacts waiting in the agent's queues. */
+  async picklist(limit: number, queueIds?: string): Promise<Contact[]> {
+    const query = new URLSearchParams({ limit: String(limit), ...(queueIds ? { queue_id: queueIds } : {}) });
+    return (await this.#json(await this.#fetch('GET', `api/v1/contacts?${query}`))) as Contact[];
+  }
+
+  /** Takes a waiting contact. */
+  async pick(id: string): Promise<Interaction> {
+    const path = `api/v1/contacts/${encodeURIComponent(id)}/pick`;
+    return (await this.#json(await this.#fetch('POST', path, {}))) as Interaction;
   }
 
   /** Ends the session. */

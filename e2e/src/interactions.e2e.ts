@@ -1,0 +1,105 @@
+/**
+ * An agent's first contact, across origins: the playground loads the panel,
+ * the agent goes ready, a chat arrives, the panel shows the offer, the agent
+ * accepts, ends and wraps it up in the panel, and the host page hears each
+ * transition as an `interaction:status` event.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
+
+const baseUrl = inject('baseUrl');
+const playgroundUrl = inject('playgroundUrl');
+const password = inject('demoPassword');
+
+const browser = useBrowser();
+
+async function api(token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(new URL(path, baseUrl), {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+async function login(username: string): Promise<{ token: string; id: string }> {
+  const res = await fetch(new URL('api/v1/auth/login', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await res.json()) as { token: string; user: { id: string } };
+  return { token: body.token, id: body.user.id };
+}
+
+/** The `interaction:status` values the host page logged, oldest first. */
+const statuses = (page: Page) =>
+  page
+    .locator('[data-testid=events] li[data-event="interaction:status"]')
+    .evaluateAll((items) => items.map((li) => /"status":"(\w+)"/.exec(li.textContent ?? '')?.[1] ?? '').reverse());
+
+describe('interactions in the panel', () => {
+  it('offers a chat in the panel; accept, end and wrap-up reach the host as status events', async () => {
+    const admin = await login('admin');
+    const agent = await login('agent4');
+    const queue = await api(admin.token, 'POST', 'api/v1/queues', {
+      name: `E2E chat ${Date.now()}`,
+      type: 'chat',
+      addresses: [`e2e-chat-${Date.now()}`],
+      wrapup_s: 120,
+    });
+    await api(admin.token, 'PUT', `api/v1/queues/${String(queue['id'])}/members/${agent.id}`, {
+      can_serve: true,
+      proficiency: 3,
+    });
+
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(playgroundUrl);
+    await page.click('summary');
+    await page.fill('#username', 'agent4');
+    await page.fill('#password', password);
+    await page.click('#load');
+    const panel = page.frameLocator('[data-testid=panel-container] iframe');
+    await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
+    await page.click('#set-ready');
+    await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
+
+    const contact = await api(admin.token, 'POST', 'api/v1/demo/contacts', {
+      queue_id: queue['id'],
+      from: 'visitor@example.org',
+    });
+    expect(contact['agent_id']).toBe(agent.id);
+    const offer = panel.locator('[data-testid=offer]');
+    await expect.poll(() => offer.textContent()).toContain('visitor@example.org');
+    expect(await panel.locator('[data-testid=offers]').getAttribute('aria-live')).toBe('assertive');
+    await expect.poll(() => statuses(page)).toEqual(['incoming']);
+
+    await panel.locator('[data-testid=offer-accept]').click();
+    await expect.poll(() => panel.locator('[data-testid=conversation]').getAttribute('data-state')).toBe('accepted');
+    await expect.poll(() => statuses(page)).toEqual(['incoming', 'accepted']);
+    await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Busy');
+
+    await panel.locator('[data-testid=hangup]').click();
+    await expect.poll(() => panel.locator('[data-testid=conversation]').getAttribute('data-state')).toBe('wrap_up');
+    await panel.locator('textarea').fill('Asked about opening hours');
+    await panel.locator('[data-testid=wrapup-done]').click();
+    await expect.poll(() => statuses(page)).toEqual(['incoming', 'accepted', 'ended', 'handled']);
+    expect(await panel.locator('[data-testid=conversation]').count()).toBe(0);
+    await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
+
+    const stored = await api(agent.token, 'GET', `api/v1/interactions/${String(contact['id'])}`);
+    expect(stored).toMatchObject({ state: 'handled', wrapup: { notes: 'Asked about opening hours' } });
+    await page.click('#set-not-ready');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
