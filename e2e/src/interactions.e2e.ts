@@ -98,8 +98,87 @@ describe('interactions in the panel', () => {
 
     const stored = await api(agent.token, 'GET', `api/v1/interactions/${String(contact['id'])}`);
     expect(stored).toMatchObject({ state: 'handled', wrapup: { notes: 'Asked about opening hours' } });
-    await page.click('#set-not-ready');
     expect(errors).toEqual([]);
     await context.close();
+    await api(agent.token, 'PUT', 'api/v1/me/state', { ready: false });
   });
+
+  it('transfers a chat to another agent, picks a waiting one, and consults then joins (two browsers)', async () => {
+    const admin = await login('admin');
+    const a = await login('agent4');
+    const b = await login('agent5');
+    const queue = await api(admin.token, 'POST', 'api/v1/queues', {
+      name: `E2E team ${Date.now()}`,
+      type: 'chat',
+      addresses: [`e2e-team-${Date.now()}`],
+      wrapup_s: 120,
+    });
+    await api(admin.token, 'PUT', `api/v1/queues/${String(queue['id'])}/members/${a.id}`, {
+      can_serve: true,
+      proficiency: 3,
+    });
+    const open = async (username: string) => {
+      const context = await browser().newContext();
+      const page = await context.newPage();
+      await page.goto(playgroundUrl);
+      await page.click('summary');
+      await page.fill('#username', username);
+      await page.fill('#password', password);
+      await page.click('#load');
+      const panel = page.frameLocator('[data-testid=panel-container] iframe');
+      await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
+      await page.click('#set-ready');
+      await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
+      return { context, page, panel };
+    };
+    const A = await open('agent4');
+    const B = await open('agent5');
+    const contact = (from: string) => api(admin.token, 'POST', 'api/v1/demo/contacts', { queue_id: queue['id'], from });
+
+    // Transfer: A takes the chat and hands it to B, who accepts it in B's own browser.
+    await contact('transfer@example.org');
+    await A.panel.locator('[data-testid=offer-accept]').click();
+    await A.panel.locator('[data-testid=transfer]').click();
+    await A.panel.locator('[data-testid=target-dialog] [data-testid=target-agent5]').click();
+    await expect.poll(() => B.panel.locator('[data-testid=offer]').textContent()).toContain('transfer@example.org');
+    await B.panel.locator('[data-testid=offer-accept]').click();
+    await expect.poll(() => statuses(B.page)).toEqual(['incoming', 'accepted']);
+    await expect.poll(() => statuses(A.page)).toEqual(['incoming', 'accepted', 'ended']);
+    await A.panel.locator('[data-testid=wrapup-done]').click();
+    await expect.poll(() => statuses(A.page)).toEqual(['incoming', 'accepted', 'ended', 'handled']);
+
+    // Picklist: with A not ready the next chat waits, and A picks it.
+    await A.page.click('#set-not-ready');
+    await expect.poll(() => A.panel.locator('[data-testid=work-status]').textContent()).toBe('Not ready');
+    await contact('pick@example.org');
+    await A.panel.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => A.panel.locator('[data-testid=picklist]').textContent()).toContain('pick@example.org');
+    await A.panel.locator('[data-testid=pick]').click();
+    await expect
+      .poll(() => A.panel.locator('[data-testid=conversation][data-state=accepted]').textContent())
+      .toContain('pick@example.org');
+
+    // Consult: A asks B, B answers, A joins the customer to B and leaves.
+    await A.panel.locator('[data-testid=consult]').click();
+    await A.panel.locator('[data-testid=target-dialog] [data-testid=target-agent5]').click();
+    await expect.poll(() => B.panel.locator('[data-testid=offer]').count()).toBe(1);
+    await B.panel.locator('[data-testid=offer-accept]').click();
+    await A.panel.locator('[data-testid=join]').click();
+    await expect
+      .poll(() => B.panel.locator('[data-testid=conversation][data-state=accepted]').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining('pick@example.org')]));
+    await expect.poll(() => A.panel.locator('[data-testid=conversation][data-state=wrap_up]').count()).toBe(1);
+
+    // Leave both agents as other journeys expect them: not ready, with nothing open.
+    for (const agent of [a, b]) {
+      const leftover = await api(agent.token, 'GET', 'api/v1/interactions');
+      for (const i of Object.values(leftover) as Array<{ id: string; state: string }>) {
+        const act = (action: string) => api(agent.token, 'POST', `api/v1/interactions/${i.id}/actions`, { action });
+        const state = i.state === 'accepted' ? (await act('hangup'))['state'] : i.state;
+        if (state === 'wrap_up' || state === 'ended') await act('handle');
+      }
+    }
+    for (const side of [A, B]) await side.context.close();
+    for (const agent of [a, b]) await api(agent.token, 'PUT', 'api/v1/me/state', { ready: false });
+  }, 120_000);
 });

@@ -50,6 +50,9 @@ function setup(session: User | null = null) {
     ),
     ri: vi.fn(async (_api: string, method: string, resource: string) => ({ status: 200, body: { method, resource } })),
     interactions: vi.fn(async () => []),
+    directory: vi.fn(async () => []),
+    allQueues: vi.fn(async () => []),
+    reasonCodes: vi.fn(async () => []),
     interaction: vi.fn(async (id: string) => ({ ...CALL, id }) as Interaction),
     act: vi.fn(
       async (id: string, body: Record<string, unknown>) =>

@@ -8,6 +8,7 @@ import { DETAIL_SUBJECTS, isCommand, isHexId, isRecord, parseCredentials } from 
 import { CommandError, type HostBridge } from './bridge/index.ts';
 import type { ConnectionState, SocketHandlers } from './api/socket.ts';
 import { Conversations } from './conversations.ts';
+import type { DirectoryEntry, ReasonCode } from './api/rest.ts';
 
 export type Phase = 'loading' | 'login' | 'ready';
 
@@ -34,6 +35,9 @@ export interface RestLike {
   myQueues(): Promise<Queue[]>;
   ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   interactions(): Promise<Interaction[]>;
+  directory(): Promise<DirectoryEntry[]>;
+  allQueues(): Promise<Queue[]>;
+  reasonCodes(kind: 'not_ready' | 'wrap_up'): Promise<ReasonCode[]>;
   interaction(id: string): Promise<Interaction>;
   act(id: string, body: Record<string, unknown>): Promise<Interaction>;
   outbound(body: Record<string, unknown>): Promise<Interaction>;
@@ -359,6 +363,35 @@ export class PanelController {
       case 'agent':
         // Agent frames feed the supervisor view, which arrives with the full panel.
         return;
+    }
+  }
+
+  /** What the UI's dialogs list: the directory, every queue, my queues, wrap-up codes, waiting contacts. */
+  readonly lookups = {
+    directory: (): Promise<DirectoryEntry[]> => this.#deps.rest.directory(),
+    queues: (): Promise<Queue[]> => this.#deps.rest.allQueues(),
+    myQueues: (): Promise<Queue[]> => this.#deps.rest.myQueues(),
+    wrapupCodes: (): Promise<ReasonCode[]> => this.#deps.rest.reasonCodes('wrap_up'),
+    picklist: (): Promise<Contact[]> => this.#deps.rest.picklist(50),
+  };
+
+  /** Picks a waiting contact (UI); returns an error message or null. */
+  async uiPick(id: string): Promise<string | null> {
+    try {
+      await this.#deps.rest.pick(id);
+      return null;
+    } catch (err) {
+      return err instanceof CommandError ? err.message : 'Something went wrong.';
+    }
+  }
+
+  /** Starts an outbound interaction (UI); returns an error message or null. */
+  async uiOutbound(value: { channel: string; to: string; from?: string }): Promise<string | null> {
+    try {
+      await this.#outbound(value);
+      return null;
+    } catch (err) {
+      return err instanceof CommandError ? err.message : 'Something went wrong.';
     }
   }
 

@@ -6,6 +6,21 @@ import type { Contact, Interaction, Queue, User } from '@parley/protocol';
 import { isErrorCode, isRecord } from '@parley/protocol';
 import { CommandError } from '../bridge/index.ts';
 
+/** One person in the directory. */
+export interface DirectoryEntry {
+  readonly id: string;
+  readonly username: string;
+  readonly display_name: string;
+  readonly work_status: string;
+}
+
+/** A not-ready reason or a wrap-up code. */
+export interface ReasonCode {
+  readonly id: string;
+  readonly code: string;
+  readonly label: string;
+}
+
 /** Where the session token is kept between page loads (sessionStorage; null when storage is unavailable). */
 export interface TokenStore {
   getItem(key: string): string | null;
@@ -131,6 +146,21 @@ export class RestClient {
   async pick(id: string): Promise<Interaction> {
     const path = `api/v1/contacts/${encodeURIComponent(id)}/pick`;
     return (await this.#json(await this.#fetch('POST', path, {}))) as Interaction;
+  }
+
+  /** The tenant's directory: who is there and their work status. */
+  async directory(): Promise<DirectoryEntry[]> {
+    return (await this.#json(await this.#fetch('GET', 'api/v1/users'))) as DirectoryEntry[];
+  }
+
+  /** Every queue of the tenant (transfer and consult targets). */
+  async allQueues(): Promise<Queue[]> {
+    return (await this.#json(await this.#fetch('GET', 'api/v1/queues'))) as Queue[];
+  }
+
+  /** Reason codes of one kind. */
+  async reasonCodes(kind: 'not_ready' | 'wrap_up'): Promise<ReasonCode[]> {
+    return (await this.#json(await this.#fetch('GET', `api/v1/reason-codes?kind=${kind}`))) as ReasonCode[];
   }
 
   /** Ends the session. */

@@ -825,20 +825,22 @@ export class Desk {
   }
 
   async #consult(actor: Actor, r: InteractionRecord, to: TargetInput): Promise<Interaction> {
-    if (r.channel !== 'phone')
-      throw HttpError.invalidArgument(`consult: only calls can be consulted on; transfer a ${r.channel} instead`);
+    if (r.channel === 'email')
+      throw HttpError.invalidArgument('consult: an email is not consulted on; transfer it instead');
     if (isConsultLeg(r)) throw HttpError.invalidArgument('consult: this is already a consultation');
     if (!TALKING.has(r.state)) throw this.#needsConversation(r, 'consult');
     if (await this.#openConsultation(this.#db(), r, actor.id))
       throw new HttpError('invalid_state', `Interaction ${r.id} has a consultation already; cancel or join it first.`);
-    const target = await this.#target(actor, to, 'phone');
+    const target = await this.#target(actor, to, r.channel);
     return this.#commit(actor.id, async (tx) => {
-      if (r.state === 'accepted') await this.#step(tx, r, 'hold', 'held', actor.id, { held: true });
+      // A call goes on hold; a chat or message conversation simply waits.
+      if (r.state === 'accepted' && r.channel === 'phone')
+        await this.#step(tx, r, 'hold', 'held', actor.id, { held: true });
       let leg = await this.#write(
         tx,
         {
           ...blank(this.tenantId, tx.now),
-          channel: 'phone',
+          channel: r.channel,
           direction: 'outbound',
           state: 'outgoing',
           queueId: r.queueId,
@@ -858,7 +860,7 @@ export class Desk {
         tx,
         {
           ...blank(this.tenantId, tx.now),
-          channel: 'phone',
+          channel: r.channel,
           direction: 'inbound',
           state: 'incoming',
           queueId: target.kind === 'queue' ? target.id : null,

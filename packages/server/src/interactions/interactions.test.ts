@@ -322,6 +322,29 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
     await ok(a('agent1').act(contact.id, 'handle'));
   });
 
+  it('consults on a chat without holding it, and join hands the chat to the consulted agent', async () => {
+    await onlyReady('agent1', 'agent2');
+    const chatContact = await call(chat, 'visitor-9');
+    expect(chatContact.agent_id).toBe(a('agent1').id);
+    await ok(a('agent1').act(chatContact.id, 'accept'));
+    const leg = await ok(a('agent1').act(chatContact.id, 'consult', { to: { agent_id: a('agent2').id } }));
+    expect(leg).toMatchObject({ channel_type: 'chat', consultation_of: chatContact.id });
+    expect(await stateOf(a('agent1'), chatContact.id)).toBe('accepted');
+    const ring = await a('agent2').next(
+      (f) =>
+        f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.consultation_of === chatContact.id,
+    );
+    await ok(a('agent2').act(ring.data.interaction.id, 'accept'));
+    await ok(a('agent1').act(chatContact.id, 'join'));
+    expect(await ok(a('agent2').rest('GET', `/api/v1/interactions/${ring.data.interaction.id}`))).toMatchObject({
+      state: 'accepted',
+      remote_address: 'visitor-9',
+      channel_type: 'chat',
+    });
+    await ok(a('agent2').act(ring.data.interaction.id, 'hangup'));
+    await ok(a('agent1').act(chatContact.id, 'handle'));
+  });
+
   it('cancels a consultation back to the customer, and a conference ends for all when the customer hangs up', async () => {
     await onlyReady('agent1', 'agent2');
     const contact = await call(line, '+4960000');

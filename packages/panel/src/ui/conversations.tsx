@@ -1,0 +1,432 @@
+/**
+ * My Conversations: offers, the list of open interactions with the controls
+ * their state allows, the consult/transfer dialog, the wrap-up form, the
+ * picklist and the dialer. Every button calls the server through the
+ * controller; what changes comes back as interaction frames.
+ */
+import type { Contact, Interaction, Queue } from '@parley/protocol';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DirectoryEntry, ReasonCode } from '../api/rest.ts';
+import type { PanelController, PanelState } from '../controller.ts';
+import { t } from '../i18n.ts';
+
+/** Seconds until an ISO time, never below zero; re-renders every second while shown. */
+function useSecondsUntil(iso: string | undefined): number | null {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!iso) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [iso]);
+  return iso ? Math.max(0, Math.ceil((Date.parse(iso) - now) / 1000)) : null;
+}
+
+/** Loads something once for a component; null until it arrives (or when it fails). */
+function useLoaded<T>(load: () => Promise<T>, deps: unknown[] = []): T | null {
+  const [value, setValue] = useState<T | null>(null);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (v) => live && setValue(v),
+      () => live && setValue(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, deps);
+  return value;
+}
+
+function ErrorLine({ error }: { error: string | null }) {
+  return error ? (
+    <span class="error" role="alert">
+      {error}
+    </span>
+  ) : null;
+}
+
+/** Incoming offers, announced to screen readers. */
+export function Offers({ controller, state }: { controller: PanelController; state: PanelState }) {
+  const offers = state.interactions.filter((i) => i.state === 'alerting' && i.direction === 'inbound');
+  return (
+    <div class="offers" role="status" aria-live="assertive" data-testid="offers">
+      {offers.map((i) => (
+        <Offer key={i.id} controller={controller} interaction={i} />
+      ))}
+    </div>
+  );
+}
+
+function Offer({ controller, interaction: i }: { controller: PanelController; interaction: Interaction }) {
+  const seconds = useSecondsUntil(i.offer_expires);
+  const [error, setError] = useState<string | null>(null);
+  const act = (action: string) => void controller.uiAct(i.id, { action }).then(setError);
+  return (
+    <div class="offer" data-testid="offer">
+      <strong>{t('conv.offer', { channel: t(`channel.${i.channel_type}`), from: i.remote_address })}</strong>
+      <span class="muted">{i.queue_name ?? ''}</span>
+      {seconds !== null && <span class="countdown">{t('conv.expires', { seconds: String(seconds) })}</span>}
+      <div class="actions">
+        <button type="button" data-testid="offer-accept" onClick={() => act('accept')}>
+          {t('conv.accept')}
+        </button>
+        <button type="button" class="secondary" data-testid="offer-reject" onClick={() => act('reject')}>
+          {t('conv.reject')}
+        </button>
+      </div>
+      <ErrorLine error={error} />
+    </div>
+  );
+}
+
+const STATE_KEYS = {
+  incoming: 'state.incoming',
+  outgoing: 'state.outgoing',
+  alerting: 'state.alerting',
+  accepted: 'state.accepted',
+  held: 'state.held',
+  ended: 'state.ended',
+  wrap_up: 'state.wrap_up',
+} as const;
+
+/** One open interaction with the controls its state allows. */
+export function ConversationItem({
+  controller,
+  interaction: i,
+  active,
+  all,
+}: {
+  controller: PanelController;
+  interaction: Interaction;
+  active: boolean;
+  all: readonly Interaction[];
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'transfer' | 'consult' | null>(null);
+  const act = (body: Record<string, unknown>) => void controller.uiAct(i.id, body).then(setError);
+  const phone = i.channel_type === 'phone';
+  const talking = i.state === 'accepted' || i.state === 'held';
+  const isLeg = i.consultation_of !== undefined && i.direction === 'outbound';
+  const consultation = all.find((c) => c.consultation_of === i.id && c.direction === 'outbound');
+  if (i.state === 'alerting' && i.direction === 'inbound') return null; // shown as an offer
+  return (
+    <li class={active ? 'conv active' : 'conv'} data-testid="conversation" data-state={i.state}>
+      <button type="button" class="conv-head" aria-current={active} onClick={() => controller.show(i.id)}>
+        <span class={`chan chan-${i.channel_type}`}>{t(`channel.${i.channel_type}`)}</span>
+        <span class="addr">{i.remote_address}</span>
+        <span class="muted">{isLeg ? t('conv.consultation') : (i.queue_name ?? '')}</span>
+        <span class="conv-state">
+          {i.state in STATE_KEYS ? t(STATE_KEYS[i.state as keyof typeof STATE_KEYS]) : i.state}
+        </span>
+      </button>
+      <div class="actions">
+        {phone && talking && !isLeg && (
+          <button type="button" onClick={() => act({ action: i.held ? 'unhold' : 'hold' })} aria-pressed={i.held}>
+            {i.held ? t('conv.unhold') : t('conv.hold')}
+          </button>
+        )}
+        {phone && talking && (
+          <button type="button" onClick={() => act({ action: i.muted ? 'unmute' : 'mute' })} aria-pressed={i.muted}>
+            {i.muted ? t('conv.unmute') : t('conv.mute')}
+          </button>
+        )}
+        {talking && !isLeg && !consultation && (
+          <button type="button" data-testid="transfer" onClick={() => setDialog('transfer')}>
+            {t('conv.transfer')}
+          </button>
+        )}
+        {i.channel_type !== 'email' && talking && !isLeg && !consultation && (
+          <button type="button" data-testid="consult" onClick={() => setDialog('consult')}>
+            {t('conv.consult')}
+          </button>
+        )}
+        {consultation && consultation.state === 'accepted' && (
+          <>
+            <button type="button" data-testid="join" onClick={() => act({ action: 'join' })}>
+              {t('conv.join')}
+            </button>
+            <button type="button" data-testid="conference" onClick={() => act({ action: 'conference' })}>
+              {t('conv.conference')}
+            </button>
+          </>
+        )}
+        {consultation && (
+          <button type="button" class="secondary" onClick={() => act({ action: 'cancel_consult' })}>
+            {t('conv.cancelConsult')}
+          </button>
+        )}
+        {(talking || (i.direction === 'outbound' && (i.state === 'alerting' || i.state === 'outgoing'))) && (
+          <button type="button" class="danger" data-testid="hangup" onClick={() => act({ action: 'hangup' })}>
+            {phone ? t('conv.hangup') : t('conv.end')}
+          </button>
+        )}
+      </div>
+      {(i.state === 'wrap_up' || i.state === 'ended') && <WrapupForm controller={controller} interaction={i} />}
+      {dialog && (
+        <TargetDialog
+          controller={controller}
+          interaction={i}
+          kind={dialog}
+          onClose={(message) => {
+            setDialog(null);
+            setError(message);
+          }}
+        />
+      )}
+      <ErrorLine error={error} />
+    </li>
+  );
+}
+
+function WrapupForm({ controller, interaction: i }: { controller: PanelController; interaction: Interaction }) {
+  const codes = useLoaded<ReasonCode[]>(controller.lookups.wrapupCodes);
+  const [code, setCode] = useState(i.wrapup?.code ?? '');
+  const [notes, setNotes] = useState(i.wrapup?.notes ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const left = useSecondsUntil(i.state === 'wrap_up' ? i.wrapup_until : undefined);
+  return (
+    <form
+      class="wrapup"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void controller
+          .uiAct(i.id, { action: 'handle', ...(code ? { code } : {}), ...(notes ? { notes } : {}) })
+          .then(setError);
+      }}
+    >
+      {left !== null && (
+        <span class="countdown" role="timer">
+          {t('conv.wrapupLeft', { seconds: String(left) })}
+        </span>
+      )}
+      <label>
+        {t('conv.code')}
+        <select data-testid="wrapup-code" value={code} onChange={(e) => setCode(e.currentTarget.value)}>
+          <option value="">—</option>
+          {(codes ?? []).map((c) => (
+            <option key={c.id} value={c.code}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('conv.notes')}
+        <textarea value={notes} onInput={(e) => setNotes(e.currentTarget.value)} rows={2} maxLength={4000} />
+      </label>
+      <div class="actions">
+        <button type="submit" data-testid="wrapup-done">
+          {t('conv.done')}
+        </button>
+        {i.state === 'wrap_up' && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void controller.uiAct(i.id, { action: 'wrapup', extend_seconds: 60 }).then(setError)}
+          >
+            {t('conv.extend')}
+          </button>
+        )}
+      </div>
+      <ErrorLine error={error} />
+    </form>
+  );
+}
+
+/** Where to transfer or consult: queues of the channel, agents (ready first) or a number; searchable. */
+function TargetDialog({
+  controller,
+  interaction: i,
+  kind,
+  onClose,
+}: {
+  controller: PanelController;
+  interaction: Interaction;
+  kind: 'transfer' | 'consult';
+  onClose: (error: string | null) => void;
+}) {
+  const queues = useLoaded<Queue[]>(controller.lookups.queues);
+  const people = useLoaded<DirectoryEntry[]>(controller.lookups.directory);
+  const [filter, setFilter] = useState('');
+  const [number, setNumber] = useState('');
+  const search = useRef<HTMLInputElement>(null);
+  useEffect(() => search.current?.focus(), []);
+  const me = controller.state.user?.id;
+  const match = (text: string) => text.toLowerCase().includes(filter.trim().toLowerCase());
+  const go = (to: Record<string, string>) => void controller.uiAct(i.id, { action: kind, to }).then(onClose);
+  const rank = (s: string) => (s === 'ready' ? 0 : s === 'not_ready' || s === 'wrap_up' || s === 'busy' ? 1 : 2);
+  return (
+    <div
+      class="dialog"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby={`dlg-${i.id}`}
+      data-testid="target-dialog"
+      onKeyDown={(e) => e.key === 'Escape' && onClose(null)}
+    >
+      <h3 id={`dlg-${i.id}`}>{kind === 'transfer' ? t('conv.transferTo') : t('conv.consultWith')}</h3>
+      <input
+        ref={search}
+        type="search"
+        aria-label={t('conv.search')}
+        placeholder={t('conv.search')}
+        value={filter}
+        onInput={(e) => setFilter(e.currentTarget.value)}
+      />
+      <ul class="targets" aria-label={t('conv.targets')}>
+        {(queues ?? [])
+          .filter((q) => q.type === i.channel_type && match(q.name))
+          .map((q) => (
+            <li key={q.id}>
+              <button type="button" onClick={() => go({ queue_id: q.id })}>
+                {q.name}
+              </button>
+            </li>
+          ))}
+        {(people ?? [])
+          .filter((p) => p.id !== me && match(`${p.display_name} ${p.username}`))
+          .sort((a, b) => rank(a.work_status) - rank(b.work_status))
+          .map((p) => (
+            <li key={p.id}>
+              <button type="button" data-testid={`target-${p.username}`} onClick={() => go({ agent_id: p.id })}>
+                {p.display_name}{' '}
+                <span class={`status status-${p.work_status}`}>{t(`status.${p.work_status as 'ready'}`)}</span>
+              </button>
+            </li>
+          ))}
+      </ul>
+      {i.channel_type === 'phone' && (
+        <form
+          class="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (number.trim()) go({ number: number.trim() });
+          }}
+        >
+          <input
+            type="tel"
+            aria-label={t('conv.number')}
+            placeholder={t('conv.number')}
+            value={number}
+            onInput={(e) => setNumber(e.currentTarget.value)}
+          />
+          <button type="submit">{kind === 'transfer' ? t('conv.transfer') : t('conv.consult')}</button>
+        </form>
+      )}
+      <button type="button" class="secondary" onClick={() => onClose(null)}>
+        {t('conv.cancel')}
+      </button>
+    </div>
+  );
+}
+
+/** Contacts waiting in my queues, to pick; refreshed every 10 s while shown. */
+export function Picklist({ controller }: { controller: PanelController }) {
+  const [contacts, setContacts] = useState<Contact[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const refresh = () =>
+    void controller.lookups.picklist().then(
+      (c) => setContacts(c),
+      () => setContacts([]),
+    );
+  useEffect(() => {
+    refresh();
+    const timer = setInterval(refresh, 10_000);
+    return () => clearInterval(timer);
+  }, []);
+  return (
+    <section class="picklist" aria-labelledby="pick-title">
+      <h2 id="pick-title">
+        {t('pick.title')}{' '}
+        <button type="button" class="link" onClick={refresh}>
+          {t('pick.refresh')}
+        </button>
+      </h2>
+      {contacts.length === 0 ? (
+        <p class="muted">{t('pick.empty')}</p>
+      ) : (
+        <ul aria-labelledby="pick-title" data-testid="picklist">
+          {contacts.map((c) => (
+            <li key={c.id}>
+              <span class={`chan chan-${c.channel_type}`}>{t(`channel.${c.channel_type}`)}</span> {c.remote_address}{' '}
+              <button
+                type="button"
+                data-testid="pick"
+                onClick={() =>
+                  void controller.uiPick(c.id).then((e) => {
+                    setError(e);
+                    refresh();
+                  })
+                }
+              >
+                {t('pick.pick')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <ErrorLine error={error} />
+    </section>
+  );
+}
+
+/** Start a call, SMS, WhatsApp or email from an address of a queue I serve. */
+export function Dialer({ controller }: { controller: PanelController }) {
+  const queues = useLoaded<Queue[]>(controller.lookups.myQueues);
+  const [open, setOpen] = useState(false);
+  const [channel, setChannel] = useState('phone');
+  const [to, setTo] = useState('');
+  const [from, setFrom] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const addresses = (queues ?? []).filter((q) => q.type === channel).flatMap((q) => q.addresses.map((a) => a.address));
+  if (!open)
+    return (
+      <button type="button" class="link" data-testid="new-outbound" onClick={() => setOpen(true)}>
+        {t('dial.open')}
+      </button>
+    );
+  return (
+    <form
+      class="dialer"
+      aria-label={t('dial.open')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void controller.uiOutbound({ channel, to: to.trim(), ...(from ? { from } : {}) }).then((err) => {
+          setError(err);
+          if (!err) {
+            setTo('');
+            setOpen(false);
+          }
+        });
+      }}
+    >
+      <select aria-label={t('dial.channel')} value={channel} onChange={(e) => setChannel(e.currentTarget.value)}>
+        {(['phone', 'sms', 'whatsapp', 'email'] as const).map((c) => (
+          <option key={c} value={c}>
+            {t(`channel.${c}`)}
+          </option>
+        ))}
+      </select>
+      <input
+        required
+        aria-label={t('dial.to')}
+        placeholder={t('dial.to')}
+        value={to}
+        onInput={(e) => setTo(e.currentTarget.value)}
+      />
+      <select aria-label={t('dial.from')} value={from} onChange={(e) => setFrom(e.currentTarget.value)}>
+        <option value="">{t('dial.defaultFrom')}</option>
+        {addresses.map((a) => (
+          <option key={a} value={a}>
+            {a}
+          </option>
+        ))}
+      </select>
+      <button type="submit">{t('dial.start')}</button>
+      <button type="button" class="secondary" onClick={() => setOpen(false)}>
+        {t('conv.cancel')}
+      </button>
+      <ErrorLine error={error} />
+    </form>
+  );
+}
