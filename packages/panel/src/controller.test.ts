@@ -35,6 +35,8 @@ const CALL = {
 } as unknown as Interaction;
 
 function setup(session: User | null = null) {
+  // What the server holds for the user, as PATCH api/v1/me changes it.
+  let profile: User = USER;
   const rest: RestLike = {
     me: vi.fn(async () => session),
     login: vi.fn(async (username: string, password: string) => {
@@ -45,6 +47,7 @@ function setup(session: User | null = null) {
     logout: vi.fn(async () => undefined),
     setReady: vi.fn(async (ready: boolean) => ({ ...USER, work_status: ready ? 'ready' : 'not_ready' }) as User),
     setPresence: vi.fn(async (profile: string) => ({ ...USER, presence: profile }) as User),
+    updateMe: vi.fn(async (patch: object) => (profile = { ...profile, ...patch } as User)),
     myQueues: vi.fn(
       async () => [{ id: 'q'.repeat(32), name: 'Sales', type: 'phone', addresses: [{ address: '+1555' }] }] as never,
     ),
@@ -337,5 +340,17 @@ describe('PanelController', () => {
     ).resolves.toMatchObject({
       state: 'accepted',
     });
+  });
+
+  it('changes theme and language on the server and tells the host once each', async () => {
+    const { controller, sent, host } = setup(USER);
+    await controller.start();
+    host({ id: 'initRequest', type: 'init', payload: false });
+    await controller.setDark(true);
+    await controller.setLanguage('de');
+    expect(sent.filter((m) => m.type === 'status')).toEqual([
+      { type: 'status', payload: { attribute: 'theme', value: { dark: true, primary: '#2563eb' } } },
+      { type: 'status', payload: { attribute: 'language', value: 'de' } },
+    ]);
   });
 });

@@ -32,6 +32,7 @@ export interface RestLike {
   logout(): Promise<void>;
   setReady(ready: boolean, reason?: string): Promise<User>;
   setPresence(profile: string): Promise<User>;
+  updateMe(patch: { language?: string; theme?: { dark: boolean; primary: string } }): Promise<User>;
   myQueues(): Promise<Queue[]>;
   ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   interactions(): Promise<Interaction[]>;
@@ -260,6 +261,17 @@ export class PanelController {
   /** Sets the agent ready or not ready (UI). */
   async setReady(ready: boolean): Promise<void> {
     this.#applyUser(await this.#deps.rest.setReady(ready));
+  }
+
+  /** Light or dark, kept on the server so every panel of the agent follows; the host hears of it. */
+  async setDark(dark: boolean): Promise<void> {
+    const user = this.#state.user;
+    if (user) this.#applyUser(await this.#deps.rest.updateMe({ theme: { ...user.theme, dark } }));
+  }
+
+  /** The panel's language, kept on the server; the host hears of it. */
+  async setLanguage(language: string): Promise<void> {
+    this.#applyUser(await this.#deps.rest.updateMe({ language }));
   }
 
   /** Switches the presence profile (UI). */

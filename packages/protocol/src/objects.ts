@@ -33,6 +33,8 @@ export interface User {
   readonly presence: string;
   readonly presence_profiles: readonly PresenceProfile[];
   readonly work_status: WorkStatus;
+  /** (ext) The agent's own choice, ready for work or not; `work_status` also shows busy and wrap-up. */
+  readonly ready?: boolean;
   /** BCP-47 language tag, e.g. `en`. */
   readonly language: string;
   readonly theme: { readonly dark: boolean; readonly primary: string };

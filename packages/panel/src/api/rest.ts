@@ -98,6 +98,11 @@ export class RestClient {
     return (await this.#json(await this.#fetch('PUT', 'api/v1/me/presence', { profile }))) as User;
   }
 
+  /** Changes the agent's own display name, language or theme. */
+  async updateMe(patch: { language?: string; theme?: { dark: boolean; primary: string } }): Promise<User> {
+    return (await this.#json(await this.#fetch('PATCH', 'api/v1/me', patch))) as User;
+  }
+
   /** The queues the agent serves. */
   async myQueues(): Promise<Queue[]> {
     return (await this.#json(await this.#fetch('GET', 'api/v1/me/queues'))) as Queue[];

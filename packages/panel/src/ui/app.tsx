@@ -26,6 +26,13 @@ export function App({
 }) {
   const state = usePanelState(controller);
   if (state.user) setLanguage(state.user.language);
+  const theme = state.user?.theme;
+  useEffect(() => {
+    const root = document.documentElement;
+    root.dataset['theme'] = theme?.dark ? 'dark' : 'light';
+    if (theme) root.style.setProperty('--primary', theme.primary);
+    root.lang = state.user?.language ?? 'en';
+  }, [theme?.dark, theme?.primary, state.user?.language]);
   if (state.phase === 'loading') return <main class="center">{t('loading')}</main>;
   if (state.phase === 'login' || !state.user) {
     return sso && !state.loginError ? (
@@ -55,6 +62,26 @@ export function App({
         </div>
         <StateControls controller={controller} user={user} />
         <div class="header-actions">
+          <button
+            type="button"
+            class="link"
+            data-testid="theme-toggle"
+            aria-pressed={user.theme.dark}
+            onClick={() => void controller.setDark(!user.theme.dark)}
+          >
+            {user.theme.dark ? t('header.light') : t('header.dark')}
+          </button>
+          <label>
+            <span class="sr-only">{t('header.language')}</span>
+            <select
+              data-testid="language"
+              value={user.language.slice(0, 2)}
+              onChange={(e) => void controller.setLanguage(e.currentTarget.value)}
+            >
+              <option value="en">English</option>
+              <option value="de">Deutsch</option>
+            </select>
+          </label>
           <span class={`conn conn-${state.connection}`} data-testid="connection" title={t(`conn.${state.connection}`)}>
             {t(`conn.${state.connection}`)}
           </span>
@@ -95,7 +122,8 @@ function StateControls({ controller, user }: { controller: PanelController; user
     setError(null);
     action().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   };
-  const ready = user.work_status === 'ready';
+  // While busy or wrapping up, the toggle shows the agent's own choice (it takes effect afterwards).
+  const ready = user.ready ?? user.work_status === 'ready';
   return (
     <div class="state">
       <button

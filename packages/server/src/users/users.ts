@@ -141,6 +141,7 @@ export function toWireUser(user: UserRecord, profiles: readonly PresenceProfile[
     presence: user.presenceProfileId ?? profiles[0]?.id ?? '',
     presence_profiles: profiles,
     work_status: user.workStatus,
+    ready: user.ready && user.workStatus !== 'offline',
     language: user.language,
     theme: user.theme,
     rights: rightsOf(user.role),
