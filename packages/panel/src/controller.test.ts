@@ -53,6 +53,8 @@ function setup(session: User | null = null) {
     ),
     ri: vi.fn(async (_api: string, method: string, resource: string) => ({ status: 200, body: { method, resource } })),
     interactions: vi.fn(async () => []),
+    popoutToken: vi.fn(async () => 'popout-token'),
+    endSession: vi.fn(async () => undefined),
     directory: vi.fn(async () => []),
     allQueues: vi.fn(async () => []),
     reasonCodes: vi.fn(async () => []),
@@ -352,5 +354,14 @@ describe('PanelController', () => {
       { type: 'status', payload: { attribute: 'theme', value: { dark: true, primary: '#2563eb' } } },
       { type: 'status', payload: { attribute: 'language', value: 'de' } },
     ]);
+  });
+
+  it('ends the pop-out sessions it handed out when it logs out', async () => {
+    const { controller, rest } = setup(USER);
+    await controller.start();
+    expect(await controller.popoutToken()).toBe('popout-token');
+    await controller.logout();
+    expect(rest.endSession).toHaveBeenCalledWith('popout-token');
+    expect(rest.logout).toHaveBeenCalled();
   });
 });

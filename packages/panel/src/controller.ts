@@ -34,6 +34,8 @@ export interface RestLike {
   setPresence(profile: string): Promise<User>;
   updateMe(patch: { language?: string; theme?: { dark: boolean; primary: string } }): Promise<User>;
   myQueues(): Promise<Queue[]>;
+  popoutToken(): Promise<string>;
+  endSession(token: string): Promise<void>;
   ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   interactions(): Promise<Interaction[]>;
   directory(): Promise<DirectoryEntry[]>;
@@ -81,6 +83,8 @@ export class PanelController {
     active: null,
   };
   readonly #conversations = new Conversations(() => this.#state.user?.id ?? null);
+  /** Sessions handed to pop-out windows. */
+  readonly #popouts: string[] = [];
   readonly #listeners = new Set<(state: PanelState) => void>();
   readonly #deps: ControllerDeps;
   #socket: SocketLike | null = null;
@@ -122,10 +126,18 @@ export class PanelController {
     }
   }
 
-  /** Logs out everywhere this session is used. */
+  /** A session for a pop-out window of this panel; it ends when this panel logs out. */
+  async popoutToken(): Promise<string> {
+    const token = await this.#deps.rest.popoutToken();
+    this.#popouts.push(token);
+    return token;
+  }
+
+  /** Logs out everywhere this session is used, pop-outs included. */
   async logout(): Promise<void> {
     this.#socket?.close();
     this.#socket = null;
+    for (const token of this.#popouts.splice(0)) await this.#deps.rest.endSession(token).catch(() => undefined);
     try {
       await this.#deps.rest.logout();
     } finally {

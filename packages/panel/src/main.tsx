@@ -8,7 +8,8 @@ import { RestClient } from './api/rest.ts';
 import { readBootConfig } from './boot-config.ts';
 import { createWindowTransport, HostBridge, resolveHostOrigin } from './bridge/index.ts';
 import { PanelController } from './controller.ts';
-import { App, Refused } from './ui/app.tsx';
+import { handOver, popoutUrl, receiveSession } from './popout.ts';
+import { App, Refused, type Layout } from './ui/app.tsx';
 import './styles.css';
 
 const config = readBootConfig(document);
@@ -57,9 +58,37 @@ if (root && host.kind === 'refused') {
     });
     controller.attachBridge(bridge);
   }
+  const isPopout = params.get('popout') === '1' && window.opener !== null && window.parent === window;
+  const size = (name: string, fallback: number) => {
+    const value = Number(params.get(name));
+    return Number.isInteger(value) && value > 0 && value < 10_000 ? value : fallback;
+  };
+  const layout: Layout = {
+    minWidth: size('minWidth', 500),
+    minHeight: size('minHeight', 400),
+    // A pop-out is the full panel; the embedded one may offer it unless the host denied pop-outs.
+    canPopOut: !isPopout && host.kind === 'allowed' && params.get('denyPopout') !== 'true',
+    popOut: () => {
+      // Opened at once, in the click, so pop-up blockers let it through; the session follows by message.
+      const win = window.open(popoutUrl(), 'parley-popout', 'popup,width=560,height=760');
+      if (win) handOver(win, controller.popoutToken());
+    },
+  };
   render(
-    <App controller={controller} tenantName={config.tenantName} sso={config.sso && host.kind === 'allowed'} />,
+    <App
+      controller={controller}
+      tenantName={config.tenantName}
+      sso={config.sso && host.kind === 'allowed'}
+      layout={layout}
+    />,
     root,
   );
-  void controller.start();
+  if (isPopout) {
+    void receiveSession(window.opener as Window).then((token) => {
+      if (token) rest.adoptToken(token);
+      return controller.start();
+    });
+  } else {
+    void controller.start();
+  }
 }

@@ -168,6 +168,22 @@ export class RestClient {
     return (await this.#json(await this.#fetch('GET', `api/v1/reason-codes?kind=${kind}`))) as ReasonCode[];
   }
 
+  /** A second session for the panel's pop-out window (handed over by postMessage, never put in a URL). */
+  async popoutToken(): Promise<string> {
+    const body = (await this.#json(await this.#fetch('POST', 'api/v1/auth/popout'))) as { token: string };
+    return body.token;
+  }
+
+  /** Uses a session handed over by the embedded panel (pop-out window). */
+  adoptToken(token: string): void {
+    this.#setToken(token);
+  }
+
+  /** Ends another session of this agent (the pop-out's, when the embedded panel logs out). */
+  async endSession(token: string): Promise<void> {
+    await this.#fetch('POST', 'api/v1/auth/logout', undefined, { authorization: `Bearer ${token}` });
+  }
+
   /** Ends the session. */
   async logout(): Promise<void> {
     try {

@@ -15,16 +15,43 @@ function usePanelState(controller: PanelController): PanelState {
   return state;
 }
 
+/** How the panel lays itself out, from its URL parameters. */
+export interface Layout {
+  /** Narrower or lower than this, the panel shows its compact view. */
+  readonly minWidth: number;
+  readonly minHeight: number;
+  /** Whether the compact view offers a pop-out window with the full panel. */
+  readonly canPopOut: boolean;
+  readonly popOut: () => void;
+}
+
+const FULL: Layout = { minWidth: 0, minHeight: 0, canPopOut: false, popOut: () => undefined };
+
+/** True while the window is smaller than the layout's minimum. */
+function useCompact(layout: Layout): boolean {
+  const measure = () => window.innerWidth < layout.minWidth || window.innerHeight < layout.minHeight;
+  const [compact, setCompact] = useState(measure);
+  useEffect(() => {
+    const onResize = () => setCompact(measure());
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, [layout.minWidth, layout.minHeight]);
+  return compact;
+}
+
 export function App({
   controller,
   tenantName,
   sso,
+  layout = FULL,
 }: {
   controller: PanelController;
   tenantName: string;
   sso: boolean;
+  layout?: Layout;
 }) {
   const state = usePanelState(controller);
+  const compact = useCompact(layout);
   if (state.user) setLanguage(state.user.language);
   const theme = state.user?.theme;
   useEffect(() => {
@@ -44,6 +71,7 @@ export function App({
     );
   }
   const user = state.user;
+  if (compact) return <CompactView controller={controller} state={state} layout={layout} />;
   return (
     <div class="shell">
       <header class="header">
@@ -110,6 +138,60 @@ export function App({
           </ul>
         )}
         <Picklist controller={controller} />
+      </section>
+    </div>
+  );
+}
+
+/** The small view: who and how, offers, and My Conversations with what matters most; the rest in a pop-out. */
+function CompactView({
+  controller,
+  state,
+  layout,
+}: {
+  controller: PanelController;
+  state: PanelState;
+  layout: Layout;
+}) {
+  const user = state.user;
+  if (!user) return null;
+  return (
+    <div class="shell compact" data-testid="compact">
+      <header class="header">
+        <div class="who">
+          <div class="name">{user.display_name}</div>
+          <div class={`status status-${user.work_status}`} data-testid="work-status">
+            {t(`status.${user.work_status}`)}
+          </div>
+        </div>
+        <span class={`conn conn-${state.connection}`} data-testid="connection" title={t(`conn.${state.connection}`)}>
+          {t(`conn.${state.connection}`)}
+        </span>
+        {layout.canPopOut && (
+          <button type="button" class="link" data-testid="popout" onClick={layout.popOut}>
+            {t('compact.popout')}
+          </button>
+        )}
+      </header>
+      <section class="conversations" aria-labelledby="conv-title">
+        <h2 id="conv-title">{t('conversations.title')}</h2>
+        <Offers controller={controller} state={state} />
+        {state.interactions.length === 0 ? (
+          <p class="muted">{t('conversations.empty')}</p>
+        ) : (
+          <ul class="conv-list" aria-labelledby="conv-title">
+            {state.interactions.map((i) => (
+              <ConversationItem
+                key={i.id}
+                controller={controller}
+                interaction={i}
+                active={i.id === state.active}
+                all={state.interactions}
+                compact
+              />
+            ))}
+          </ul>
+        )}
       </section>
     </div>
   );

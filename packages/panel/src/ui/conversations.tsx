@@ -95,11 +95,14 @@ export function ConversationItem({
   interaction: i,
   active,
   all,
+  compact = false,
 }: {
   controller: PanelController;
   interaction: Interaction;
   active: boolean;
   all: readonly Interaction[];
+  /** The compact view keeps hang-up and finishing; everything else is in the full panel. */
+  compact?: boolean;
 }) {
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'transfer' | 'consult' | null>(null);
@@ -120,27 +123,27 @@ export function ConversationItem({
         </span>
       </button>
       <div class="actions">
-        {phone && talking && !isLeg && (
+        {!compact && phone && talking && !isLeg && (
           <button type="button" onClick={() => act({ action: i.held ? 'unhold' : 'hold' })} aria-pressed={i.held}>
             {i.held ? t('conv.unhold') : t('conv.hold')}
           </button>
         )}
-        {phone && talking && (
+        {!compact && phone && talking && (
           <button type="button" onClick={() => act({ action: i.muted ? 'unmute' : 'mute' })} aria-pressed={i.muted}>
             {i.muted ? t('conv.unmute') : t('conv.mute')}
           </button>
         )}
-        {talking && !isLeg && !consultation && (
+        {!compact && talking && !isLeg && !consultation && (
           <button type="button" data-testid="transfer" onClick={() => setDialog('transfer')}>
             {t('conv.transfer')}
           </button>
         )}
-        {i.channel_type !== 'email' && talking && !isLeg && !consultation && (
+        {!compact && i.channel_type !== 'email' && talking && !isLeg && !consultation && (
           <button type="button" data-testid="consult" onClick={() => setDialog('consult')}>
             {t('conv.consult')}
           </button>
         )}
-        {consultation && consultation.state === 'accepted' && (
+        {!compact && consultation && consultation.state === 'accepted' && (
           <>
             <button type="button" data-testid="join" onClick={() => act({ action: 'join' })}>
               {t('conv.join')}
@@ -150,7 +153,7 @@ export function ConversationItem({
             </button>
           </>
         )}
-        {consultation && (
+        {!compact && consultation && (
           <button type="button" class="secondary" onClick={() => act({ action: 'cancel_consult' })}>
             {t('conv.cancelConsult')}
           </button>
@@ -161,7 +164,14 @@ export function ConversationItem({
           </button>
         )}
       </div>
-      {(i.state === 'wrap_up' || i.state === 'ended') && <WrapupForm controller={controller} interaction={i} />}
+      {(i.state === 'wrap_up' || i.state === 'ended') &&
+        (compact ? (
+          <button type="button" data-testid="wrapup-done" onClick={() => act({ action: 'handle' })}>
+            {t('conv.done')}
+          </button>
+        ) : (
+          <WrapupForm controller={controller} interaction={i} />
+        ))}
       {dialog && (
         <TargetDialog
           controller={controller}

@@ -154,6 +154,40 @@ describe('sessions', () => {
     expect(me.json()).toMatchObject({ username: 'supervisor', rights: ['agent', 'supervisor'] });
   });
 
+  it('gives the panel, and only the panel, a second session for its pop-out window', async () => {
+    const login = await ecfLogin('agent3', DEMO_PASSWORD);
+    const cookie = `parley_session=${sessionCookie(login.headers['set-cookie'])}`;
+    const popout = (origin: string) =>
+      h.app.inject({ method: 'POST', url: '/api/v1/auth/popout', headers: { cookie, origin } });
+    // A host page, even an allowed one, never gets a session token.
+    const fromHost = await popout(HOST_ORIGIN);
+    expect(fromHost.statusCode).toBe(403);
+    const fromPanel = await popout('http://localhost:18080');
+    expect(fromPanel.statusCode).toBe(200);
+    expect(fromPanel.headers['cache-control']).toBe('no-store');
+    const token = fromPanel.json().token as string;
+    expect(token).not.toBe(cookie.split('=')[1]);
+    const me = await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    expect(me.json()).toMatchObject({ username: 'agent3' });
+    expect((await h.app.inject({ method: 'POST', url: '/api/v1/auth/popout' })).statusCode).toBe(401);
+
+    // The panel ends the pop-out's session by its token, with its own cookie riding along: only that one ends.
+    const end = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie, origin: 'http://localhost:18080', authorization: `Bearer ${token}` },
+    });
+    expect(end.statusCode).toBe(204);
+    expect(end.headers['set-cookie']).toBeUndefined();
+    const gone = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(gone.statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(200);
+  });
+
   it('JSON login validates its body and names the field', async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'agent1' } });
     expect(res.statusCode).toBe(400);

@@ -11,8 +11,8 @@ import { audit } from '../store/index.ts';
 import { tenantBasePath, type Tenant } from '../tenants/index.ts';
 import { toWireUser, type UserRecord } from '../users/index.ts';
 import { parseBasicAuthorization } from './basic.ts';
-import { assertSameSiteWrite, sessionToken } from './request.ts';
-import { deleteSession, findSession, SESSION_COOKIE, type Session } from './sessions.ts';
+import { assertSameSiteWrite, requireCaller, sessionToken } from './request.ts';
+import { createSession, deleteSession, findSession, SESSION_COOKIE, type Session } from './sessions.ts';
 
 const LoginBody = Type.Object(
   {
@@ -103,8 +103,24 @@ export function authRoutes(ctx: AppContext) {
 
     app.post('/api/v1/auth/logout', async (request, reply) => logout(request, reply));
 
+    // A second session for the panel's own pop-out window. A top-level window cannot see the
+    // iframe's partitioned cookie, so the panel hands it this token over postMessage (same
+    // origin only). Only Parley's own pages may ask: a host page never gets a session token.
+    app.post('/api/v1/auth/popout', async (request, reply) => {
+      const caller = await requireCaller(ctx, request);
+      if (caller.via === 'cookie' && request.headers.origin !== ctx.selfOrigin)
+        throw HttpError.forbidden('Only the panel itself may open a pop-out session.');
+      const { token, session } = await createSession(
+        ctx.db,
+        { tenantId: request.tenant.id, userId: caller.user.id },
+        ctx.lifetimes,
+      );
+      await audit(ctx.db, { tenantId: request.tenant.id, actorId: caller.user.id, action: 'popout_session' });
+      return reply.header('cache-control', 'no-store').send({ token, expires_at: session.expiresAt });
+    });
+
     async function logout(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-      const found = sessionToken(request);
+      const found = sessionToken(request, { preferBearer: true });
       const session = found ? await findSession(ctx.db, found.token, ctx.lifetimes) : null;
       if (session && session.tenantId === request.tenant.id) {
         if (found?.via === 'cookie') assertSameSiteWrite(ctx, request);
@@ -123,7 +139,9 @@ export function authRoutes(ctx: AppContext) {
         if (!remaining) await ctx.agents.loggedOut(request.tenant, session.userId);
         ctx.log.info({ userId: session.userId }, 'logout');
       }
-      void reply.clearCookie(SESSION_COOKIE, cookieOptions(request.tenant));
+      // Ending another session by its token leaves this browser's own cookie alone.
+      if (found?.via !== 'bearer' || !request.cookies[SESSION_COOKIE])
+        void reply.clearCookie(SESSION_COOKIE, cookieOptions(request.tenant));
       void reply.code(204).send();
     }
   };
