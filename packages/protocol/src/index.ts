@@ -8,7 +8,17 @@ export { isHexId, parseInteractionId, parseUserId, parseTenantId, parseQueueId }
 export type { ErrorCode, ErrorPayload } from './errors.ts';
 export { ERROR_CODES, isErrorCode, parseErrorPayload, isRecord } from './errors.ts';
 
-export type { ChannelType, WorkStatus, Role, PresenceProfile, User, Queue, Interaction, Contact } from './objects.ts';
+export type {
+  ChannelType,
+  WorkStatus,
+  Role,
+  PresenceProfile,
+  User,
+  Queue,
+  Interaction,
+  Contact,
+  Message,
+} from './objects.ts';
 export { CHANNEL_TYPES, WORK_STATUSES, ROLES } from './objects.ts';
 
 export type {

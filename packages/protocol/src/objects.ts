@@ -80,6 +80,22 @@ export interface Interaction {
   readonly transferred_from?: InteractionId;
   /** (ext) Part of a three-party conference. */
   readonly conference?: boolean;
+  /** (ext) The customer's conversation (chat and message channels): its messages outlive transfers. */
+  readonly conversation_id?: string;
+}
+
+/** (ext) One message of a conversation. */
+export interface Message {
+  readonly id: string;
+  readonly conversation_id: string;
+  readonly interaction_id: InteractionId;
+  /** `in` from the customer, `out` from an agent. */
+  readonly direction: 'in' | 'out';
+  readonly author: string;
+  readonly content: string;
+  readonly status: 'sent' | 'delivered' | 'read';
+  readonly created: string;
+  readonly client_message_id?: string;
 }
 
 /** A contact waiting in a queue (picklist entry). */

@@ -28,6 +28,7 @@ import { DEFAULT_DIST, type DistPaths } from './http/paths.ts';
 import { buildPlayground } from './http/playground.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { AgentGateway, realtimeRoutes, WS_MAX_PAYLOAD } from './realtime/index.ts';
+import { CustomerGateway, customerRoutes } from './realtime/customer.ts';
 import { restRoutes } from './rest/index.ts';
 import { riRoutes } from './ri/index.ts';
 import { openStore, type Database } from './store/index.ts';
@@ -111,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   });
   const allowedOrigins = (t: Tenant) =>
     t.slug === DEFAULT_TENANT_SLUG ? [...new Set([...t.allowedOrigins, ...config.allowedOrigins])] : t.allowedOrigins;
+  const customers: { current: CustomerGateway | null } = { current: null };
   const ctx: AppContext = {
     config,
     db,
@@ -123,6 +125,10 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     agents,
     gateway,
     interactions,
+    get customers(): CustomerGateway {
+      if (!customers.current) throw new Error('the customer gateway starts with the app');
+      return customers.current;
+    },
     baseUrlOf: (t) => new URL(tenantBasePath(t.slug).slice(1), config.publicUrl).href,
     allowedOrigins,
     isAllowedOrigin: (t, origin) => origin !== undefined && allowedOrigins(t).includes(origin),
@@ -155,7 +161,18 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   await app.register(fastifyCors, {
     // Only the tenant's allowlisted host origins get CORS, with credentials (CPC clients log in from the host page).
     delegator: (request, cb) => {
-      const req = request as unknown as { tenant?: Tenant; headers: Record<string, string | undefined> };
+      const req = request as unknown as { tenant?: Tenant; headers: Record<string, string | undefined>; url?: string };
+      // The web chat is started from any site, without credentials: its token is its only key.
+      if ((req.url ?? '').split('?')[0]?.endsWith('/api/v1/chat')) {
+        cb(null, {
+          origin: true,
+          credentials: false,
+          methods: ['POST'],
+          allowedHeaders: ['Content-Type'],
+          maxAge: 600,
+        });
+        return;
+      }
       cb(null, {
         origin: req.tenant ? ctx.isAllowedOrigin(req.tenant, req.headers['origin']) : false,
         credentials: true,
@@ -199,6 +216,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   });
   await app.register(authRoutes(ctx));
   await app.register(realtimeRoutes(ctx));
+  customers.current = new CustomerGateway(ctx);
+  await app.register(customerRoutes(ctx));
   await app.register(restRoutes(ctx));
   await app.register(riRoutes(ctx));
   await app.register(panelRoutes(ctx, dist));
@@ -223,6 +242,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     async close() {
       interactions.close();
       gateway.close();
+      customers.current?.close();
       await Promise.all([app.close(), playground?.close()]);
       await db.destroy();
     },

@@ -12,6 +12,7 @@ import type { Config } from './config/index.ts';
 import type { InteractionService } from './interactions/index.ts';
 import type { Logger } from './log/index.ts';
 import type { AgentGateway } from './realtime/gateway.ts';
+import type { CustomerGateway } from './realtime/customer.ts';
 import type { Database } from './store/index.ts';
 import type { Tenant, TenantRegistry } from './tenants/index.ts';
 
@@ -28,6 +29,7 @@ export interface AppContext {
   readonly agents: AgentService;
   readonly gateway: AgentGateway;
   readonly interactions: InteractionService;
+  readonly customers: CustomerGateway;
   /** The tenant base URL: `{PARLEY_PUBLIC_URL}` or `{PARLEY_PUBLIC_URL}t/{slug}/`. */
   baseUrlOf(tenant: Tenant): string;
   /** Origins allowed to embed the tenant's panel: its stored list (plus PARLEY_ALLOWED_ORIGINS for the default tenant). */

@@ -4,7 +4,7 @@
  * A Redis implementation of the same interface lets several processes share it.
  */
 
-import type { Interaction } from '@parley/protocol';
+import type { Interaction, Message } from '@parley/protocol';
 
 /** Every bus event and what it carries. */
 export interface BusEvents {
@@ -19,6 +19,15 @@ export interface BusEvents {
   };
   /** An agent's first panel connected, or the last one went away. */
   'agent.connection': { readonly tenantId: string; readonly userId: string; readonly connected: boolean };
+  /** What a conversation's customer must hear: a message, or that they wait, are connected, or it closed. */
+  'conversation.changed': {
+    readonly tenantId: string;
+    readonly conversationId: string;
+    readonly message?: Message;
+    readonly state?: CustomerState;
+    /** The agent's display name while connected. */
+    readonly agent?: string | null;
+  };
   /** A queue's configuration changed (priority, timeouts, skills, overflow). */
   'queue.changed': { readonly tenantId: string; readonly queueId: string };
   /** A user's state or profile changed: panels of that user get a fresh user frame. */
@@ -35,6 +44,9 @@ export interface BusEvents {
 }
 
 export type BusEventType = keyof BusEvents;
+
+/** Where a customer's conversation stands, as the customer sees it. */
+export type CustomerState = 'waiting' | 'connected' | 'closed';
 
 export interface Bus {
   /** Delivers an event to every subscriber of its type. */

@@ -1,2 +1,2 @@
-export type { Bus, BusEvents, BusEventType } from './bus.ts';
+export type { Bus, BusEvents, BusEventType, CustomerState } from './bus.ts';
 export { InProcessBus } from './bus.ts';

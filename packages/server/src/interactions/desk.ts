@@ -9,9 +9,9 @@
  * restart loses no waiting contact, queue position or agent state. If a
  * write fails after routing moved on, the desk rebuilds itself from the store.
  */
-import type { ChannelType, Interaction, WorkStatus } from '@parley/protocol';
+import type { ChannelType, Interaction, InteractionId, Message, WorkStatus } from '@parley/protocol';
 import { sql, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
-import type { Bus, BusEvents } from '../bus/index.ts';
+import type { Bus, BusEvents, CustomerState } from '../bus/index.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Logger } from '../log/index.ts';
 import { ensureReasonCode, findReasonCode } from '../presence/index.ts';
@@ -75,6 +75,8 @@ export interface InboundInput {
   readonly to?: string;
   readonly subject?: string;
   readonly preferredAgentId?: string;
+  /** The customer's conversation, when the contact continues one (web chat). */
+  readonly conversationId?: string;
 }
 
 export interface OutboundInput {
@@ -117,6 +119,8 @@ interface Batch {
   readonly events: Array<BusEvents['interaction.changed']>;
   readonly agents: Set<string>;
   readonly users: Set<string>;
+  /** What the customers of conversations must hear (messages, waiting/connected/closed). */
+  readonly customers: Array<BusEvents['conversation.changed']>;
 }
 
 /** One operation's view of the batch. */
@@ -129,6 +133,7 @@ interface Tx {
   readonly agents: Set<string>;
   /** Users whose stored state changed (a `user.changed` goes out). */
   readonly users: Set<string>;
+  readonly customers: Array<BusEvents['conversation.changed']>;
 }
 
 const OPEN_STATES: readonly InteractionState[] = [
@@ -179,6 +184,8 @@ export class Desk {
   #seq = 0;
   /** Every open interaction as stored (the desk writes them all), and their ids by agent. */
   readonly #open = new Map<string, InteractionRecord>();
+  /** Open conversations: the interaction (agent leg) serving each now, and what its customer last heard. */
+  readonly #conversations = new Map<string, { interactionId: string; told: CustomerState | null }>();
   readonly #byAgent = new Map<string, Set<string>>();
   /** Counts changes to routing and timers; a failed transaction after any of them means rebuilding. */
   #mutations = 0;
@@ -233,7 +240,7 @@ export class Desk {
   }
 
   async #batch(ops: readonly Op[]): Promise<void> {
-    const batch: Batch = { events: [], agents: new Set(), users: new Set() };
+    const batch: Batch = { events: [], agents: new Set(), users: new Set(), customers: [] };
     const settled: Array<() => void> = [];
     let trx: ControlledTransaction<Database>;
     try {
@@ -248,6 +255,7 @@ export class Desk {
       for (const op of ops) {
         const mutations = this.#mutations;
         const mark = batch.events.length;
+        const customerMark = batch.customers.length;
         await sql`savepoint op`.execute(trx);
         try {
           const value = await op.fn();
@@ -257,6 +265,7 @@ export class Desk {
           await sql`rollback to savepoint op`.execute(trx);
           await sql`release savepoint op`.execute(trx);
           batch.events.length = mark;
+          batch.customers.length = customerMark;
           // Routing or timers moved on and the store did not: start again from what is stored.
           if (this.#mutations !== mutations) this.#stale = true;
           settled.push(() => op.reject(err));
@@ -282,6 +291,7 @@ export class Desk {
     this.#trx = null;
     this.#current = null;
     for (const event of batch.events) this.#o.bus.publish('interaction.changed', event);
+    for (const event of batch.customers) this.#o.bus.publish('conversation.changed', event);
     for (const userId of batch.users)
       this.#o.bus.publish('user.changed', { tenantId: this.tenantId, userId, source: 'routing' });
     for (const settle of settled) settle();
@@ -403,6 +413,7 @@ export class Desk {
           waitingSince: at,
           priority: queue.priority,
           preferredAgentId: input.preferredAgentId ?? null,
+          conversationId: input.conversationId ?? null,
         },
         'created',
         null,
@@ -606,6 +617,222 @@ export class Desk {
     });
   }
 
+  // ── conversations (web chat) ───────────────────────────────────────────────
+
+  /** A customer starts a chat: the conversation and its first interaction, routed to the queue. */
+  async startChat(input: {
+    queueId: string;
+    name: string;
+    email: string | null;
+    tokenHash: string;
+  }): Promise<{ conversationId: string; interaction: Interaction }> {
+    const queue = this.#queue(input.queueId);
+    if (queue.channel !== 'chat') throw HttpError.invalidArgument(`queue: ${queue.name} is not a chat queue`);
+    const conversationId = newId();
+    await this.#db()
+      .insertInto('conversations')
+      .values({
+        id: conversationId,
+        tenant_id: this.tenantId,
+        channel: 'chat',
+        customer_name: input.name,
+        customer_email: input.email,
+        token_hash: input.tokenHash,
+        interaction_id: '',
+        state: 'open',
+        created_at: nowIso(new Date(this.#o.clock())),
+      })
+      .execute();
+    this.#mutations++;
+    const interaction = await this.inbound({
+      queueId: queue.id,
+      from: input.email ? `${input.name} <${input.email}>` : input.name,
+      conversationId,
+    });
+    await this.#db()
+      .updateTable('conversations')
+      .set({ interaction_id: interaction.id })
+      .where('id', '=', conversationId)
+      .execute();
+    this.#conversations.set(conversationId, { interactionId: interaction.id, told: 'waiting' });
+    return { conversationId, interaction };
+  }
+
+  /** The conversation a customer token opens, with its history; null for an unknown token. */
+  async conversationByToken(tokenHash: string): Promise<ConversationView | null> {
+    const row = await this.#db()
+      .selectFrom('conversations')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row) return null;
+    const current = this.#open.get(row.interaction_id);
+    const state: CustomerState = row.state !== 'open' ? 'closed' : customerStateOf(current?.state ?? 'incoming');
+    return {
+      id: row.id,
+      state,
+      agent: state === 'connected' && current?.agentId ? await this.#displayName(current.agentId) : null,
+      messages: await this.#messagesOf(row.id),
+    };
+  }
+
+  /** The messages of one of the agent's interactions' conversation, oldest first. */
+  async messages(actor: Actor, interactionId: string): Promise<Message[]> {
+    const r = await this.#own(actor, interactionId);
+    return r.conversationId ? this.#messagesOf(r.conversationId) : [];
+  }
+
+  /** An agent writes to the customer of a chat they are in. */
+  async agentMessage(actor: Actor, interactionId: string, input: { content: string; clientMessageId?: string }) {
+    const r = await this.#own(actor, interactionId);
+    if (!r.conversationId)
+      throw HttpError.invalidArgument(`message: interaction ${r.id} has no conversation to write to`);
+    if (!TALKING.has(r.state))
+      throw new HttpError(
+        'invalid_state',
+        `Interaction ${r.id} is ${r.state}; messages go to conversations in progress.`,
+      );
+    return this.#postMessage(r.conversationId, r, 'out', actor.id, input);
+  }
+
+  /** A customer writes; the message goes to the conversation's current leg. */
+  async customerMessage(conversationId: string, input: { content: string; clientMessageId?: string }) {
+    const current = this.#conversations.get(conversationId);
+    const r = current ? this.#open.get(current.interactionId) : undefined;
+    if (!current || !r) throw new HttpError('invalid_state', 'This conversation has ended; start a new one.');
+    return this.#postMessage(conversationId, r, 'in', null, input);
+  }
+
+  /** The customer leaves: a waiting chat is abandoned, a running one ends. */
+  async customerLeft(conversationId: string): Promise<void> {
+    const current = this.#conversations.get(conversationId);
+    const r = current ? this.#open.get(current.interactionId) : undefined;
+    if (!r || !(r.state === 'incoming' || r.state === 'alerting' || TALKING.has(r.state))) return;
+    await this.remote(r.id, 'hangup');
+  }
+
+  async #postMessage(
+    conversationId: string,
+    r: InteractionRecord,
+    direction: 'in' | 'out',
+    authorId: string | null,
+    input: { content: string; clientMessageId?: string },
+  ): Promise<Message> {
+    const db = this.#db();
+    if (input.clientMessageId) {
+      const seen = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .where('direction', '=', direction)
+        .where('client_message_id', '=', input.clientMessageId)
+        .executeTakeFirst();
+      // A resend of a stored message is the same message: acknowledged again, stored once.
+      if (seen) return this.#wireMessage(seen);
+    }
+    return this.#commit(authorId, async (tx) => {
+      const row = {
+        id: newId(),
+        tenant_id: this.tenantId,
+        conversation_id: conversationId,
+        interaction_id: r.id,
+        direction,
+        author_id: authorId,
+        client_message_id: input.clientMessageId ?? null,
+        body: input.content,
+        status: 'sent',
+        created_at: nowIso(new Date(tx.now)),
+      };
+      await tx.trx.insertInto('messages').values(row).execute();
+      const message = await this.#wireMessage(row);
+      await this.#write(tx, r, 'message', r.agentId, { message });
+      tx.customers.push({ tenantId: this.tenantId, conversationId, message });
+      return message;
+    });
+  }
+
+  async #messagesOf(conversationId: string): Promise<Message[]> {
+    const rows = await this.#db()
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(1000)
+      .execute();
+    return Promise.all(rows.map((m) => this.#wireMessage(m)));
+  }
+
+  async #wireMessage(m: {
+    id: string;
+    conversation_id: string;
+    interaction_id: string;
+    direction: string;
+    author_id: string | null;
+    client_message_id: string | null;
+    body: string;
+    status: string;
+    created_at: string;
+  }): Promise<Message> {
+    let author = 'Customer';
+    if (m.author_id) author = (await this.#displayName(m.author_id)) ?? 'Agent';
+    else {
+      const c = await this.#db()
+        .selectFrom('conversations')
+        .select('customer_name')
+        .where('id', '=', m.conversation_id)
+        .executeTakeFirst();
+      if (c) author = c.customer_name;
+    }
+    return {
+      id: m.id,
+      conversation_id: m.conversation_id,
+      interaction_id: m.interaction_id as InteractionId,
+      direction: m.direction === 'out' ? 'out' : 'in',
+      author,
+      content: m.body,
+      status: m.status === 'read' ? 'read' : m.status === 'delivered' ? 'delivered' : 'sent',
+      created: m.created_at,
+      ...(m.client_message_id ? { client_message_id: m.client_message_id } : {}),
+    };
+  }
+
+  async #displayName(userId: string): Promise<string | null> {
+    const u = await this.#db().selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirst();
+    return u?.display_name ?? null;
+  }
+
+  /** The conversation is now served by another leg (transfer, join). */
+  async #moveConversation(tx: Tx, conversationId: string, to: InteractionRecord): Promise<void> {
+    await tx.trx.updateTable('conversations').set({ interaction_id: to.id }).where('id', '=', conversationId).execute();
+    const entry = this.#conversations.get(conversationId);
+    this.#conversations.set(conversationId, { interactionId: to.id, told: entry?.told ?? null });
+    this.#mutations++;
+    await this.#tellCustomer(tx, to);
+  }
+
+  /** Tells the customer when their conversation's current leg changes how it stands for them. */
+  async #tellCustomer(tx: Tx, r: InteractionRecord): Promise<void> {
+    if (!r.conversationId) return;
+    const entry = this.#conversations.get(r.conversationId);
+    if (!entry || entry.interactionId !== r.id) return;
+    const state = customerStateOf(r.state);
+    if (state === entry.told) return;
+    entry.told = state;
+    this.#mutations++;
+    if (state === 'closed') {
+      this.#conversations.delete(r.conversationId);
+      await tx.trx.updateTable('conversations').set({ state: 'closed' }).where('id', '=', r.conversationId).execute();
+    }
+    tx.customers.push({
+      tenantId: this.tenantId,
+      conversationId: r.conversationId,
+      state,
+      agent: state === 'connected' && r.agentId ? await this.#displayName(r.agentId) : null,
+    });
+  }
+
   // ── routing inputs ─────────────────────────────────────────────────────────
 
   /** The agent's stored state, memberships or connection changed. */
@@ -799,12 +1026,15 @@ export class Desk {
             priority: r.priority,
             transferredFrom: r.id,
             target: target.kind === 'agent' ? target : null,
+            conversationId: r.conversationId,
           },
           'created',
           null,
           { transferred_by: actor.id },
           true,
         );
+        // The customer's conversation goes with them to the new leg.
+        if (r.conversationId) await this.#moveConversation(tx, r.conversationId, next);
       }
       const ended = await this.#end(tx, r, 'transferred', {
         detail: { target, ...(next ? { transferred_to: next.id } : {}) },
@@ -913,10 +1143,11 @@ export class Desk {
       const peer = leg.peerId ? await this.#reload(tx, leg.peerId) : null;
       if (kind === 'join') {
         // The customer and the consulted party go on together; the agent leaves and wraps up.
+        if (peer && original.conversationId) await this.#moveConversation(tx, original.conversationId, peer);
         if (peer)
           await this.#write(
             tx,
-            { ...peer, remoteAddress: original.remoteAddress, peerId: null },
+            { ...peer, remoteAddress: original.remoteAddress, peerId: null, conversationId: original.conversationId },
             'joined',
             peer.agentId,
             {
@@ -1320,6 +1551,7 @@ export class Desk {
         .execute();
     }
     this.#remember(saved);
+    await this.#tellCustomer(tx, saved);
     if (agentId) tx.agents.add(agentId);
     if (r.agentId) tx.agents.add(r.agentId);
     tx.events.push({
@@ -1682,6 +1914,14 @@ export class Desk {
     this.#open.clear();
     this.#byAgent.clear();
     for (const r of open) this.#remember(r);
+    this.#conversations.clear();
+    const conversations = await db
+      .selectFrom('conversations')
+      .select(['id', 'interaction_id'])
+      .where('tenant_id', '=', this.tenantId)
+      .where('state', '=', 'open')
+      .execute();
+    for (const c of conversations) this.#conversations.set(c.id, { interactionId: c.interaction_id, told: null });
     const specs = users.map((u) => specOfAgent(u.id, u, byUser.get(u.id) ?? [], this.#o.isOnline(u.id)));
     for (const spec of specs) this.#engine.handle({ type: 'agent_updated', agent: { ...spec, ready: false } }, now);
     const known = new Set(users.map((u) => u.id));
@@ -1727,6 +1967,20 @@ export class Desk {
   }
 }
 
+/** A conversation as its customer sees it. */
+export interface ConversationView {
+  readonly id: string;
+  readonly state: CustomerState;
+  readonly agent: string | null;
+  readonly messages: Message[];
+}
+
+function customerStateOf(state: InteractionState): CustomerState {
+  if (state === 'incoming' || state === 'alerting') return 'waiting';
+  if (state === 'accepted' || state === 'held') return 'connected';
+  return 'closed';
+}
+
 export interface WaitingEntry {
   readonly contactId: string;
   readonly queueId: string;
@@ -1768,6 +2022,7 @@ function blank(tenantId: string, now: number): InteractionRecord {
     transferredFrom: null,
     target: null,
     conference: false,
+    conversationId: null,
   };
 }
 

@@ -20,6 +20,7 @@ export type {
   RemoteEvent,
   TargetInput,
   WaitingEntry,
+  ConversationView,
 } from './desk.ts';
 export { MAX_WRAPUP_SECONDS } from './desk.ts';
 export type { InteractionServiceOptions } from './service.ts';

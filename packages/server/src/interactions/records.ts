@@ -46,6 +46,7 @@ export interface InteractionRecord {
   readonly transferredFrom: string | null;
   readonly target: Target | null;
   readonly conference: boolean;
+  readonly conversationId: string | null;
 }
 
 function parse<T>(text: string | null, fallback: T): T {
@@ -88,6 +89,7 @@ export function toRecord(row: InteractionTable): InteractionRecord {
     transferredFrom: row.transferred_from,
     target: parse(row.target, null),
     conference: row.conference === 1,
+    conversationId: row.conversation_id,
   };
 }
 
@@ -123,6 +125,7 @@ export function toRow(r: InteractionRecord): InteractionTable {
     transferred_from: r.transferredFrom,
     target: r.target ? JSON.stringify(r.target) : null,
     conference: r.conference ? 1 : 0,
+    conversation_id: r.conversationId,
   };
 }
 
@@ -175,6 +178,7 @@ export function toWire(r: InteractionRecord, queueName: string | null): Interact
     ...(r.peerId === null ? {} : { peer_id: r.peerId as InteractionId }),
     ...(r.transferredFrom === null ? {} : { transferred_from: r.transferredFrom as InteractionId }),
     conference: r.conference,
+    ...(r.conversationId === null ? {} : { conversation_id: r.conversationId }),
   };
 }
 

@@ -4,7 +4,7 @@
  * state, connections, queue changes). Every call runs on the tenant's desk,
  * one at a time.
  */
-import type { Interaction } from '@parley/protocol';
+import type { Interaction, Message } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus, BusEvents } from '../bus/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -14,6 +14,7 @@ import {
   Desk,
   type Actor,
   type AgentAction,
+  type ConversationView,
   type InboundInput,
   type OutboundInput,
   type RemoteEvent,
@@ -153,6 +154,42 @@ export class InteractionService {
   /** The agent's events after `afterSeq`, or null when a snapshot is due instead. */
   replay(tenantId: string, agentId: string, afterSeq: number): Promise<BusEvents['interaction.changed'][] | null> {
     return this.#on(tenantId, (d) => d.replay(agentId, afterSeq, REPLAY_LIMIT));
+  }
+
+  startChat(
+    tenantId: string,
+    input: { queueId: string; name: string; email: string | null; tokenHash: string },
+  ): Promise<{ conversationId: string; interaction: Interaction }> {
+    return this.#on(tenantId, (d) => d.startChat(input));
+  }
+
+  conversationByToken(tenantId: string, tokenHash: string): Promise<ConversationView | null> {
+    return this.#on(tenantId, (d) => d.conversationByToken(tokenHash));
+  }
+
+  messages(tenantId: string, actor: Actor, interactionId: string): Promise<Message[]> {
+    return this.#on(tenantId, (d) => d.messages(actor, interactionId));
+  }
+
+  agentMessage(
+    tenantId: string,
+    actor: Actor,
+    interactionId: string,
+    input: { content: string; clientMessageId?: string },
+  ): Promise<Message> {
+    return this.#on(tenantId, (d) => d.agentMessage(actor, interactionId, input));
+  }
+
+  customerMessage(
+    tenantId: string,
+    conversationId: string,
+    input: { content: string; clientMessageId?: string },
+  ): Promise<Message> {
+    return this.#on(tenantId, (d) => d.customerMessage(conversationId, input));
+  }
+
+  customerLeft(tenantId: string, conversationId: string): Promise<void> {
+    return this.#on(tenantId, (d) => d.customerLeft(conversationId));
   }
 
   /** Runs what is due now (tests drive time this way). */

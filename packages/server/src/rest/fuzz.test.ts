@@ -33,6 +33,8 @@ const TABLES = [
   'interaction_events',
   'interaction_requests',
   'tenant_sequences',
+  'conversations',
+  'messages',
 ] as const;
 
 async function snapshot(db: Kysely<Database>): Promise<string> {

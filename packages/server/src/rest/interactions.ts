@@ -228,6 +228,35 @@ export function interactionRoutes(ctx: AppContext) {
       },
     );
 
+    const MessageBody = Type.Object(
+      {
+        content: Type.String({ minLength: 1, maxLength: 4000 }),
+        client_message_id: Type.Optional(RequestId),
+      },
+      { additionalProperties: false },
+    );
+    app.get<{ Params: Static<typeof IdParams> }>(
+      '/api/v1/interactions/:id/messages',
+      { schema: { params: IdParams } },
+      async (request) => {
+        const { user } = await caller(request);
+        return ctx.interactions.messages(request.tenant.id, actor(user), request.params.id);
+      },
+    );
+    app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof MessageBody> }>(
+      '/api/v1/interactions/:id/messages',
+      { schema: { params: IdParams, body: MessageBody } },
+      async (request, reply) => {
+        const { user } = await caller(request);
+        if (request.body.content.trim() === '') throw HttpError.invalidArgument('content: write something');
+        const message = await ctx.interactions.agentMessage(request.tenant.id, actor(user), request.params.id, {
+          content: request.body.content,
+          ...(request.body.client_message_id ? { clientMessageId: request.body.client_message_id } : {}),
+        });
+        return reply.code(201).send(message);
+      },
+    );
+
     /** Contacts waiting in queues the caller serves (all of them, or those asked for). */
     const picklist = async (tenantId: string, user: UserRecord, queueIds: readonly string[] | null, limit: number) => {
       const served = await listQueuesOfUser(ctx.db, tenantId, user.id, true);

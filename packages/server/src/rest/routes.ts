@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { agentRoutes } from './agents.ts';
+import { chatRoutes } from './chat.ts';
 import { interactionRoutes } from './interactions.ts';
 import { meRoutes } from './me.ts';
 import { queueRoutes } from './queues.ts';
@@ -16,7 +17,7 @@ import { userRoutes } from './users.ts';
 /** Registers `/api/v1/*` (besides the auth routes). */
 export function restRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    for (const routes of [meRoutes, userRoutes, queueRoutes, agentRoutes, tenantRoutes, interactionRoutes])
+    for (const routes of [meRoutes, userRoutes, queueRoutes, agentRoutes, tenantRoutes, interactionRoutes, chatRoutes])
       await app.register(routes(ctx));
   };
 }

@@ -20,6 +20,7 @@ import pg from 'pg';
 import * as initial from './migrations/2026-11-21-01-initial.ts';
 import * as interactions from './migrations/2026-11-21-02-interactions.ts';
 import * as routing from './migrations/2026-11-21-03-routing.ts';
+import * as conversations from './migrations/2026-11-21-04-conversations.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-01-initial': initial,
   '2026-11-21-02-interactions': interactions,
   '2026-11-21-03-routing': routing,
+  '2026-11-21-04-conversations': conversations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -152,6 +152,38 @@ export interface InteractionTable {
   /** JSON `{kind, id?, address}` of a consultation's target. */
   target: string | null;
   conference: number;
+  /** The customer's conversation this leg serves (chat and message channels). */
+  conversation_id: string | null;
+}
+
+export interface ConversationTable {
+  id: string;
+  tenant_id: string;
+  channel: string;
+  customer_name: string;
+  customer_email: string | null;
+  /** SHA-256 of the customer's token (web chat). */
+  token_hash: string | null;
+  /** The interaction (agent leg) serving it now. */
+  interaction_id: string;
+  /** `open` or `closed`. */
+  state: string;
+  created_at: string;
+}
+
+export interface MessageTable {
+  id: string;
+  tenant_id: string;
+  conversation_id: string;
+  interaction_id: string;
+  /** `in` (from the customer) or `out` (from an agent). */
+  direction: string;
+  author_id: string | null;
+  client_message_id: string | null;
+  body: string;
+  /** `sent`, `delivered` or `read`. */
+  status: string;
+  created_at: string;
 }
 
 export interface InteractionEventTable {
@@ -192,6 +224,8 @@ export interface Database {
   interactions: InteractionTable;
   interaction_events: InteractionEventTable;
   interaction_requests: InteractionRequestTable;
+  conversations: ConversationTable;
+  messages: MessageTable;
 }
 
 /** A database handle or an open transaction: every repository function takes either. */

@@ -1,0 +1,193 @@
+/**
+ * Web chat over a real server: a customer starts a chat (public REST), talks
+ * over `/ws/customer`, an agent answers over REST and the panel socket.
+ * Messages go both ways exactly once, survive a transfer, and the customer
+ * hears when they wait, are connected and when the chat ends.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { TestAgent, type Frame } from '../testing/agents.ts';
+import { startHarness, type Harness } from '../testing/harness.ts';
+import { STORE_KINDS } from '../testing/stores.ts';
+
+/** The customer's side: a widget-like client. */
+async function customer(wsBase: string, token: string) {
+  const ws = new WebSocket(`${wsBase}/ws/customer`, ['parley.v1', `parley.customer.${token}`]);
+  const frames: Frame[] = [];
+  ws.on('message', (raw) => frames.push(JSON.parse(String(raw))));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const waitFor = async (match: (f: Frame) => boolean) => {
+    for (let i = 0; i < 200; i++) {
+      const found = frames.find(match);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`customer: no frame; got ${JSON.stringify(frames)}`);
+  };
+  let n = 0;
+  const request = async (type: string, data: unknown) => {
+    const id = `c${++n}`;
+    ws.send(JSON.stringify({ id, type, data }));
+    return waitFor((f) => f.re === id);
+  };
+  return { ws, frames, waitFor, request };
+}
+
+describe.each(STORE_KINDS)('web chat on %s', (kind) => {
+  let h: Harness;
+  let wsBase: string;
+  let agent1: TestAgent;
+  let agent2: TestAgent;
+  let chatQueue: string;
+
+  beforeAll(async () => {
+    h = await startHarness({}, kind);
+    wsBase = (await h.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws');
+    const admin = await TestAgent.login(h, wsBase, 'admin');
+    const res = await admin.rest('POST', '/api/v1/queues', {
+      name: 'Chat test',
+      type: 'chat',
+      addresses: ['chat-test'],
+    });
+    chatQueue = res.json().id;
+    agent1 = await TestAgent.login(h, wsBase, 'agent1');
+    agent2 = await TestAgent.login(h, wsBase, 'agent2');
+    for (const a of [agent1, agent2]) {
+      await admin.rest('PUT', `/api/v1/queues/${chatQueue}/members/${a.id}`, { can_serve: true, proficiency: 3 });
+      await a.connect();
+    }
+  });
+  afterAll(async () => {
+    await agent1.disconnect();
+    await agent2.disconnect();
+    await h.close();
+  });
+
+  const start = async (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    h.app.inject({ method: 'POST', url: '/api/v1/chat', payload: body, headers });
+
+  it('starts from any site without credentials, and refuses bad input clearly', async () => {
+    const bad = await start({ name: '' });
+    expect(bad.statusCode).toBe(400);
+    const unknown = await start({ name: 'Eve', address: 'nowhere' });
+    expect(unknown.statusCode).toBe(404);
+    const phoneQueue = (
+      await h.db.selectFrom('queues').select('id').where('channel', '=', 'phone').executeTakeFirstOrThrow()
+    ).id;
+    expect((await start({ name: 'Eve', queue_id: phoneQueue })).statusCode).toBe(400);
+    const cors = await start({ name: 'Eve', address: 'chat-test' }, { origin: 'https://shop.example' });
+    expect(cors.statusCode).toBe(201);
+    expect(cors.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(cors.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(cors.json()).toMatchObject({ state: 'waiting', token: expect.any(String) });
+    const stored = await h.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', '=', cors.json().conversation_id)
+      .executeTakeFirstOrThrow();
+    expect(stored.token_hash).not.toContain(cors.json().token);
+  });
+
+  it('carries messages both ways exactly once, through a transfer, until the agent ends it', async () => {
+    await agent2.setReady(false);
+    await agent1.setReady(true);
+    const started = await start({ name: 'Grace', email: 'grace@example.org', queue_id: chatQueue });
+    const { token } = started.json();
+    const c = await customer(wsBase, token);
+    const hello = await c.waitFor((f) => f.type === 'hello');
+    expect(hello.data.conversation.state).toBe('waiting');
+
+    // (The chats started in the test before wait too; this one is Grace's.)
+    const offer = await agent1.next(
+      (f) =>
+        f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.remote_address.startsWith('Grace'),
+    );
+    const interactionId = offer.data.interaction.id as string;
+    expect(offer.data.interaction).toMatchObject({ channel_type: 'chat', remote_address: 'Grace <grace@example.org>' });
+    const early = await c.request('send', { content: 'Hello, anyone?', client_message_id: 'm1' });
+    expect(early).toMatchObject({ ok: true, data: { direction: 'in', content: 'Hello, anyone?', author: 'Grace' } });
+    // The same message resent (say after a reconnect) is acknowledged again and stored once.
+    const again = await c.request('send', { content: 'Hello, anyone?', client_message_id: 'm1' });
+    expect(again.data.id).toBe(early.data.id);
+
+    await agent1.act(interactionId, 'accept');
+    const connected = await c.waitFor((f) => f.type === 'state' && f.data.state === 'connected');
+    expect(connected.data.agent).toBe('Ada Agent');
+    const history = await agent1.rest('GET', `/api/v1/interactions/${interactionId}/messages`);
+    expect(history.json().map((m: { content: string }) => m.content)).toEqual(['Hello, anyone?']);
+
+    const reply = await agent1.rest('POST', `/api/v1/interactions/${interactionId}/messages`, {
+      content: 'Hi Grace, how can I help?',
+      client_message_id: 'a1',
+    });
+    expect(reply.statusCode).toBe(201);
+    const got = await c.waitFor((f) => f.type === 'message' && f.data.direction === 'out');
+    expect(got.data).toMatchObject({ content: 'Hi Grace, how can I help?', author: 'Ada Agent' });
+    await c.request('send', { content: 'My order is late', client_message_id: 'm2' });
+    const frame = await agent1.next(
+      (f) =>
+        f.type === 'interaction' && f.data.event === 'message' && f.data.detail.message.content === 'My order is late',
+    );
+    expect(frame.data.detail.message.direction).toBe('in');
+
+    // Transferred to agent2: the customer keeps their conversation, agent2 sees all of it.
+    await agent2.setReady(true);
+    await agent1.act(interactionId, 'transfer', { to: { agent_id: agent2.id } });
+    const moved = await agent2.next(
+      (f) =>
+        f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.transferred_from === interactionId,
+    );
+    await agent2.act(moved.data.interaction.id, 'accept');
+    await c.waitFor((f) => f.type === 'state' && f.data.state === 'connected' && f.data.agent === 'Ben Agent');
+    const all = await agent2.rest('GET', `/api/v1/interactions/${moved.data.interaction.id}/messages`);
+    expect(all.json().map((m: { content: string }) => m.content)).toEqual([
+      'Hello, anyone?',
+      'Hi Grace, how can I help?',
+      'My order is late',
+    ]);
+    await c.request('send', { content: 'Thanks!', client_message_id: 'm3' });
+    await agent2.next(
+      (f) => f.type === 'interaction' && f.data.event === 'message' && f.data.detail.message.content === 'Thanks!',
+    );
+    // The agent who transferred it can no longer write into it.
+    const stale = await agent1.rest('POST', `/api/v1/interactions/${interactionId}/messages`, { content: 'hello?' });
+    expect(stale.statusCode).toBe(409);
+
+    await agent2.act(moved.data.interaction.id, 'hangup');
+    await c.waitFor((f) => f.type === 'state' && f.data.state === 'closed');
+    const late = await c.request('send', { content: 'one more thing' });
+    expect(late).toMatchObject({ ok: false, error: { code: 'invalid_state' } });
+    const count = await h.db
+      .selectFrom('messages')
+      .select(h.db.fn.countAll().as('n'))
+      .where('conversation_id', '=', started.json().conversation_id)
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(4);
+    c.ws.close();
+    await agent1.act(interactionId, 'handle');
+    await agent2.act(moved.data.interaction.id, 'handle');
+  });
+
+  it('abandons a waiting chat when the customer leaves, and refuses an unknown token', async () => {
+    await agent1.setReady(false);
+    await agent2.setReady(false);
+    const started = await start({ name: 'Hal', queue_id: chatQueue });
+    const c = await customer(wsBase, started.json().token);
+    await c.waitFor((f) => f.type === 'hello');
+    await c.request('end', null);
+    await c.waitFor((f) => f.type === 'state' && f.data.state === 'closed');
+    const row = await h.db
+      .selectFrom('interactions')
+      .select('state')
+      .where('conversation_id', '=', started.json().conversation_id)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('missed');
+
+    const ghost = new WebSocket(`${wsBase}/ws/customer`, ['parley.v1', 'parley.customer.nope']);
+    const code = await new Promise<number>((resolve) => ghost.on('close', (c2) => resolve(c2)));
+    expect(code).toBe(4001);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * `GET /ws/customer`: the customer side of a web chat. The conversation token
+ * (from `POST api/v1/chat`) rides as the subprotocol `parley.customer.<token>`;
+ * the widget may be on any site, so the token is the only credential.
+ *
+ * Server → customer: `{seq, type, data}` with `hello {conversation, messages}`,
+ * `message {…Message}` and `state {state, agent}`. Customer → server:
+ * `{id, type, data}` requests `send {content, client_message_id}`, `end`,
+ * `ping`, answered `{re, ok, data | error}`. A resend with the same
+ * `client_message_id` is acknowledged again and stored once.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { isRecord, MAX_CLIENT_FRAME_BYTES } from '@parley/protocol';
+import type { BusEvents } from '../bus/index.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+
+/** The subprotocol prefix that carries the customer's conversation token. */
+export const CUSTOMER_PROTOCOL_PREFIX = 'parley.customer.';
+const MAX_MESSAGE_CHARS = 4000;
+
+interface CustomerConnection {
+  readonly socket: WebSocket;
+  readonly tenantId: string;
+  readonly conversationId: string;
+  seq: number;
+}
+
+export const hashConversationToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Tracks customer sockets and pushes their conversation's messages and state. */
+export class CustomerGateway {
+  readonly #byConversation = new Map<string, Set<CustomerConnection>>();
+  readonly #unsubscribe: () => void;
+
+  constructor(private readonly ctx: AppContext) {
+    this.#unsubscribe = ctx.bus.subscribe('conversation.changed', (e) => this.#push(e));
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    for (const set of this.#byConversation.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
+    this.#byConversation.clear();
+  }
+
+  async accept(socket: WebSocket, tenantId: string, token: string): Promise<void> {
+    const view = await this.ctx.interactions.conversationByToken(tenantId, hashConversationToken(token));
+    if (!view) {
+      socket.close(4001, 'unknown conversation');
+      return;
+    }
+    const conn: CustomerConnection = { socket, tenantId, conversationId: view.id, seq: 0 };
+    let set = this.#byConversation.get(view.id);
+    if (!set) this.#byConversation.set(view.id, (set = new Set()));
+    set.add(conn);
+    socket.on('close', () => {
+      set.delete(conn);
+      if (set.size === 0) this.#byConversation.delete(view.id);
+    });
+    socket.on('error', () => undefined);
+    socket.on('message', (raw, isBinary) => void this.#onMessage(conn, raw, isBinary));
+    this.#send(conn, 'hello', {
+      conversation: { id: view.id, state: view.state, agent: view.agent },
+      messages: view.messages,
+    });
+  }
+
+  #push(e: BusEvents['conversation.changed']): void {
+    for (const conn of this.#byConversation.get(e.conversationId) ?? []) {
+      if (e.message) this.#send(conn, 'message', e.message);
+      if (e.state) this.#send(conn, 'state', { state: e.state, agent: e.agent ?? null });
+    }
+  }
+
+  #send(conn: CustomerConnection, type: string, data: unknown): void {
+    conn.seq += 1;
+    if (conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify({ seq: conn.seq, type, data }));
+  }
+
+  #reply(conn: CustomerConnection, id: string, result: { ok: true; data: unknown } | { ok: false; error: unknown }) {
+    if (conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify({ re: id, ...result }));
+  }
+
+  async #onMessage(conn: CustomerConnection, raw: unknown, isBinary: boolean): Promise<void> {
+    const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+    let request: unknown;
+    try {
+      request = isBinary || text.length > MAX_CLIENT_FRAME_BYTES ? null : JSON.parse(text);
+    } catch {
+      request = null;
+    }
+    if (!isRecord(request) || typeof request['id'] !== 'string' || request['id'].length > 64) {
+      conn.socket.close(4002, 'requests are {id, type, data}');
+      return;
+    }
+    const id = request['id'];
+    const data = request['data'];
+    const fail = (code: string, message: string) => this.#reply(conn, id, { ok: false, error: { code, message } });
+    try {
+      switch (request['type']) {
+        case 'ping':
+          this.#reply(conn, id, { ok: true, data: { server_time: new Date().toISOString() } });
+          return;
+        case 'send': {
+          const content = isRecord(data) ? data['content'] : undefined;
+          const clientId = isRecord(data) ? data['client_message_id'] : undefined;
+          if (typeof content !== 'string' || content.trim() === '' || content.length > MAX_MESSAGE_CHARS) {
+            fail('invalid_argument', `send needs data.content, 1–${MAX_MESSAGE_CHARS} characters`);
+            return;
+          }
+          if (clientId !== undefined && (typeof clientId !== 'string' || !/^[\x21-\x7e]{1,64}$/.test(clientId))) {
+            fail('invalid_argument', 'client_message_id must be 1–64 visible ASCII characters');
+            return;
+          }
+          const message = await this.ctx.interactions.customerMessage(conn.tenantId, conn.conversationId, {
+            content,
+            ...(clientId ? { clientMessageId: clientId } : {}),
+          });
+          this.#reply(conn, id, { ok: true, data: message });
+          return;
+        }
+        case 'end':
+          await this.ctx.interactions.customerLeft(conn.tenantId, conn.conversationId);
+          this.#reply(conn, id, { ok: true, data: null });
+          return;
+        default:
+          fail('invalid_argument', `unknown request type ${JSON.stringify(String(request['type']).slice(0, 40))}`);
+      }
+    } catch (err) {
+      if (err instanceof HttpError) fail(err.code, err.message);
+      else {
+        this.ctx.log.error({ err }, 'customer request failed');
+        fail('internal', 'Something went wrong on our side.');
+      }
+    }
+  }
+}
+
+/** Registers the customer WebSocket endpoint. */
+export function customerRoutes(ctx: AppContext) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.get('/ws/customer', { websocket: true }, (socket, request) => {
+      const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((p) => p.trim());
+      const token = protocols
+        .find((p) => p.startsWith(CUSTOMER_PROTOCOL_PREFIX))
+        ?.slice(CUSTOMER_PROTOCOL_PREFIX.length);
+      if (!token) {
+        socket.close(4001, 'a conversation token is required');
+        return;
+      }
+      void ctx.customers.accept(socket, request.tenant.id, token);
+    });
+  };
+}
