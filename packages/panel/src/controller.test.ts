@@ -53,6 +53,17 @@ function setup(session: User | null = null) {
     ),
     ri: vi.fn(async (_api: string, method: string, resource: string) => ({ status: 200, body: { method, resource } })),
     interactions: vi.fn(async () => []),
+    messages: vi.fn(async () => []),
+    sendMessage: vi.fn(
+      async (id: string, content: string) =>
+        ({
+          id: `m-${content}`,
+          interaction_id: id,
+          content,
+          direction: 'out',
+          created: '2026-11-21T12:00:01.000Z',
+        }) as never,
+    ),
     popoutToken: vi.fn(async () => 'popout-token'),
     endSession: vi.fn(async () => undefined),
     directory: vi.fn(async () => []),
@@ -162,7 +173,11 @@ describe('PanelController', () => {
     await expect(controller.handle({ command: 'dtmf', value: { content: '1' } })).rejects.toMatchObject({
       code: 'unsupported',
     });
-    await expect(controller.handle({ command: 'detail', value: 'transcript' })).rejects.toMatchObject({
+    await expect(controller.handle({ command: 'message', value: {} })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(controller.handle({ command: 'detail', value: 'transcript' })).resolves.toEqual([]);
+    await expect(controller.handle({ command: 'detail', value: 'activeExtension' })).rejects.toMatchObject({
       code: 'unsupported',
     });
   });
@@ -363,5 +378,36 @@ describe('PanelController', () => {
     await controller.logout();
     expect(rest.endSession).toHaveBeenCalledWith('popout-token');
     expect(rest.logout).toHaveBeenCalled();
+  });
+
+  it('keeps a chat transcript from REST, frames and its own sends, once each, and sends with the message command', async () => {
+    const { controller, rest, server } = setup(USER);
+    await controller.start();
+    server().onState('online');
+    const chat = { ...CALL, channel_type: 'chat', state: 'accepted' } as Interaction;
+    server().onEvent({
+      seq: 1,
+      type: 'hello',
+      data: { user: USER, server_time: '', interactions: [chat], event_seq: 1 },
+    });
+    const incoming = {
+      id: 'm-in',
+      interaction_id: chat.id,
+      content: 'hi',
+      direction: 'in',
+      created: '2026-11-21T12:00:00.000Z',
+    };
+    server().onEvent({
+      seq: 2,
+      type: 'interaction',
+      data: { event_seq: 2, event: 'message', interaction: chat, detail: { message: incoming } },
+    });
+    vi.mocked(rest.messages).mockResolvedValueOnce([incoming as never]);
+    await controller.loadMessages(chat.id);
+    await expect(controller.handle({ command: 'message', value: { content: 'hello back' } })).resolves.toMatchObject({
+      content: 'hello back',
+    });
+    expect(rest.sendMessage).toHaveBeenCalledWith(chat.id, 'hello back', expect.stringMatching(/^p-/));
+    expect(controller.state.messages[chat.id]?.map((m) => m.content)).toEqual(['hi', 'hello back']);
   });
 });

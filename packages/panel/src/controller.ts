@@ -3,7 +3,16 @@
  * to this one object; it talks to the server through injected clients, so it
  * is unit-tested in Node.
  */
-import type { ActionPayload, Contact, Interaction, Queue, ServerEvent, StatePayload, User } from '@parley/protocol';
+import type {
+  ActionPayload,
+  Contact,
+  Interaction,
+  Message,
+  Queue,
+  ServerEvent,
+  StatePayload,
+  User,
+} from '@parley/protocol';
 import { DETAIL_SUBJECTS, isCommand, isHexId, isRecord, parseCredentials } from '@parley/protocol';
 import { CommandError, type HostBridge } from './bridge/index.ts';
 import type { ConnectionState, SocketHandlers } from './api/socket.ts';
@@ -22,6 +31,8 @@ export interface PanelState {
   readonly interactions: readonly Interaction[];
   /** The id of the interaction in view. */
   readonly active: string | null;
+  /** Conversation messages by interaction id, oldest first (chat and message channels). */
+  readonly messages: Readonly<Record<string, readonly Message[]>>;
 }
 
 /** What the controller needs from the REST client. */
@@ -38,6 +49,8 @@ export interface RestLike {
   endSession(token: string): Promise<void>;
   ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   interactions(): Promise<Interaction[]>;
+  messages(id: string): Promise<Message[]>;
+  sendMessage(id: string, content: string, clientMessageId: string): Promise<Message>;
   directory(): Promise<DirectoryEntry[]>;
   allQueues(): Promise<Queue[]>;
   reasonCodes(kind: 'not_ready' | 'wrap_up'): Promise<ReasonCode[]>;
@@ -81,6 +94,7 @@ export class PanelController {
     busy: false,
     interactions: [],
     active: null,
+    messages: {},
   };
   readonly #conversations = new Conversations(() => this.#state.user?.id ?? null);
   /** Sessions handed to pop-out windows. */
@@ -243,6 +257,13 @@ export class PanelController {
       }
       case 'outbound':
         return this.#outbound(action.value);
+      case 'message': {
+        const v = action.value;
+        const content = isRecord(v) ? v['content'] : undefined;
+        if (typeof content !== 'string' || content.trim() === '' || content.length > 4000)
+          throw new CommandError('invalid_argument', 'message needs value {content}: 1–4000 characters');
+        return this.#send(this.#target(action.interactionId), content);
+      }
       default:
         throw new CommandError(
           'unsupported',
@@ -318,6 +339,10 @@ export class PanelController {
       if (!queueId) return null;
       return this.#deps.rest.myQueues().then((queues) => queues.find((q) => q.id === queueId) ?? null);
     }
+    if (subject === 'transcript') {
+      const active = this.#conversations.active;
+      return active ? this.loadMessages(active.id) : [];
+    }
     if (typeof subject === 'string' && isHexId(subject))
       return this.#conversations.get(subject) ?? this.#deps.rest.interaction(subject);
     if (typeof subject === 'string' && (DETAIL_SUBJECTS as readonly string[]).includes(subject)) {
@@ -376,11 +401,14 @@ export class PanelController {
       case 'user':
         this.#applyUser(event.data.user);
         return;
-      case 'interaction':
+      case 'interaction': {
+        const message = event.data.event === 'message' ? event.data.detail?.['message'] : undefined;
+        if (isRecord(message)) this.#addMessages(event.data.interaction.id, [message as unknown as Message]);
         this.#emitStates(
           this.#conversations.apply(event.data, { channelStatus: this.#bridge?.channelStatusUpdates ?? false }),
         );
         return;
+      }
       case 'interactions':
         this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
         return;
@@ -417,6 +445,41 @@ export class PanelController {
     } catch (err) {
       return err instanceof CommandError ? err.message : 'Something went wrong.';
     }
+  }
+
+  /** Loads a conversation's messages (once shown, new ones arrive as frames). */
+  async loadMessages(id: string): Promise<readonly Message[]> {
+    const messages = await this.#deps.rest.messages(id);
+    this.#addMessages(id, messages);
+    return this.#state.messages[id] ?? [];
+  }
+
+  /** Writes to the customer (UI); returns an error message or null. */
+  async uiSend(id: string, content: string): Promise<string | null> {
+    try {
+      await this.#send(id, content);
+      return null;
+    } catch (err) {
+      return err instanceof CommandError ? err.message : 'Something went wrong.';
+    }
+  }
+
+  async #send(id: string, content: string): Promise<Message> {
+    if (this.#state.connection !== 'online')
+      throw new CommandError('unreachable', 'The panel is reconnecting to the server; try again in a moment.');
+    const message = await this.#deps.rest.sendMessage(id, content, requestId());
+    this.#addMessages(id, [message]);
+    return message;
+  }
+
+  /** Merges messages into an interaction's list, once each, in order. */
+  #addMessages(id: string, incoming: readonly Message[]): void {
+    const current = this.#state.messages[id] ?? [];
+    const seen = new Set(current.map((m) => m.id));
+    const added = incoming.filter((m) => !seen.has(m.id));
+    if (added.length === 0) return;
+    const merged = [...current, ...added].sort((a, b) => a.created.localeCompare(b.created));
+    this.#set({ messages: { ...this.#state.messages, [id]: merged } });
   }
 
   /** Puts an interaction in view (UI). */

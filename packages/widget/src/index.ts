@@ -1,6 +1,6 @@
 /**
- * @parley/widget — the customer-facing pieces: web-chat widget, click-to-call
- * and the virtual-PSTN softphone page. They arrive with the digital-channel
- * and voice issues; the package exists so they land in their final place.
+ * @parley/widget — the customer-facing pieces. `chat.ts` is the web-chat
+ * widget, built to `dist/widget.js` and served at `{base}widget.js`;
+ * `conversation.ts` is its transport, usable on its own.
  */
-export {};
+export { ChatConversation, type ChatFrame, type ChatMessage, type ChatState } from './conversation.ts';

@@ -2,7 +2,7 @@
  * Calls to Parley's REST API, same origin, with the session cookie. Errors
  * come back as {@link CommandError}s carrying the server's code.
  */
-import type { Contact, Interaction, Queue, User } from '@parley/protocol';
+import type { Contact, Interaction, Message, Queue, User } from '@parley/protocol';
 import { isErrorCode, isRecord } from '@parley/protocol';
 import { CommandError } from '../bridge/index.ts';
 
@@ -134,6 +134,20 @@ export class RestClient {
   async act(id: string, body: Record<string, unknown>): Promise<Interaction> {
     const path = `api/v1/interactions/${encodeURIComponent(id)}/actions`;
     return (await this.#json(await this.#fetch('POST', path, body))) as Interaction;
+  }
+
+  /** The messages of an interaction's conversation. */
+  async messages(id: string): Promise<Message[]> {
+    const path = `api/v1/interactions/${encodeURIComponent(id)}/messages`;
+    return (await this.#json(await this.#fetch('GET', path))) as Message[];
+  }
+
+  /** Writes to the customer of a conversation. */
+  async sendMessage(id: string, content: string, clientMessageId: string): Promise<Message> {
+    const path = `api/v1/interactions/${encodeURIComponent(id)}/messages`;
+    return (await this.#json(
+      await this.#fetch('POST', path, { content, client_message_id: clientMessageId }),
+    )) as Message;
   }
 
   /** Starts an outbound interaction. */

@@ -164,6 +164,9 @@ export function ConversationItem({
           </button>
         )}
       </div>
+      {!compact && i.conversation_id && (talking || i.state === 'wrap_up' || i.state === 'ended') && (
+        <ChatView controller={controller} interaction={i} />
+      )}
       {(i.state === 'wrap_up' || i.state === 'ended') &&
         (compact ? (
           <button type="button" data-testid="wrapup-done" onClick={() => act({ action: 'handle' })}>
@@ -185,6 +188,66 @@ export function ConversationItem({
       )}
       <ErrorLine error={error} />
     </li>
+  );
+}
+
+/** A conversation's messages and, while it runs, the box to answer in. */
+function ChatView({ controller, interaction: i }: { controller: PanelController; interaction: Interaction }) {
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const messages = controller.state.messages[i.id] ?? [];
+  const end = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    void controller.loadMessages(i.id).catch(() => undefined);
+  }, [i.id]);
+  useEffect(() => end.current?.scrollIntoView?.({ block: 'nearest' }), [messages.length]);
+  const open = i.state === 'accepted' || i.state === 'held';
+  return (
+    <div class="chat">
+      <ol class="messages" role="log" aria-live="polite" aria-label={t('chat.history')} data-testid="messages">
+        {messages.map((m) => (
+          <li key={m.id} class={`msg msg-${m.direction}`} data-direction={m.direction}>
+            <span class="msg-author">{m.author}</span>
+            <span class="msg-body">{m.content}</span>
+          </li>
+        ))}
+        <li ref={end} aria-hidden="true" class="msg-end" />
+      </ol>
+      {open && (
+        <form
+          class="compose"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const content = draft.trim();
+            if (!content) return;
+            void controller.uiSend(i.id, content).then((err) => {
+              setError(err);
+              if (!err) setDraft('');
+            });
+          }}
+        >
+          <textarea
+            data-testid="compose"
+            aria-label={t('chat.compose')}
+            rows={2}
+            maxLength={4000}
+            value={draft}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              // Enter sends, Shift+Enter starts a new line.
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault();
+                e.currentTarget.form?.requestSubmit();
+              }
+            }}
+          />
+          <button type="submit" data-testid="send">
+            {t('chat.send')}
+          </button>
+        </form>
+      )}
+      <ErrorLine error={error} />
+    </div>
   );
 }
 

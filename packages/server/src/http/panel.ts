@@ -7,6 +7,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { HttpError } from './errors.ts';
 
 /** The config the panel reads at start, embedded in its HTML (no extra round trip). */
 export interface PanelBootConfig {
@@ -50,7 +51,7 @@ export function renderPanelHtml(template: string, config: PanelBootConfig): stri
 }
 
 /** Registers the panel pages, their assets and the SDK files. */
-export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string }) {
+export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string; widget: string }) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const indexFile = path.join(dist.panel, 'index.html');
     // Read per request (a few hundred bytes): a rebuild of the panel never leaves a stale page behind.
@@ -92,6 +93,17 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string 
         maxAge: '365d',
       });
     }
+    // The customer chat widget, for a <script> tag on the business's own site.
+    app.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
+      const file = path.join(dist.widget, 'widget.js');
+      if (!fs.existsSync(file)) throw new HttpError('not_found', 'The widget is not built: run npm run build.');
+      return reply
+        .header('content-type', 'text/javascript; charset=utf-8')
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .header('access-control-allow-origin', '*')
+        .header('cache-control', 'public, max-age=300')
+        .send(fs.readFileSync(file));
+    });
     if (fs.existsSync(dist.sdk)) {
       // The SDK is loaded by host pages on other origins with a plain <script> tag.
       await app.register(fastifyStatic, {

@@ -59,7 +59,12 @@ export async function startHarness(
   const app = await buildApp({
     config,
     logStream,
-    dist: { panel: panelDist, sdk: path.join(dir, 'sdk'), playground: path.join(dir, 'pg') },
+    dist: {
+      panel: panelDist,
+      sdk: path.join(dir, 'sdk'),
+      playground: path.join(dir, 'pg'),
+      widget: path.join(dir, 'widget'),
+    },
     ...options,
   });
   return {

@@ -1,0 +1,133 @@
+/**
+ * A customer chats from the widget on a third site; an agent answers in the
+ * panel embedded in the playground; the host page hears each transition.
+ * The customer reloads mid-chat and keeps the conversation.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
+
+const baseUrl = inject('baseUrl');
+const playgroundUrl = inject('playgroundUrl');
+const foreignUrl = inject('foreignUrl');
+const password = inject('demoPassword');
+const browser = useBrowser();
+
+async function api(token: string, method: string, p: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(new URL(p, baseUrl), {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+async function login(username: string): Promise<{ token: string; id: string }> {
+  const res = await fetch(new URL('api/v1/auth/login', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await res.json()) as { token: string; user: { id: string } };
+  return { token: body.token, id: body.user.id };
+}
+
+/** Puts the widget on the customer's page the way a business would: one script tag. */
+async function addWidget(page: Page, address: string): Promise<void> {
+  await page.evaluate(
+    ([src, addr]) =>
+      new Promise<void>((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = src ?? '';
+        script.dataset['address'] = addr ?? '';
+        script.onload = () => resolve();
+        script.onerror = () => reject(new Error('widget did not load'));
+        document.head.append(script);
+      }),
+    [`${baseUrl}widget.js`, address],
+  );
+}
+
+const statuses = (page: Page) =>
+  page
+    .locator('[data-testid=events] li[data-event="interaction:status"]')
+    .evaluateAll((items) => items.map((li) => /"status":"(\w+)"/.exec(li.textContent ?? '')?.[1] ?? '').reverse());
+
+describe('web chat', () => {
+  it('a customer on a third site chats with an agent in the embedded panel, across a reload', async () => {
+    const admin = await login('admin');
+    const agent = await login('agent1');
+    const address = `webchat-e2e-${Date.now()}`;
+    const queue = await api(admin.token, 'POST', 'api/v1/queues', {
+      name: `Web chat e2e ${Date.now()}`,
+      type: 'chat',
+      addresses: [address],
+      wrapup_s: 120,
+    });
+    await api(admin.token, 'PUT', `api/v1/queues/${String(queue['id'])}/members/${agent.id}`, {
+      can_serve: true,
+      proficiency: 3,
+    });
+
+    // The agent, in the CRM.
+    const crm = await browser().newContext();
+    const host = await crm.newPage();
+    await host.goto(playgroundUrl);
+    await host.click('summary');
+    await host.fill('#username', 'agent1');
+    await host.fill('#password', password);
+    await host.click('#load');
+    const panel = host.frameLocator('[data-testid=panel-container] iframe');
+    await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
+    await host.click('#set-ready');
+    await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
+
+    // The customer, on the business's own site (an origin Parley knows nothing about).
+    const shop = await browser().newContext();
+    const customer = await shop.newPage();
+    const errors: string[] = [];
+    customer.on('pageerror', (e) => errors.push(e.message));
+    await customer.goto(foreignUrl);
+    await addWidget(customer, address);
+    await customer.getByRole('button', { name: 'Chat with us' }).click();
+    await customer.getByLabel('Your name').fill('Grace Customer');
+    await customer.getByRole('button', { name: 'Start chat' }).click();
+    await expect.poll(() => customer.getByRole('status').textContent()).toContain('Waiting');
+
+    await panel.locator('[data-testid=offer-accept]').click();
+    await expect.poll(() => customer.getByRole('status').textContent()).toBe('Connected: Ada Agent');
+    await customer.getByLabel('Your message').fill('Hello, my parcel is late');
+    await customer.getByLabel('Your message').press('Enter');
+    await expect
+      .poll(() => panel.locator('[data-testid=messages]').textContent())
+      .toContain('Hello, my parcel is late');
+
+    await panel.locator('[data-testid=compose]').fill('Sorry to hear that, let me check.');
+    await panel.locator('[data-testid=send]').click();
+    await expect
+      .poll(() => customer.locator('[data-parley-chat] li[data-direction=out]').allTextContents())
+      .toEqual([expect.stringContaining('Sorry to hear that, let me check.')]);
+
+    // The customer reloads the page: the conversation is still there, nothing twice.
+    await customer.reload();
+    await addWidget(customer, address);
+    await expect.poll(() => customer.locator('[data-parley-chat] li').count()).toBe(2);
+    await customer.getByLabel('Your message').fill('Thanks!');
+    await customer.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => panel.locator('[data-testid=messages] li[data-direction=in]').count()).toBe(2);
+
+    await panel.locator('[data-testid=hangup]').click();
+    await expect.poll(() => customer.getByRole('status').textContent()).toBe('The chat has ended.');
+    await panel.locator('[data-testid=wrapup-done]').click();
+    await expect.poll(() => statuses(host)).toEqual(['incoming', 'accepted', 'ended', 'handled']);
+    expect(errors).toEqual([]);
+    await shop.close();
+    await crm.close();
+    await api(agent.token, 'PUT', 'api/v1/me/state', { ready: false });
+  }, 120_000);
+});
