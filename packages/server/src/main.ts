@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     `  Panel, REST and WebSocket:  ${config.publicUrl}   (listening on ${base})`,
     `  Panel page:                 ${config.publicUrl}panel/embedded`,
   ];
-  if (playgroundUrl) lines.push(`  Playground (host page):     ${playgroundUrl}`);
+  if (playgroundUrl) {
+    lines.push(`  Playground (host page):     ${playgroundUrl}`);
+    lines.push(`  Demo shop (web chat):       ${playgroundUrl}shop`);
+  }
   if (config.demo) {
     lines.push(
       '',

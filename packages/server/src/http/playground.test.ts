@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { injectBaseUrl } from './playground.ts';
+import { pino } from 'pino';
+import { buildPlayground, injectBaseUrl } from './playground.ts';
 
 describe('injectBaseUrl', () => {
   it.each([
@@ -17,5 +18,20 @@ describe('injectBaseUrl', () => {
       'content="http://x/&quot;>&lt;script>"',
     );
     expect(() => injectBaseUrl('<head></head>', 'http://x/')).toThrow(/parley-base-url/);
+  });
+});
+
+describe('the demo shop page', () => {
+  it('carries the web-chat widget of the Parley base, under a CSP that lets only it talk to Parley', async () => {
+    const app = await buildPlayground({
+      dist: '/nonexistent',
+      baseUrl: 'http://localhost:8080/',
+      log: pino({ level: 'silent' }),
+    });
+    const res = await app.inject({ method: 'GET', url: '/shop' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<script src="http://localhost:8080/widget.js" data-address="webchat" defer></script>');
+    expect(res.headers['content-security-policy']).toContain('connect-src http://localhost:8080 ws://localhost:8080');
+    await app.close();
   });
 });

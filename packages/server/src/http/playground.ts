@@ -34,6 +34,22 @@ export async function buildPlayground(options: {
   if (fs.existsSync(path.join(options.dist, 'assets'))) {
     await app.register(fastifyStatic, { root: path.join(options.dist, 'assets'), prefix: '/assets/' });
   }
+  // A customer's view for the demo: a shop page with the web-chat widget, as a business would put it on its site.
+  app.get('/shop', async (_request, reply) => {
+    const src = new URL('widget.js', options.baseUrl).href.replace(/"/g, '&quot;');
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo shop</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; margin: 2rem"><h1>Demo shop</h1>
+<p>A customer's page. Press <strong>Chat with us</strong>; an agent who is ready in the playground gets the chat.</p>
+<script src="${src}" data-address="webchat" defer></script></body></html>`;
+    return reply
+      .header(
+        'content-security-policy',
+        `default-src 'self'; script-src ${panelOrigin}; connect-src ${panelOrigin} ${panelOrigin.replace(/^http/, 'ws')}; style-src 'unsafe-inline'`,
+      )
+      .type('text/html; charset=utf-8')
+      .send(html);
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   return app;
 }
