@@ -181,4 +181,73 @@ describe('interactions in the panel', () => {
     for (const side of [A, B]) await side.context.close();
     for (const agent of [a, b]) await api(agent.token, 'PUT', 'api/v1/me/state', { ready: false });
   }, 120_000);
+
+  it('lets the host drive a chat with the SDK: accept, message, hang up, wrap up, handle', async () => {
+    const admin = await login('admin');
+    const agent = await login('agent4');
+    const address = `sdk-chat-${Date.now()}`;
+    const queue = await api(admin.token, 'POST', 'api/v1/queues', {
+      name: `SDK chat ${Date.now()}`,
+      type: 'chat',
+      addresses: [address],
+      wrapup_s: 120,
+    });
+    await api(admin.token, 'PUT', `api/v1/queues/${String(queue['id'])}/members/${agent.id}`, {
+      can_serve: true,
+      proficiency: 3,
+    });
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    await page.goto(playgroundUrl);
+    await page.click('summary');
+    await page.fill('#username', 'agent4');
+    await page.fill('#password', password);
+    await page.click('#load');
+    const panel = page.frameLocator('[data-testid=panel-container] iframe');
+    await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
+    await page.click('#set-ready');
+    await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
+
+    const started = await fetch(new URL('api/v1/chat', baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Sam Sdk', address }),
+    });
+    expect(started.status).toBe(201);
+    await expect.poll(() => statuses(page)).toEqual(['incoming']);
+
+    type Sdk = {
+      accept(): Promise<{ state: string }>;
+      message(c: string): Promise<{ content: string; direction: string }>;
+      hangup(): Promise<{ state: string }>;
+      wrapUp(w: object): Promise<{ wrapup: object }>;
+      handle(): Promise<{ state: string }>;
+      ongoingInteractions(): Array<{ id: string }>;
+      activeInteractionId: string | null;
+    };
+    const result = await page.evaluate(async () => {
+      const p = (window as unknown as { parleyPanel: Sdk }).parleyPanel;
+      const steps: unknown[] = [];
+      steps.push((await p.accept()).state);
+      const sent = await p.message('Hello from the CRM');
+      steps.push(`${sent.direction}:${sent.content}`);
+      steps.push(p.ongoingInteractions().length, p.activeInteractionId !== null);
+      steps.push((await p.hangup()).state);
+      steps.push((await p.wrapUp({ code: 'resolved', notes: 'via SDK' })).wrapup);
+      steps.push((await p.handle()).state);
+      return steps;
+    });
+    expect(result).toEqual([
+      'accepted',
+      'out:Hello from the CRM',
+      1,
+      true,
+      'wrap_up',
+      { code: 'resolved', notes: 'via SDK' },
+      'handled',
+    ]);
+    await expect.poll(() => statuses(page)).toEqual(['incoming', 'accepted', 'ended', 'handled']);
+    await context.close();
+    await api(agent.token, 'PUT', 'api/v1/me/state', { ready: false });
+  });
 });

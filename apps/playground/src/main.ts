@@ -85,6 +85,8 @@ loadButton.addEventListener('click', async () => {
       },
     });
     $<HTMLInputElement>('password').value = '';
+    // Handy in the devtools console, and for the end-to-end journeys: `parleyPanel.accept()`.
+    (window as unknown as { parleyPanel: Panel }).parleyPanel = panel;
     setLoaded(true);
   } catch (err) {
     show(err);

@@ -70,7 +70,8 @@ const CALL_STATE_ACTIONS: Readonly<Record<string, string>> = {
   startRecording: 'start_recording',
   stopRecording: 'stop_recording',
 };
-const INTERACTION_ACTIONS = ['accept', 'reject', 'hangup', 'handle', 'pick'] as const;
+/** `interaction` values: the design's, plus (ext) `cancel_consult` and `conference`. */
+const INTERACTION_ACTIONS = ['accept', 'reject', 'hangup', 'handle', 'pick', 'cancel_consult', 'conference'] as const;
 
 const RI_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 

@@ -2,7 +2,7 @@
  * The protocol core of the SDK: init, requests and events over a
  * {@link Messenger}. No DOM here, so it is unit-tested in Node.
  */
-import type { Credentials, PanelMessage, User } from '@parley/protocol';
+import type { Credentials, Interaction, PanelMessage, User } from '@parley/protocol';
 import { INIT_ID, PROTOCOL_VERSION, parsePanelMessage } from '@parley/protocol';
 import { Emitter } from './emitter.ts';
 import { ParleyError } from './errors.ts';
@@ -43,6 +43,10 @@ export class PanelClient extends Emitter<PanelEvents> {
   #initialized = false;
   #user: User | null = null;
   #auth: ClientOptions['auth'];
+  /** The agent's open interactions, as the panel's events report them. */
+  readonly interactions = new Map<string, Interaction>();
+  /** The id of the interaction in view, or null. */
+  activeId: string | null = null;
 
   constructor(messenger: Messenger, opts: ClientOptions = {}) {
     super();
@@ -180,8 +184,14 @@ export class PanelClient extends Emitter<PanelEvents> {
       }
       case 'state': {
         const p = message.payload;
-        if (p.attribute === 'activeInteraction') this.emit('interaction:active', p.value);
-        else if (p.attribute === 'status')
+        if ('interaction' in p) {
+          if (p.value === 'handled' || p.value === 'rejected') this.interactions.delete(p.interaction.id);
+          else this.interactions.set(p.interaction.id, p.interaction);
+        }
+        if (p.attribute === 'activeInteraction') {
+          this.activeId = p.value?.id ?? null;
+          this.emit('interaction:active', p.value);
+        } else if (p.attribute === 'status')
           this.emit('interaction:status', { status: p.value, interaction: p.interaction });
         else if (p.attribute === 'channel_status')
           this.emit('interaction:channel', { ...p.value, interaction: p.interaction });

@@ -3,11 +3,23 @@
  * {@link Panel}. Touches `window` only when called, so importing the SDK is
  * safe in server-side rendering.
  */
-import type { Credentials, DetailSubject, Interaction, Queue, User } from '@parley/protocol';
+import type {
+  ChannelType,
+  Contact,
+  Credentials,
+  DetailSubject,
+  Interaction,
+  Message,
+  Queue,
+  User,
+} from '@parley/protocol';
 import { PanelClient } from './client.ts';
 import { ParleyError } from './errors.ts';
 import type { PanelEvents } from './events.ts';
 import { frameMessenger } from './messenger.ts';
+
+/** What `callState` may do to a call. */
+export type CallAction = 'hold' | 'unhold' | 'mute' | 'unmute' | 'startRecording' | 'stopRecording';
 
 /** Options of {@link load}. */
 export interface LoadOptions {
@@ -72,6 +84,53 @@ export interface Panel {
     resource: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
+  /** The agent's open interactions (with their `date_*` timestamps), as the panel reported them. */
+  ongoingInteractions(): Interaction[];
+  /** Whether the agent has an open interaction (of a channel). */
+  hasOngoingInteraction(channel?: ChannelType): boolean;
+  /** The id of the interaction in view, or null. */
+  readonly activeInteractionId: string | null;
+  /** Offer and conversation actions; an omitted id means the interaction in view. */
+  accept(interactionId?: string): Promise<Interaction>;
+  reject(interactionId?: string): Promise<Interaction>;
+  hangup(interactionId?: string): Promise<Interaction>;
+  /** Finishes wrap-up. */
+  handle(interactionId?: string): Promise<Interaction>;
+  /** Takes a waiting contact from the picklist. */
+  pick(contactId: string): Promise<Interaction>;
+  callState(action: CallAction, interactionId?: string): Promise<Interaction>;
+  hold(interactionId?: string): Promise<Interaction>;
+  unhold(interactionId?: string): Promise<Interaction>;
+  mute(interactionId?: string): Promise<Interaction>;
+  unmute(interactionId?: string): Promise<Interaction>;
+  startRecording(interactionId?: string): Promise<Interaction>;
+  stopRecording(interactionId?: string): Promise<Interaction>;
+  /** Consults a queue address, a username or a number; the customer waits (a call goes on hold). */
+  consult(to: string, interactionId?: string): Promise<Interaction>;
+  cancelConsult(interactionId?: string): Promise<Interaction>;
+  /** Joins the customer with the consulted party and leaves. */
+  joinCalls(interactionId?: string): Promise<Interaction>;
+  conference(interactionId?: string): Promise<Interaction>;
+  /** Blind transfer to a queue address, a username or a number. */
+  transfer(to: string, interactionId?: string): Promise<Interaction>;
+  dtmf(tones: string, interactionId?: string): Promise<Interaction>;
+  /** Writes to the customer of a chat. */
+  message(content: string, interactionId?: string): Promise<Message>;
+  /** Sets a wrap-up code and notes. */
+  wrapUp(wrapup: { code?: string; notes?: string }, interactionId?: string): Promise<Interaction>;
+  /** Places a call; `from` is an address of a queue the agent serves (caller id). */
+  callOut(to: string, from?: string): Promise<Interaction>;
+  sendSMS(sms: { to: string; from?: string; content?: string; direct?: boolean }): Promise<Interaction>;
+  startWhatsAppChat(chat: { to: string; from?: string; content?: string; direct?: boolean }): Promise<Interaction>;
+  sendEmail(email: {
+    to: string[];
+    from?: string;
+    subject?: string;
+    content?: string;
+    direct?: boolean;
+  }): Promise<Interaction>;
+  /** Contacts waiting in the agent's queues. */
+  picklist(limit?: number, queueId?: string): Promise<Contact[]>;
   /** Logs the agent in with credentials (ext `authenticate`). */
   authenticate(credentials: Credentials): Promise<User>;
   /** Logs the agent out. */
@@ -153,6 +212,24 @@ export async function load(options: LoadOptions): Promise<Panel> {
   container.appendChild(frame);
   await loaded;
 
+  return createPanel(client, { baseUrl, frame, ready });
+}
+
+/**
+ * The Panel over a connected client: every method is one protocol command.
+ * Kept apart from {@link load} (which needs a DOM) so it is unit-tested.
+ */
+export function createPanel(
+  client: PanelClient,
+  parts: { baseUrl: string; frame: HTMLIFrameElement; ready: Promise<User> },
+): Panel {
+  const { baseUrl, frame, ready } = parts;
+  /** A command about one interaction (the one in view when `id` is omitted). */
+  const on = (command: string, value?: unknown, id?: string) =>
+    client.request(command, { ...(value === undefined ? {} : { value }), ...(id ? { interactionId: id } : {}) });
+  const act = (value: string) => (id?: string) => on('interaction', value, id);
+  const call = (value: string) => (id?: string) => on('callState', value, id);
+
   return {
     get currentUser() {
       return client.currentUser;
@@ -179,6 +256,38 @@ export async function load(options: LoadOptions): Promise<Panel> {
       await client.request('logout');
     },
     send: (command, fields) => client.request(command, fields),
+    ongoingInteractions: () => [...client.interactions.values()],
+    hasOngoingInteraction: (channel?: string) =>
+      [...client.interactions.values()].some((i) => !channel || i.channel_type === channel),
+    get activeInteractionId() {
+      return client.activeId;
+    },
+    accept: act('accept'),
+    reject: act('reject'),
+    hangup: act('hangup'),
+    handle: act('handle'),
+    pick: act('pick'),
+    cancelConsult: act('cancel_consult'),
+    conference: act('conference'),
+    callState: (action: string, id?: string) => on('callState', action, id),
+    hold: call('hold'),
+    unhold: call('unhold'),
+    mute: call('mute'),
+    unmute: call('unmute'),
+    startRecording: call('startRecording'),
+    stopRecording: call('stopRecording'),
+    consult: (to: string, id?: string) => on('consult', { to }, id),
+    joinCalls: (id?: string) => on('join', undefined, id),
+    transfer: (to: string, id?: string) => on('transfer', { to }, id),
+    dtmf: (content: string, id?: string) => on('dtmf', { content }, id),
+    message: (content: string, id?: string) => on('message', { content }, id),
+    wrapUp: (wrapup: object, id?: string) => on('wrapup', wrapup, id),
+    callOut: (to: string, from?: string) => on('outbound', { channel: 'phone', to, ...(from ? { from } : {}) }),
+    sendSMS: (sms: object) => on('outbound', { ...sms, channel: 'sms' }),
+    startWhatsAppChat: (chat: object) => on('outbound', { ...chat, channel: 'whatsapp' }),
+    sendEmail: (email: object) => on('outbound', { ...email, channel: 'email' }),
+    picklist: (limit?: number, queueId?: string) =>
+      client.request('picklist', { ...(limit === undefined ? {} : { limit }), ...(queueId ? { queueId } : {}) }),
     unload() {
       client.dispose();
       frame.remove();
