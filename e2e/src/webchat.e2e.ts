@@ -101,6 +101,12 @@ describe('web chat', () => {
 
     await panel.locator('[data-testid=offer-accept]').click();
     await expect.poll(() => customer.getByRole('status').textContent()).toBe('Connected: Ada Agent');
+    // Each side sees the other typing.
+    await customer.getByLabel('Your message').pressSequentially('Hel');
+    await panel.locator('[data-testid=typing]').waitFor();
+    await panel.locator('[data-testid=compose]').pressSequentially('On');
+    await customer.getByText('The agent is typing…').waitFor();
+    await panel.locator('[data-testid=compose]').fill('');
     await customer.getByLabel('Your message').fill('Hello, my parcel is late');
     await customer.getByLabel('Your message').press('Enter');
     await expect

@@ -33,6 +33,8 @@ export interface PanelState {
   readonly active: string | null;
   /** Conversation messages by interaction id, oldest first (chat and message channels). */
   readonly messages: Readonly<Record<string, readonly Message[]>>;
+  /** Conversations whose customer is typing: interaction id → until when (ms). */
+  readonly typing: Readonly<Record<string, number>>;
 }
 
 /** What the controller needs from the REST client. */
@@ -79,7 +81,11 @@ const RI_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export interface SocketLike {
   connect(): void;
   close(): void;
+  typing?(interactionId: string): void;
 }
+
+/** How long a typing indicator shows after the last news of it, ms. */
+export const TYPING_SHOWN_MS = 4000;
 
 export interface ControllerDeps {
   readonly rest: RestLike;
@@ -96,8 +102,10 @@ export class PanelController {
     interactions: [],
     active: null,
     messages: {},
+    typing: {},
   };
   readonly #conversations = new Conversations(() => this.#state.user?.id ?? null);
+  readonly #typingSent = new Map<string, number>();
   /** Sessions handed to pop-out windows. */
   readonly #popouts: string[] = [];
   readonly #listeners = new Set<(state: PanelState) => void>();
@@ -404,7 +412,11 @@ export class PanelController {
         return;
       case 'interaction': {
         const message = event.data.event === 'message' ? event.data.detail?.['message'] : undefined;
-        if (isRecord(message)) this.#addMessages(event.data.interaction.id, [message as unknown as Message]);
+        if (isRecord(message)) {
+          this.#addMessages(event.data.interaction.id, [message as unknown as Message]);
+          const { [event.data.interaction.id]: _done, ...typing } = this.#state.typing;
+          if (message['direction'] === 'in') this.#set({ typing });
+        }
         this.#emitStates(
           this.#conversations.apply(event.data, { channelStatus: this.#bridge?.channelStatusUpdates ?? false }),
         );
@@ -413,6 +425,11 @@ export class PanelController {
       case 'interactions':
         this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
         return;
+      case 'typing': {
+        const id = event.data.interaction_id;
+        this.#set({ typing: { ...this.#state.typing, [id]: Date.now() + TYPING_SHOWN_MS } });
+        return;
+      }
       case 'agent':
         // Agent frames feed the supervisor view, which arrives with the full panel.
         return;
@@ -453,6 +470,14 @@ export class PanelController {
     const messages = await this.#deps.rest.messages(id);
     this.#addMessages(id, messages);
     return this.#state.messages[id] ?? [];
+  }
+
+  /** The agent is typing an answer (UI): the customer hears of it, at most every 2 s. */
+  typing(interactionId: string): void {
+    const now = Date.now();
+    if ((this.#typingSent.get(interactionId) ?? 0) > now - 2000) return;
+    this.#typingSent.set(interactionId, now);
+    this.#socket?.typing?.(interactionId);
   }
 
   /** Writes to the customer (UI); returns an error message or null. */

@@ -21,6 +21,8 @@ export interface ServerEventMap {
   };
   /** One of the agent's interactions changed (offer, accept, hold, end, wrap-up…). */
   readonly interaction: InteractionFrame;
+  /** The customer of one of the agent's conversations is typing (show it for a few seconds). */
+  readonly typing: { readonly interaction_id: string };
   /** After a `resume` that could not be replayed: every open interaction, replacing what the panel holds. */
   readonly interactions: { readonly interactions: readonly Interaction[]; readonly event_seq: number };
   /** The user object changed (presence, work status, language, theme). */
@@ -72,6 +74,8 @@ export interface ClientRequestMap {
   };
   /** Liveness check from the panel. */
   readonly ping: { readonly data: null; readonly result: { readonly server_time: string } };
+  /** The agent is typing in a conversation: its customer sees an indicator for a few seconds. */
+  readonly typing: { readonly data: { readonly interaction_id: string }; readonly result: null };
 }
 export type ClientRequestType = keyof ClientRequestMap;
 
@@ -111,6 +115,14 @@ export function parseClientRequest(
       return { id, type: 'resume', data: { last_seq: body['last_seq'] as number } };
     case 'ping':
       return { id, type: 'ping', data: null };
+    case 'typing':
+      if (
+        !isRecord(body) ||
+        typeof body['interaction_id'] !== 'string' ||
+        !/^[0-9a-f]{32}$/.test(body['interaction_id'])
+      )
+        return { id, error: 'typing needs data.interaction_id, an interaction id' };
+      return { id, type: 'typing', data: { interaction_id: body['interaction_id'] } };
     default:
       return { id, error: `unknown request type ${JSON.stringify(String(data['type']).slice(0, 40))}` };
   }
@@ -122,6 +134,7 @@ const SERVER_EVENT_TYPES: ReadonlySet<string> = new Set<ServerEventType>([
   'agent',
   'interaction',
   'interactions',
+  'typing',
 ]);
 
 /** Parses a frame from the server. Returns `null` when it is malformed. */

@@ -101,6 +101,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     snapshot: (t, u) => agents.snapshot(t, u),
     agentState: (t, u, connected) => agents.agentState(t, u, connected),
     interactions: () => interactions,
+    typing: (t, agentId, interactionId) =>
+      void interactions.typing(t, { agentId, interactionId }).catch(() => undefined),
   });
   const interactions = new InteractionService({
     db,

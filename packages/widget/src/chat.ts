@@ -81,7 +81,10 @@ function mount(): void {
   launcher.addEventListener('click', () => show(true));
   closeButton.addEventListener('click', () => show(false));
 
+  const typing = el('div', { className: 'status', hidden: true, textContent: 'The agent is typing…' });
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
   const addMessage = (m: ChatMessage) => {
+    if (m.direction === 'out') typing.hidden = true;
     const item = el('li', { className: m.direction }, el('small', {}, m.author), m.content);
     item.dataset['direction'] = m.direction;
     list.append(item);
@@ -103,16 +106,26 @@ function mount(): void {
 
   const open = (token: string) => {
     startForm.remove();
-    win.append(list, compose);
+    win.append(list, typing, compose);
     status.textContent = STATE_TEXT.waiting;
     chat = new ChatConversation(base, token, {
       onMessage: addMessage,
-      onState: (state, agent) => {
-        status.textContent = state === 'connected' && agent ? `${STATE_TEXT.connected}: ${agent}` : STATE_TEXT[state];
+      onState: (state, agent, position) => {
+        status.textContent =
+          state === 'connected' && agent
+            ? `${STATE_TEXT.connected}: ${agent}`
+            : state === 'waiting' && position
+              ? `${STATE_TEXT.waiting} You are number ${position} in line.`
+              : STATE_TEXT[state];
         if (state === 'closed') {
           compose.remove();
           sessionStorage.removeItem(storeKey);
         }
+      },
+      onTyping: () => {
+        typing.hidden = false;
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(() => (typing.hidden = true), 4000);
       },
       onConnection: (online) => {
         if (!online) status.textContent = 'Reconnecting…';
@@ -149,6 +162,7 @@ function mount(): void {
     chat.send(content);
     text.value = '';
   });
+  text.addEventListener('input', () => chat?.typing());
   text.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();

@@ -17,15 +17,20 @@ export interface ChatMessage {
 export type ChatFrame =
   | {
       type: 'hello';
-      data: { conversation: { id: string; state: ChatState; agent: string | null }; messages: ChatMessage[] };
+      data: {
+        conversation: { id: string; state: ChatState; agent: string | null; position?: number };
+        messages: ChatMessage[];
+      };
     }
   | { type: 'message'; data: ChatMessage }
-  | { type: 'state'; data: { state: ChatState; agent: string | null } };
+  | { type: 'typing'; data: Record<string, never> }
+  | { type: 'state'; data: { state: ChatState; agent: string | null; position?: number } };
 
 export interface ChatEvents {
   onMessage(message: ChatMessage): void;
-  onState(state: ChatState, agent: string | null): void;
+  onState(state: ChatState, agent: string | null, position?: number): void;
   onConnection(online: boolean): void;
+  onTyping?(): void;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -38,6 +43,7 @@ export class ChatConversation {
   /** Sends not yet acknowledged, by client id: sent again after a reconnect. */
   readonly #pending = new Map<string, string>();
   readonly #seen = new Set<string>();
+  #typedAt = 0;
 
   constructor(
     readonly baseUrl: string,
@@ -92,9 +98,10 @@ export class ChatConversation {
       const f = frame as unknown as ChatFrame;
       if (f.type === 'hello') {
         for (const m of f.data.messages) this.#deliver(m);
-        this.events.onState(f.data.conversation.state, f.data.conversation.agent);
+        this.events.onState(f.data.conversation.state, f.data.conversation.agent, f.data.conversation.position);
       } else if (f.type === 'message') this.#deliver(f.data);
-      else if (f.type === 'state') this.events.onState(f.data.state, f.data.agent);
+      else if (f.type === 'state') this.events.onState(f.data.state, f.data.agent, f.data.position);
+      else if (f.type === 'typing') this.events.onTyping?.();
     };
     ws.onclose = (event) => {
       if (this.#ws !== ws) return;
@@ -111,6 +118,14 @@ export class ChatConversation {
     const clientId = `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     this.#pending.set(clientId, content);
     if (this.#ws?.readyState === WebSocket.OPEN) this.#request('send', { content, client_message_id: clientId });
+  }
+
+  /** Tells the agent the customer is typing, at most every 2 s. */
+  typing(): void {
+    const now = Date.now();
+    if (now - this.#typedAt < 2000) return;
+    this.#typedAt = now;
+    if (this.#ws?.readyState === WebSocket.OPEN) this.#request('typing', null);
   }
 
   /** The customer leaves the chat. */

@@ -83,6 +83,11 @@ export class AgentSocket {
     this.handlers.onState('offline');
   }
 
+  /** Tells the customer of a conversation that the agent is typing (dropped while offline). */
+  typing(interactionId: string): void {
+    if (this.#ws?.readyState === WebSocket.OPEN) this.#send('typing', { interaction_id: interactionId });
+  }
+
   #send(type: string, data: unknown): void {
     this.#requestId += 1;
     this.#ws?.send(JSON.stringify({ id: String(this.#requestId), type, data }));

@@ -196,6 +196,15 @@ function ChatView({ controller, interaction: i }: { controller: PanelController;
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const messages = controller.state.messages[i.id] ?? [];
+  const typingUntil = controller.state.typing[i.id] ?? 0;
+  const [, redraw] = useState(0);
+  useEffect(() => {
+    // Hide the indicator when its time is up.
+    const left = typingUntil - Date.now();
+    if (left <= 0) return;
+    const timer = setTimeout(() => redraw((n) => n + 1), left + 50);
+    return () => clearTimeout(timer);
+  }, [typingUntil]);
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
     void controller.loadMessages(i.id).catch(() => undefined);
@@ -213,6 +222,11 @@ function ChatView({ controller, interaction: i }: { controller: PanelController;
         ))}
         <li ref={end} aria-hidden="true" class="msg-end" />
       </ol>
+      {typingUntil > Date.now() && (
+        <p class="muted typing" data-testid="typing">
+          {t('chat.typing')}
+        </p>
+      )}
       {open && (
         <form
           class="compose"
@@ -232,7 +246,10 @@ function ChatView({ controller, interaction: i }: { controller: PanelController;
             rows={2}
             maxLength={4000}
             value={draft}
-            onInput={(e) => setDraft(e.currentTarget.value)}
+            onInput={(e) => {
+              setDraft(e.currentTarget.value);
+              controller.typing(i.id);
+            }}
             onKeyDown={(e) => {
               // Enter sends, Shift+Enter starts a new line.
               if (e.key === 'Enter' && !e.shiftKey) {

@@ -27,6 +27,16 @@ export interface BusEvents {
     readonly state?: CustomerState;
     /** The agent's display name while connected. */
     readonly agent?: string | null;
+    /** While waiting: the place in line, 1 being next. */
+    readonly position?: number;
+  };
+  /** Someone is typing in a conversation (not stored: it is only news). */
+  'conversation.typing': {
+    readonly tenantId: string;
+    readonly conversationId: string;
+    readonly interactionId: string;
+    readonly agentId: string | null;
+    readonly from: 'agent' | 'customer';
   };
   /** A queue's configuration changed (priority, timeouts, skills, overflow). */
   'queue.changed': { readonly tenantId: string; readonly queueId: string };

@@ -116,6 +116,11 @@ describe.each(STORE_KINDS)('web chat on %s', (kind) => {
     await agent1.act(interactionId, 'accept');
     const connected = await c.waitFor((f) => f.type === 'state' && f.data.state === 'connected');
     expect(connected.data.agent).toBe('Ada Agent');
+    // Typing, both ways: only news, nothing stored.
+    agent1.ws!.send(JSON.stringify({ id: 't1', type: 'typing', data: { interaction_id: interactionId } }));
+    await c.waitFor((f) => f.type === 'typing');
+    await c.request('typing', null);
+    expect((await agent1.next((f) => f.type === 'typing')).data).toEqual({ interaction_id: interactionId });
     const history = await agent1.rest('GET', `/api/v1/interactions/${interactionId}/messages`);
     expect(history.json().map((m: { content: string }) => m.content)).toEqual(['Hello, anyone?']);
 
@@ -169,6 +174,24 @@ describe.each(STORE_KINDS)('web chat on %s', (kind) => {
     c.ws.close();
     await agent1.act(interactionId, 'handle');
     await agent2.act(moved.data.interaction.id, 'handle');
+  });
+
+  it('tells waiting customers their place in line as it changes', async () => {
+    await agent1.setReady(false);
+    await agent2.setReady(false);
+    const waitingBefore = (await agent1.rest('GET', `/api/v1/queues/${chatQueue}/contacts`)).json().length as number;
+    const first = await start({ name: 'First', queue_id: chatQueue });
+    const second = await start({ name: 'Second', queue_id: chatQueue });
+    const c1 = await customer(wsBase, first.json().token);
+    const c2 = await customer(wsBase, second.json().token);
+    expect((await c1.waitFor((f) => f.type === 'hello')).data.conversation.position).toBe(waitingBefore + 1);
+    expect((await c2.waitFor((f) => f.type === 'hello')).data.conversation.position).toBe(waitingBefore + 2);
+    await c1.request('end', null);
+    const moved = await c2.waitFor((f) => f.type === 'state' && f.data.position === waitingBefore + 1);
+    expect(moved.data.state).toBe('waiting');
+    await c2.request('end', null);
+    c1.ws.close();
+    c2.ws.close();
   });
 
   it('abandons a waiting chat when the customer leaves, and refuses an unknown token', async () => {

@@ -185,7 +185,7 @@ export class Desk {
   /** Every open interaction as stored (the desk writes them all), and their ids by agent. */
   readonly #open = new Map<string, InteractionRecord>();
   /** Open conversations: the interaction (agent leg) serving each now, and what its customer last heard. */
-  readonly #conversations = new Map<string, { interactionId: string; told: CustomerState | null }>();
+  readonly #conversations = new Map<string, { interactionId: string; told: CustomerState | null; position?: number }>();
   readonly #byAgent = new Map<string, Set<string>>();
   /** Counts changes to routing and timers; a failed transaction after any of them means rebuilding. */
   #mutations = 0;
@@ -292,6 +292,7 @@ export class Desk {
     this.#current = null;
     for (const event of batch.events) this.#o.bus.publish('interaction.changed', event);
     for (const event of batch.customers) this.#o.bus.publish('conversation.changed', event);
+    if (batch.events.length > 0) this.#tellPositions();
     for (const userId of batch.users)
       this.#o.bus.publish('user.changed', { tenantId: this.tenantId, userId, source: 'routing' });
     for (const settle of settled) settle();
@@ -669,10 +670,12 @@ export class Desk {
     if (!row) return null;
     const current = this.#open.get(row.interaction_id);
     const state: CustomerState = row.state !== 'open' ? 'closed' : customerStateOf(current?.state ?? 'incoming');
+    const position = state === 'waiting' ? this.#positionOf(row.interaction_id) : undefined;
     return {
       id: row.id,
       state,
       agent: state === 'connected' && current?.agentId ? await this.#displayName(current.agentId) : null,
+      ...(position === undefined ? {} : { position }),
       messages: await this.#messagesOf(row.id),
     };
   }
@@ -702,6 +705,26 @@ export class Desk {
     const r = current ? this.#open.get(current.interactionId) : undefined;
     if (!current || !r) throw new HttpError('invalid_state', 'This conversation has ended; start a new one.');
     return this.#postMessage(conversationId, r, 'in', null, input);
+  }
+
+  /** Someone types in a conversation: its other side hears of it. Only news: nothing is stored. */
+  typing(from: { agentId: string; interactionId: string } | { conversationId: string }): void {
+    let r: InteractionRecord | undefined;
+    if ('agentId' in from) {
+      r = this.#open.get(from.interactionId);
+      if (!r || r.agentId !== from.agentId || !TALKING.has(r.state)) return;
+    } else {
+      const entry = this.#conversations.get(from.conversationId);
+      r = entry ? this.#open.get(entry.interactionId) : undefined;
+    }
+    if (!r?.conversationId) return;
+    this.#o.bus.publish('conversation.typing', {
+      tenantId: this.tenantId,
+      conversationId: r.conversationId,
+      interactionId: r.id,
+      agentId: r.agentId,
+      from: 'agentId' in from ? 'agent' : 'customer',
+    });
   }
 
   /** The customer leaves: a waiting chat is abandoned, a running one ends. */
@@ -810,6 +833,30 @@ export class Desk {
     this.#conversations.set(conversationId, { interactionId: to.id, told: entry?.told ?? null });
     this.#mutations++;
     await this.#tellCustomer(tx, to);
+  }
+
+  /** A waiting customer's place in line (1 = next), or undefined when not waiting in a queue. */
+  #positionOf(interactionId: string): number | undefined {
+    const r = this.#open.get(interactionId);
+    if (!r?.queueId || !this.#engine.contact(r.id)) return undefined;
+    const index = this.#engine.waiting(r.queueId).findIndex((c) => c.contactId === r.id);
+    return index >= 0 ? index + 1 : undefined;
+  }
+
+  /** Tells waiting customers their new place in line when it changed (not stored: it is only news). */
+  #tellPositions(): void {
+    for (const [conversationId, entry] of this.#conversations) {
+      if (entry.told !== 'waiting') continue;
+      const position = this.#positionOf(entry.interactionId);
+      if (position === undefined || position === entry.position) continue;
+      entry.position = position;
+      this.#o.bus.publish('conversation.changed', {
+        tenantId: this.tenantId,
+        conversationId,
+        state: 'waiting',
+        position,
+      });
+    }
   }
 
   /** Tells the customer when their conversation's current leg changes how it stands for them. */
@@ -1972,6 +2019,8 @@ export interface ConversationView {
   readonly id: string;
   readonly state: CustomerState;
   readonly agent: string | null;
+  /** While waiting in a queue: the place in line, 1 being next. */
+  readonly position?: number;
   readonly messages: Message[];
 }
 

@@ -188,6 +188,14 @@ export class InteractionService {
     return this.#on(tenantId, (d) => d.customerMessage(conversationId, input));
   }
 
+  /** Typing news from an agent (for one of their interactions) or a customer. */
+  async typing(
+    tenantId: string,
+    from: { agentId: string; interactionId: string } | { conversationId: string },
+  ): Promise<void> {
+    (await this.desk(tenantId)).typing(from);
+  }
+
   customerLeft(tenantId: string, conversationId: string): Promise<void> {
     return this.#on(tenantId, (d) => d.customerLeft(conversationId));
   }

@@ -36,7 +36,14 @@ export class CustomerGateway {
   readonly #unsubscribe: () => void;
 
   constructor(private readonly ctx: AppContext) {
-    this.#unsubscribe = ctx.bus.subscribe('conversation.changed', (e) => this.#push(e));
+    const stops = [
+      ctx.bus.subscribe('conversation.changed', (e) => this.#push(e)),
+      ctx.bus.subscribe('conversation.typing', (e) => {
+        if (e.from !== 'agent') return;
+        for (const conn of this.#byConversation.get(e.conversationId) ?? []) this.#send(conn, 'typing', {});
+      }),
+    ];
+    this.#unsubscribe = () => stops.forEach((stop) => stop());
   }
 
   close(): void {
@@ -62,7 +69,12 @@ export class CustomerGateway {
     socket.on('error', () => undefined);
     socket.on('message', (raw, isBinary) => void this.#onMessage(conn, raw, isBinary));
     this.#send(conn, 'hello', {
-      conversation: { id: view.id, state: view.state, agent: view.agent },
+      conversation: {
+        id: view.id,
+        state: view.state,
+        agent: view.agent,
+        ...(view.position === undefined ? {} : { position: view.position }),
+      },
       messages: view.messages,
     });
   }
@@ -70,7 +82,12 @@ export class CustomerGateway {
   #push(e: BusEvents['conversation.changed']): void {
     for (const conn of this.#byConversation.get(e.conversationId) ?? []) {
       if (e.message) this.#send(conn, 'message', e.message);
-      if (e.state) this.#send(conn, 'state', { state: e.state, agent: e.agent ?? null });
+      if (e.state)
+        this.#send(conn, 'state', {
+          state: e.state,
+          agent: e.agent ?? null,
+          ...(e.position === undefined ? {} : { position: e.position }),
+        });
     }
   }
 
@@ -121,6 +138,10 @@ export class CustomerGateway {
           this.#reply(conn, id, { ok: true, data: message });
           return;
         }
+        case 'typing':
+          await this.ctx.interactions.typing(conn.tenantId, { conversationId: conn.conversationId });
+          this.#reply(conn, id, { ok: true, data: null });
+          return;
         case 'end':
           await this.ctx.interactions.customerLeft(conn.tenantId, conn.conversationId);
           this.#reply(conn, id, { ok: true, data: null });

@@ -56,6 +56,8 @@ export interface GatewayOptions {
   readonly agentState: (tenantId: string, userId: string, connected: boolean) => Promise<AgentState | null>;
   /** Where interaction snapshots and replays come from. */
   readonly interactions: () => InteractionSource;
+  /** Passes an agent's typing news on. */
+  readonly typing?: (tenantId: string, agentId: string, interactionId: string) => void;
   /** Heartbeat interval in ms; a socket that misses one pong is closed. */
   readonly heartbeatMs?: number;
 }
@@ -78,6 +80,11 @@ export class AgentGateway {
       opts.bus.subscribe('session.ended', (e) => this.closeSession(e.tokenHash, e.reason)),
       opts.bus.subscribe('user.loggedOut', (e) => this.#closeUser(e.tenantId, e.userId, e.reason)),
       opts.bus.subscribe('interaction.changed', (e) => this.#pushInteraction(e)),
+      opts.bus.subscribe('conversation.typing', (e) => {
+        if (e.from !== 'customer' || !e.agentId) return;
+        for (const conn of this.#byUser.get(`${e.tenantId}:${e.agentId}`) ?? [])
+          this.#push(conn, 'typing', { interaction_id: e.interactionId });
+      }),
     ];
   }
 
@@ -281,6 +288,10 @@ export class AgentGateway {
         return;
       case 'resume':
         await this.#resume(conn, request.id, request.data.last_seq);
+        return;
+      case 'typing':
+        this.#opts.typing?.(conn.tenantId, conn.userId, request.data.interaction_id);
+        this.#reply(conn, { re: request.id, ok: true, data: null });
         return;
     }
   }
