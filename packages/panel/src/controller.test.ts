@@ -170,8 +170,8 @@ describe('PanelController', () => {
     await expect(controller.handle({ command: 'outbound', value: {} })).rejects.toMatchObject({
       code: 'invalid_argument',
     });
-    await expect(controller.handle({ command: 'dtmf', value: { content: '1' } })).rejects.toMatchObject({
-      code: 'unsupported',
+    await expect(controller.handle({ command: 'dtmf', value: { content: 'x' } })).rejects.toMatchObject({
+      code: 'invalid_argument',
     });
     await expect(controller.handle({ command: 'message', value: {} })).rejects.toMatchObject({
       code: 'invalid_argument',
@@ -293,6 +293,12 @@ describe('PanelController', () => {
     expect(rest.act).toHaveBeenLastCalledWith(CALL.id, {
       action: 'consult',
       to: { queue_id: 'q'.repeat(32) },
+      request_id: expect.any(String),
+    });
+    await controller.handle({ command: 'dtmf', value: { content: '12#' } });
+    expect(rest.act).toHaveBeenLastCalledWith(CALL.id, {
+      action: 'dtmf',
+      digits: '12#',
       request_id: expect.any(String),
     });
     await controller.handle({ command: 'wrapup', value: { code: 'resolved', notes: 'ok' } });

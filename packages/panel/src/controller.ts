@@ -266,6 +266,13 @@ export class PanelController {
       }
       case 'outbound':
         return this.#outbound(action.value);
+      case 'dtmf': {
+        const v = action.value;
+        const digits = isRecord(v) ? v['content'] : undefined;
+        if (typeof digits !== 'string' || !/^[0-9*#A-D]{1,32}$/.test(digits))
+          throw new CommandError('invalid_argument', 'dtmf needs value {content}: tones 0-9 * # A-D');
+        return this.#act(this.#target(action.interactionId), { action: 'dtmf', digits });
+      }
       case 'message': {
         const v = action.value;
         const content = isRecord(v) ? v['content'] : undefined;

@@ -106,6 +106,7 @@ export function ConversationItem({
 }) {
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'transfer' | 'consult' | null>(null);
+  const [keypad, setKeypad] = useState(false);
   const act = (body: Record<string, unknown>) => void controller.uiAct(i.id, body).then(setError);
   const phone = i.channel_type === 'phone';
   const talking = i.state === 'accepted' || i.state === 'held';
@@ -131,6 +132,11 @@ export function ConversationItem({
         {!compact && phone && talking && (
           <button type="button" onClick={() => act({ action: i.muted ? 'unmute' : 'mute' })} aria-pressed={i.muted}>
             {i.muted ? t('conv.unmute') : t('conv.mute')}
+          </button>
+        )}
+        {!compact && phone && i.state === 'accepted' && (
+          <button type="button" aria-expanded={keypad} onClick={() => setKeypad(!keypad)}>
+            {t('conv.keypad')}
           </button>
         )}
         {!compact && talking && !isLeg && !consultation && (
@@ -164,6 +170,15 @@ export function ConversationItem({
           </button>
         )}
       </div>
+      {keypad && phone && i.state === 'accepted' && (
+        <div class="keypad" role="group" aria-label={t('conv.keypad')}>
+          {['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((d) => (
+            <button key={d} type="button" onClick={() => act({ action: 'dtmf', digits: d })}>
+              {d}
+            </button>
+          ))}
+        </div>
+      )}
       {!compact && i.conversation_id && (talking || i.state === 'wrap_up' || i.state === 'ended') && (
         <ChatView controller={controller} interaction={i} />
       )}

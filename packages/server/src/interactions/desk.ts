@@ -97,7 +97,8 @@ export type AgentAction =
   | { readonly type: 'handle'; readonly code?: string; readonly notes?: string }
   | { readonly type: 'wrapup'; readonly code?: string; readonly notes?: string; readonly extendSeconds?: number }
   | { readonly type: 'transfer' | 'consult'; readonly to: TargetInput }
-  | { readonly type: 'cancel_consult' | 'join' | 'conference' };
+  | { readonly type: 'cancel_consult' | 'join' | 'conference' }
+  | { readonly type: 'dtmf'; readonly digits: string };
 
 interface DeskTimer {
   readonly at: number;
@@ -518,6 +519,8 @@ export class Desk {
         case 'join':
         case 'conference':
           return this.#joinOrConference(actor, r, action.type);
+        case 'dtmf':
+          return this.#dtmf(actor, r, action.digits);
       }
     });
   }
@@ -1001,6 +1004,14 @@ export class Desk {
     return this.#commit(actor.id, async (tx) =>
       this.#wire(await this.#write(tx, { ...r, ...patch }, action, actor.id)),
     );
+  }
+
+  /** Tones into a call (an IVR's menu, say). Recorded as an event; the audio arrives with the media plane. */
+  async #dtmf(actor: Actor, r: InteractionRecord, digits: string): Promise<Interaction> {
+    if (r.channel !== 'phone') throw HttpError.invalidArgument(`dtmf: tones go into calls; this is a ${r.channel}`);
+    if (r.state !== 'accepted')
+      throw new HttpError('invalid_state', `Interaction ${r.id} is ${r.state}; tones need a call in progress.`);
+    return this.#commit(actor.id, async (tx) => this.#wire(await this.#write(tx, r, 'dtmf', actor.id, { digits })));
   }
 
   async #handle(actor: Actor, r: InteractionRecord, input: { code?: string; notes?: string }): Promise<Interaction> {

@@ -411,6 +411,17 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
     });
     expect(busy.statusCode).toBe(409);
     expect((await remote(placed.id, 'answer')).state).toBe('accepted');
+    // Tones into the call (an IVR menu): recorded, validated.
+    await ok(a('agent1').act(placed.id, 'dtmf', { digits: '12#' }));
+    const tones = await h.db
+      .selectFrom('interaction_events')
+      .select('data')
+      .where('interaction_id', '=', placed.id)
+      .where('type', '=', 'dtmf')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(tones.data).detail).toEqual({ digits: '12#' });
+    expect((await a('agent1').act(placed.id, 'dtmf', { digits: '12x' })).statusCode).toBe(400);
+    expect((await a('agent1').act(placed.id, 'dtmf')).statusCode).toBe(400);
     await ok(a('agent1').act(placed.id, 'hangup'));
     await ok(a('agent1').act(placed.id, 'handle'));
 

@@ -48,6 +48,7 @@ const ACTIONS = [
   'cancel_consult',
   'join',
   'conference',
+  'dtmf',
 ] as const;
 const ActionBody = Type.Object(
   {
@@ -57,6 +58,7 @@ const ActionBody = Type.Object(
     code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     notes: Type.Optional(Type.String({ maxLength: 4000 })),
     extend_seconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 900 })),
+    digits: Type.Optional(Type.String({ pattern: '^[0-9*#A-D]{1,32}$', description: 'DTMF tones: 0-9 * # A-D' })),
   },
   { additionalProperties: false },
 );
@@ -144,6 +146,10 @@ function toAction(body: ActionInput): AgentAction {
       };
       return { type: body.action, to };
     }
+    case 'dtmf':
+      extra(['digits']);
+      if (!body.digits) throw HttpError.invalidArgument('digits: dtmf needs the tones to send (0-9 * # A-D)');
+      return { type: 'dtmf', digits: body.digits };
     default:
       extra([]);
       return { type: body.action };
