@@ -10,11 +10,14 @@ import { createRequire } from 'node:module';
 import type { Frame, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser.ts';
+import { api as apiAt, login as loginAt } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
 const password = inject('demoPassword');
 const browser = useBrowser();
+const api = (token: string, method: string, path: string, body?: unknown) => apiAt(baseUrl, token, method, path, body);
+const login = (username: string) => loginAt(baseUrl, username, password);
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = path.resolve(import.meta.dirname, '../screenshots');
@@ -42,30 +45,6 @@ async function audit(frame: Frame): Promise<string[]> {
 async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.locator('[data-testid=panel-container] iframe').screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
-
-async function api(token: string, method: string, p: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(new URL(p, baseUrl), {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
-async function login(username: string): Promise<{ token: string; id: string }> {
-  const res = await fetch(new URL('api/v1/auth/login', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const body = (await res.json()) as { token: string; user: { id: string } };
-  return { token: body.token, id: body.user.id };
 }
 
 describe('the panel, looked at', () => {

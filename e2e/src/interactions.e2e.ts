@@ -4,77 +4,42 @@
  * accepts, ends and wraps it up in the panel, and the host page hears each
  * transition as an `interaction:status` event.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser.ts';
+import { api as apiAt, journeyQueue, loggedStatuses, login as loginAt, readyAgentInPlayground } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
 const password = inject('demoPassword');
 
 const browser = useBrowser();
+const api = (token: string, method: string, path: string, body?: unknown) => apiAt(baseUrl, token, method, path, body);
+const login = (username: string) => loginAt(baseUrl, username, password);
 
-async function api(token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(new URL(path, baseUrl), {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
-async function login(username: string): Promise<{ token: string; id: string }> {
-  const res = await fetch(new URL('api/v1/auth/login', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const body = (await res.json()) as { token: string; user: { id: string } };
-  return { token: body.token, id: body.user.id };
-}
-
-/** The `interaction:status` values the host page logged, oldest first. */
-const statuses = (page: Page) =>
-  page
-    .locator('[data-testid=events] li[data-event="interaction:status"]')
-    .evaluateAll((items) => items.map((li) => /"status":"(\w+)"/.exec(li.textContent ?? '')?.[1] ?? '').reverse());
+const statuses = loggedStatuses;
 
 describe('interactions in the panel', () => {
   it('offers a chat in the panel; accept, end and wrap-up reach the host as status events', async () => {
     const admin = await login('admin');
     const agent = await login('agent4');
-    const queue = await api(admin.token, 'POST', 'api/v1/queues', {
-      name: `E2E chat ${Date.now()}`,
-      type: 'chat',
-      addresses: [`e2e-chat-${Date.now()}`],
-      wrapup_s: 120,
-    });
-    await api(admin.token, 'PUT', `api/v1/queues/${String(queue['id'])}/members/${agent.id}`, {
-      can_serve: true,
-      proficiency: 3,
-    });
+    const queueId = await journeyQueue(
+      baseUrl,
+      admin.token,
+      {
+        name: `E2E chat ${Date.now()}`,
+        type: 'chat',
+        addresses: [`e2e-chat-${Date.now()}`],
+        wrapup_s: 120,
+      },
+      [agent.id],
+    );
 
-    const context = await browser().newContext();
-    const page = await context.newPage();
+    const { context, page, panel } = await readyAgentInPlayground(browser(), playgroundUrl, 'agent4', password);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(playgroundUrl);
-    await page.click('summary');
-    await page.fill('#username', 'agent4');
-    await page.fill('#password', password);
-    await page.click('#load');
-    const panel = page.frameLocator('[data-testid=panel-container] iframe');
-    await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
-    await page.click('#set-ready');
-    await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
 
     const contact = await api(admin.token, 'POST', 'api/v1/demo/contacts', {
-      queue_id: queue['id'],
+      queue_id: queueId,
       from: 'visitor@example.org',
     });
     expect(contact['agent_id']).toBe(agent.id);
@@ -107,33 +72,21 @@ describe('interactions in the panel', () => {
     const admin = await login('admin');
     const a = await login('agent4');
     const b = await login('agent5');
-    const queue = await api(admin.token, 'POST', 'api/v1/queues', {
-      name: `E2E team ${Date.now()}`,
-      type: 'chat',
-      addresses: [`e2e-team-${Date.now()}`],
-      wrapup_s: 120,
-    });
-    await api(admin.token, 'PUT', `api/v1/queues/${String(queue['id'])}/members/${a.id}`, {
-      can_serve: true,
-      proficiency: 3,
-    });
-    const open = async (username: string) => {
-      const context = await browser().newContext();
-      const page = await context.newPage();
-      await page.goto(playgroundUrl);
-      await page.click('summary');
-      await page.fill('#username', username);
-      await page.fill('#password', password);
-      await page.click('#load');
-      const panel = page.frameLocator('[data-testid=panel-container] iframe');
-      await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
-      await page.click('#set-ready');
-      await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
-      return { context, page, panel };
-    };
+    const queueId = await journeyQueue(
+      baseUrl,
+      admin.token,
+      {
+        name: `E2E team ${Date.now()}`,
+        type: 'chat',
+        addresses: [`e2e-team-${Date.now()}`],
+        wrapup_s: 120,
+      },
+      [a.id],
+    );
+    const open = (username: string) => readyAgentInPlayground(browser(), playgroundUrl, username, password);
     const A = await open('agent4');
     const B = await open('agent5');
-    const contact = (from: string) => api(admin.token, 'POST', 'api/v1/demo/contacts', { queue_id: queue['id'], from });
+    const contact = (from: string) => api(admin.token, 'POST', 'api/v1/demo/contacts', { queue_id: queueId, from });
 
     // Transfer: A takes the chat and hands it to B, who accepts it in B's own browser.
     await contact('transfer@example.org');
@@ -186,27 +139,18 @@ describe('interactions in the panel', () => {
     const admin = await login('admin');
     const agent = await login('agent4');
     const address = `sdk-chat-${Date.now()}`;
-    const queue = await api(admin.token, 'POST', 'api/v1/queues', {
-      name: `SDK chat ${Date.now()}`,
-      type: 'chat',
-      addresses: [address],
-      wrapup_s: 120,
-    });
-    await api(admin.token, 'PUT', `api/v1/queues/${String(queue['id'])}/members/${agent.id}`, {
-      can_serve: true,
-      proficiency: 3,
-    });
-    const context = await browser().newContext();
-    const page = await context.newPage();
-    await page.goto(playgroundUrl);
-    await page.click('summary');
-    await page.fill('#username', 'agent4');
-    await page.fill('#password', password);
-    await page.click('#load');
-    const panel = page.frameLocator('[data-testid=panel-container] iframe');
-    await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
-    await page.click('#set-ready');
-    await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
+    await journeyQueue(
+      baseUrl,
+      admin.token,
+      {
+        name: `SDK chat ${Date.now()}`,
+        type: 'chat',
+        addresses: [address],
+        wrapup_s: 120,
+      },
+      [agent.id],
+    );
+    const { context, page } = await readyAgentInPlayground(browser(), playgroundUrl, 'agent4', password);
 
     const started = await fetch(new URL('api/v1/chat', baseUrl), {
       method: 'POST',

@@ -6,35 +6,14 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser.ts';
+import { api as apiAt, login as loginAt } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const allowedHostUrl = inject('allowedHostUrl');
 const password = inject('demoPassword');
 const browser = useBrowser();
-
-async function api(token: string, method: string, p: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(new URL(p, baseUrl), {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
-async function login(username: string): Promise<{ token: string; id: string }> {
-  const res = await fetch(new URL('api/v1/auth/login', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const body = (await res.json()) as { token: string; user: { id: string } };
-  return { token: body.token, id: body.user.id };
-}
+const api = (token: string, method: string, path: string, body?: unknown) => apiAt(baseUrl, token, method, path, body);
+const login = (username: string) => loginAt(baseUrl, username, password);
 
 describe('compact view and pop-out', () => {
   it('shows the compact list in a small frame, pops out the full panel, and both follow the same chat', async () => {

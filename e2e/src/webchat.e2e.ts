@@ -6,36 +6,15 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser.ts';
+import { api as apiAt, loggedStatuses, login as loginAt } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
 const foreignUrl = inject('foreignUrl');
 const password = inject('demoPassword');
 const browser = useBrowser();
-
-async function api(token: string, method: string, p: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(new URL(p, baseUrl), {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
-async function login(username: string): Promise<{ token: string; id: string }> {
-  const res = await fetch(new URL('api/v1/auth/login', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const body = (await res.json()) as { token: string; user: { id: string } };
-  return { token: body.token, id: body.user.id };
-}
+const api = (token: string, method: string, path: string, body?: unknown) => apiAt(baseUrl, token, method, path, body);
+const login = (username: string) => loginAt(baseUrl, username, password);
 
 /** Puts the widget on the customer's page the way a business would: one script tag. */
 async function addWidget(page: Page, address: string): Promise<void> {
@@ -53,10 +32,7 @@ async function addWidget(page: Page, address: string): Promise<void> {
   );
 }
 
-const statuses = (page: Page) =>
-  page
-    .locator('[data-testid=events] li[data-event="interaction:status"]')
-    .evaluateAll((items) => items.map((li) => /"status":"(\w+)"/.exec(li.textContent ?? '')?.[1] ?? '').reverse());
+const statuses = loggedStatuses;
 
 describe('web chat', () => {
   it('a customer on a third site chats with an agent in the embedded panel, across a reload', async () => {

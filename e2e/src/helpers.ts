@@ -1,0 +1,80 @@
+/**
+ * What the journeys share: REST calls as a user, and the playground with an
+ * agent logged in and ready.
+ */
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** A REST call to `base` as the holder of `token`; throws with the answer on a non-2xx. */
+export async function api(
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(new URL(path, base), {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+/** Logs in over REST: the session token and the user's id. */
+export async function login(base: string, username: string, password: string): Promise<{ token: string; id: string }> {
+  const res = await fetch(new URL('api/v1/auth/login', base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { token: string; user: { id: string } };
+  return { token: body.token, id: body.user.id };
+}
+
+/** A queue of its own for a journey, with the given agents as serving members. */
+export async function journeyQueue(
+  base: string,
+  adminToken: string,
+  queue: { name: string; type: string; addresses: string[]; wrapup_s?: number },
+  memberIds: readonly string[],
+): Promise<string> {
+  const created = await api(base, adminToken, 'POST', 'api/v1/queues', queue);
+  const id = String(created['id']);
+  for (const member of memberIds)
+    await api(base, adminToken, 'PUT', `api/v1/queues/${id}/members/${member}`, { can_serve: true, proficiency: 3 });
+  return id;
+}
+
+/** The playground in a fresh context, the panel loaded with the agent's credentials, connected and ready. */
+export async function readyAgentInPlayground(
+  browser: Browser,
+  playgroundUrl: string,
+  username: string,
+  password: string,
+): Promise<{ context: BrowserContext; page: Page; panel: FrameLocator }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(playgroundUrl);
+  await page.click('summary');
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('#load');
+  const panel = page.frameLocator('[data-testid=panel-container] iframe');
+  await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
+  await page.click('#set-ready');
+  await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
+  return { context, page, panel };
+}
+
+/** The `interaction:status` values the playground logged, oldest first. */
+export const loggedStatuses = (page: Page): Promise<string[]> =>
+  page
+    .locator('[data-testid=events] li[data-event="interaction:status"]')
+    .evaluateAll((items) => items.map((li) => /"status":"(\w+)"/.exec(li.textContent ?? '')?.[1] ?? '').reverse());
