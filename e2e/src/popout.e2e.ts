@@ -4,6 +4,8 @@
  * sync through the server: an offer accepted in the pop-out shows as accepted
  * in the embedded panel, which is the one that keeps telling the host.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser.ts';
 import { api as apiAt, login as loginAt } from './helpers.ts';
@@ -12,6 +14,7 @@ const baseUrl = inject('baseUrl');
 const allowedHostUrl = inject('allowedHostUrl');
 const password = inject('demoPassword');
 const browser = useBrowser();
+const SHOTS = path.resolve(import.meta.dirname, '../screenshots');
 const api = (token: string, method: string, path: string, body?: unknown) => apiAt(baseUrl, token, method, path, body);
 const login = (username: string) => loginAt(baseUrl, username, password);
 
@@ -67,6 +70,9 @@ describe('compact view and pop-out', () => {
     );
     const embedded = page.frameLocator('#panel iframe');
     await embedded.locator('[data-testid=compact]').waitFor();
+    // For a person to look at, next to the full views of the accessibility journey.
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.locator('#panel iframe').screenshot({ path: path.join(SHOTS, 'compact.png') });
     await expect.poll(() => embedded.locator('[data-testid=work-status]').textContent()).toBe('Ready');
 
     const [popout] = await Promise.all([
