@@ -25,8 +25,9 @@
  *   preferred window), so `nextDeadline()` and `tick` touch only what is due.
  *
  * Performance: each agent holds one slot per queue it serves, with direct
- * references; eligible agents sit in insertion-ordered sets, so the
- * longest-idle one is the first, with no sorting (bench/routing).
+ * references; eligible agents' slots sit in linked lines (pools), so the
+ * longest-idle one is the first, with no sorting, and going to the back of
+ * a line is a few pointer moves (bench/routing).
  */
 import type { ChannelType } from '@parley/protocol';
 import { CHANNEL_TYPES } from '@parley/protocol';
@@ -47,17 +48,48 @@ interface Queue {
   /** Waiting contacts by arrival order (offered ones keep their place). */
   readonly waiting: Contact[];
   /** Eligible agents, longest idle first (queues that are not skills-based). */
-  readonly idle: Set<Agent>;
+  readonly idle: Pool;
   /** Skills-based queues: eligible agents per proficiency (index 1–5), each longest idle first. */
-  readonly byProficiency: ReadonlyArray<Set<Agent>>;
+  readonly byProficiency: ReadonlyArray<Pool>;
 }
 
 interface Slot {
   readonly queue: Queue;
   /** The pool this slot joins when eligible. */
-  readonly pool: Set<Agent>;
+  readonly pool: Pool;
   /** True while the agent sits in `pool`. */
   inPool: boolean;
+  readonly agent: Agent;
+  /** Neighbours in the pool's line. */
+  prev: Slot | null;
+  next: Slot | null;
+}
+
+/**
+ * A line of eligible agents, longest idle first: a doubly-linked list of
+ * their slots, so joining, leaving and going to the back cost a few
+ * pointer moves and no hashing.
+ */
+class Pool {
+  head: Slot | null = null;
+  tail: Slot | null = null;
+
+  add(slot: Slot): void {
+    slot.prev = this.tail;
+    slot.next = null;
+    if (this.tail) this.tail.next = slot;
+    else this.head = slot;
+    this.tail = slot;
+  }
+
+  delete(slot: Slot): void {
+    if (slot.prev) slot.prev.next = slot.next;
+    else this.head = slot.next;
+    if (slot.next) slot.next.prev = slot.prev;
+    else this.tail = slot.prev;
+    slot.prev = null;
+    slot.next = null;
+  }
 }
 
 interface Agent {
@@ -273,8 +305,8 @@ export class RoutingEngine {
       this.#queues.set(spec.id, {
         spec,
         waiting: [],
-        idle: new Set(),
-        byProficiency: [0, 1, 2, 3, 4, 5].map(() => new Set<Agent>()),
+        idle: new Pool(),
+        byProficiency: [0, 1, 2, 3, 4, 5].map(() => new Pool()),
       });
     // Agents who list this queue get a slot for it, in the kind of pool the queue uses now.
     for (const agent of this.#agents.values()) {
@@ -371,9 +403,9 @@ export class RoutingEngine {
     }
     const pools = queue.spec.skillsBased ? queue.byProficiency : [queue.idle];
     for (let i = pools.length - 1; i >= 0; i--) {
-      for (const agent of pools[i] ?? []) {
-        if (!contact.excluded.has(agent.spec.id)) {
-          this.#offer(contact, agent, now, out);
+      for (let slot = pools[i]?.head ?? null; slot; slot = slot.next) {
+        if (!contact.excluded.has(slot.agent.spec.id)) {
+          this.#offer(contact, slot.agent, now, out);
           return;
         }
       }
@@ -521,14 +553,14 @@ export class RoutingEngine {
 
   /** Rebuilds the agent's slots from its memberships and the queues that exist. */
   #buildSlots(agent: Agent): void {
-    for (const slot of agent.slots) if (slot.inPool) slot.pool.delete(agent);
+    for (const slot of agent.slots) if (slot.inPool) slot.pool.delete(slot);
     agent.slots = [];
     for (const m of agent.spec.memberships) {
       const queue = this.#queues.get(m.queueId);
       if (!queue) continue;
       const proficiency = Math.min(5, Math.max(1, Math.round(m.proficiency)));
       const pool = (queue.spec.skillsBased ? queue.byProficiency[proficiency] : queue.idle) ?? queue.idle;
-      agent.slots.push({ queue, pool, inPool: false });
+      agent.slots.push({ queue, pool, inPool: false, agent, prev: null, next: null });
     }
   }
 
@@ -540,12 +572,13 @@ export class RoutingEngine {
     const available = agent.spec.connected && agent.spec.ready && !agent.forcedNotReady;
     for (const slot of agent.slots) {
       const eligible = available && this.#hasRoom(agent, slot.queue.spec.channel);
+      if (slot.inPool && eligible && toBack && slot.pool.tail === slot) continue; // already last in line
       if (slot.inPool && (toBack || !eligible)) {
-        slot.pool.delete(agent);
+        slot.pool.delete(slot);
         slot.inPool = false;
       }
       if (eligible && !slot.inPool) {
-        slot.pool.add(agent);
+        slot.pool.add(slot);
         slot.inPool = true;
       }
     }
