@@ -99,6 +99,10 @@ describe('the panel, looked at', () => {
       await shot(page, `offer-${theme}`);
 
       await panel.locator('[data-testid=offer-accept]').click();
+      // The call runs: its clock ticks, and recording starts and shows as pressed.
+      await panel.locator('[data-testid=duration]').waitFor();
+      await panel.locator('[data-testid=record]').click();
+      await expect.poll(() => panel.locator('[data-testid=record]').getAttribute('aria-pressed')).toBe('true');
       await panel.locator('[data-testid=transfer]').click();
       await panel.locator('[data-testid=target-dialog]').waitFor();
       problems.push(...(await audit(frame())).map((p) => `call + dialog (${theme}): ${p}`));

@@ -105,6 +105,7 @@ describe('web chat', () => {
 
     await panel.locator('[data-testid=hangup]').click();
     await expect.poll(() => customer.getByRole('status').textContent()).toBe('The chat has ended.');
+    await panel.locator('[data-testid=wrapup-code]').selectOption('resolved');
     await panel.locator('[data-testid=wrapup-done]').click();
     await expect.poll(() => statuses(host)).toEqual(['incoming', 'accepted', 'ended', 'handled']);
     expect(errors).toEqual([]);

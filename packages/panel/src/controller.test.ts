@@ -295,6 +295,8 @@ describe('PanelController', () => {
       to: { queue_id: 'q'.repeat(32) },
       request_id: expect.any(String),
     });
+    await controller.handle({ command: 'join' });
+    expect(rest.act).toHaveBeenLastCalledWith(CALL.id, { action: 'join', request_id: expect.any(String) });
     await controller.handle({ command: 'dtmf', value: { content: '12#' } });
     expect(rest.act).toHaveBeenLastCalledWith(CALL.id, {
       action: 'dtmf',

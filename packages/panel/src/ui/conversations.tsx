@@ -21,6 +21,19 @@ function useSecondsUntil(iso: string | undefined): number | null {
   return iso ? Math.max(0, Math.ceil((Date.parse(iso) - now) / 1000)) : null;
 }
 
+/** Seconds since an ISO time, ticking every second while shown. */
+function useSecondsSince(iso: string | undefined): number | null {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!iso) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [iso]);
+  return iso ? Math.max(0, Math.floor((now - Date.parse(iso)) / 1000)) : null;
+}
+
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+
 /** Loads something once for a component; null until it arrives (or when it fails). */
 function useLoaded<T>(load: () => Promise<T>, deps: unknown[] = []): T | null {
   const [value, setValue] = useState<T | null>(null);
@@ -111,6 +124,7 @@ export function ConversationItem({
   const phone = i.channel_type === 'phone';
   const talking = i.state === 'accepted' || i.state === 'held';
   const isLeg = i.consultation_of !== undefined && i.direction === 'outbound';
+  const running = useSecondsSince(talking ? (i.date_accepted ?? i.created) : undefined);
   const consultation = all.find((c) => c.consultation_of === i.id && c.direction === 'outbound');
   if (i.state === 'alerting' && i.direction === 'inbound') return null; // shown as an offer
   return (
@@ -122,6 +136,11 @@ export function ConversationItem({
         <span class="conv-state">
           {i.state in STATE_KEYS ? t(STATE_KEYS[i.state as keyof typeof STATE_KEYS]) : i.state}
         </span>
+        {running !== null && (
+          <span class="countdown" data-testid="duration" aria-label={t('conv.duration')}>
+            {clock(running)}
+          </span>
+        )}
       </button>
       <div class="actions">
         {!compact && phone && talking && !isLeg && (
@@ -132,6 +151,16 @@ export function ConversationItem({
         {!compact && phone && talking && (
           <button type="button" onClick={() => act({ action: i.muted ? 'unmute' : 'mute' })} aria-pressed={i.muted}>
             {i.muted ? t('conv.unmute') : t('conv.mute')}
+          </button>
+        )}
+        {!compact && phone && talking && (
+          <button
+            type="button"
+            aria-pressed={i.recording}
+            data-testid="record"
+            onClick={() => act({ action: i.recording ? 'stop_recording' : 'start_recording' })}
+          >
+            {i.recording ? t('conv.stopRecording') : t('conv.record')}
           </button>
         )}
         {!compact && phone && i.state === 'accepted' && (
