@@ -25,9 +25,9 @@ import {
   type RoutingEvent,
   type RoutingOptions,
 } from '../routing/index.ts';
-import type { Database } from '../store/index.ts';
+import type { Database, MessageTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
-import { DEFAULT_CAPACITY } from '../users/index.ts';
+import { DEFAULT_CAPACITY, findUser, listUsers, type UserRecord } from '../users/index.ts';
 import { eventsSince, insertEvent, lastSeq, storeSeq } from './events.ts';
 import {
   findInteraction,
@@ -787,20 +787,24 @@ export class Desk {
       .orderBy('id')
       .limit(1000)
       .execute();
-    return Promise.all(rows.map((m) => this.#wireMessage(m)));
+    // The authors' names in two lookups for the whole history, not one per message.
+    const customer = await this.#db()
+      .selectFrom('conversations')
+      .select('customer_name')
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
+    const agentIds = [...new Set(rows.flatMap((m) => (m.author_id ? [m.author_id] : [])))];
+    const agents = agentIds.length
+      ? await this.#db().selectFrom('users').select(['id', 'display_name']).where('id', 'in', agentIds).execute()
+      : [];
+    const names = new Map(agents.map((a) => [a.id, a.display_name]));
+    return rows.map((m) =>
+      toWireMessage(m, m.author_id ? (names.get(m.author_id) ?? 'Agent') : (customer?.customer_name ?? 'Customer')),
+    );
   }
 
-  async #wireMessage(m: {
-    id: string;
-    conversation_id: string;
-    interaction_id: string;
-    direction: string;
-    author_id: string | null;
-    client_message_id: string | null;
-    body: string;
-    status: string;
-    created_at: string;
-  }): Promise<Message> {
+  /** One message as the wire has it, its author's name looked up. */
+  async #wireMessage(m: MessageTable): Promise<Message> {
     let author = 'Customer';
     if (m.author_id) author = (await this.#displayName(m.author_id)) ?? 'Agent';
     else {
@@ -811,17 +815,7 @@ export class Desk {
         .executeTakeFirst();
       if (c) author = c.customer_name;
     }
-    return {
-      id: m.id,
-      conversation_id: m.conversation_id,
-      interaction_id: m.interaction_id as InteractionId,
-      direction: m.direction === 'out' ? 'out' : 'in',
-      author,
-      content: m.body,
-      status: m.status === 'read' ? 'read' : m.status === 'delivered' ? 'delivered' : 'sent',
-      created: m.created_at,
-      ...(m.client_message_id ? { client_message_id: m.client_message_id } : {}),
-    };
+    return toWireMessage(m, author);
   }
 
   async #displayName(userId: string): Promise<string | null> {
@@ -848,9 +842,18 @@ export class Desk {
 
   /** Tells waiting customers their new place in line when it changed (not stored: it is only news). */
   #tellPositions(): void {
+    // One pass over each line with a waiting chat in it, not one per chat.
+    const lines = new Map<string, Map<string, number>>();
     for (const [conversationId, entry] of this.#conversations) {
       if (entry.told !== 'waiting') continue;
-      const position = this.#positionOf(entry.interactionId);
+      const queueId = this.#open.get(entry.interactionId)?.queueId;
+      if (!queueId || !this.#engine.hasQueue(queueId)) continue;
+      let line = lines.get(queueId);
+      if (!line) {
+        line = new Map(this.#engine.waiting(queueId).map((c, i) => [c.contactId, i + 1]));
+        lines.set(queueId, line);
+      }
+      const position = line.get(entry.interactionId);
       if (position === undefined || position === entry.position) continue;
       entry.position = position;
       this.#o.bus.publish('conversation.changed', {
@@ -1876,12 +1879,7 @@ export class Desk {
 
   async #agentSpec(userId: string) {
     const db = this.#db();
-    const user = await db
-      .selectFrom('users')
-      .select(['id', 'ready', 'work_status', 'capacity'])
-      .where('tenant_id', '=', this.tenantId)
-      .where('id', '=', userId)
-      .executeTakeFirst();
+    const user = await findUser(db, this.tenantId, userId);
     const members = await db
       .selectFrom('queue_members')
       .select(['queue_id', 'proficiency'])
@@ -1889,7 +1887,7 @@ export class Desk {
       .where('user_id', '=', userId)
       .where('can_serve', '=', 1)
       .execute();
-    return specOfAgent(userId, user, members, this.#o.isOnline(userId));
+    return specOfAgent(userId, user ?? undefined, members, this.#o.isOnline(userId));
   }
 
   #forget(map: Map<string, number>, id: string): void {
@@ -1945,11 +1943,7 @@ export class Desk {
     await this.#loadQueues();
     const now = this.#o.clock();
     for (const q of this.#queues.values()) this.#engine.handle({ type: 'queue_configured', queue: specOf(q) }, now);
-    const users = await db
-      .selectFrom('users')
-      .select(['id', 'ready', 'work_status', 'capacity'])
-      .where('tenant_id', '=', this.tenantId)
-      .execute();
+    const users = await listUsers(db, this.tenantId);
     const members = await db
       .selectFrom('queue_members')
       .select(['user_id', 'queue_id', 'proficiency'])
@@ -2035,6 +2029,20 @@ export interface ConversationView {
   readonly messages: Message[];
 }
 
+function toWireMessage(m: MessageTable, author: string): Message {
+  return {
+    id: m.id,
+    conversation_id: m.conversation_id,
+    interaction_id: m.interaction_id as InteractionId,
+    direction: m.direction === 'out' ? 'out' : 'in',
+    author,
+    content: m.body,
+    status: m.status === 'read' ? 'read' : m.status === 'delivered' ? 'delivered' : 'sent',
+    created: m.created_at,
+    ...(m.client_message_id ? { client_message_id: m.client_message_id } : {}),
+  };
+}
+
 function customerStateOf(state: InteractionState): CustomerState {
   if (state === 'incoming' || state === 'alerting') return 'waiting';
   if (state === 'accepted' || state === 'held') return 'connected';
@@ -2101,21 +2109,15 @@ function specOf(q: QueueRecord): QueueSpec {
 
 function specOfAgent(
   id: string,
-  user: { ready: number; work_status: string; capacity: string } | undefined,
+  user: UserRecord | undefined,
   members: ReadonlyArray<{ queue_id: string; proficiency: number }>,
   connected: boolean,
 ) {
-  let capacity: Record<ChannelType, number> = { ...DEFAULT_CAPACITY };
-  try {
-    capacity = { ...capacity, ...(JSON.parse(user?.capacity ?? '{}') as Record<ChannelType, number>) };
-  } catch {
-    // A broken capacity column keeps the defaults.
-  }
   return {
     id,
-    ready: !!user && user.ready === 1 && user.work_status !== 'offline',
+    ready: !!user && user.ready && user.workStatus !== 'offline',
     connected,
-    capacity,
+    capacity: user?.capacity ?? DEFAULT_CAPACITY,
     memberships: members.map((m) => ({ queueId: m.queue_id, proficiency: m.proficiency })),
   };
 }

@@ -36,6 +36,9 @@ export function chatRoutes(ctx: AppContext) {
         const recent = (starts.get(request.ip) ?? []).filter((t) => now - t < 60_000);
         if (recent.length >= STARTS_PER_MINUTE) throw HttpError.rateLimited(60);
         starts.set(request.ip, [...recent, now]);
+        // Forget addresses that went quiet, so the table does not grow without end.
+        if (starts.size > 10_000)
+          for (const [ip, times] of starts) if (times.every((t) => now - t >= 60_000)) starts.delete(ip);
         const b = request.body;
         const tenantId = request.tenant.id;
         let queueId = b.queue_id;
