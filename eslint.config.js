@@ -30,7 +30,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/sdk/src/**', 'packages/panel/src/**', 'packages/widget/src/**', 'apps/playground/src/**'],
+    files: [
+      'packages/sdk/src/**',
+      'packages/panel/src/**',
+      'packages/widget/src/**',
+      'apps/playground/src/**',
+      'packages/server/src/demo/pages/**',
+    ],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

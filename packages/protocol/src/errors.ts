@@ -10,6 +10,11 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: 'You are not allowed to do this.' },
   not_found: { status: 404, message: 'No such resource.' },
   invalid_state: { status: 409, message: 'The action is not allowed in the current state.' },
+  template_required: {
+    status: 409,
+    message: "WhatsApp allows free text only within 24 hours of the customer's last message; send a template.",
+  },
+  too_large: { status: 413, message: 'The upload or message is larger than allowed.' },
   unreachable: { status: 422, message: 'The destination cannot be reached.' },
   rate_limited: { status: 429, message: 'Too many attempts; retry later.' },
   unsupported: { status: 501, message: 'This command is not supported by this panel version.' },

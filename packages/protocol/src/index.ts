@@ -18,8 +18,10 @@ export type {
   Interaction,
   Contact,
   Message,
+  Attachment,
+  MessageStatus,
 } from './objects.ts';
-export { CHANNEL_TYPES, WORK_STATUSES, ROLES } from './objects.ts';
+export { CHANNEL_TYPES, WORK_STATUSES, ROLES, MESSAGE_STATUSES } from './objects.ts';
 
 export type {
   Command,

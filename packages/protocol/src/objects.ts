@@ -93,9 +93,40 @@ export interface Message {
   readonly direction: 'in' | 'out';
   readonly author: string;
   readonly content: string;
-  readonly status: 'sent' | 'delivered' | 'read';
+  readonly status: MessageStatus;
   readonly created: string;
   readonly client_message_id?: string;
+  /** Email: the subject, the sanitised HTML body, and the addresses. */
+  readonly subject?: string;
+  readonly html?: string;
+  readonly from?: string;
+  readonly to?: readonly string[];
+  readonly cc?: readonly string[];
+  /** Files sent with the message (download at `api/v1/attachments/{id}`). */
+  readonly attachments?: readonly Attachment[];
+  /** Media links of an SMS/WhatsApp message (MMS). */
+  readonly media?: readonly string[];
+  /** The WhatsApp template a message was sent from. */
+  readonly template_id?: string;
+  /** Why delivery failed (`status: "failed"`). */
+  readonly error?: string;
+}
+
+/**
+ * `queued`: stored, not yet accepted by the provider or relay; `sent`: handed
+ * over (web chat: delivered to the server); `delivered`: reached the customer's
+ * device; `read`: the customer saw it (web chat); `failed`: see `error`.
+ */
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'sent', 'delivered', 'read', 'failed'];
+
+/** A file attached to a message. */
+export interface Attachment {
+  readonly id: string;
+  readonly name: string;
+  readonly content_type: string;
+  readonly size: number;
 }
 
 /** A contact waiting in a queue (picklist entry). */

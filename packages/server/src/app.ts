@@ -20,7 +20,18 @@ import { AuthService } from './auth/service.ts';
 import { InProcessBus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
 import type { AppContext } from './context.ts';
-import { seedDemo } from './demo/index.ts';
+import { randomBytes } from 'node:crypto';
+import {
+  Dispatcher,
+  HttpMessagingProvider,
+  InboundSmtp,
+  secretOf,
+  SmtpMailer,
+  webhookRoutes,
+  type Mailer,
+  type MessagingProvider,
+} from './channels/index.ts';
+import { CaptureRelay, demoPageRoutes, demoProviderRoutes, mailboxRoutes, seedDemo } from './demo/index.ts';
 import { HttpError, installErrorHandlers } from './http/errors.ts';
 import { InteractionService, type InteractionServiceOptions } from './interactions/index.ts';
 import { panelRoutes } from './http/panel.ts';
@@ -35,6 +46,9 @@ import { openStore, type Database } from './store/index.ts';
 import {
   DEFAULT_TENANT_SLUG,
   ensureTenant,
+  findTenant,
+  setWebhookSecret,
+  webhookSecret,
   splitTenantUrl,
   tenantBasePath,
   TenantRegistry,
@@ -63,6 +77,10 @@ export interface ParleyApp {
   readonly tenant: Tenant;
   readonly ctx: AppContext;
   readonly log: Logger;
+  /** The inbound SMTP server's port, or null when it is off. */
+  readonly smtpPort: number | null;
+  /** Sends stored SMS, WhatsApp and email messages (tests wait for it with idle()). */
+  readonly dispatcher: Dispatcher;
   /** Stops accepting, closes sockets and the store. */
   close(): Promise<void>;
 }
@@ -165,12 +183,13 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     delegator: (request, cb) => {
       const req = request as unknown as { tenant?: Tenant; headers: Record<string, string | undefined>; url?: string };
       // The web chat is started from any site, without credentials: its token is its only key.
-      if ((req.url ?? '').split('?')[0]?.endsWith('/api/v1/chat')) {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      if (path.endsWith('/api/v1/chat') || /\/api\/v1\/chat\/attachments(\/[0-9a-f]{32})?$/.test(path)) {
         cb(null, {
           origin: true,
           credentials: false,
-          methods: ['POST'],
-          allowedHeaders: ['Content-Type'],
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['Content-Type', 'X-Parley-Conversation'],
           maxAge: 600,
         });
         return;
@@ -223,8 +242,73 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   await app.register(restRoutes(ctx));
   await app.register(riRoutes(ctx));
   await app.register(panelRoutes(ctx, dist));
+  await app.register(webhookRoutes(ctx));
+
+  // ── channels: SMS/WhatsApp provider, email relay, inbound SMTP ──────────
+  const channels = config.channels;
+  // The demo signs its webhooks with a secret of its own, made once and kept.
+  if (config.demo && !channels.webhookSecret && !(await webhookSecret(db, tenant.id)))
+    await setWebhookSecret(db, tenant.id, randomBytes(24).toString('base64url'));
+  let relay: CaptureRelay | null = null;
+  let mailer: Mailer | null = null;
+  if (channels.smtpRelay) mailer = new SmtpMailer(channels.smtpRelay);
+  else if (config.demo) {
+    relay = new CaptureRelay(db, log.child({ subsystem: 'mailbox' }));
+    mailer = new SmtpMailer(await relay.start());
+  }
+  let sms: MessagingProvider | null = null;
+  if (channels.smsProviderUrl)
+    sms = new HttpMessagingProvider({
+      url: channels.smsProviderUrl,
+      account: channels.smsProviderAccount,
+      token: channels.smsProviderToken,
+    });
+  else if (config.demo)
+    sms = new HttpMessagingProvider({
+      url: `${config.publicUrl}demo/provider/2010-04-01/Accounts/demo/Messages.json`,
+      account: 'demo',
+      token: await secretOf(ctx, tenant),
+    });
+  const dispatcher = new Dispatcher({
+    bus,
+    log: log.child({ subsystem: 'dispatch' }),
+    interactions,
+    sms,
+    mail: mailer,
+    statusCallback: async (tenantId, messageId) => {
+      const t = await findTenant(db, tenantId);
+      return `${t ? ctx.baseUrlOf(t) : config.publicUrl}webhooks/status?message=${messageId}`;
+    },
+  });
+  let inboundSmtp: InboundSmtp | null = null;
+  let smtpPort: number | null = null;
+  if (channels.smtpPort !== null) {
+    inboundSmtp = new InboundSmtp({
+      db,
+      log: log.child({ subsystem: 'smtp' }),
+      interactions,
+      maxBytes: channels.mailMaxBytes,
+      attachmentMaxBytes: channels.attachmentMaxBytes,
+    });
+    smtpPort = await inboundSmtp.listen(channels.smtpPort, channels.smtpHost);
+  }
+  if (config.demo) {
+    await app.register(demoProviderRoutes(ctx));
+    if (relay) await app.register(mailboxRoutes(ctx, relay, () => smtpPort));
+    await app.register(demoPageRoutes(ctx));
+  }
+
   // Waiting contacts, offers and wrap-ups of before a restart carry on.
   await interactions.start();
+  // Messages stored but not sent when the last process stopped go out now.
+  const queuedTenants = await db
+    .selectFrom('messages')
+    .select('tenant_id')
+    .where('status', '=', 'queued')
+    .where('direction', '=', 'out')
+    .groupBy('tenant_id')
+    .execute();
+  await dispatcher.start(queuedTenants.map((t) => t.tenant_id));
 
   const playground = playOrigin
     ? await buildPlayground({
@@ -241,7 +325,13 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     tenant,
     ctx,
     log,
+    smtpPort,
+    dispatcher,
     async close() {
+      dispatcher.close();
+      await inboundSmtp?.close();
+      mailer?.close();
+      await relay?.close();
       interactions.close();
       gateway.close();
       customers.current?.close();

@@ -38,6 +38,8 @@ export interface BusEvents {
     readonly agentId: string | null;
     readonly from: 'agent' | 'customer';
   };
+  /** Outgoing SMS, WhatsApp or email messages were stored and wait to be handed to the provider or relay. */
+  'message.queued': { readonly tenantId: string; readonly messageIds: readonly string[] };
   /** A queue's configuration changed (priority, timeouts, skills, overflow). */
   'queue.changed': { readonly tenantId: string; readonly queueId: string };
   /** A user's state or profile changed: panels of that user get a fresh user frame. */

@@ -40,6 +40,23 @@ export interface Config {
     /** A call blocks offers on every other channel too. */
     readonly phoneBlocksOtherChannels: boolean;
   };
+  readonly channels: {
+    /** Inbound SMTP (email to queue addresses): port, or null when off. */
+    readonly smtpPort: number | null;
+    readonly smtpHost: string;
+    /** Largest inbound email, in bytes. */
+    readonly mailMaxBytes: number;
+    /** Outbound relay, `smtp(s)://[user:pass@]host:port`; null: the demo capture relay in demo mode, else none. */
+    readonly smtpRelay: string | null;
+    /** The SMS/WhatsApp provider's Messages endpoint; null: the demo provider in demo mode, else none. */
+    readonly smsProviderUrl: string | null;
+    readonly smsProviderAccount: string | null;
+    readonly smsProviderToken: string | null;
+    /** The default tenant's webhook secret, when set by the operator (else the stored one). */
+    readonly webhookSecret: string | null;
+    /** Largest attachment, in bytes. */
+    readonly attachmentMaxBytes: number;
+  };
 }
 
 /** The documented default password of the demo users. */
@@ -104,6 +121,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxMissedOffers: parseInteger(env, 'PARLEY_MAX_MISSED_OFFERS', 3, 0, 100),
       preferredWindowMs: parseInteger(env, 'PARLEY_PREFERRED_AGENT_WINDOW_SECONDS', 20, 0, 3600) * 1000,
       phoneBlocksOtherChannels: parseBoolean(env, 'PARLEY_CALL_BLOCKS_OTHER_CHANNELS', true),
+    },
+    channels: {
+      smtpPort: env['PARLEY_SMTP_PORT']?.trim() === 'off' ? null : parsePort(env, 'PARLEY_SMTP_PORT', 2525),
+      smtpHost: nonEmpty(env, 'PARLEY_SMTP_HOST', '127.0.0.1'),
+      mailMaxBytes: parseInteger(env, 'PARLEY_MAIL_MAX_BYTES', 10 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+      smtpRelay: parseUrl(env, 'PARLEY_SMTP_RELAY', ['smtp:', 'smtps:']),
+      smsProviderUrl: parseUrl(env, 'PARLEY_SMS_PROVIDER_URL', ['http:', 'https:']),
+      smsProviderAccount: env['PARLEY_SMS_PROVIDER_ACCOUNT']?.trim() || null,
+      smsProviderToken: env['PARLEY_SMS_PROVIDER_TOKEN']?.trim() || null,
+      webhookSecret: parseSecret(env, 'PARLEY_WEBHOOK_SECRET'),
+      attachmentMaxBytes: parseInteger(env, 'PARLEY_ATTACHMENT_MAX_BYTES', 5 * 1024 * 1024, 1024, 25 * 1024 * 1024),
     },
   };
 }
@@ -181,6 +209,26 @@ function parseOrigins(env: Env, name: string): string[] {
       }
       return origin;
     });
+}
+
+function parseUrl(env: Env, name: string, protocols: readonly string[]): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a URL');
+  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(name, `must be a ${protocols.join(' or ')} URL`);
+  return raw;
+}
+
+function parseSecret(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  if (raw.length < 16) throw new ConfigError(name, 'must be at least 16 characters long');
+  return raw;
 }
 
 function parsePublicUrl(env: Env, name: string, fallback: string): string {

@@ -9,7 +9,7 @@ import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { ensurePresenceProfile, ensureReasonCode } from '../presence/index.ts';
 import { createQueue, listQueues, setMembership } from '../queues/index.ts';
 import type { Database } from '../store/index.ts';
-import { addAllowedOrigins, DEFAULT_TENANT_SLUG, ensureTenant, type Tenant } from '../tenants/index.ts';
+import { addAllowedOrigins, DEFAULT_TENANT_SLUG, ensureTenant, updateTenant, type Tenant } from '../tenants/index.ts';
 import { createUser, findUserForLogin, updateUser } from '../users/index.ts';
 
 /** The demo users: username, display name, role. */
@@ -155,5 +155,26 @@ export async function seedDemo(
       proficiency: 5,
     });
   }
+  // WhatsApp templates: what may be sent to a number outside the 24-hour window.
+  if (!Array.isArray(tenant.settings['whatsapp_templates']))
+    return (
+      (await updateTenant(db, tenant.id, {
+        settings: { ...tenant.settings, whatsapp_templates: DEMO_WHATSAPP_TEMPLATES },
+      })) ?? tenant
+    );
   return tenant;
 }
+
+/** The demo's approved WhatsApp templates. */
+export const DEMO_WHATSAPP_TEMPLATES = [
+  {
+    id: 'welcome',
+    name: 'Welcome',
+    body: 'Hello! This is Parley Demo. How can we help you today? Reply to this message to chat with us.',
+  },
+  {
+    id: 'follow_up',
+    name: 'Follow-up',
+    body: 'Hello again from Parley Demo: we are following up on your request. Reply here to continue.',
+  },
+];

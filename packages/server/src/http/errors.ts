@@ -56,9 +56,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (malformed JSON, wrong content type, body too large).
-      void reply
-        .code(status)
-        .send({ error: { code: status === 401 ? 'unauthorized' : 'invalid_argument', message: error.message } });
+      void reply.code(status).send({
+        error: {
+          code: status === 401 ? 'unauthorized' : status === 413 ? 'too_large' : 'invalid_argument',
+          message: error.message,
+        },
+      });
       return;
     }
     request.log.error({ err: error }, 'request failed');

@@ -9,7 +9,7 @@
  * restart loses no waiting contact, queue position or agent state. If a
  * write fails after routing moved on, the desk rebuilds itself from the store.
  */
-import type { ChannelType, Interaction, InteractionId, Message, WorkStatus } from '@parley/protocol';
+import type { ChannelType, Interaction, InteractionId, Message, MessageStatus, WorkStatus } from '@parley/protocol';
 import { sql, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
 import type { Bus, BusEvents, CustomerState } from '../bus/index.ts';
 import { HttpError } from '../http/errors.ts';
@@ -25,7 +25,7 @@ import {
   type RoutingEvent,
   type RoutingOptions,
 } from '../routing/index.ts';
-import type { Database, MessageTable } from '../store/index.ts';
+import type { AttachmentTable, Database, MessageTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 import { DEFAULT_CAPACITY, findUser, listUsers, type UserRecord } from '../users/index.ts';
 import { eventsSince, insertEvent, lastSeq, storeSeq } from './events.ts';
@@ -86,6 +86,60 @@ export interface OutboundInput {
   readonly from?: string;
   readonly queueId?: string;
   readonly subject?: string;
+  /** A first message sent at once (SMS, WhatsApp, email); without it the conversation opens empty (a draft). */
+  readonly message?: MessageInput;
+}
+
+/** What an agent writes: chat, SMS and WhatsApp use `content`; email adds a subject and addresses. */
+export interface MessageInput {
+  readonly content: string;
+  readonly clientMessageId?: string;
+  readonly subject?: string;
+  /** Email recipients; a reply goes to the customer when left out. */
+  readonly to?: readonly string[];
+  readonly cc?: readonly string[];
+  /** A WhatsApp template: its text is sent (with `content` ignored when empty). */
+  readonly templateId?: string;
+  /** Files uploaded to the conversation before (web chat). */
+  readonly attachmentIds?: readonly string[];
+}
+
+/** A message from a customer on SMS, WhatsApp or email, as a connector received it. */
+export interface InboundMessageInput {
+  readonly channel: 'sms' | 'whatsapp' | 'email';
+  readonly queueId: string;
+  /** The customer's number or email address. */
+  readonly from: string;
+  readonly name?: string;
+  /** The queue address written to. */
+  readonly to: string;
+  readonly content: string;
+  readonly html?: string;
+  readonly subject?: string;
+  /** The provider's message id or the email's Message-ID: a repeat is the same message. */
+  readonly externalId?: string;
+  /** Email: the Message-IDs this one answers (In-Reply-To, References), newest last. */
+  readonly thread?: readonly string[];
+  readonly cc?: readonly string[];
+  readonly media?: readonly string[];
+  readonly attachments?: ReadonlyArray<{ name: string; contentType: string; data: Buffer }>;
+}
+
+/** A stored outgoing message as the dispatcher hands it to the provider or relay. */
+export interface OutgoingMessage {
+  readonly id: string;
+  readonly channel: 'sms' | 'whatsapp' | 'email';
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly subject: string | null;
+  readonly content: string;
+  /** Email: this message's Message-ID and the thread it answers. */
+  readonly messageId: string | null;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly attachments: ReadonlyArray<{ name: string; contentType: string; data: Buffer }>;
+  readonly status: string;
 }
 
 /** What the far party (customer, external number) does; the demo API and channel connectors report it. */
@@ -122,6 +176,8 @@ interface Batch {
   readonly users: Set<string>;
   /** What the customers of conversations must hear (messages, waiting/connected/closed). */
   readonly customers: Array<BusEvents['conversation.changed']>;
+  /** Outgoing SMS, WhatsApp and email messages stored for the dispatcher. */
+  readonly queued: string[];
 }
 
 /** One operation's view of the batch. */
@@ -135,6 +191,7 @@ interface Tx {
   /** Users whose stored state changed (a `user.changed` goes out). */
   readonly users: Set<string>;
   readonly customers: Array<BusEvents['conversation.changed']>;
+  readonly queued: string[];
 }
 
 const OPEN_STATES: readonly InteractionState[] = [
@@ -241,7 +298,7 @@ export class Desk {
   }
 
   async #batch(ops: readonly Op[]): Promise<void> {
-    const batch: Batch = { events: [], agents: new Set(), users: new Set(), customers: [] };
+    const batch: Batch = { events: [], agents: new Set(), users: new Set(), customers: [], queued: [] };
     const settled: Array<() => void> = [];
     let trx: ControlledTransaction<Database>;
     try {
@@ -257,6 +314,7 @@ export class Desk {
         const mutations = this.#mutations;
         const mark = batch.events.length;
         const customerMark = batch.customers.length;
+        const queuedMark = batch.queued.length;
         await sql`savepoint op`.execute(trx);
         try {
           const value = await op.fn();
@@ -267,6 +325,7 @@ export class Desk {
           await sql`release savepoint op`.execute(trx);
           batch.events.length = mark;
           batch.customers.length = customerMark;
+          batch.queued.length = queuedMark;
           // Routing or timers moved on and the store did not: start again from what is stored.
           if (this.#mutations !== mutations) this.#stale = true;
           settled.push(() => op.reject(err));
@@ -293,6 +352,8 @@ export class Desk {
     this.#current = null;
     for (const event of batch.events) this.#o.bus.publish('interaction.changed', event);
     for (const event of batch.customers) this.#o.bus.publish('conversation.changed', event);
+    if (batch.queued.length > 0)
+      this.#o.bus.publish('message.queued', { tenantId: this.tenantId, messageIds: batch.queued });
     if (batch.events.length > 0) this.#tellPositions();
     for (const userId of batch.users)
       this.#o.bus.publish('user.changed', { tenantId: this.tenantId, userId, source: 'routing' });
@@ -399,7 +460,12 @@ export class Desk {
   /** A customer contact arrives in a queue (channel connectors; the demo API). */
   async inbound(input: InboundInput): Promise<Interaction> {
     const queue = this.#queue(input.queueId);
-    return this.#commit(null, async (tx) => {
+    return this.#commit(null, async (tx) => this.#wire(await this.#arrive(tx, queue, input)));
+  }
+
+  /** A new inbound contact, stored and put in its queue's line. */
+  async #arrive(tx: Tx, queue: QueueRecord, input: Omit<InboundInput, 'queueId'>): Promise<InteractionRecord> {
+    {
       const at = nowIso(new Date(tx.now));
       const r = await this.#write(
         tx,
@@ -428,8 +494,8 @@ export class Desk {
         queueId: queue.id,
         ...(input.preferredAgentId ? { preferredAgentId: input.preferredAgentId } : {}),
       });
-      return this.#wire(await this.#reload(tx, r.id));
-    });
+      return this.#reload(tx, r.id);
+    }
   }
 
   /** An agent starts a call, SMS, WhatsApp or email from an address of a queue they serve. */
@@ -455,7 +521,21 @@ export class Desk {
           'invalid_state',
           `You have no free ${input.channel} capacity (finish or hang up the current one first).`,
         );
+      if (input.message && input.channel === 'email' && !(input.subject ?? input.message.subject))
+        throw HttpError.invalidArgument('subject: an email sent at once needs a subject');
       return this.#commit(actor.id, async (tx) => {
+        const to = input.channel === 'phone' ? input.to.replace(/[\s()-]/g, '') : input.to;
+        // Messages need a conversation to live in; a call does not.
+        const conversationId =
+          input.channel === 'phone'
+            ? null
+            : await this.#newConversation(tx, {
+                channel: input.channel,
+                name: to,
+                address: to,
+                local: from,
+                subject: input.subject ?? input.message?.subject ?? null,
+              });
         let r = await this.#write(
           tx,
           {
@@ -465,9 +545,10 @@ export class Desk {
             state: 'outgoing',
             queueId: queue.id,
             agentId: actor.id,
-            remoteAddress: input.channel === 'phone' ? input.to.replace(/[\s()-]/g, '') : input.to,
+            remoteAddress: to,
             localAddress: from,
-            subject: input.subject ?? null,
+            subject: input.subject ?? input.message?.subject ?? null,
+            conversationId,
           },
           'created',
           actor.id,
@@ -480,6 +561,15 @@ export class Desk {
           input.channel === 'phone'
             ? await this.#step(tx, r, 'alert', 'alerting', actor.id)
             : await this.#step(tx, r, 'accept', 'accepted', actor.id, { acceptedAt: nowIso(new Date(tx.now)) });
+        if (conversationId) {
+          await tx.trx
+            .updateTable('conversations')
+            .set({ interaction_id: r.id })
+            .where('id', '=', conversationId)
+            .execute();
+          this.#conversations.set(conversationId, { interactionId: r.id, told: 'connected' });
+          if (input.message) await this.#storeMessage(tx, conversationId, r, 'out', actor.id, input.message);
+        }
         return this.#wire(r);
       });
     });
@@ -645,6 +735,9 @@ export class Desk {
         interaction_id: '',
         state: 'open',
         created_at: nowIso(new Date(this.#o.clock())),
+        customer_address: input.email,
+        local_address: queue.addresses[0] ?? null,
+        subject: null,
       })
       .execute();
     this.#mutations++;
@@ -660,6 +753,17 @@ export class Desk {
       .execute();
     this.#conversations.set(conversationId, { interactionId: interaction.id, told: 'waiting' });
     return { conversationId, interaction };
+  }
+
+  /** The id of the conversation a customer token opens, or null. */
+  async conversationIdByToken(tokenHash: string): Promise<string | null> {
+    const row = await this.#db()
+      .selectFrom('conversations')
+      .select('id')
+      .where('tenant_id', '=', this.tenantId)
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    return row?.id ?? null;
   }
 
   /** The conversation a customer token opens, with its history; null for an unknown token. */
@@ -689,8 +793,8 @@ export class Desk {
     return r.conversationId ? this.#messagesOf(r.conversationId) : [];
   }
 
-  /** An agent writes to the customer of a chat they are in. */
-  async agentMessage(actor: Actor, interactionId: string, input: { content: string; clientMessageId?: string }) {
+  /** An agent writes to the customer of a conversation they are in (chat, SMS, WhatsApp, email). */
+  async agentMessage(actor: Actor, interactionId: string, input: MessageInput): Promise<Message> {
     const r = await this.#own(actor, interactionId);
     if (!r.conversationId)
       throw HttpError.invalidArgument(`message: interaction ${r.id} has no conversation to write to`);
@@ -703,11 +807,317 @@ export class Desk {
   }
 
   /** A customer writes; the message goes to the conversation's current leg. */
-  async customerMessage(conversationId: string, input: { content: string; clientMessageId?: string }) {
+  async customerMessage(conversationId: string, input: MessageInput): Promise<Message> {
     const current = this.#conversations.get(conversationId);
     const r = current ? this.#open.get(current.interactionId) : undefined;
     if (!current || !r) throw new HttpError('invalid_state', 'This conversation has ended; start a new one.');
     return this.#postMessage(conversationId, r, 'in', null, input);
+  }
+
+  /**
+   * A customer's SMS, WhatsApp message or email arrives. It joins the
+   * conversation it continues (the same number and queue address; for email
+   * the thread of `In-Reply-To`/`References`) while that is in progress;
+   * otherwise a new interaction is routed to the queue, in the same
+   * conversation when there was one (its history stays together, its last
+   * agent is preferred). A repeated provider id is answered, not stored again.
+   */
+  async inboundMessage(
+    input: InboundMessageInput,
+  ): Promise<{ message: Message; interactionId: string; duplicate: boolean }> {
+    const queue = this.#queue(input.queueId);
+    if (queue.channel !== input.channel)
+      throw HttpError.invalidArgument(`to: ${input.to} is a ${queue.channel} address, not ${input.channel}`);
+    if (input.externalId) {
+      const seen = await this.#db()
+        .selectFrom('messages')
+        .selectAll()
+        .where('tenant_id', '=', this.tenantId)
+        .where('external_id', '=', input.externalId)
+        .executeTakeFirst();
+      if (seen) {
+        const [message] = await this.#wireMessages([seen]);
+        if (message) return { message, interactionId: seen.interaction_id, duplicate: true };
+      }
+    }
+    return this.#commit(null, async (tx) => {
+      let conversationId: string | null = null;
+      if (input.channel === 'email' && input.thread?.length) {
+        const answered = await tx.trx
+          .selectFrom('messages')
+          .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+          .select('messages.conversation_id')
+          .where('messages.tenant_id', '=', this.tenantId)
+          .where('messages.external_id', 'in', [...input.thread])
+          .where('conversations.channel', '=', 'email')
+          .orderBy('messages.created_at', 'desc')
+          .executeTakeFirst();
+        conversationId = answered?.conversation_id ?? null;
+      } else if (input.channel !== 'email') {
+        const latest = await tx.trx
+          .selectFrom('conversations')
+          .select('id')
+          .where('tenant_id', '=', this.tenantId)
+          .where('channel', '=', input.channel)
+          .where('customer_address', '=', input.from)
+          .where('local_address', '=', input.to)
+          .orderBy('created_at', 'desc')
+          .executeTakeFirst();
+        conversationId = latest?.id ?? null;
+      }
+      let r: InteractionRecord | undefined;
+      if (conversationId) {
+        const entry = this.#conversations.get(conversationId);
+        r = entry ? this.#open.get(entry.interactionId) : undefined;
+        // A conversation that ended (or is being wrapped up) gets a new interaction.
+        if (r && !(r.state === 'incoming' || r.state === 'alerting' || TALKING.has(r.state))) r = undefined;
+      }
+      if (!r) {
+        let preferredAgentId: string | undefined;
+        if (conversationId) {
+          const last = await tx.trx
+            .selectFrom('interactions')
+            .select('agent_id')
+            .where('tenant_id', '=', this.tenantId)
+            .where('conversation_id', '=', conversationId)
+            .where('agent_id', 'is not', null)
+            .orderBy('created_at', 'desc')
+            .executeTakeFirst();
+          preferredAgentId = last?.agent_id ?? undefined;
+          await tx.trx.updateTable('conversations').set({ state: 'open' }).where('id', '=', conversationId).execute();
+        } else {
+          conversationId = await this.#newConversation(tx, {
+            channel: input.channel,
+            name: input.name || input.from,
+            address: input.from,
+            local: input.to,
+            subject: input.subject ?? null,
+          });
+        }
+        r = await this.#arrive(tx, queue, {
+          from: input.name && input.channel === 'email' ? `${input.name} <${input.from}>` : input.from,
+          to: input.to,
+          ...(input.subject ? { subject: input.subject } : {}),
+          conversationId,
+          ...(preferredAgentId ? { preferredAgentId } : {}),
+        });
+        await tx.trx
+          .updateTable('conversations')
+          .set({ interaction_id: r.id })
+          .where('id', '=', conversationId)
+          .execute();
+        this.#conversations.set(conversationId, { interactionId: r.id, told: 'waiting' });
+        this.#mutations++;
+      }
+      if (!r.conversationId) throw new Error(`interaction ${r.id} lost its conversation`);
+      const message = await this.#storeMessage(
+        tx,
+        r.conversationId,
+        r,
+        'in',
+        null,
+        { content: input.content, ...(input.subject ? { subject: input.subject } : {}) },
+        {
+          external_id: input.externalId ?? null,
+          html: input.html ?? null,
+          meta:
+            input.channel === 'email'
+              ? { from: input.from, to: [input.to], cc: input.cc ?? [], references: input.thread ?? [] }
+              : input.media?.length
+                ? { media: input.media }
+                : null,
+        },
+        input.attachments ?? [],
+      );
+      return { message, interactionId: r.id, duplicate: false };
+    });
+  }
+
+  /**
+   * A delivery report: the provider or relay took, delivered or failed an
+   * outgoing message, or a chat side read it. Statuses only move forward
+   * (a late `sent` after `delivered` changes nothing). Null for an unknown message.
+   */
+  async messageStatus(input: {
+    id?: string;
+    externalId?: string;
+    status: MessageStatus;
+    error?: string;
+    /** The provider's id, learnt when it accepted the message. */
+    setExternalId?: string;
+  }): Promise<Message | null> {
+    let query = this.#db().selectFrom('messages').selectAll().where('tenant_id', '=', this.tenantId);
+    if (input.id) query = query.where('id', '=', input.id);
+    else if (input.externalId) query = query.where('external_id', '=', input.externalId);
+    else return null;
+    const row = await query.executeTakeFirst();
+    if (!row) return null;
+    const rank = STATUS_RANK[input.status];
+    const forward =
+      input.status === 'failed'
+        ? row.status === 'queued' || row.status === 'sent'
+        : rank > STATUS_RANK[row.status as MessageStatus];
+    if (!forward && !(input.setExternalId && !row.external_id)) return (await this.#wireMessages([row]))[0] ?? null;
+    return this.#commit(null, async (tx) => {
+      const set = {
+        ...(forward ? { status: input.status } : {}),
+        ...(input.status === 'failed' ? { error: (input.error ?? 'delivery failed').slice(0, 500) } : {}),
+        ...(input.setExternalId && !row.external_id ? { external_id: input.setExternalId } : {}),
+      };
+      await tx.trx.updateTable('messages').set(set).where('id', '=', row.id).execute();
+      const updated = { ...row, ...set };
+      const [message] = await this.#wireMessages([updated]);
+      if (!message) throw new Error(`message ${row.id} vanished`);
+      const r =
+        this.#open.get(row.interaction_id) ?? (await findInteraction(tx.trx, this.tenantId, row.interaction_id));
+      if (r && forward) await this.#write(tx, r, 'message_status', r.agentId, { message });
+      const conversation = this.#conversations.get(row.conversation_id);
+      if (conversation && forward)
+        tx.customers.push({ tenantId: this.tenantId, conversationId: row.conversation_id, message });
+      return message;
+    });
+  }
+
+  /** One side of a chat saw the other's messages up to `messageId`: they become `read`. */
+  async markRead(
+    reader: { agentId: string; interactionId: string } | { conversationId: string },
+    messageId: string,
+  ): Promise<number> {
+    let conversationId: string;
+    if ('agentId' in reader) {
+      const r = await this.#own({ id: reader.agentId, username: '' }, reader.interactionId);
+      if (!r.conversationId) return 0;
+      conversationId = r.conversationId;
+    } else conversationId = reader.conversationId;
+    const upTo = await this.#db()
+      .selectFrom('messages')
+      .select(['created_at', 'direction'])
+      .where('id', '=', messageId)
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirst();
+    if (!upTo) throw new HttpError('not_found', `No message ${messageId} in this conversation.`);
+    const direction = 'agentId' in reader ? 'in' : 'out';
+    const unread = await this.#db()
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', direction)
+      .where('status', 'in', ['sent', 'delivered'])
+      .where('created_at', '<=', upTo.created_at)
+      .execute();
+    for (const m of unread) await this.messageStatus({ id: m.id, status: 'read' });
+    return unread.length;
+  }
+
+  /** A stored outgoing message with what the dispatcher needs to send it; null unless still queued. */
+  async outgoing(messageId: string): Promise<OutgoingMessage | null> {
+    const row = await this.#db()
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .select([
+        'messages.id',
+        'messages.body',
+        'messages.subject',
+        'messages.status',
+        'messages.external_id',
+        'messages.meta',
+        'conversations.channel',
+        'conversations.customer_address',
+        'conversations.local_address',
+      ])
+      .where('messages.tenant_id', '=', this.tenantId)
+      .where('messages.id', '=', messageId)
+      .where('messages.direction', '=', 'out')
+      .executeTakeFirst();
+    if (!row || row.status !== 'queued') return null;
+    if (row.channel !== 'sms' && row.channel !== 'whatsapp' && row.channel !== 'email') return null;
+    const meta = parseMeta(row.meta);
+    const files = await this.#db()
+      .selectFrom('attachments')
+      .select(['name', 'content_type', 'data'])
+      .where('message_id', '=', row.id)
+      .execute();
+    return {
+      id: row.id,
+      channel: row.channel,
+      from: typeof meta['from'] === 'string' ? meta['from'] : (row.local_address ?? ''),
+      to: strings(meta['to']).length ? strings(meta['to']) : row.customer_address ? [row.customer_address] : [],
+      cc: strings(meta['cc']),
+      subject: row.subject,
+      content: row.body,
+      messageId: row.channel === 'email' ? row.external_id : null,
+      inReplyTo: typeof meta['in_reply_to'] === 'string' ? meta['in_reply_to'] : null,
+      references: strings(meta['references']),
+      attachments: files.map((f) => ({
+        name: f.name,
+        contentType: f.content_type,
+        data: Buffer.from(f.data, 'base64'),
+      })),
+      status: row.status,
+    };
+  }
+
+  /** Outgoing messages stored but not yet handed over (after a restart), oldest first. */
+  async queuedMessageIds(limit = 1000): Promise<string[]> {
+    const rows = await this.#db()
+      .selectFrom('messages')
+      .select('id')
+      .where('tenant_id', '=', this.tenantId)
+      .where('status', '=', 'queued')
+      .where('direction', '=', 'out')
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** A file a customer uploads to their chat, sent with their next message. */
+  async addAttachment(
+    conversationId: string,
+    file: { name: string; contentType: string; data: Buffer },
+  ): Promise<{ id: string; name: string; content_type: string; size: number }> {
+    if (!this.#conversations.has(conversationId))
+      throw new HttpError('invalid_state', 'This conversation has ended; start a new one.');
+    const row: AttachmentTable = {
+      id: newId(),
+      tenant_id: this.tenantId,
+      conversation_id: conversationId,
+      message_id: null,
+      name: file.name,
+      content_type: file.contentType,
+      size: file.data.length,
+      data: file.data.toString('base64'),
+      created_at: nowIso(new Date(this.#o.clock())),
+    };
+    await this.#db().insertInto('attachments').values(row).execute();
+    return { id: row.id, name: row.name, content_type: row.content_type, size: row.size };
+  }
+
+  /** An attachment for its conversation's customer, or for an agent who served (or supervises) it. */
+  async attachment(
+    id: string,
+    reader: { conversationId: string } | { userId: string; supervisor: boolean },
+  ): Promise<{ name: string; contentType: string; data: Buffer } | null> {
+    const row = await this.#db()
+      .selectFrom('attachments')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    if ('conversationId' in reader) {
+      if (row.conversation_id !== reader.conversationId) return null;
+    } else if (!reader.supervisor) {
+      const served = await this.#db()
+        .selectFrom('interactions')
+        .select('id')
+        .where('tenant_id', '=', this.tenantId)
+        .where('conversation_id', '=', row.conversation_id)
+        .where('agent_id', '=', reader.userId)
+        .executeTakeFirst();
+      if (!served) throw HttpError.forbidden(`Attachment ${id} belongs to a conversation you did not serve.`);
+    }
+    return { name: row.name, contentType: row.content_type, data: Buffer.from(row.data, 'base64') };
   }
 
   /** Someone types in a conversation: its other side hears of it. Only news: nothing is stored. */
@@ -738,16 +1148,48 @@ export class Desk {
     await this.remote(r.id, 'hangup');
   }
 
+  async #newConversation(
+    tx: Tx,
+    c: {
+      channel: ChannelType;
+      name: string;
+      email?: string | null;
+      address: string;
+      local: string;
+      subject: string | null;
+      tokenHash?: string;
+    },
+  ): Promise<string> {
+    const id = newId();
+    await tx.trx
+      .insertInto('conversations')
+      .values({
+        id,
+        tenant_id: this.tenantId,
+        channel: c.channel,
+        customer_name: c.name.slice(0, 200),
+        customer_email: c.email ?? (c.channel === 'email' ? c.address : null),
+        token_hash: c.tokenHash ?? null,
+        interaction_id: '',
+        state: 'open',
+        created_at: nowIso(new Date(tx.now)),
+        customer_address: c.address,
+        local_address: c.local,
+        subject: c.subject,
+      })
+      .execute();
+    return id;
+  }
+
   async #postMessage(
     conversationId: string,
     r: InteractionRecord,
     direction: 'in' | 'out',
     authorId: string | null,
-    input: { content: string; clientMessageId?: string },
+    input: MessageInput,
   ): Promise<Message> {
-    const db = this.#db();
     if (input.clientMessageId) {
-      const seen = await db
+      const seen = await this.#db()
         .selectFrom('messages')
         .selectAll()
         .where('conversation_id', '=', conversationId)
@@ -755,27 +1197,179 @@ export class Desk {
         .where('client_message_id', '=', input.clientMessageId)
         .executeTakeFirst();
       // A resend of a stored message is the same message: acknowledged again, stored once.
-      if (seen) return this.#wireMessage(seen);
+      const [message] = seen ? await this.#wireMessages([seen]) : [];
+      if (message) return message;
     }
-    return this.#commit(authorId, async (tx) => {
-      const row = {
-        id: newId(),
-        tenant_id: this.tenantId,
-        conversation_id: conversationId,
-        interaction_id: r.id,
-        direction,
-        author_id: authorId,
-        client_message_id: input.clientMessageId ?? null,
-        body: input.content,
-        status: 'sent',
-        created_at: nowIso(new Date(tx.now)),
+    return this.#commit(authorId, (tx) => this.#storeMessage(tx, conversationId, r, direction, authorId, input));
+  }
+
+  /**
+   * Stores one message and its event. An agent's SMS, WhatsApp or email is
+   * stored `queued` for the dispatcher, with the channel's rules applied
+   * first: WhatsApp's 24-hour window and templates, email's thread headers.
+   */
+  async #storeMessage(
+    tx: Tx,
+    conversationId: string,
+    r: InteractionRecord,
+    direction: 'in' | 'out',
+    authorId: string | null,
+    input: MessageInput,
+    extra: { external_id?: string | null; html?: string | null; meta?: Record<string, unknown> | null } = {},
+    files: ReadonlyArray<{ name: string; contentType: string; data: Buffer }> = [],
+  ): Promise<Message> {
+    const id = newId();
+    const external = direction === 'out' && (r.channel === 'sms' || r.channel === 'whatsapp' || r.channel === 'email');
+    let body = input.content;
+    let subject = input.subject ?? null;
+    let externalId = extra.external_id ?? null;
+    let meta = extra.meta ?? null;
+    if (external && r.channel === 'whatsapp') {
+      const template = await this.#whatsappRule(tx, conversationId, input);
+      if (template) {
+        body = template.body;
+        meta = { template_id: template.id };
+      }
+    }
+    if (external && r.channel === 'email') {
+      const conversation = await tx.trx
+        .selectFrom('conversations')
+        .select(['customer_address', 'subject'])
+        .where('id', '=', conversationId)
+        .executeTakeFirstOrThrow();
+      const last = await tx.trx
+        .selectFrom('messages')
+        .select(['external_id', 'meta'])
+        .where('conversation_id', '=', conversationId)
+        .where('external_id', 'is not', null)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      const to = input.to?.length
+        ? [...input.to]
+        : conversation.customer_address
+          ? [conversation.customer_address]
+          : [];
+      for (const address of [...to, ...(input.cc ?? [])])
+        if (!EMAIL.test(address))
+          throw HttpError.invalidArgument(`to: ${JSON.stringify(address)} is not an email address`);
+      if (to.length === 0) throw HttpError.invalidArgument('to: name at least one recipient');
+      subject ??= conversation.subject ? reply(conversation.subject) : null;
+      if (!subject) throw HttpError.invalidArgument('subject: an email needs a subject');
+      const domain = r.localAddress.split('@')[1] ?? 'parley.local';
+      externalId = `<${id}@${domain}>`;
+      const references = last?.external_id ? [...strings(parseMeta(last.meta)['references']), last.external_id] : [];
+      meta = {
+        from: r.localAddress,
+        to,
+        cc: input.cc ?? [],
+        ...(last?.external_id ? { in_reply_to: last.external_id } : {}),
+        references: references.slice(-20),
       };
-      await tx.trx.insertInto('messages').values(row).execute();
-      const message = await this.#wireMessage(row);
-      await this.#write(tx, r, 'message', r.agentId, { message });
-      tx.customers.push({ tenantId: this.tenantId, conversationId, message });
-      return message;
-    });
+    }
+    if (body.trim() === '' && !input.attachmentIds?.length) throw HttpError.invalidArgument('content: write something');
+    const row: MessageTable = {
+      id,
+      tenant_id: this.tenantId,
+      conversation_id: conversationId,
+      interaction_id: r.id,
+      direction,
+      author_id: authorId,
+      client_message_id: input.clientMessageId ?? null,
+      body,
+      status: external ? 'queued' : 'sent',
+      created_at: nowIso(new Date(tx.now)),
+      subject,
+      html: extra.html ?? null,
+      external_id: externalId,
+      error: null,
+      meta: meta ? JSON.stringify(meta) : null,
+    };
+    await tx.trx.insertInto('messages').values(row).execute();
+    if (input.attachmentIds?.length) {
+      const linked = await tx.trx
+        .updateTable('attachments')
+        .set({ message_id: id })
+        .where('conversation_id', '=', conversationId)
+        .where('message_id', 'is', null)
+        .where('id', 'in', [...input.attachmentIds])
+        .executeTakeFirst();
+      if (Number(linked.numUpdatedRows) !== new Set(input.attachmentIds).size)
+        throw HttpError.invalidArgument('attachments: upload each file to this conversation first, and send it once');
+    }
+    for (const f of files)
+      await tx.trx
+        .insertInto('attachments')
+        .values({
+          id: newId(),
+          tenant_id: this.tenantId,
+          conversation_id: conversationId,
+          message_id: id,
+          name: f.name,
+          content_type: f.contentType,
+          size: f.data.length,
+          data: f.data.toString('base64'),
+          created_at: row.created_at,
+        })
+        .execute();
+    if (external) tx.queued.push(id);
+    const [message] = await this.#wireMessages([row]);
+    if (!message) throw new Error(`message ${id} vanished`);
+    await this.#write(tx, r, 'message', r.agentId, { message });
+    if (r.channel === 'chat') tx.customers.push({ tenantId: this.tenantId, conversationId, message });
+    return message;
+  }
+
+  /**
+   * WhatsApp lets a business write free text only within 24 hours of the
+   * customer's last message; otherwise (and to a number that never wrote)
+   * only an approved template. Returns the template to send, if one is used.
+   */
+  async #whatsappRule(
+    tx: Tx,
+    conversationId: string,
+    input: MessageInput,
+  ): Promise<{ id: string; body: string } | null> {
+    if (input.templateId !== undefined) {
+      const template = (await this.#templates(tx)).find((t) => t.id === input.templateId);
+      if (!template)
+        throw HttpError.invalidArgument(`template_id: no WhatsApp template ${JSON.stringify(input.templateId)}`);
+      return template;
+    }
+    const c = await tx.trx
+      .selectFrom('conversations')
+      .select(['customer_address', 'local_address'])
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    const last = await tx.trx
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .select('messages.created_at')
+      .where('messages.tenant_id', '=', this.tenantId)
+      .where('conversations.channel', '=', 'whatsapp')
+      .where('conversations.customer_address', '=', c.customer_address)
+      .where('messages.direction', '=', 'in')
+      .orderBy('messages.created_at', 'desc')
+      .executeTakeFirst();
+    if (!last)
+      throw new HttpError(
+        'template_required',
+        `${c.customer_address ?? 'This number'} has never written to you on WhatsApp: the first message must be a template.`,
+      );
+    if (tx.now - Date.parse(last.created_at) > WHATSAPP_WINDOW_MS)
+      throw new HttpError(
+        'template_required',
+        `The customer last wrote ${last.created_at}, more than 24 hours ago: WhatsApp allows only a template now.`,
+      );
+    return null;
+  }
+
+  async #templates(tx: Tx): Promise<Array<{ id: string; body: string }>> {
+    const row = await tx.trx
+      .selectFrom('tenants')
+      .select('settings')
+      .where('id', '=', this.tenantId)
+      .executeTakeFirst();
+    return whatsappTemplates(row?.settings ?? '{}');
   }
 
   async #messagesOf(conversationId: string): Promise<Message[]> {
@@ -787,35 +1381,48 @@ export class Desk {
       .orderBy('id')
       .limit(1000)
       .execute();
-    // The authors' names in two lookups for the whole history, not one per message.
-    const customer = await this.#db()
-      .selectFrom('conversations')
-      .select('customer_name')
-      .where('id', '=', conversationId)
-      .executeTakeFirst();
-    const agentIds = [...new Set(rows.flatMap((m) => (m.author_id ? [m.author_id] : [])))];
-    const agents = agentIds.length
-      ? await this.#db().selectFrom('users').select(['id', 'display_name']).where('id', 'in', agentIds).execute()
-      : [];
-    const names = new Map(agents.map((a) => [a.id, a.display_name]));
-    return rows.map((m) =>
-      toWireMessage(m, m.author_id ? (names.get(m.author_id) ?? 'Agent') : (customer?.customer_name ?? 'Customer')),
-    );
+    return this.#wireMessages(rows);
   }
 
-  /** One message as the wire has it, its author's name looked up. */
-  async #wireMessage(m: MessageTable): Promise<Message> {
-    let author = 'Customer';
-    if (m.author_id) author = (await this.#displayName(m.author_id)) ?? 'Agent';
-    else {
-      const c = await this.#db()
-        .selectFrom('conversations')
-        .select('customer_name')
-        .where('id', '=', m.conversation_id)
-        .executeTakeFirst();
-      if (c) author = c.customer_name;
-    }
-    return toWireMessage(m, author);
+  /** Messages as the wire has them: authors' names and attachments looked up once for all. */
+  async #wireMessages(rows: readonly MessageTable[]): Promise<Message[]> {
+    if (rows.length === 0) return [];
+    const db = this.#db();
+    const conversationIds = [...new Set(rows.map((m) => m.conversation_id))];
+    const customers = await db
+      .selectFrom('conversations')
+      .select(['id', 'customer_name'])
+      .where('id', 'in', conversationIds)
+      .execute();
+    const customerNames = new Map(customers.map((c) => [c.id, c.customer_name]));
+    const agentIds = [...new Set(rows.flatMap((m) => (m.author_id ? [m.author_id] : [])))];
+    const agents = agentIds.length
+      ? await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', agentIds).execute()
+      : [];
+    const names = new Map(agents.map((a) => [a.id, a.display_name]));
+    const files = await db
+      .selectFrom('attachments')
+      .select(['id', 'message_id', 'name', 'content_type', 'size'])
+      .where(
+        'message_id',
+        'in',
+        rows.map((m) => m.id),
+      )
+      .execute();
+    const byMessage = new Map<string, Array<{ id: string; name: string; content_type: string; size: number }>>();
+    for (const f of files)
+      if (f.message_id)
+        byMessage.set(f.message_id, [
+          ...(byMessage.get(f.message_id) ?? []),
+          { id: f.id, name: f.name, content_type: f.content_type, size: Number(f.size) },
+        ]);
+    return rows.map((m) =>
+      toWireMessage(
+        m,
+        m.author_id ? (names.get(m.author_id) ?? 'Agent') : (customerNames.get(m.conversation_id) ?? 'Customer'),
+        byMessage.get(m.id) ?? [],
+      ),
+    );
   }
 
   async #displayName(userId: string): Promise<string | null> {
@@ -2029,7 +2636,17 @@ export interface ConversationView {
   readonly messages: Message[];
 }
 
-function toWireMessage(m: MessageTable, author: string): Message {
+const STATUS_RANK: Record<MessageStatus, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+/** How long after the customer's last WhatsApp message free text may be sent. */
+const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
+
+function toWireMessage(
+  m: MessageTable,
+  author: string,
+  attachments: ReadonlyArray<{ id: string; name: string; content_type: string; size: number }>,
+): Message {
+  const meta = parseMeta(m.meta);
+  const status = (m.status in STATUS_RANK ? m.status : 'sent') as MessageStatus;
   return {
     id: m.id,
     conversation_id: m.conversation_id,
@@ -2037,10 +2654,53 @@ function toWireMessage(m: MessageTable, author: string): Message {
     direction: m.direction === 'out' ? 'out' : 'in',
     author,
     content: m.body,
-    status: m.status === 'read' ? 'read' : m.status === 'delivered' ? 'delivered' : 'sent',
+    status,
     created: m.created_at,
     ...(m.client_message_id ? { client_message_id: m.client_message_id } : {}),
+    ...(m.subject ? { subject: m.subject } : {}),
+    ...(m.html ? { html: m.html } : {}),
+    ...(typeof meta['from'] === 'string' ? { from: meta['from'] } : {}),
+    ...(Array.isArray(meta['to']) ? { to: strings(meta['to']) } : {}),
+    ...(strings(meta['cc']).length ? { cc: strings(meta['cc']) } : {}),
+    ...(strings(meta['media']).length ? { media: strings(meta['media']) } : {}),
+    ...(typeof meta['template_id'] === 'string' ? { template_id: meta['template_id'] } : {}),
+    ...(attachments.length ? { attachments } : {}),
+    ...(m.error ? { error: m.error } : {}),
   };
+}
+
+function parseMeta(json: string | null): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** `Re: subject`, without piling up prefixes. */
+function reply(subject: string): string {
+  return /^re:/i.test(subject.trim()) ? subject : `Re: ${subject}`;
+}
+
+/** The tenant's WhatsApp templates from its settings (`whatsapp_templates: [{id, body}]`). */
+export function whatsappTemplates(settingsJson: string): Array<{ id: string; name: string; body: string }> {
+  const templates = parseMeta(settingsJson)['whatsapp_templates'];
+  if (!Array.isArray(templates)) return [];
+  return templates.flatMap((t: unknown) => {
+    if (typeof t !== 'object' || t === null) return [];
+    const { id, name, body } = t as Record<string, unknown>;
+    return typeof id === 'string' && typeof body === 'string'
+      ? [{ id, name: typeof name === 'string' ? name : id, body }]
+      : [];
+  });
 }
 
 function customerStateOf(state: InteractionState): CustomerState {

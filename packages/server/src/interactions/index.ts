@@ -21,7 +21,10 @@ export type {
   TargetInput,
   WaitingEntry,
   ConversationView,
+  InboundMessageInput,
+  MessageInput,
+  OutgoingMessage,
 } from './desk.ts';
-export { MAX_WRAPUP_SECONDS } from './desk.ts';
+export { MAX_WRAPUP_SECONDS, whatsappTemplates } from './desk.ts';
 export type { InteractionServiceOptions } from './service.ts';
 export { InteractionService, REPLAY_LIMIT } from './service.ts';

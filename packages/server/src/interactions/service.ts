@@ -4,7 +4,7 @@
  * state, connections, queue changes). Every call runs on the tenant's desk,
  * one at a time.
  */
-import type { Interaction, Message } from '@parley/protocol';
+import type { Interaction, Message, MessageStatus } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus, BusEvents } from '../bus/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -16,7 +16,10 @@ import {
   type AgentAction,
   type ConversationView,
   type InboundInput,
+  type InboundMessageInput,
+  type MessageInput,
   type OutboundInput,
+  type OutgoingMessage,
   type RemoteEvent,
   type WaitingEntry,
 } from './desk.ts';
@@ -163,6 +166,10 @@ export class InteractionService {
     return this.#on(tenantId, (d) => d.startChat(input));
   }
 
+  conversationIdByToken(tenantId: string, tokenHash: string): Promise<string | null> {
+    return this.#on(tenantId, (d) => d.conversationIdByToken(tokenHash));
+  }
+
   conversationByToken(tenantId: string, tokenHash: string): Promise<ConversationView | null> {
     return this.#on(tenantId, (d) => d.conversationByToken(tokenHash));
   }
@@ -171,21 +178,61 @@ export class InteractionService {
     return this.#on(tenantId, (d) => d.messages(actor, interactionId));
   }
 
-  agentMessage(
-    tenantId: string,
-    actor: Actor,
-    interactionId: string,
-    input: { content: string; clientMessageId?: string },
-  ): Promise<Message> {
+  agentMessage(tenantId: string, actor: Actor, interactionId: string, input: MessageInput): Promise<Message> {
     return this.#on(tenantId, (d) => d.agentMessage(actor, interactionId, input));
   }
 
-  customerMessage(
+  customerMessage(tenantId: string, conversationId: string, input: MessageInput): Promise<Message> {
+    return this.#on(tenantId, (d) => d.customerMessage(conversationId, input));
+  }
+
+  /** A customer's SMS, WhatsApp message or email (from a webhook or the SMTP server). */
+  inboundMessage(
+    tenantId: string,
+    input: InboundMessageInput,
+  ): Promise<{ message: Message; interactionId: string; duplicate: boolean }> {
+    return this.#on(tenantId, (d) => d.inboundMessage(input));
+  }
+
+  /** A delivery report for an outgoing message (by Parley's id or the provider's). */
+  messageStatus(
+    tenantId: string,
+    input: { id?: string; externalId?: string; status: MessageStatus; error?: string; setExternalId?: string },
+  ): Promise<Message | null> {
+    return this.#on(tenantId, (d) => d.messageStatus(input));
+  }
+
+  /** One side of a chat read the other's messages up to one of them. */
+  markRead(
+    tenantId: string,
+    reader: { agentId: string; interactionId: string } | { conversationId: string },
+    messageId: string,
+  ): Promise<number> {
+    return this.#on(tenantId, (d) => d.markRead(reader, messageId));
+  }
+
+  outgoing(tenantId: string, messageId: string): Promise<OutgoingMessage | null> {
+    return this.#on(tenantId, (d) => d.outgoing(messageId));
+  }
+
+  queuedMessageIds(tenantId: string): Promise<string[]> {
+    return this.#on(tenantId, (d) => d.queuedMessageIds());
+  }
+
+  addAttachment(
     tenantId: string,
     conversationId: string,
-    input: { content: string; clientMessageId?: string },
-  ): Promise<Message> {
-    return this.#on(tenantId, (d) => d.customerMessage(conversationId, input));
+    file: { name: string; contentType: string; data: Buffer },
+  ): Promise<{ id: string; name: string; content_type: string; size: number }> {
+    return this.#on(tenantId, (d) => d.addAttachment(conversationId, file));
+  }
+
+  attachment(
+    tenantId: string,
+    id: string,
+    reader: { conversationId: string } | { userId: string; supervisor: boolean },
+  ): Promise<{ name: string; contentType: string; data: Buffer } | null> {
+    return this.#on(tenantId, (d) => d.attachment(id, reader));
   }
 
   /** Typing news from an agent (for one of their interactions) or a customer. */

@@ -8,7 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import type { AgentAction, TargetInput, WaitingEntry } from '../interactions/index.ts';
+import { whatsappTemplates, type AgentAction, type TargetInput, type WaitingEntry } from '../interactions/index.ts';
 import { findQueueByAddress, listQueuesOfUser } from '../queues/index.ts';
 import type { UserRecord } from '../users/index.ts';
 import { restHelpers } from './helpers.ts';
@@ -62,6 +62,22 @@ const ActionBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const EmailAddress = Type.String({ maxLength: 254, pattern: '^[^\\s@<>,]+@[^\\s@<>,]+$' });
+const MessageFields = {
+  content: Type.String({ maxLength: 20_000, description: 'The text (chat, SMS and WhatsApp up to 4000 characters)' }),
+  client_message_id: Type.Optional(RequestId),
+  subject: Type.Optional(Type.String({ minLength: 1, maxLength: 998, description: 'Email: the subject' })),
+  to: Type.Optional(
+    Type.Array(EmailAddress, { minItems: 1, maxItems: 50, description: 'Email: recipients (reply-all, forward)' }),
+  ),
+  cc: Type.Optional(Type.Array(EmailAddress, { maxItems: 50 })),
+  template_id: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, description: 'WhatsApp: send this template instead of free text' }),
+  ),
+  attachment_ids: Type.Optional(Type.Array(Id, { maxItems: 10, uniqueItems: true })),
+};
+const MessageBody = Type.Object(MessageFields, { additionalProperties: false });
+type MessageBodyInput = Static<typeof MessageBody>;
 const OutboundBody = Type.Object(
   {
     channel: Channel,
@@ -70,9 +86,33 @@ const OutboundBody = Type.Object(
     queue_id: Type.Optional(Id),
     subject: Type.Optional(Type.String({ maxLength: 998 })),
     request_id: Type.Optional(RequestId),
+    content: Type.Optional(
+      Type.String({ maxLength: 20_000, description: 'Send this first message at once (SMS, WhatsApp, email)' }),
+    ),
+    template_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    cc: Type.Optional(Type.Array(EmailAddress, { maxItems: 50 })),
   },
   { additionalProperties: false },
 );
+
+/** A message body in the desk's terms, with the per-channel length rules. */
+function toMessageInput(b: MessageBodyInput, channel: string | null) {
+  if (channel !== 'email' && b.content.length > 4000)
+    throw HttpError.invalidArgument('content: at most 4000 characters (longer texts go by email)');
+  if (channel !== null && channel !== 'email' && (b.subject !== undefined || b.to !== undefined || b.cc !== undefined))
+    throw HttpError.invalidArgument('subject, to and cc are for email only');
+  if (b.template_id !== undefined && channel !== 'whatsapp')
+    throw HttpError.invalidArgument('template_id: templates are for WhatsApp only');
+  return {
+    content: b.content,
+    ...(b.client_message_id ? { clientMessageId: b.client_message_id } : {}),
+    ...(b.subject ? { subject: b.subject } : {}),
+    ...(b.to ? { to: b.to } : {}),
+    ...(b.cc ? { cc: b.cc } : {}),
+    ...(b.template_id ? { templateId: b.template_id } : {}),
+    ...(b.attachment_ids ? { attachmentIds: b.attachment_ids } : {}),
+  };
+}
 const ListQuery = Type.Object(
   {
     state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])),
@@ -204,6 +244,9 @@ export function interactionRoutes(ctx: AppContext) {
       async (request, reply) => {
         const { user } = await caller(request);
         const b = request.body;
+        const sending = b.content !== undefined || b.template_id !== undefined;
+        if (sending && (b.channel === 'phone' || b.channel === 'chat'))
+          throw HttpError.invalidArgument(`content: a ${b.channel} interaction starts without a message`);
         const created = await ctx.interactions.outbound(
           request.tenant.id,
           actor(user),
@@ -212,6 +255,18 @@ export function interactionRoutes(ctx: AppContext) {
             to: b.to,
             ...pick(b, ['from', 'subject']),
             ...(b.queue_id ? { queueId: b.queue_id } : {}),
+            ...(sending
+              ? {
+                  message: toMessageInput(
+                    {
+                      content: b.content ?? '',
+                      ...pick(b, ['subject', 'cc', 'template_id']),
+                      ...(b.channel === 'email' ? { to: [b.to] } : {}),
+                    },
+                    b.channel,
+                  ),
+                }
+              : {}),
           },
           requestIdOf(request, b),
         );
@@ -234,13 +289,6 @@ export function interactionRoutes(ctx: AppContext) {
       },
     );
 
-    const MessageBody = Type.Object(
-      {
-        content: Type.String({ minLength: 1, maxLength: 4000 }),
-        client_message_id: Type.Optional(RequestId),
-      },
-      { additionalProperties: false },
-    );
     app.get<{ Params: Static<typeof IdParams> }>(
       '/api/v1/interactions/:id/messages',
       { schema: { params: IdParams } },
@@ -254,14 +302,43 @@ export function interactionRoutes(ctx: AppContext) {
       { schema: { params: IdParams, body: MessageBody } },
       async (request, reply) => {
         const { user } = await caller(request);
-        if (request.body.content.trim() === '') throw HttpError.invalidArgument('content: write something');
-        const message = await ctx.interactions.agentMessage(request.tenant.id, actor(user), request.params.id, {
-          content: request.body.content,
-          ...(request.body.client_message_id ? { clientMessageId: request.body.client_message_id } : {}),
-        });
+        const interaction = await ctx.interactions.get(request.tenant.id, actor(user), request.params.id);
+        const message = await ctx.interactions.agentMessage(
+          request.tenant.id,
+          actor(user),
+          request.params.id,
+          toMessageInput(request.body, interaction.channel_type),
+        );
         return reply.code(201).send(message);
       },
     );
+
+    const ReadBody = Type.Object({ message_id: Id }, { additionalProperties: false });
+    // The agent saw the customer's messages up to this one (web chat read receipts).
+    app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ReadBody> }>(
+      '/api/v1/interactions/:id/read',
+      { schema: { params: IdParams, body: ReadBody } },
+      async (request) => {
+        const { user } = await caller(request);
+        const read = await ctx.interactions.markRead(
+          request.tenant.id,
+          { agentId: user.id, interactionId: request.params.id },
+          request.body.message_id,
+        );
+        return { read };
+      },
+    );
+
+    // WhatsApp templates the tenant may send outside the 24-hour window.
+    app.get('/api/v1/whatsapp/templates', async (request) => {
+      await caller(request);
+      const row = await ctx.db
+        .selectFrom('tenants')
+        .select('settings')
+        .where('id', '=', request.tenant.id)
+        .executeTakeFirst();
+      return whatsappTemplates(row?.settings ?? '{}');
+    });
 
     /** Contacts waiting in queues the caller serves (all of them, or those asked for). */
     const picklist = async (tenantId: string, user: UserRecord, queueIds: readonly string[] | null, limit: number) => {

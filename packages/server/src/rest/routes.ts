@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { agentRoutes } from './agents.ts';
+import { attachmentRoutes } from './attachments.ts';
 import { chatRoutes } from './chat.ts';
 import { interactionRoutes } from './interactions.ts';
 import { meRoutes } from './me.ts';
@@ -17,7 +18,16 @@ import { userRoutes } from './users.ts';
 /** Registers `/api/v1/*` (besides the auth routes). */
 export function restRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    for (const routes of [meRoutes, userRoutes, queueRoutes, agentRoutes, tenantRoutes, interactionRoutes, chatRoutes])
+    for (const routes of [
+      meRoutes,
+      userRoutes,
+      queueRoutes,
+      agentRoutes,
+      tenantRoutes,
+      interactionRoutes,
+      chatRoutes,
+      attachmentRoutes,
+    ])
       await app.register(routes(ctx));
   };
 }

@@ -21,6 +21,7 @@ import * as initial from './migrations/2026-11-21-01-initial.ts';
 import * as interactions from './migrations/2026-11-21-02-interactions.ts';
 import * as routing from './migrations/2026-11-21-03-routing.ts';
 import * as conversations from './migrations/2026-11-21-04-conversations.ts';
+import * as channels from './migrations/2026-11-21-05-channels.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-02-interactions': interactions,
   '2026-11-21-03-routing': routing,
   '2026-11-21-04-conversations': conversations,
+  '2026-11-21-05-channels': channels,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

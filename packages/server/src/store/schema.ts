@@ -14,6 +14,8 @@ export interface TenantTable {
   oauth_issuers: string;
   /** JSON object of tenant settings. */
   settings: string;
+  /** Signs the tenant's SMS/WhatsApp webhooks; never served back by the API. */
+  webhook_secret: string | null;
   created_at: string;
 }
 
@@ -169,6 +171,12 @@ export interface ConversationTable {
   /** `open` or `closed`. */
   state: string;
   created_at: string;
+  /** The customer's phone number or email address (SMS, WhatsApp, email). */
+  customer_address: string | null;
+  /** The queue address the customer wrote to. */
+  local_address: string | null;
+  /** The email thread's subject. */
+  subject: string | null;
 }
 
 export interface MessageTable {
@@ -181,9 +189,58 @@ export interface MessageTable {
   author_id: string | null;
   client_message_id: string | null;
   body: string;
-  /** `sent`, `delivered` or `read`. */
+  /** `queued` (stored, not yet handed over), `sent`, `delivered`, `read` or `failed`. */
   status: string;
   created_at: string;
+  subject: string | null;
+  /** Sanitised HTML of an email. */
+  html: string | null;
+  /** The provider's message id (SMS sid) or the email's Message-ID. */
+  external_id: string | null;
+  /** Why delivery failed. */
+  error: string | null;
+  /** JSON: email addresses and thread headers, media URLs, WhatsApp template. */
+  meta: string | null;
+}
+
+export interface AttachmentTable {
+  id: string;
+  tenant_id: string;
+  conversation_id: string;
+  message_id: string | null;
+  name: string;
+  content_type: string;
+  size: number;
+  /** Base64. */
+  data: string;
+  created_at: string;
+}
+
+export interface DemoHandsetMessageTable {
+  id: string;
+  sid: string;
+  channel: string;
+  handset: string;
+  peer: string;
+  /** `in` (to the handset) or `out` (from it). */
+  direction: string;
+  body: string;
+  status: string;
+  idempotency_key: string | null;
+  created_at: string;
+}
+
+export interface DemoMailboxTable {
+  id: string;
+  message_id: string | null;
+  in_reply_to: string | null;
+  references: string | null;
+  from: string;
+  to: string;
+  cc: string | null;
+  subject: string;
+  text: string;
+  received_at: string;
 }
 
 export interface InteractionEventTable {
@@ -226,6 +283,9 @@ export interface Database {
   interaction_requests: InteractionRequestTable;
   conversations: ConversationTable;
   messages: MessageTable;
+  attachments: AttachmentTable;
+  demo_handset_messages: DemoHandsetMessageTable;
+  demo_mailbox: DemoMailboxTable;
 }
 
 /** A database handle or an open transaction: every repository function takes either. */

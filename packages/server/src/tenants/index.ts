@@ -6,5 +6,7 @@ export {
   ensureTenant,
   updateTenant,
   addAllowedOrigins,
+  webhookSecret,
+  setWebhookSecret,
 } from './tenants.ts';
 export { TenantRegistry, splitTenantUrl, tenantBasePath } from './registry.ts';

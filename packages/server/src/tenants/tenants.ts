@@ -68,6 +68,7 @@ export async function ensureTenant(
     allowed_origins: JSON.stringify(input.allowedOrigins ?? []),
     oauth_issuers: JSON.stringify(input.oauthIssuers ?? []),
     settings: '{}',
+    webhook_secret: null,
     created_at: nowIso(),
   };
   await db.insertInto('tenants').values(row).execute();
@@ -98,4 +99,15 @@ export async function addAllowedOrigins(db: Db, tenant: Tenant, origins: readonl
   const merged = [...new Set([...tenant.allowedOrigins, ...origins])];
   if (merged.length === tenant.allowedOrigins.length) return tenant;
   return (await updateTenant(db, tenant.id, { allowedOrigins: merged })) ?? tenant;
+}
+
+/** The secret that signs the tenant's SMS/WhatsApp webhooks, or null when none is set. */
+export async function webhookSecret(db: Db, tenantId: string): Promise<string | null> {
+  const row = await db.selectFrom('tenants').select('webhook_secret').where('id', '=', tenantId).executeTakeFirst();
+  return row?.webhook_secret ?? null;
+}
+
+/** Sets (or clears, with null) the tenant's webhook secret. */
+export async function setWebhookSecret(db: Db, tenantId: string, secret: string | null): Promise<void> {
+  await db.updateTable('tenants').set({ webhook_secret: secret }).where('id', '=', tenantId).execute();
 }

@@ -3,6 +3,7 @@
  * line captured, and a fake built panel so tests do not depend on a build.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,14 +19,37 @@ export interface Harness extends ParleyApp {
   /** Every log line written so far. */
   readonly logs: string[];
   readonly dir: string;
+  /** With `listen`: where the server answers over real HTTP (its public URL). */
+  readonly url: string | null;
+}
+
+/** A TCP port free on loopback right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
 }
 
 /** Builds a demo server on the given store (SQLite by default); `env` overrides the test defaults. */
 export async function startHarness(
   env: Record<string, string> = {},
   store: StoreKind = 'sqlite',
-  options: Pick<AppOptions, 'interactions'> = {},
+  options: Pick<AppOptions, 'interactions'> & {
+    /** Listen on a free loopback port (for what calls the server over HTTP, like the demo SMS provider). */
+    listen?: boolean;
+  } = {},
 ): Promise<Harness> {
+  const { listen, ...appOptions } = options;
+  const port = listen ? await freePort() : 18080;
+  const url = listen ? `http://127.0.0.1:${port}/` : null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
   const postgres = store === 'postgres' ? await createPostgresDatabase() : null;
   const panelDist = path.join(dir, 'panel');
@@ -47,10 +71,12 @@ export async function startHarness(
       PARLEY_DEMO: 'true',
       PARLEY_DEMO_PASSWORD: DEMO_PASSWORD,
       PARLEY_DATA_DIR: dir,
-      PORT: '18080',
+      PORT: String(port),
+      ...(url ? { PARLEY_PUBLIC_URL: url } : {}),
       PLAYGROUND_PORT: 'off',
       PARLEY_ALLOWED_ORIGINS: HOST_ORIGIN,
       LOG_LEVEL: 'trace',
+      PARLEY_SMTP_PORT: '0',
       ...(postgres ? { DATABASE_URL: postgres.url } : {}),
       ...env,
     },
@@ -65,12 +91,14 @@ export async function startHarness(
       playground: path.join(dir, 'pg'),
       widget: path.join(dir, 'widget'),
     },
-    ...options,
+    ...appOptions,
   });
+  if (listen) await app.app.listen({ port, host: '127.0.0.1' });
   return {
     ...app,
     logs,
     dir,
+    url,
     async close() {
       await app.close();
       await postgres?.drop();

@@ -1,0 +1,127 @@
+/**
+ * Hands stored outgoing SMS, WhatsApp and email messages to the provider or
+ * relay, and records what happened. A message is stored `queued` before the
+ * agent gets an answer; the dispatcher sends it after the commit (told by
+ * `message.queued`), and at start it sends whatever a stopped process left
+ * queued. Transient failures are retried with backoff; refusals mark the
+ * message `failed` with the reason, which the agent sees.
+ * One queue per tenant keeps each conversation's messages in order.
+ */
+import type { Bus } from '../bus/index.ts';
+import type { InteractionService, OutgoingMessage } from '../interactions/index.ts';
+import type { Logger } from '../log/index.ts';
+import { MailError, type Mailer } from './mailer.ts';
+import { ProviderError, type MessagingProvider } from './provider.ts';
+
+export interface DispatcherOptions {
+  readonly bus: Bus;
+  readonly log: Logger;
+  readonly interactions: InteractionService;
+  readonly sms: MessagingProvider | null;
+  readonly mail: Mailer | null;
+  /** The status callback URL the provider reports a message's delivery to. */
+  readonly statusCallback: (tenantId: string, messageId: string) => Promise<string>;
+  /** Delays between attempts (ms); the last failure marks the message failed. */
+  readonly retryDelays?: readonly number[];
+}
+
+const RETRY_DELAYS = [1_000, 5_000, 30_000, 120_000];
+
+export class Dispatcher {
+  readonly #o: DispatcherOptions;
+  readonly #queues = new Map<string, Promise<void>>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #unsubscribe: (() => void) | null = null;
+  #closed = false;
+
+  constructor(options: DispatcherOptions) {
+    this.#o = options;
+  }
+
+  /** Listens for new messages and sends what was left queued. */
+  async start(tenantIds: readonly string[]): Promise<void> {
+    this.#unsubscribe = this.#o.bus.subscribe('message.queued', (e) => {
+      for (const id of e.messageIds) this.#enqueue(e.tenantId, id, 0);
+    });
+    for (const tenantId of tenantIds)
+      for (const id of await this.#o.interactions.queuedMessageIds(tenantId)) this.#enqueue(tenantId, id, 0);
+  }
+
+  /** Resolves when every send started so far has finished (tests). */
+  async idle(): Promise<void> {
+    while (this.#queues.size > 0) await Promise.all(this.#queues.values());
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#unsubscribe?.();
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  #enqueue(tenantId: string, messageId: string, attempt: number): void {
+    if (this.#closed) return;
+    const previous = this.#queues.get(tenantId) ?? Promise.resolve();
+    const next = previous.then(() => this.#send(tenantId, messageId, attempt));
+    this.#queues.set(tenantId, next);
+    void next.finally(() => {
+      if (this.#queues.get(tenantId) === next) this.#queues.delete(tenantId);
+    });
+  }
+
+  async #send(tenantId: string, messageId: string, attempt: number): Promise<void> {
+    if (this.#closed) return;
+    const { interactions, log } = this.#o;
+    let message: OutgoingMessage | null;
+    try {
+      message = await interactions.outgoing(tenantId, messageId);
+    } catch (err) {
+      log.error({ err, messageId }, 'cannot read an outgoing message');
+      return;
+    }
+    // Sent already (a duplicate notice) or gone.
+    if (!message) return;
+    try {
+      if (message.channel === 'email') {
+        if (!this.#o.mail) throw new MailError('no SMTP relay is configured (PARLEY_SMTP_RELAY)', false);
+        await this.#o.mail.send(message);
+        await interactions.messageStatus(tenantId, { id: messageId, status: 'sent' });
+      } else {
+        if (!this.#o.sms) throw new ProviderError('no SMS provider is configured (PARLEY_SMS_PROVIDER_URL)', false);
+        const to = message.to[0];
+        if (!to) throw new ProviderError('the message has no recipient', false);
+        const answer = await this.#o.sms.send({
+          channel: message.channel,
+          from: message.from,
+          to,
+          body: message.content,
+          statusCallback: await this.#o.statusCallback(tenantId, messageId),
+          idempotencyKey: messageId,
+        });
+        await interactions.messageStatus(tenantId, {
+          id: messageId,
+          status: answer.status === 'queued' ? 'sent' : answer.status,
+          setExternalId: answer.sid,
+        });
+      }
+    } catch (err) {
+      const retryable = err instanceof ProviderError || err instanceof MailError ? err.retryable : true;
+      const delays = this.#o.retryDelays ?? RETRY_DELAYS;
+      const reason = err instanceof Error ? err.message : String(err);
+      if (retryable && attempt < delays.length) {
+        log.warn({ messageId, attempt, reason }, 'sending a message failed; trying again');
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          this.#enqueue(tenantId, messageId, attempt + 1);
+        }, delays[attempt]);
+        timer.unref();
+        this.#timers.add(timer);
+        return;
+      }
+      log.warn({ messageId, reason }, 'a message could not be sent');
+      await interactions
+        .messageStatus(tenantId, { id: messageId, status: 'failed', error: reason })
+        .catch((e: unknown) => log.error({ err: e, messageId }, 'cannot record a failed message'));
+    }
+  }
+}

@@ -1,0 +1,15 @@
+export { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
+export { SmtpMailer, MailError, type Mailer } from './mailer.ts';
+export {
+  HttpMessagingProvider,
+  ProviderError,
+  toStatus,
+  type MessagingProvider,
+  type OutgoingSms,
+  type ProviderAnswer,
+} from './provider.ts';
+export { InboundSmtp, type InboundSmtpOptions } from './smtp.ts';
+export { sanitizeEmailHtml } from './sanitize.ts';
+export { refuseAttachment, safeFileName, ALLOWED_TYPES } from './attachments.ts';
+export { signRequest, verifyRequest, SIGNATURE_HEADER } from './signature.ts';
+export { webhookRoutes, secretOf } from './webhooks.ts';

@@ -1,0 +1,123 @@
+/**
+ * Provider webhooks (docs/channels.md): inbound SMS at `{base}webhooks/sms`,
+ * WhatsApp at `{base}webhooks/whatsapp`, delivery reports at
+ * `{base}webhooks/status`. Form-encoded in the widely used provider format
+ * (`From`, `To`, `Body`, `MessageSid`, `NumMedia`, `MediaUrl0`…), signed with
+ * the tenant's webhook secret (`X-Twilio-Signature`). A bad or missing
+ * signature is a 403 and nothing is stored; a message is stored before the
+ * provider gets its 200, and a retried webhook (same `MessageSid`) is
+ * answered without storing twice.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+import { findQueueByAddress } from '../queues/index.ts';
+import { webhookSecret, type Tenant } from '../tenants/index.ts';
+import { SIGNATURE_HEADER, verifyRequest, type FormParams } from './signature.ts';
+import { toStatus } from './provider.ts';
+
+const PHONE = /^\+?[0-9]{3,20}$/;
+const SID = /^[A-Za-z0-9_-]{6,64}$/;
+const MAX_BODY = 1600;
+const MAX_MEDIA = 10;
+
+/** The secret that verifies a tenant's webhooks: the operator's for the default tenant, else the stored one. */
+export async function secretOf(ctx: AppContext, tenant: Tenant): Promise<string | null> {
+  if (tenant.slug === 'default' && ctx.config.channels.webhookSecret) return ctx.config.channels.webhookSecret;
+  return webhookSecret(ctx.db, tenant.id);
+}
+
+export function webhookRoutes(ctx: AppContext) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    /** The form, once its signature is verified against the URL the provider called. */
+    const verified = async (request: FastifyRequest): Promise<Record<string, string>> => {
+      const params = request.body;
+      if (typeof params !== 'object' || params === null || Array.isArray(params))
+        throw HttpError.invalidArgument('body: expected application/x-www-form-urlencoded fields');
+      const secret = await secretOf(ctx, request.tenant);
+      if (!secret) throw HttpError.forbidden('Webhooks are not set up for this tenant: set its webhook secret first.');
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+      const path = request.url.split('?')[0]?.replace(/^\//, '') ?? '';
+      const url = ctx.baseUrlOf(request.tenant) + path + query;
+      const signature = request.headers[SIGNATURE_HEADER];
+      if (!verifyRequest(secret, url, params as FormParams, typeof signature === 'string' ? signature : undefined))
+        throw HttpError.forbidden(`Bad or missing ${SIGNATURE_HEADER} header: the request is not from your provider.`);
+      const form: Record<string, string> = {};
+      for (const [name, value] of Object.entries(params as Record<string, unknown>)) {
+        if (typeof value !== 'string') throw HttpError.invalidArgument(`${name}: expected one value`);
+        form[name] = value;
+      }
+      return form;
+    };
+
+    const inbound = (channel: 'sms' | 'whatsapp') => async (request: FastifyRequest, reply: FastifyReply) => {
+      const form = await verified(request);
+      const address = (name: 'From' | 'To'): string => {
+        let value = form[name]?.trim() ?? '';
+        if (channel === 'whatsapp') {
+          if (!value.startsWith('whatsapp:')) throw HttpError.invalidArgument(`${name}: expected whatsapp:+number`);
+          value = value.slice('whatsapp:'.length);
+        }
+        if (!PHONE.test(value))
+          throw HttpError.invalidArgument(`${name}: ${JSON.stringify(form[name] ?? '')} is not a phone number`);
+        return value;
+      };
+      const from = address('From');
+      const to = address('To');
+      const sid = form['MessageSid'] ?? form['SmsSid'] ?? '';
+      if (!SID.test(sid)) throw HttpError.invalidArgument("MessageSid: expected the provider's message id");
+      const body = form['Body'] ?? '';
+      if (body.length > MAX_BODY) throw HttpError.invalidArgument(`Body: longer than ${MAX_BODY} characters`);
+      const numMedia = Number(form['NumMedia'] ?? '0');
+      if (!Number.isInteger(numMedia) || numMedia < 0 || numMedia > MAX_MEDIA)
+        throw HttpError.invalidArgument(`NumMedia: expected 0 to ${MAX_MEDIA}`);
+      const media: string[] = [];
+      for (let i = 0; i < numMedia; i++) {
+        const url = form[`MediaUrl${i}`] ?? '';
+        if (!/^https?:\/\/\S{1,2000}$/.test(url))
+          throw HttpError.invalidArgument(`MediaUrl${i}: expected an http(s) URL`);
+        media.push(url);
+      }
+      if (body.trim() === '' && media.length === 0) throw HttpError.invalidArgument('Body: the message is empty');
+      const queue = await findQueueByAddress(ctx.db, request.tenant.id, to);
+      if (!queue || queue.channel !== channel)
+        throw new HttpError('not_found', `No ${channel} queue has the number ${to}.`);
+      await ctx.interactions.inboundMessage(request.tenant.id, {
+        channel,
+        queueId: queue.id,
+        from,
+        to,
+        content: body,
+        externalId: `${channel}:${sid}`,
+        ...(media.length ? { media } : {}),
+      });
+      // An empty reply document: Parley answers through the agent, not here.
+      return reply.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    };
+
+    const schema = { hide: false, tags: ['webhooks'], security: [] };
+    app.post('/webhooks/sms', { schema }, inbound('sms'));
+    app.post('/webhooks/whatsapp', { schema }, inbound('whatsapp'));
+
+    // Delivery reports; `?message=` is Parley's own id, so a report that outruns the send's answer still lands.
+    app.post('/webhooks/status', { schema }, async (request, reply) => {
+      const form = await verified(request);
+      const status = form['MessageStatus'] ?? form['SmsStatus'] ?? '';
+      if (!/^[a-z_]{2,20}$/.test(status)) throw HttpError.invalidArgument('MessageStatus: expected a status word');
+      const sid = form['MessageSid'] ?? '';
+      if (!SID.test(sid)) throw HttpError.invalidArgument("MessageSid: expected the provider's message id");
+      const own = (request.query as Record<string, unknown>)['message'];
+      const id = typeof own === 'string' && /^[0-9a-f]{32}$/.test(own) ? own : undefined;
+      const parleyStatus = toStatus(status);
+      if (parleyStatus === 'queued') return reply.code(204).send();
+      const error = form['ErrorMessage'] ?? (form['ErrorCode'] ? `provider error ${form['ErrorCode']}` : undefined);
+      const message = await ctx.interactions.messageStatus(request.tenant.id, {
+        ...(id ? { id } : { externalId: sid }),
+        status: parleyStatus,
+        ...(parleyStatus === 'failed' ? { error: error ?? 'not delivered' } : {}),
+      });
+      if (!message) throw new HttpError('not_found', `No message ${id ?? sid}.`);
+      return reply.code(204).send();
+    });
+  };
+}
