@@ -21,6 +21,7 @@ declare module 'vitest' {
     foreignUrl: string;
     serverLogFile: string;
     demoPassword: string;
+    smtpPort: number;
   }
 }
 
@@ -49,7 +50,8 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = path.resolve(import.meta.dirname, '../..');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
-  const [port, playgroundPort, allowedPort, foreignPort] = await Promise.all([
+  const [port, playgroundPort, allowedPort, foreignPort, smtpPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -73,6 +75,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       PARLEY_DATA_DIR: dataDir,
       PARLEY_DEMO: 'true',
       PARLEY_DEMO_PASSWORD: DEMO_PASSWORD,
+      PARLEY_SMTP_PORT: String(smtpPort),
       PARLEY_ALLOWED_ORIGINS: allowedHostUrl.slice(0, -1),
       LOG_LEVEL: 'debug',
     },
@@ -87,6 +90,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('foreignUrl', foreignUrl);
   project.provide('serverLogFile', serverLogFile);
   project.provide('demoPassword', DEMO_PASSWORD);
+  project.provide('smtpPort', smtpPort);
 
   return async () => {
     child.kill('SIGTERM');

@@ -41,6 +41,7 @@ describe('a server restart under a working agent', () => {
           PARLEY_DATA_DIR: dataDir,
           PARLEY_DEMO: 'true',
           PARLEY_DEMO_PASSWORD: password,
+          PARLEY_SMTP_PORT: 'off',
           PARLEY_ALLOWED_ORIGINS: new URL(allowedHostUrl).origin,
           LOG_LEVEL: 'warn',
         },

@@ -55,15 +55,19 @@ function setup(session: User | null = null) {
     interactions: vi.fn(async () => []),
     messages: vi.fn(async () => []),
     sendMessage: vi.fn(
-      async (id: string, content: string) =>
+      async (id: string, body: Record<string, unknown>) =>
         ({
-          id: `m-${content}`,
+          id: `m-${String(body['content'])}`,
           interaction_id: id,
-          content,
+          content: body['content'],
           direction: 'out',
+          status: 'sent',
           created: '2026-11-21T12:00:01.000Z',
         }) as never,
     ),
+    markRead: vi.fn(async () => undefined),
+    baseUrl: 'http://parley.test/',
+    templates: vi.fn(async () => [{ id: 'welcome', name: 'Welcome', body: 'Hello!' }]),
     popoutToken: vi.fn(async () => 'popout-token'),
     endSession: vi.fn(async () => undefined),
     directory: vi.fn(async () => []),
@@ -320,7 +324,7 @@ describe('PanelController', () => {
   });
 
   it('refuses interaction commands it cannot run, with the reason', async () => {
-    const { controller, server } = setup(USER);
+    const { controller, server, rest } = setup(USER);
     await controller.start();
     server().onState('online');
     await expect(controller.handle({ command: 'interaction', value: 'accept' })).rejects.toMatchObject({
@@ -341,9 +345,40 @@ describe('PanelController', () => {
     await expect(controller.handle({ command: 'picklist', limit: 0 })).rejects.toMatchObject({
       code: 'invalid_argument',
     });
+    // direct: true sends at once and needs what it sends; direct: false prefills a draft instead.
     await expect(
       controller.handle({ command: 'outbound', value: { channel: 'sms', to: '+49', direct: true, content: 'hi' } }),
-    ).rejects.toMatchObject({ code: 'unsupported' });
+    ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('from') });
+    await expect(
+      controller.handle({
+        command: 'outbound',
+        value: { channel: 'email', to: ['a@b.c'], direct: true, content: 'x' },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('subject') });
+    await expect(
+      controller.handle({
+        command: 'outbound',
+        value: { channel: 'sms', to: '+4915', from: '+1555', direct: true, content: 'Your order shipped' },
+      }),
+    ).resolves.toMatchObject({ remote_address: '+4915' });
+    expect(rest.outbound).toHaveBeenLastCalledWith(
+      expect.objectContaining({ channel: 'sms', to: '+4915', from: '+1555', content: 'Your order shipped' }),
+    );
+    const drafted = await controller.handle({
+      command: 'outbound',
+      value: {
+        channel: 'email',
+        to: ['x@example.com', 'y@example.com'],
+        direct: false,
+        subject: 'Hi',
+        content: 'Draft',
+      },
+    });
+    expect(rest.outbound).toHaveBeenLastCalledWith(expect.not.objectContaining({ content: expect.anything() }));
+    expect(rest.outbound).toHaveBeenLastCalledWith(
+      expect.objectContaining({ to: 'x@example.com', cc: ['y@example.com'] }),
+    );
+    expect(controller.state.drafts[(drafted as Interaction).id]).toEqual({ content: 'Draft', subject: 'Hi' });
     await expect(
       controller.handle({ command: 'outbound', value: { channel: 'phone', to: '+4930' } }),
     ).resolves.toMatchObject({
@@ -415,7 +450,27 @@ describe('PanelController', () => {
     await expect(controller.handle({ command: 'message', value: { content: 'hello back' } })).resolves.toMatchObject({
       content: 'hello back',
     });
-    expect(rest.sendMessage).toHaveBeenCalledWith(chat.id, 'hello back', expect.stringMatching(/^p-/));
+    expect(rest.sendMessage).toHaveBeenCalledWith(chat.id, {
+      content: 'hello back',
+      client_message_id: expect.stringMatching(/^p-/),
+    });
     expect(controller.state.messages[chat.id]?.map((m) => m.content)).toEqual(['hi', 'hello back']);
+    // A delivery report replaces the message's status in place.
+    server().onEvent({
+      seq: 3,
+      type: 'interaction',
+      data: {
+        event_seq: 3,
+        event: 'message_status',
+        interaction: chat,
+        detail: {
+          message: { ...incoming, id: 'm-hello back', direction: 'out', content: 'hello back', status: 'read' },
+        },
+      },
+    });
+    expect(controller.state.messages[chat.id]?.map((m) => `${m.content}:${m.status ?? ''}`)).toEqual([
+      'hi:',
+      'hello back:read',
+    ]);
   });
 });

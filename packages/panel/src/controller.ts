@@ -33,8 +33,19 @@ export interface PanelState {
   readonly active: string | null;
   /** Conversation messages by interaction id, oldest first (chat and message channels). */
   readonly messages: Readonly<Record<string, readonly Message[]>>;
+  /** Prefilled answers (outbound with `direct: false`): interaction id → draft. */
+  readonly drafts: Readonly<Record<string, Draft>>;
   /** Conversations whose customer is typing: interaction id → until when (ms). */
   readonly typing: Readonly<Record<string, number>>;
+}
+
+/** A message the agent is about to send; email adds a subject and addresses, WhatsApp may use a template. */
+export interface Draft {
+  readonly content: string;
+  readonly subject?: string;
+  readonly to?: readonly string[];
+  readonly cc?: readonly string[];
+  readonly template_id?: string;
 }
 
 /** What the controller needs from the REST client. */
@@ -52,7 +63,10 @@ export interface RestLike {
   ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   interactions(): Promise<Interaction[]>;
   messages(id: string): Promise<Message[]>;
-  sendMessage(id: string, content: string, clientMessageId: string): Promise<Message>;
+  sendMessage(id: string, body: Record<string, unknown>): Promise<Message>;
+  markRead(id: string, messageId: string): Promise<void>;
+  readonly baseUrl: string;
+  templates(): Promise<Array<{ id: string; name: string; body: string }>>;
   directory(): Promise<DirectoryEntry[]>;
   allQueues(): Promise<Queue[]>;
   reasonCodes(kind: 'not_ready' | 'wrap_up'): Promise<ReasonCode[]>;
@@ -102,6 +116,7 @@ export class PanelController {
     interactions: [],
     active: null,
     messages: {},
+    drafts: {},
     typing: {},
   };
   readonly #conversations = new Conversations(() => this.#state.user?.id ?? null);
@@ -278,7 +293,7 @@ export class PanelController {
         const content = isRecord(v) ? v['content'] : undefined;
         if (typeof content !== 'string' || content.trim() === '' || content.length > 4000)
           throw new CommandError('invalid_argument', 'message needs value {content}: 1–4000 characters');
-        return this.#send(this.#target(action.interactionId), content);
+        return this.#send(this.#target(action.interactionId), { content });
       }
       default:
         throw new CommandError(
@@ -418,7 +433,10 @@ export class PanelController {
         this.#applyUser(event.data.user);
         return;
       case 'interaction': {
-        const message = event.data.event === 'message' ? event.data.detail?.['message'] : undefined;
+        const message =
+          event.data.event === 'message' || event.data.event === 'message_status'
+            ? event.data.detail?.['message']
+            : undefined;
         if (isRecord(message)) {
           this.#addMessages(event.data.interaction.id, [message as unknown as Message]);
           const { [event.data.interaction.id]: _done, ...typing } = this.#state.typing;
@@ -487,31 +505,53 @@ export class PanelController {
     this.#socket?.typing?.(interactionId);
   }
 
-  /** Writes to the customer (UI); returns an error message or null. */
-  async uiSend(id: string, content: string): Promise<string | null> {
+  /** Writes to the customer (UI); returns an error message (with its code) or null. */
+  async uiSend(id: string, draft: Draft): Promise<string | null> {
     try {
-      await this.#send(id, content);
+      await this.#send(id, draft);
+      const { [id]: _sent, ...drafts } = this.#state.drafts;
+      this.#set({ drafts });
       return null;
     } catch (err) {
       return err instanceof CommandError ? err.message : 'Something went wrong.';
     }
   }
 
-  async #send(id: string, content: string): Promise<Message> {
+  async #send(id: string, draft: Draft): Promise<Message> {
     if (this.#state.connection !== 'online')
       throw new CommandError('unreachable', 'The panel is reconnecting to the server; try again in a moment.');
-    const message = await this.#deps.rest.sendMessage(id, content, requestId());
+    const message = await this.#deps.rest.sendMessage(id, { ...draft, client_message_id: requestId() });
     this.#addMessages(id, [message]);
     return message;
   }
 
-  /** Merges messages into an interaction's list, once each, in order. */
+  /** The agent sees the customer's messages up to this one (the chat's read receipt). */
+  markRead(id: string, messageId: string): void {
+    void this.#deps.rest.markRead(id, messageId).catch(() => undefined);
+  }
+
+  /** Where an attachment downloads (with the panel's session). */
+  attachmentUrl(attachmentId: string): string {
+    return `${this.#deps.rest.baseUrl}api/v1/attachments/${encodeURIComponent(attachmentId)}`;
+  }
+
+  /** WhatsApp templates (for the first message to a number, or after 24 hours). */
+  templates(): Promise<Array<{ id: string; name: string; body: string }>> {
+    return this.#deps.rest.templates();
+  }
+
+  /** Merges messages into an interaction's list, once each, in order; a newer copy (status) replaces the old. */
   #addMessages(id: string, incoming: readonly Message[]): void {
-    const current = this.#state.messages[id] ?? [];
-    const seen = new Set(current.map((m) => m.id));
-    const added = incoming.filter((m) => !seen.has(m.id));
-    if (added.length === 0) return;
-    const merged = [...current, ...added].sort((a, b) => a.created.localeCompare(b.created));
+    const byId = new Map((this.#state.messages[id] ?? []).map((m) => [m.id, m]));
+    let changed = false;
+    for (const m of incoming) {
+      const before = byId.get(m.id);
+      if (before && before.status === m.status) continue;
+      byId.set(m.id, m);
+      changed = true;
+    }
+    if (!changed) return;
+    const merged = [...byId.values()].sort((a, b) => a.created.localeCompare(b.created));
     this.#set({ messages: { ...this.#state.messages, [id]: merged } });
   }
 
@@ -556,27 +596,58 @@ export class PanelController {
     const channel = value['channel'];
     if (channel !== 'phone' && channel !== 'sms' && channel !== 'whatsapp' && channel !== 'email')
       throw new CommandError('invalid_argument', 'outbound channel must be phone, sms, whatsapp or email');
-    let to = value['to'];
-    if (channel === 'email' && Array.isArray(to) && to.length === 1) to = to[0];
-    if (typeof to !== 'string' || to.length === 0)
+    const rawTo = value['to'];
+    const recipients = channel === 'email' && Array.isArray(rawTo) ? rawTo : [rawTo];
+    const [to, ...moreTo] = recipients;
+    if (typeof to !== 'string' || to.length === 0 || moreTo.some((r) => typeof r !== 'string' || r === ''))
       throw new CommandError(
         'invalid_argument',
-        channel === 'email' ? 'outbound email needs to: [address]' : 'outbound needs to',
+        channel === 'email' ? 'outbound email needs to: [address, …]' : 'outbound needs to',
       );
-    if (value['from'] !== undefined && typeof value['from'] !== 'string')
+    const from = value['from'];
+    if (from !== undefined && typeof from !== 'string')
       throw new CommandError('invalid_argument', 'outbound from must be an address of a queue you serve');
-    if (value['direct'] === true || value['content'] !== undefined)
-      throw new CommandError(
-        'unsupported',
-        `Sending ${channel} content arrives with the channels; start the conversation without content.`,
-      );
-    return this.#deps.rest.outbound({
+    const content = value['content'];
+    const subject = value['subject'];
+    const template = value['defaultReplyTemplateId'] ?? value['template_id'];
+    if (content !== undefined && typeof content !== 'string')
+      throw new CommandError('invalid_argument', 'outbound content must be text');
+    if (subject !== undefined && typeof subject !== 'string')
+      throw new CommandError('invalid_argument', 'outbound subject must be text');
+    if (template !== undefined && (typeof template !== 'string' || channel !== 'whatsapp'))
+      throw new CommandError('invalid_argument', 'defaultReplyTemplateId is a WhatsApp template id');
+    const direct = value['direct'] === true;
+    if (direct) {
+      if (channel === 'phone') throw new CommandError('invalid_argument', 'a call has no direct content');
+      if (channel !== 'whatsapp' && !content?.trim())
+        throw new CommandError('invalid_argument', `direct: true needs content (the ${channel} to send)`);
+      if (channel === 'whatsapp' && !content?.trim() && !template)
+        throw new CommandError('invalid_argument', 'direct: true needs content or defaultReplyTemplateId');
+      if (channel === 'email' && !subject?.trim())
+        throw new CommandError('invalid_argument', 'direct: true needs a subject for an email');
+      if ((channel === 'sms' || channel === 'whatsapp') && from === undefined)
+        throw new CommandError('invalid_argument', 'direct: true needs from (the queue number to send from)');
+    }
+    const interaction = await this.#deps.rest.outbound({
       channel,
       to,
-      ...(value['from'] === undefined ? {} : { from: value['from'] }),
-      ...(typeof value['subject'] === 'string' ? { subject: value['subject'] } : {}),
+      ...(from === undefined ? {} : { from }),
+      ...(subject === undefined ? {} : { subject }),
+      ...(moreTo.length ? { cc: moreTo } : {}),
+      ...(direct && content ? { content } : {}),
+      ...(direct && template ? { template_id: template } : {}),
       request_id: requestId(),
     });
+    // Not direct: the panel opens the conversation with the text prefilled for the agent to check and send.
+    if (!direct && (content !== undefined || template !== undefined || subject !== undefined)) {
+      const draft: Draft = {
+        content: content ?? '',
+        ...(subject ? { subject } : {}),
+        ...(typeof template === 'string' ? { template_id: template } : {}),
+      };
+      this.#set({ drafts: { ...this.#state.drafts, [interaction.id]: draft } });
+    }
+    return interaction;
   }
 
   #emitStates(events: readonly StatePayload[]): void {

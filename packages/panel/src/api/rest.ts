@@ -142,12 +142,25 @@ export class RestClient {
     return (await this.#json(await this.#fetch('GET', path))) as Message[];
   }
 
-  /** Writes to the customer of a conversation. */
-  async sendMessage(id: string, content: string, clientMessageId: string): Promise<Message> {
+  /** Writes to the customer of a conversation (`{content, client_message_id, subject?, to?, cc?, template_id?}`). */
+  async sendMessage(id: string, body: Record<string, unknown>): Promise<Message> {
     const path = `api/v1/interactions/${encodeURIComponent(id)}/messages`;
-    return (await this.#json(
-      await this.#fetch('POST', path, { content, client_message_id: clientMessageId }),
-    )) as Message;
+    return (await this.#json(await this.#fetch('POST', path, body))) as Message;
+  }
+
+  /** The agent saw the customer's messages up to this one. */
+  async markRead(id: string, messageId: string): Promise<void> {
+    const path = `api/v1/interactions/${encodeURIComponent(id)}/read`;
+    await this.#json(await this.#fetch('POST', path, { message_id: messageId }));
+  }
+
+  /** The tenant's WhatsApp templates. */
+  async templates(): Promise<Array<{ id: string; name: string; body: string }>> {
+    return (await this.#json(await this.#fetch('GET', 'api/v1/whatsapp/templates'))) as Array<{
+      id: string;
+      name: string;
+      body: string;
+    }>;
   }
 
   /** Starts an outbound interaction. */

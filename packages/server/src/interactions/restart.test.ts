@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
 import { createPostgresDatabase, STORE_KINDS } from '../testing/stores.ts';
 
@@ -125,6 +126,7 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
       PARLEY_DATA_DIR: dir,
       PARLEY_DEMO: 'true',
       PARLEY_DEMO_PASSWORD: PASSWORD,
+      PARLEY_SMTP_PORT: 'off',
       LOG_LEVEL: 'warn',
     };
     if (kind === 'postgres') {
@@ -199,5 +201,110 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     expect(Date.parse(stored.wrapup_until)).toBeGreaterThan(Date.now());
     again.ws.terminate();
     p2.ws.terminate();
+  }, 120_000);
+
+  it('keeps SMS and email across a kill -9: what came in stays, what had not gone out goes out once', async () => {
+    await kill9();
+    const smtpPort = await freePort();
+    const dead = await freePort();
+    const channels = { ...env, PARLEY_SMTP_PORT: String(smtpPort) };
+    // First life: the provider and the relay are down, so replies stay queued.
+    env = {
+      ...channels,
+      PARLEY_SMS_PROVIDER_URL: `http://127.0.0.1:${dead}/Messages.json`,
+      PARLEY_SMTP_RELAY: `smtp://127.0.0.1:${dead}`,
+    };
+    await start();
+    const admin = await login('admin');
+    const agent = await login('agent3');
+    for (const [name, type, address] of [
+      ['Restart SMS', 'sms', '+15557771000'],
+      ['Restart Email', 'email', 'restart@test.parley.local'],
+    ]) {
+      const q = await api(admin.token, 'POST', '/api/v1/queues', { name, type, addresses: [address] });
+      await api(admin.token, 'PUT', `/api/v1/queues/${q.id}/members/${agent.user.id}`, {
+        can_serve: true,
+        proficiency: 3,
+      });
+    }
+    const p = await panel(agent.token);
+    await p.waitFor((f) => f.type === 'hello');
+    await api(agent.token, 'PUT', '/api/v1/me/state', { ready: true });
+
+    const handset = '+4917000000001';
+    const texted = await fetch(`${base}demo/handset/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: handset, to: '+15557771000', body: 'Before the crash' }),
+    });
+    expect(texted.status).toBe(201);
+    const smsOffer = await p.waitFor((f) => f.data?.event === 'offered' && f.data.interaction.channel_type === 'sms');
+    const sms = smsOffer.data.interaction.id as string;
+    await api(agent.token, 'POST', `/api/v1/interactions/${sms}/actions`, { action: 'accept' });
+    const smsReply = await api(agent.token, 'POST', `/api/v1/interactions/${sms}/messages`, {
+      content: 'Reply that waits',
+    });
+    expect(smsReply.status).toBe('queued');
+
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+    const mail = await smtp.sendMail({
+      from: 'casey@example.com',
+      to: 'restart@test.parley.local',
+      subject: 'Crash course',
+      text: 'Mail before the crash',
+    });
+    smtp.close();
+    const mailOffer = await p.waitFor(
+      (f) => f.data?.event === 'offered' && f.data.interaction.channel_type === 'email',
+    );
+    const email = mailOffer.data.interaction.id as string;
+    await api(agent.token, 'POST', `/api/v1/interactions/${email}/actions`, { action: 'accept' });
+    const mailReply = await api(agent.token, 'POST', `/api/v1/interactions/${email}/messages`, {
+      content: 'Mail reply that waits',
+    });
+    expect(mailReply.status).toBe('queued');
+
+    await kill9();
+    p.ws.terminate();
+    // Second life: the provider and the relay are back.
+    env = channels;
+    await start();
+
+    const smsHistory = await api(agent.token, 'GET', `/api/v1/interactions/${sms}/messages`);
+    expect(smsHistory.map((m: Json) => m.content)).toEqual(['Before the crash', 'Reply that waits']);
+    const mailHistory = await api(agent.token, 'GET', `/api/v1/interactions/${email}/messages`);
+    expect(mailHistory.map((m: Json) => m.content.trim())).toEqual(['Mail before the crash', 'Mail reply that waits']);
+
+    const until = async <T>(what: string, fn: () => Promise<T | undefined>): Promise<T> => {
+      for (let i = 0; i < 200; i++) {
+        const value = await fn();
+        if (value !== undefined) return value;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`timed out waiting for ${what}: ${log}`);
+    };
+    const received = await until('the SMS on the handset', async () => {
+      const list = (await (
+        await fetch(`${base}demo/handset/${encodeURIComponent(handset)}/messages`)
+      ).json()) as Json[];
+      return list.some((m) => m.body === 'Reply that waits') ? list : undefined;
+    });
+    expect(received.map((m: Json) => `${m.direction}:${m.body}`)).toEqual([
+      'out:Before the crash',
+      'in:Reply that waits',
+    ]);
+    const inbox = await until('the email in the mailbox', async () => {
+      const list = (await (await fetch(`${base}demo/mailbox/messages`)).json()) as Json[];
+      return list.some((m) => m.text.includes('Mail reply that waits')) ? list : undefined;
+    });
+    const replies = inbox.filter((m: Json) => m.text.includes('Mail reply that waits'));
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ subject: 'Re: Crash course', in_reply_to: mail.messageId });
+    // Both now say they went out.
+    await until('the SMS delivered', async () => {
+      const list = await api(agent.token, 'GET', `/api/v1/interactions/${sms}/messages`);
+      return list[1].status === 'delivered' ? true : undefined;
+    });
+    expect((await api(agent.token, 'GET', `/api/v1/interactions/${email}/messages`))[1].status).toBe('sent');
   }, 120_000);
 });

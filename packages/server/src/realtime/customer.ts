@@ -173,7 +173,10 @@ export function customerRoutes(ctx: AppContext) {
         socket.close(4001, 'a conversation token is required');
         return;
       }
-      void ctx.customers.accept(socket, request.tenant.id, token);
+      ctx.customers.accept(socket, request.tenant.id, token).catch((err: unknown) => {
+        ctx.log.warn({ err }, 'cannot open a customer socket');
+        socket.close(1011, 'try again');
+      });
     });
   };
 }

@@ -76,7 +76,12 @@ export class AgentGateway {
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs ?? 30_000);
     this.#heartbeat.unref();
     this.#unsubscribe = [
-      opts.bus.subscribe('user.changed', (e) => void this.#pushUser(e.tenantId, e.userId)),
+      // A failed push (the store closing under a late event) is logged, never an unhandled rejection.
+      opts.bus.subscribe('user.changed', (e) =>
+        this.#pushUser(e.tenantId, e.userId).catch((err: unknown) =>
+          opts.log.warn({ err, userId: e.userId }, 'cannot push a user change'),
+        ),
+      ),
       opts.bus.subscribe('session.ended', (e) => this.closeSession(e.tokenHash, e.reason)),
       opts.bus.subscribe('user.loggedOut', (e) => this.#closeUser(e.tenantId, e.userId, e.reason)),
       opts.bus.subscribe('interaction.changed', (e) => this.#pushInteraction(e)),
@@ -135,7 +140,9 @@ export class AgentGateway {
     if (mine && mine.size > 0) return;
     this.#byUser.delete(key);
     this.#opts.bus.publish('agent.connection', { tenantId: conn.tenantId, userId: conn.userId, connected: false });
-    void this.#pushAgent(conn.tenantId, conn.userId);
+    this.#pushAgent(conn.tenantId, conn.userId).catch((err: unknown) =>
+      this.#opts.log.warn({ err }, 'cannot push an agent change'),
+    );
   }
 
   #pushInteraction(e: BusEvents['interaction.changed']): void {

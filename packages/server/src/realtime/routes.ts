@@ -34,12 +34,17 @@ export function realtimeRoutes(ctx: AppContext) {
           socket.close(4001, 'not logged in');
           return;
         }
-        void ctx.gateway.accept(socket, {
-          tenantId: request.tenant.id,
-          userId: caller.user.id,
-          sessionHash: caller.session.tokenHash,
-          supervises: caller.user.role !== 'agent',
-        });
+        ctx.gateway
+          .accept(socket, {
+            tenantId: request.tenant.id,
+            userId: caller.user.id,
+            sessionHash: caller.session.tokenHash,
+            supervises: caller.user.role !== 'agent',
+          })
+          .catch((err: unknown) => {
+            ctx.log.warn({ err }, 'cannot open a panel socket');
+            socket.close(1011, 'try again');
+          });
       },
     );
   };
