@@ -102,9 +102,25 @@ describe('web chat', () => {
     await customer.getByLabel('Your message').fill('Thanks!');
     await customer.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => panel.locator('[data-testid=messages] li[data-direction=in]').count()).toBe(2);
+    // The agent has the chat on screen: the customer sees their messages read.
+    await expect
+      .poll(() => customer.locator('[data-parley-chat] li[data-direction=in] .receipt').allTextContents())
+      .toEqual(['Read', 'Read']);
+    // A file from the customer arrives in the panel as a download.
+    await customer
+      .locator('[data-parley-chat] input[type=file]')
+      .setInputFiles({ name: 'order.txt', mimeType: 'text/plain', buffer: Buffer.from('Order 4711') });
+    await expect
+      .poll(async () =>
+        (await panel.locator('[data-testid=messages] a[download="order.txt"]').count()) > 0
+          ? 'arrived'
+          : await customer.locator('[data-parley-chat] .error').allTextContents(),
+      )
+      .toBe('arrived');
 
     await panel.locator('[data-testid=hangup]').click();
-    await expect.poll(() => customer.getByRole('status').textContent()).toBe('The chat has ended.');
+    await expect.poll(() => customer.getByRole('status').first().textContent()).toBe('The chat has ended.');
+    await customer.getByRole('button', { name: 'Email me the transcript' }).waitFor();
     await panel.locator('[data-testid=wrapup-code]').selectOption('resolved');
     await panel.locator('[data-testid=wrapup-done]').click();
     await expect.poll(() => statuses(host)).toEqual(['incoming', 'accepted', 'ended', 'handled']);
@@ -113,4 +129,26 @@ describe('web chat', () => {
     await crm.close();
     await api(agent.token, 'PUT', 'api/v1/me/state', { ready: false });
   }, 120_000);
+
+  it('offers to leave a message when nobody is online, answered later by email', async () => {
+    const admin = await login('admin');
+    const address = `webchat-empty-${Date.now()}`;
+    await api(admin.token, 'POST', 'api/v1/queues', {
+      name: `Nobody home ${Date.now()}`,
+      type: 'chat',
+      addresses: [address],
+    });
+    const shop = await browser().newContext();
+    const customer = await shop.newPage();
+    await customer.goto(foreignUrl);
+    await addWidget(customer, address);
+    await customer.getByRole('button', { name: 'Chat with us' }).click();
+    await customer.getByRole('button', { name: 'Leave a message' }).waitFor();
+    await customer.getByLabel('Your name').fill('Kim');
+    await customer.getByLabel('Email').fill('kim@example.org');
+    await customer.getByLabel('Your message').fill('Please call me back about my order.');
+    await customer.getByRole('button', { name: 'Leave a message' }).click();
+    await expect.poll(() => customer.getByRole('status').first().textContent()).toContain('answer you by email');
+    await shop.close();
+  });
 });

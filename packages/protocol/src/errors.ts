@@ -32,9 +32,18 @@ export interface ErrorPayload {
   readonly message: string;
 }
 
+/**
+ * The codes alone, so that code which only recognises codes (the SDK) does
+ * not carry the catalogue's messages along; a test keeps both in step.
+ */
+export const ERROR_CODE_NAMES: readonly ErrorCode[] = (
+  'invalid_argument unauthorized not_logged_in forbidden not_found invalid_state template_required too_large ' +
+  'unreachable rate_limited unsupported timeout panel_unavailable internal'
+).split(' ') as ErrorCode[];
+
 /** True when `value` is one of the catalogued error codes. */
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+  return typeof value === 'string' && ERROR_CODE_NAMES.includes(value as ErrorCode);
 }
 
 /**

@@ -133,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const allowedOrigins = (t: Tenant) =>
     t.slug === DEFAULT_TENANT_SLUG ? [...new Set([...t.allowedOrigins, ...config.allowedOrigins])] : t.allowedOrigins;
   const customers: { current: CustomerGateway | null } = { current: null };
+  let mailer: Mailer | null = null;
   const ctx: AppContext = {
     config,
     db,
@@ -145,6 +146,9 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     agents,
     gateway,
     interactions,
+    get mailer(): Mailer | null {
+      return mailer;
+    },
     get customers(): CustomerGateway {
       if (!customers.current) throw new Error('the customer gateway starts with the app');
       return customers.current;
@@ -184,7 +188,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
       const req = request as unknown as { tenant?: Tenant; headers: Record<string, string | undefined>; url?: string };
       // The web chat is started from any site, without credentials: its token is its only key.
       const path = (req.url ?? '').split('?')[0] ?? '';
-      if (path.endsWith('/api/v1/chat') || /\/api\/v1\/chat\/attachments(\/[0-9a-f]{32})?$/.test(path)) {
+      if (/\/api\/v1\/chat(\/(attachments(\/[0-9a-f]{32})?|availability|messages|transcript))?$/.test(path)) {
         cb(null, {
           origin: true,
           credentials: false,
@@ -250,7 +254,6 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   if (config.demo && !channels.webhookSecret && !(await webhookSecret(db, tenant.id)))
     await setWebhookSecret(db, tenant.id, randomBytes(24).toString('base64url'));
   let relay: CaptureRelay | null = null;
-  let mailer: Mailer | null = null;
   if (channels.smtpRelay) mailer = new SmtpMailer(channels.smtpRelay);
   else if (config.demo) {
     relay = new CaptureRelay(db, log.child({ subsystem: 'mailbox' }));

@@ -8,6 +8,7 @@ import type { AgentService } from './agents/index.ts';
 import type { AuthService } from './auth/service.ts';
 import type { SessionLifetimes } from './auth/sessions.ts';
 import type { Bus } from './bus/index.ts';
+import type { Mailer } from './channels/index.ts';
 import type { Config } from './config/index.ts';
 import type { InteractionService } from './interactions/index.ts';
 import type { Logger } from './log/index.ts';
@@ -30,6 +31,8 @@ export interface AppContext {
   readonly gateway: AgentGateway;
   readonly interactions: InteractionService;
   readonly customers: CustomerGateway;
+  /** Sends one email through the configured relay (transcripts); null when no relay is set up. */
+  readonly mailer: Mailer | null;
   /** The tenant base URL: `{PARLEY_PUBLIC_URL}` or `{PARLEY_PUBLIC_URL}t/{slug}/`. */
   baseUrlOf(tenant: Tenant): string;
   /** Origins allowed to embed the tenant's panel: its stored list (plus PARLEY_ALLOWED_ORIGINS for the default tenant). */

@@ -27,6 +27,10 @@ ol { list-style: none; margin: 0; padding: 8px; flex: 1; overflow: auto; display
 li { max-width: 85%; padding: 6px 10px; border-radius: 10px; background: #f1f5f9; }
 li.in { align-self: flex-end; background: #2563eb; color: #fff; }
 li small { display: block; font-size: 11px; opacity: .8; }
+li .receipt { text-align: right; }
+li a { color: inherit; display: block; }
+.attach { background: #e2e8f0; color: #0f172a; }
+.after { padding: 8px; display: flex; flex-direction: column; gap: 6px; }
 form { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #e2e8f0; }
 form.start { flex-direction: column; border: 0; }
 input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; border-radius: 6px; }
@@ -78,17 +82,51 @@ function mount(): void {
     win.hidden = !open;
     launcher.hidden = open;
   };
-  launcher.addEventListener('click', () => show(true));
+  launcher.addEventListener('click', () => {
+    show(true);
+    markRead();
+  });
   closeButton.addEventListener('click', () => show(false));
 
   const typing = el('div', { className: 'status', hidden: true, textContent: 'The agent is typing…' });
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  const items = new Map<string, HTMLLIElement>();
+  let lastAgentMessage: string | null = null;
+  /** Tells the agent what the customer has seen: the agent's messages, once the window shows them. */
+  const markRead = () => {
+    if (lastAgentMessage && !win.hidden && document.visibilityState === 'visible') chat?.read(lastAgentMessage);
+  };
+  document.addEventListener('visibilitychange', markRead);
   const addMessage = (m: ChatMessage) => {
     if (m.direction === 'out') typing.hidden = true;
-    const item = el('li', { className: m.direction }, el('small', {}, m.author), m.content);
+    const receipt =
+      m.direction === 'in' ? el('small', { className: 'receipt' }, m.status === 'read' ? 'Read' : 'Sent') : '';
+    const files = (m.attachments ?? []).map((a) => {
+      const link = el('a', { href: '#', textContent: `📎 ${a.name}` });
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        void chat?.download(a.id).then((blob) => {
+          const url = URL.createObjectURL(blob);
+          const save = el('a', { href: url, download: a.name });
+          save.click();
+          setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        });
+      });
+      return link;
+    });
+    const item = el('li', { className: m.direction }, el('small', {}, m.author), m.content, ...files, receipt);
     item.dataset['direction'] = m.direction;
-    list.append(item);
-    item.scrollIntoView?.({ block: 'nearest' });
+    const before = items.get(m.id);
+    items.set(m.id, item);
+    if (before) before.replaceWith(item);
+    else {
+      list.append(item);
+      item.scrollIntoView?.({ block: 'nearest' });
+    }
+    if (m.direction === 'out' && m.status !== 'read') {
+      lastAgentMessage = m.id;
+      markRead();
+    }
   };
 
   const startForm = el('form', { className: 'start' });
@@ -102,23 +140,91 @@ function mount(): void {
   const compose = el('form');
   const text = el('textarea', { name: 'message', rows: 2, maxLength: 4000, placeholder: 'Type a message' });
   text.setAttribute('aria-label', 'Your message');
-  compose.append(text, el('button', { type: 'submit', textContent: 'Send' }));
+  const picker = el('input', { type: 'file', hidden: true, accept: 'image/*,application/pdf,text/plain,text/csv' });
+  const attach = el('button', { type: 'button', className: 'attach', textContent: '📎', title: 'Attach a file' });
+  attach.setAttribute('aria-label', 'Attach a file');
+  attach.addEventListener('click', () => picker.click());
+  const sendError = el('div', { className: 'error', role: 'alert' });
+  picker.addEventListener('change', () => {
+    const file = picker.files?.[0];
+    picker.value = '';
+    if (!file || !chat) return;
+    sendError.textContent = '';
+    const c = chat;
+    c.upload(file).then(
+      (id) => c.send(text.value.trim(), [id]),
+      (err: unknown) => (sendError.textContent = err instanceof Error ? err.message : String(err)),
+    );
+    text.value = '';
+  });
+  compose.append(attach, picker, text, el('button', { type: 'submit', textContent: 'Send' }));
+
+  // After the chat: the transcript by email.
+  const after = el('div', { className: 'after' });
+  const transcript = el('button', { type: 'button', textContent: 'Email me the transcript' });
+  const afterStatus = el('div', { role: 'status' });
+  after.append(transcript, afterStatus);
+  transcript.addEventListener('click', () => {
+    transcript.disabled = true;
+    chat?.transcript().then(
+      (to) => (afterStatus.textContent = `Sent to ${to}.`),
+      (err: unknown) => {
+        transcript.disabled = false;
+        afterStatus.textContent = err instanceof Error ? err.message : String(err);
+      },
+    );
+  });
+
+  // Nobody there: leave a message, answered by email.
+  const leaveForm = el('form', { className: 'start' });
+  const leaveName = el('input', { required: true, placeholder: 'Your name', maxLength: 100 });
+  const leaveEmail = el('input', { type: 'email', required: true, placeholder: 'Email', maxLength: 254 });
+  const leaveText = el('textarea', { required: true, rows: 4, maxLength: 4000, placeholder: 'Your message' });
+  const leaveError = el('div', { className: 'error', role: 'alert' });
+  leaveName.setAttribute('aria-label', 'Your name');
+  leaveEmail.setAttribute('aria-label', 'Email');
+  leaveText.setAttribute('aria-label', 'Your message');
+  leaveForm.append(
+    leaveName,
+    leaveEmail,
+    leaveText,
+    el('button', { type: 'submit', textContent: 'Leave a message' }),
+    leaveError,
+  );
+  leaveForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    leaveError.textContent = '';
+    ChatConversation.leaveMessage(base, {
+      name: leaveName.value.trim(),
+      email: leaveEmail.value.trim(),
+      message: leaveText.value.trim(),
+      ...(address ? { address } : {}),
+    }).then(
+      () => {
+        leaveForm.remove();
+        status.textContent = 'Thank you! We will answer you by email.';
+      },
+      (err: unknown) => (leaveError.textContent = err instanceof Error ? err.message : String(err)),
+    );
+  });
 
   const open = (token: string) => {
     startForm.remove();
-    win.append(list, typing, compose);
+    win.append(list, typing, compose, sendError);
     status.textContent = STATE_TEXT.waiting;
     chat = new ChatConversation(base, token, {
       onMessage: addMessage,
-      onState: (state, agent, position) => {
+      onState: (state, agent, position, wait) => {
+        const about = wait ? ` (about ${wait < 90 ? `${wait} s` : `${Math.round(wait / 60)} min`})` : '';
         status.textContent =
           state === 'connected' && agent
             ? `${STATE_TEXT.connected}: ${agent}`
             : state === 'waiting' && position
-              ? `${STATE_TEXT.waiting} You are number ${position} in line.`
+              ? `${STATE_TEXT.waiting} You are number ${position} in line${about}.`
               : STATE_TEXT[state];
         if (state === 'closed') {
           compose.remove();
+          win.append(after);
           sessionStorage.removeItem(storeKey);
         }
       },
@@ -183,6 +289,16 @@ function mount(): void {
   } else {
     status.textContent = 'Tell us who you are and we will connect you.';
     win.append(startForm);
+    // Nobody online: offer to leave a message instead (if the business takes email).
+    ChatConversation.availability(base, address).then(
+      (a) => {
+        if (a.available || !a.leave_message) return;
+        startForm.remove();
+        status.textContent = 'Nobody is here right now. Leave us a message and we will answer by email.';
+        win.append(leaveForm);
+      },
+      () => undefined,
+    );
   }
 }
 

@@ -12,23 +12,33 @@ export interface ChatMessage {
   readonly content: string;
   readonly created: string;
   readonly client_message_id?: string;
+  /** `sent`, `delivered` or `read` (the other side saw it). */
+  readonly status?: string;
+  readonly attachments?: ReadonlyArray<{ id: string; name: string; content_type: string; size: number }>;
 }
 
 export type ChatFrame =
   | {
       type: 'hello';
       data: {
-        conversation: { id: string; state: ChatState; agent: string | null; position?: number };
+        conversation: {
+          id: string;
+          state: ChatState;
+          agent: string | null;
+          position?: number;
+          estimated_wait_s?: number;
+        };
         messages: ChatMessage[];
       };
     }
   | { type: 'message'; data: ChatMessage }
   | { type: 'typing'; data: Record<string, never> }
-  | { type: 'state'; data: { state: ChatState; agent: string | null; position?: number } };
+  | { type: 'state'; data: { state: ChatState; agent: string | null; position?: number; estimated_wait_s?: number } };
 
 export interface ChatEvents {
-  onMessage(message: ChatMessage): void;
-  onState(state: ChatState, agent: string | null, position?: number): void;
+  /** A new message, or a newer copy of one already shown (its status changed). */
+  onMessage(message: ChatMessage, update: boolean): void;
+  onState(state: ChatState, agent: string | null, position?: number, waitSeconds?: number): void;
   onConnection(online: boolean): void;
   onTyping?(): void;
 }
@@ -41,8 +51,8 @@ export class ChatConversation {
   #closed = false;
   #next = 0;
   /** Sends not yet acknowledged, by client id: sent again after a reconnect. */
-  readonly #pending = new Map<string, string>();
-  readonly #seen = new Set<string>();
+  readonly #pending = new Map<string, { content: string; attachment_ids: string[] }>();
+  readonly #seen = new Map<string, string | undefined>();
   #typedAt = 0;
 
   constructor(
@@ -58,13 +68,33 @@ export class ChatConversation {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    const json: unknown = await res.json().catch(() => null);
-    if (!res.ok) {
-      const message =
-        isRecord(json) && isRecord(json['error']) ? String(json['error']['message']) : `HTTP ${res.status}`;
-      throw new Error(message);
-    }
-    return String((json as { token: string }).token);
+    return String(((await answer(res)) as { token: string }).token);
+  }
+
+  /** Whether an agent is online for the queue, and whether a message can be left instead. */
+  static async availability(
+    baseUrl: string,
+    address?: string,
+  ): Promise<{ available: boolean; leave_message: boolean }> {
+    const query = address ? `?address=${encodeURIComponent(address)}` : '';
+    return (await answer(await fetch(`${baseUrl}api/v1/chat/availability${query}`))) as {
+      available: boolean;
+      leave_message: boolean;
+    };
+  }
+
+  /** Leaves a message for when the team is back (it is answered by email). */
+  static async leaveMessage(
+    baseUrl: string,
+    body: { name: string; email: string; message: string; address?: string },
+  ): Promise<void> {
+    await answer(
+      await fetch(`${baseUrl}api/v1/chat/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
   }
 
   connect(): void {
@@ -77,7 +107,7 @@ export class ChatConversation {
     ws.onopen = () => {
       this.#attempt = 0;
       this.events.onConnection(true);
-      for (const [clientId, content] of this.#pending) this.#request('send', { content, client_message_id: clientId });
+      for (const [clientId, m] of this.#pending) this.#request('send', { ...m, client_message_id: clientId });
     };
     ws.onmessage = (event) => {
       let frame: unknown;
@@ -98,9 +128,11 @@ export class ChatConversation {
       const f = frame as unknown as ChatFrame;
       if (f.type === 'hello') {
         for (const m of f.data.messages) this.#deliver(m);
-        this.events.onState(f.data.conversation.state, f.data.conversation.agent, f.data.conversation.position);
+        const c = f.data.conversation;
+        this.events.onState(c.state, c.agent, c.position, c.estimated_wait_s);
       } else if (f.type === 'message') this.#deliver(f.data);
-      else if (f.type === 'state') this.events.onState(f.data.state, f.data.agent, f.data.position);
+      else if (f.type === 'state')
+        this.events.onState(f.data.state, f.data.agent, f.data.position, f.data.estimated_wait_s);
       else if (f.type === 'typing') this.events.onTyping?.();
     };
     ws.onclose = (event) => {
@@ -113,11 +145,45 @@ export class ChatConversation {
     };
   }
 
-  /** Sends a message; it is stored once even if the connection drops and it is sent again. */
-  send(content: string): void {
+  /** Sends a message (with uploaded files); it is stored once even if the connection drops and it is sent again. */
+  send(content: string, attachmentIds: string[] = []): void {
     const clientId = `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-    this.#pending.set(clientId, content);
-    if (this.#ws?.readyState === WebSocket.OPEN) this.#request('send', { content, client_message_id: clientId });
+    const m = { content, attachment_ids: attachmentIds };
+    this.#pending.set(clientId, m);
+    if (this.#ws?.readyState === WebSocket.OPEN) this.#request('send', { ...m, client_message_id: clientId });
+  }
+
+  /** Uploads a file to the conversation; send its id with a message. */
+  async upload(file: File): Promise<string> {
+    const res = await fetch(`${this.baseUrl}api/v1/chat/attachments?name=${encodeURIComponent(file.name)}`, {
+      method: 'POST',
+      headers: { 'content-type': file.type || 'application/octet-stream', 'x-parley-conversation': this.token },
+      body: file,
+    });
+    return String(((await answer(res)) as { id: string }).id);
+  }
+
+  /** A file of the conversation, for a download link. */
+  async download(id: string): Promise<Blob> {
+    const res = await fetch(`${this.baseUrl}api/v1/chat/attachments/${id}`, {
+      headers: { 'x-parley-conversation': this.token },
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return res.blob();
+  }
+
+  /** Mails the conversation to the address given at the start. */
+  async transcript(): Promise<string> {
+    const res = await fetch(`${this.baseUrl}api/v1/chat/transcript`, {
+      method: 'POST',
+      headers: { 'x-parley-conversation': this.token },
+    });
+    return String(((await answer(res)) as { sent_to: string }).sent_to);
+  }
+
+  /** The customer has seen the agent's messages up to this one. */
+  read(messageId: string): void {
+    if (this.#ws?.readyState === WebSocket.OPEN) this.#request('read', { message_id: messageId });
   }
 
   /** Tells the agent the customer is typing, at most every 2 s. */
@@ -139,12 +205,23 @@ export class ChatConversation {
   }
 
   #deliver(message: ChatMessage): void {
-    if (this.#seen.has(message.id)) return;
-    this.#seen.add(message.id);
-    this.events.onMessage(message);
+    const known = this.#seen.has(message.id);
+    if (known && this.#seen.get(message.id) === message.status) return;
+    this.#seen.set(message.id, message.status);
+    this.events.onMessage(message, known);
   }
 
   #request(type: string, data: unknown): void {
     this.#ws?.send(JSON.stringify({ id: `r${++this.#next}`, type, data }));
   }
+}
+
+/** A JSON answer, or an Error with the server's message. */
+async function answer(res: Response): Promise<unknown> {
+  const json: unknown = await res.json().catch(() => null);
+  if (!res.ok)
+    throw new Error(
+      isRecord(json) && isRecord(json['error']) ? String(json['error']['message']) : `HTTP ${res.status}`,
+    );
+  return json;
 }

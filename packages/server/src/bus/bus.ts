@@ -29,6 +29,8 @@ export interface BusEvents {
     readonly agent?: string | null;
     /** While waiting: the place in line, 1 being next. */
     readonly position?: number;
+    /** While waiting: about how long until an agent answers, when the queue's recent pace tells. */
+    readonly estimatedWaitSeconds?: number;
   };
   /** Someone is typing in a conversation (not stored: it is only news). */
   'conversation.typing': {

@@ -353,4 +353,25 @@ describe.each(STORE_KINDS)('messaging channels on %s', (kind) => {
     await close(again);
     smtp.close();
   });
+
+  it('lets only an admin set the webhook secret, never serves it back, and verifies with the new one', async () => {
+    const wsBase = base.replace('http', 'ws').slice(0, -1);
+    const admin = await TestAgent.login(h, wsBase, 'admin');
+    const next = 'a-brand-new-secret-0123456789';
+    expect((await agent.rest('PUT', '/api/v1/tenant/webhook-secret', { secret: next })).statusCode).toBe(403);
+    expect((await admin.rest('PUT', '/api/v1/tenant/webhook-secret', { secret: 'short' })).statusCode).toBe(400);
+    expect((await admin.rest('PUT', '/api/v1/tenant/webhook-secret', { secret: next })).statusCode).toBe(204);
+    expect(JSON.stringify((await admin.rest('GET', '/api/v1/tenant')).json())).not.toContain(next);
+    const form = {
+      From: '+4915100000077',
+      To: SMS_NUMBER,
+      Body: 'new key',
+      MessageSid: 'SMnewkey00000001',
+      NumMedia: '0',
+    };
+    const url = `${base}webhooks/sms`;
+    expect((await webhook('webhooks/sms', form, signRequest(secret, url, form))).status).toBe(403);
+    expect((await webhook('webhooks/sms', form, signRequest(next, url, form))).status).toBe(200);
+    secret = next;
+  });
 });

@@ -194,6 +194,47 @@ describe.each(STORE_KINDS)('web chat on %s', (kind) => {
     c2.ws.close();
   });
 
+  it('estimates the wait from the pace the queue answers at, once it has answered a few', async () => {
+    // An agent of its own, so offers left over from other tests do not get in the way.
+    const admin = await TestAgent.login(h, wsBase, 'admin');
+    const agent3 = await TestAgent.login(h, wsBase, 'agent3');
+    const q = (await admin.rest('POST', '/api/v1/queues', { name: 'Pace', type: 'chat', addresses: ['pace'] })).json();
+    await admin.rest('PUT', `/api/v1/queues/${q.id}/members/${agent3.id}`, { can_serve: true, proficiency: 3 });
+    await agent3.connect();
+    await agent3.setReady(true);
+    const quiet = await start({ name: 'Early', queue_id: q.id });
+    const early = await customer(wsBase, quiet.json().token);
+    // Not answered yet, nothing to go by: no estimate rather than a made-up one.
+    const first = await agent3.next(
+      (f) => f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.queue_id === q.id,
+    );
+    expect((await early.waitFor((f) => f.type === 'hello')).data.conversation.estimated_wait_s).toBeUndefined();
+    const answered = [first.data.interaction.id as string];
+    await agent3.act(answered[0] ?? '', 'accept');
+    for (const name of ['B', 'C']) {
+      await start({ name, queue_id: q.id });
+      const offer = await agent3.next(
+        (f) => f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.queue_id === q.id,
+      );
+      answered.push(offer.data.interaction.id);
+      await agent3.act(offer.data.interaction.id, 'accept');
+    }
+    await agent3.setReady(false);
+    const waiting = await start({ name: 'Late', queue_id: q.id });
+    const late = await customer(wsBase, waiting.json().token);
+    const hello = await late.waitFor((f) => f.type === 'hello');
+    expect(hello.data.conversation.position).toBe(1);
+    expect(hello.data.conversation.estimated_wait_s).toBeGreaterThanOrEqual(10);
+    await late.request('end', null);
+    for (const id of answered) {
+      await agent3.act(id, 'hangup');
+      await agent3.act(id, 'handle');
+    }
+    early.ws.close();
+    late.ws.close();
+    await agent3.disconnect();
+  });
+
   it('abandons a waiting chat when the customer leaves, and refuses an unknown token', async () => {
     await agent1.setReady(false);
     await agent2.setReady(false);
@@ -212,5 +253,109 @@ describe.each(STORE_KINDS)('web chat on %s', (kind) => {
     const ghost = new WebSocket(`${wsBase}/ws/customer`, ['parley.v1', 'parley.customer.nope']);
     const code = await new Promise<number>((resolve) => ghost.on('close', (c2) => resolve(c2)));
     expect(code).toBe(4001);
+  });
+
+  it('carries files and read receipts both ways, and mails the transcript to the customer', async () => {
+    await agent2.setReady(false);
+    await agent1.setReady(true);
+    const started = await start({ name: 'Ivy', email: 'ivy@example.org', queue_id: chatQueue });
+    const { token } = started.json();
+    const c = await customer(wsBase, token);
+    await c.waitFor((f) => f.type === 'hello');
+    const offer = await agent1.next(
+      (f) =>
+        f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.remote_address.startsWith('Ivy'),
+    );
+    const id = offer.data.interaction.id as string;
+    await agent1.act(id, 'accept');
+
+    const upload = (type: string, body: Buffer, name = 'photo.png', t = token) =>
+      h.app.inject({
+        method: 'POST',
+        url: `/api/v1/chat/attachments?name=${encodeURIComponent(name)}`,
+        headers: { 'content-type': type, 'x-parley-conversation': t },
+        payload: body,
+      });
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    expect((await upload('image/png', png, 'x.png', 'not-a-token-at-all-really-no')).statusCode).toBe(401);
+    const exe = await upload('application/x-msdownload', Buffer.from('MZ'), 'x.exe');
+    expect(exe.statusCode).toBe(400);
+    expect(exe.json().error.message).toContain('not accepted');
+    const big = await upload('image/png', Buffer.concat([png, Buffer.alloc(6 * 1024 * 1024)]));
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.code).toBe('too_large');
+    const text = await upload('text/plain; charset=utf-8', Buffer.from('Order 4711'), 'order.txt');
+    expect(text.json()).toMatchObject({ name: 'order.txt', content_type: 'text/plain', size: 10 });
+    const ok = await upload('image/png', png);
+    expect(ok.statusCode).toBe(201);
+    const file = ok.json().id as string;
+    const sent = await c.request('send', { content: 'See the photo', client_message_id: 'f1', attachment_ids: [file] });
+    expect(sent.data.attachments).toEqual([expect.objectContaining({ id: file, name: 'photo.png', size: png.length })]);
+    // A file goes with one message only.
+    const twice = await c.request('send', { content: 'again', client_message_id: 'f2', attachment_ids: [file] });
+    expect(twice).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    const download = await agent1.rest('GET', `/api/v1/attachments/${file}`);
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(png)).toBe(true);
+    expect(download.headers['content-security-policy']).toContain('sandbox');
+    expect((await agent2.rest('GET', `/api/v1/attachments/${file}`)).statusCode).toBe(403);
+
+    // The agent reads the customer's message: the customer sees it read; and the other way round.
+    await agent1.rest('POST', `/api/v1/interactions/${id}/read`, { message_id: sent.data.id });
+    await c.waitFor((f) => f.type === 'message' && f.data.id === sent.data.id && f.data.status === 'read');
+    const answer = await agent1.rest('POST', `/api/v1/interactions/${id}/messages`, { content: 'Nice photo' });
+    await c.request('read', { message_id: answer.json().id });
+    await agent1.next(
+      (f) =>
+        f.type === 'interaction' &&
+        f.data.event === 'message_status' &&
+        f.data.detail.message.id === answer.json().id &&
+        f.data.detail.message.status === 'read',
+    );
+
+    await agent1.act(id, 'hangup');
+    await c.waitFor((f) => f.type === 'state' && f.data.state === 'closed');
+    const transcript = (t: string) =>
+      h.app.inject({ method: 'POST', url: '/api/v1/chat/transcript', headers: { 'x-parley-conversation': t } });
+    expect((await transcript(token)).statusCode).toBe(202);
+    expect((await transcript(token)).statusCode).toBe(429);
+    const mail = await h.db
+      .selectFrom('demo_mailbox')
+      .selectAll()
+      .where('to', '=', 'ivy@example.org')
+      .executeTakeFirst();
+    expect(mail?.text).toContain('Ivy: See the photo');
+    expect(mail?.text).toContain('Ada Agent: Nice photo');
+    await agent1.act(id, 'handle');
+    c.ws.close();
+  });
+
+  it('offers to leave a message when nobody is online, and that message becomes an email interaction', async () => {
+    const lonely = await agent1.rest('GET', '/api/v1/chat/availability?address=chat-test');
+    expect(lonely.json()).toEqual({ available: true, leave_message: true });
+    await agent1.disconnect();
+    await agent2.disconnect();
+    const none = await h.app.inject({ method: 'GET', url: '/api/v1/chat/availability?address=chat-test' });
+    expect(none.json()).toEqual({ available: false, leave_message: true });
+    const left = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/chat/messages',
+      payload: { name: 'Jo', email: 'jo@example.org', message: 'Please call me back.', address: 'chat-test' },
+    });
+    expect(left.statusCode).toBe(201);
+    const row = await h.db
+      .selectFrom('interactions')
+      .select(['channel', 'remote_address', 'state'])
+      .where('remote_address', 'like', 'Jo <%')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ channel: 'email', remote_address: 'Jo <jo@example.org>', state: 'incoming' });
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/chat/messages',
+      payload: { name: 'Jo', email: 'not an address', message: 'x' },
+    });
+    expect(bad.statusCode).toBe(400);
+    await agent1.connect();
+    await agent2.connect();
   });
 });

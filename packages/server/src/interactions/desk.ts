@@ -245,6 +245,8 @@ export class Desk {
   /** Open conversations: the interaction (agent leg) serving each now, and what its customer last heard. */
   readonly #conversations = new Map<string, { interactionId: string; told: CustomerState | null; position?: number }>();
   readonly #byAgent = new Map<string, Set<string>>();
+  /** When each queue's last contacts were answered (newest last), for the estimated wait. */
+  readonly #answered = new Map<string, number[]>();
   /** Counts changes to routing and timers; a failed transaction after any of them means rebuilding. */
   #mutations = 0;
   /** The request id of the action running now, stored with its result in the action's transaction. */
@@ -778,11 +780,13 @@ export class Desk {
     const current = this.#open.get(row.interaction_id);
     const state: CustomerState = row.state !== 'open' ? 'closed' : customerStateOf(current?.state ?? 'incoming');
     const position = state === 'waiting' ? this.#positionOf(row.interaction_id) : undefined;
+    const estimate = position !== undefined && current?.queueId ? this.#estimate(current.queueId, position) : undefined;
     return {
       id: row.id,
       state,
       agent: state === 'connected' && current?.agentId ? await this.#displayName(current.agentId) : null,
       ...(position === undefined ? {} : { position }),
+      ...(estimate === undefined ? {} : { estimatedWaitSeconds: estimate }),
       messages: await this.#messagesOf(row.id),
     };
   }
@@ -1439,6 +1443,24 @@ export class Desk {
     await this.#tellCustomer(tx, to);
   }
 
+  /**
+   * About how long the customer at `position` waits: the queue's recent pace
+   * (the mean time between its last answered contacts, gaps over half an
+   * hour left out as idle time) times the place in line. Undefined until the
+   * queue has answered a few contacts: no number beats a made-up one.
+   */
+  #estimate(queueId: string, position: number): number | undefined {
+    const times = this.#answered.get(queueId) ?? [];
+    const gaps: number[] = [];
+    for (let k = 1; k < times.length; k++) {
+      const gap = (times[k] ?? 0) - (times[k - 1] ?? 0);
+      if (gap <= 30 * 60_000) gaps.push(gap);
+    }
+    if (gaps.length < 2) return undefined;
+    const pace = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    return Math.max(10, Math.round((pace * position) / 1000 / 10) * 10);
+  }
+
   /** A waiting customer's place in line (1 = next), or undefined when not waiting in a queue. */
   #positionOf(interactionId: string): number | undefined {
     const r = this.#open.get(interactionId);
@@ -1463,11 +1485,13 @@ export class Desk {
       const position = line.get(entry.interactionId);
       if (position === undefined || position === entry.position) continue;
       entry.position = position;
+      const estimate = this.#estimate(queueId, position);
       this.#o.bus.publish('conversation.changed', {
         tenantId: this.tenantId,
         conversationId,
         state: 'waiting',
         position,
+        ...(estimate === undefined ? {} : { estimatedWaitSeconds: estimate }),
       });
     }
   }
@@ -1551,7 +1575,10 @@ export class Desk {
     if (r.direction !== 'inbound' || r.state !== 'alerting') throw this.#invalid(r, 'accept');
     return this.#commit(actor.id, async (tx) => {
       if (this.#direct.has(r.id)) this.#forget(this.#direct, r.id);
-      else await this.#route(tx, { type: 'offer_accepted', contactId: r.id, agentId: actor.id });
+      else {
+        await this.#route(tx, { type: 'offer_accepted', contactId: r.id, agentId: actor.id });
+        if (r.queueId) this.#answered.set(r.queueId, [...(this.#answered.get(r.queueId) ?? []), tx.now].slice(-11));
+      }
       const done = await this.#step(tx, r, 'accept', 'accepted', actor.id, {
         acceptedAt: nowIso(new Date(tx.now)),
         offerExpiresAt: null,
@@ -2633,6 +2660,8 @@ export interface ConversationView {
   readonly agent: string | null;
   /** While waiting in a queue: the place in line, 1 being next. */
   readonly position?: number;
+  /** While waiting: about how long until an agent answers (seconds), when the queue's recent pace tells. */
+  readonly estimatedWaitSeconds?: number;
   readonly messages: Message[];
 }
 

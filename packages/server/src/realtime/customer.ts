@@ -28,11 +28,17 @@ interface CustomerConnection {
   seq: number;
 }
 
+/** At most this many requests per conversation in {@link RATE_WINDOW_MS} (all its sockets together). */
+const RATE_LIMIT = 30;
+const RATE_WINDOW_MS = 10_000;
+
 export const hashConversationToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Tracks customer sockets and pushes their conversation's messages and state. */
 export class CustomerGateway {
   readonly #byConversation = new Map<string, Set<CustomerConnection>>();
+  /** Request times per conversation, for the rate limit. */
+  readonly #recent = new Map<string, number[]>();
   readonly #unsubscribe: () => void;
 
   constructor(private readonly ctx: AppContext) {
@@ -64,7 +70,10 @@ export class CustomerGateway {
     set.add(conn);
     socket.on('close', () => {
       set.delete(conn);
-      if (set.size === 0) this.#byConversation.delete(view.id);
+      if (set.size === 0) {
+        this.#byConversation.delete(view.id);
+        this.#recent.delete(view.id);
+      }
     });
     socket.on('error', () => undefined);
     socket.on('message', (raw, isBinary) => void this.#onMessage(conn, raw, isBinary));
@@ -74,6 +83,7 @@ export class CustomerGateway {
         state: view.state,
         agent: view.agent,
         ...(view.position === undefined ? {} : { position: view.position }),
+        ...(view.estimatedWaitSeconds === undefined ? {} : { estimated_wait_s: view.estimatedWaitSeconds }),
       },
       messages: view.messages,
     });
@@ -87,6 +97,7 @@ export class CustomerGateway {
           state: e.state,
           agent: e.agent ?? null,
           ...(e.position === undefined ? {} : { position: e.position }),
+          ...(e.estimatedWaitSeconds === undefined ? {} : { estimated_wait_s: e.estimatedWaitSeconds }),
         });
     }
   }
@@ -115,16 +126,41 @@ export class CustomerGateway {
     const id = request['id'];
     const data = request['data'];
     const fail = (code: string, message: string) => this.#reply(conn, id, { ok: false, error: { code, message } });
+    const now = Date.now();
+    const recent = (this.#recent.get(conn.conversationId) ?? []).filter((t) => now - t < RATE_WINDOW_MS);
+    if (recent.length >= RATE_LIMIT) {
+      fail('rate_limited', `At most ${RATE_LIMIT} requests in ${RATE_WINDOW_MS / 1000} s; slow down.`);
+      return;
+    }
+    recent.push(now);
+    this.#recent.set(conn.conversationId, recent);
     try {
       switch (request['type']) {
         case 'ping':
           this.#reply(conn, id, { ok: true, data: { server_time: new Date().toISOString() } });
           return;
         case 'send': {
-          const content = isRecord(data) ? data['content'] : undefined;
+          const content = isRecord(data) ? (data['content'] ?? '') : undefined;
           const clientId = isRecord(data) ? data['client_message_id'] : undefined;
-          if (typeof content !== 'string' || content.trim() === '' || content.length > MAX_MESSAGE_CHARS) {
-            fail('invalid_argument', `send needs data.content, 1–${MAX_MESSAGE_CHARS} characters`);
+          const files = isRecord(data) ? data['attachment_ids'] : undefined;
+          const attachmentIds =
+            Array.isArray(files) &&
+            files.length <= 10 &&
+            files.every((f) => typeof f === 'string' && /^[0-9a-f]{32}$/.test(f))
+              ? (files as string[])
+              : files === undefined
+                ? []
+                : null;
+          if (attachmentIds === null) {
+            fail('invalid_argument', 'attachment_ids must be up to 10 ids of uploaded files');
+            return;
+          }
+          if (
+            typeof content !== 'string' ||
+            (content.trim() === '' && attachmentIds.length === 0) ||
+            content.length > MAX_MESSAGE_CHARS
+          ) {
+            fail('invalid_argument', `send needs data.content, 1–${MAX_MESSAGE_CHARS} characters (or a file)`);
             return;
           }
           if (clientId !== undefined && (typeof clientId !== 'string' || !/^[\x21-\x7e]{1,64}$/.test(clientId))) {
@@ -134,6 +170,7 @@ export class CustomerGateway {
           const message = await this.ctx.interactions.customerMessage(conn.tenantId, conn.conversationId, {
             content,
             ...(clientId ? { clientMessageId: clientId } : {}),
+            ...(attachmentIds.length ? { attachmentIds } : {}),
           });
           this.#reply(conn, id, { ok: true, data: message });
           return;
@@ -142,6 +179,20 @@ export class CustomerGateway {
           await this.ctx.interactions.typing(conn.tenantId, { conversationId: conn.conversationId });
           this.#reply(conn, id, { ok: true, data: null });
           return;
+        case 'read': {
+          const messageId = isRecord(data) ? data['message_id'] : undefined;
+          if (typeof messageId !== 'string' || !/^[0-9a-f]{32}$/.test(messageId)) {
+            fail('invalid_argument', 'read needs data.message_id, the last message seen');
+            return;
+          }
+          const read = await this.ctx.interactions.markRead(
+            conn.tenantId,
+            { conversationId: conn.conversationId },
+            messageId,
+          );
+          this.#reply(conn, id, { ok: true, data: { read } });
+          return;
+        }
         case 'end':
           await this.ctx.interactions.customerLeft(conn.tenantId, conn.conversationId);
           this.#reply(conn, id, { ok: true, data: null });

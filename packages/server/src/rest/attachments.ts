@@ -63,7 +63,8 @@ export function attachmentRoutes(ctx: AppContext) {
       },
     );
 
-    // Every type is read as bytes here; the handler decides what is allowed, with a reason.
+    // Every type (text and JSON too) is read as bytes here; the handler decides what is allowed, with a reason.
+    app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) =>
       done(null, body),
     );

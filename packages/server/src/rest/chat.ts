@@ -8,9 +8,24 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { findQueueByAddress, listQueues } from '../queues/index.ts';
+import { findQueueByAddress, listQueues, type QueueRecord } from '../queues/index.ts';
 import { hashConversationToken } from '../realtime/customer.ts';
 import { Id } from './schemas.ts';
+import { CONVERSATION_HEADER } from './attachments.ts';
+
+const LeaveMessage = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    email: Type.String({ maxLength: 254, pattern: '^[^\\s@<>,]+@[^\\s@<>,]+$' }),
+    message: Type.String({ minLength: 1, maxLength: 4000 }),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+  },
+  { additionalProperties: false },
+);
+const AvailabilityQuery = Type.Object(
+  { address: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })) },
+  { additionalProperties: false },
+);
 
 const ChatStart = Type.Object(
   {
@@ -28,17 +43,126 @@ const STARTS_PER_MINUTE = 20;
 export function chatRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const starts = new Map<string, number[]>();
+    /** Counts one public request of the address; 429 over the limit. */
+    const limit = (ip: string) => {
+      const now = Date.now();
+      const recent = (starts.get(ip) ?? []).filter((t) => now - t < 60_000);
+      if (recent.length >= STARTS_PER_MINUTE) throw HttpError.rateLimited(60);
+      starts.set(ip, [...recent, now]);
+      // Forget addresses that went quiet, so the table does not grow without end.
+      if (starts.size > 10_000)
+        for (const [key, times] of starts) if (times.every((t) => now - t >= 60_000)) starts.delete(key);
+    };
+    /** The chat queue an address names, or the tenant's first. */
+    const chatQueue = async (tenantId: string, address: string | undefined): Promise<QueueRecord> => {
+      if (address !== undefined) {
+        const queue = await findQueueByAddress(ctx.db, tenantId, address);
+        if (!queue || queue.channel !== 'chat')
+          throw new HttpError('not_found', `No chat queue has the address ${address}.`);
+        return queue;
+      }
+      const queue = (await listQueues(ctx.db, tenantId, 'chat'))[0];
+      if (!queue) throw new HttpError('not_found', 'This contact center has no chat queue.');
+      return queue;
+    };
+
+    // Whether someone is there to chat now; if not, the widget offers to leave a message.
+    app.get<{ Querystring: Static<typeof AvailabilityQuery> }>(
+      '/api/v1/chat/availability',
+      { schema: { querystring: AvailabilityQuery, security: [] } },
+      async (request, reply) => {
+        const queue = await chatQueue(request.tenant.id, request.query.address);
+        const members = await ctx.db
+          .selectFrom('queue_members')
+          .select('user_id')
+          .where('queue_id', '=', queue.id)
+          .where('can_serve', '=', 1)
+          .execute();
+        const available = members.some((m) => ctx.gateway.isOnline(request.tenant.id, m.user_id));
+        const email = (await listQueues(ctx.db, request.tenant.id, 'email')).length > 0;
+        return reply.header('cache-control', 'no-store').send({ available, leave_message: email });
+      },
+    );
+
+    // "Leave a message" when nobody is there: it becomes an email interaction, answered by email.
+    app.post<{ Body: Static<typeof LeaveMessage> }>(
+      '/api/v1/chat/messages',
+      { schema: { body: LeaveMessage, security: [] } },
+      async (request, reply) => {
+        limit(request.ip);
+        const b = request.body;
+        const queue = (await listQueues(ctx.db, request.tenant.id, 'email'))[0];
+        const to = queue?.addresses[0];
+        if (!queue || !to) throw new HttpError('not_found', 'This contact center takes no messages (no email queue).');
+        const stored = await ctx.interactions.inboundMessage(request.tenant.id, {
+          channel: 'email',
+          queueId: queue.id,
+          from: b.email.toLowerCase(),
+          name: b.name,
+          to,
+          subject: `Message from the web chat${b.address ? ` (${b.address})` : ''}`,
+          content: b.message,
+        });
+        return reply.code(201).send({ received: true, message_id: stored.message.id });
+      },
+    );
+
+    // The conversation's transcript, mailed to the address the customer gave when starting.
+    const sentTranscripts = new Map<string, number>();
+    app.post('/api/v1/chat/transcript', { schema: { security: [] } }, async (request, reply) => {
+      const header = request.headers[CONVERSATION_HEADER];
+      const token = typeof header === 'string' ? header : '';
+      const view = /^[A-Za-z0-9_-]{20,100}$/.test(token)
+        ? await ctx.interactions.conversationByToken(request.tenant.id, hashConversationToken(token))
+        : null;
+      if (!view) throw HttpError.unauthorized(`Send the conversation token in the ${CONVERSATION_HEADER} header.`);
+      const conversation = await ctx.db
+        .selectFrom('conversations')
+        .select(['customer_email', 'customer_name'])
+        .where('id', '=', view.id)
+        .executeTakeFirstOrThrow();
+      if (!conversation.customer_email)
+        throw HttpError.invalidArgument(
+          'email: no address was given when the chat started, so there is nowhere to send it',
+        );
+      const last = sentTranscripts.get(view.id) ?? 0;
+      if (Date.now() - last < 10 * 60_000) throw new HttpError('rate_limited', 'The transcript was sent already.');
+      const mailer = ctx.mailer;
+      if (!mailer) throw new HttpError('unreachable', 'This contact center cannot send email.');
+      const from =
+        (await listQueues(ctx.db, request.tenant.id, 'email'))[0]?.addresses[0] ??
+        `no-reply@${new URL(ctx.config.publicUrl).hostname}`;
+      const lines = view.messages.map((m) => `[${m.created.slice(0, 16).replace('T', ' ')}] ${m.author}: ${m.content}`);
+      sentTranscripts.set(view.id, Date.now());
+      try {
+        await mailer.send({
+          id: view.id,
+          channel: 'email',
+          from,
+          to: [conversation.customer_email],
+          cc: [],
+          subject: `Your chat with ${request.tenant.name}`,
+          content: `Hello ${conversation.customer_name},\n\nhere is your chat:\n\n${lines.join('\n')}\n`,
+          messageId: null,
+          inReplyTo: null,
+          references: [],
+          attachments: [],
+          status: 'queued',
+        });
+      } catch (err) {
+        sentTranscripts.delete(view.id);
+        throw new HttpError(
+          'unreachable',
+          `The transcript could not be sent: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+      return reply.code(202).send({ sent_to: conversation.customer_email });
+    });
     app.post<{ Body: Static<typeof ChatStart> }>(
       '/api/v1/chat',
       { schema: { body: ChatStart, security: [] } },
       async (request, reply) => {
-        const now = Date.now();
-        const recent = (starts.get(request.ip) ?? []).filter((t) => now - t < 60_000);
-        if (recent.length >= STARTS_PER_MINUTE) throw HttpError.rateLimited(60);
-        starts.set(request.ip, [...recent, now]);
-        // Forget addresses that went quiet, so the table does not grow without end.
-        if (starts.size > 10_000)
-          for (const [ip, times] of starts) if (times.every((t) => now - t >= 60_000)) starts.delete(ip);
+        limit(request.ip);
         const b = request.body;
         const tenantId = request.tenant.id;
         let queueId = b.queue_id;

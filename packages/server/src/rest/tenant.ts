@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { requireRole } from '../agents/index.ts';
 import { HttpError } from '../http/errors.ts';
 import { audit } from '../store/index.ts';
-import { updateTenant } from '../tenants/index.ts';
+import { setWebhookSecret, updateTenant } from '../tenants/index.ts';
 import { tenantDetail } from './dto.ts';
 import { Origin } from './schemas.ts';
 import type { FastifyInstance } from 'fastify';
@@ -69,6 +69,30 @@ export function tenantRoutes(ctx: AppContext) {
         if (!updated) throw new HttpError('not_found', 'The tenant vanished.');
         ctx.tenants.remember(updated);
         return tenantDetail(updated, ctx.baseUrlOf(updated));
+      },
+    );
+
+    // Write-only: the secret that signs SMS/WhatsApp webhooks (a provider's auth token) is never served back.
+    const SecretBody = Type.Object(
+      { secret: Type.String({ minLength: 16, maxLength: 256, pattern: '^\\S+$' }) },
+      { additionalProperties: false },
+    );
+    app.put<{ Body: Static<typeof SecretBody> }>(
+      '/api/v1/tenant/webhook-secret',
+      { schema: { body: SecretBody } },
+      async (request, reply) => {
+        const { user: actor } = await caller(request);
+        requireRole(actor, 'admin');
+        await ctx.db.transaction().execute(async (trx) => {
+          await setWebhookSecret(trx, request.tenant.id, request.body.secret);
+          await audit(trx, {
+            tenantId: request.tenant.id,
+            actorId: actor.id,
+            action: 'webhook_secret_set',
+            detail: {},
+          });
+        });
+        return reply.code(204).send();
       },
     );
 
