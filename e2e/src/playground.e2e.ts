@@ -199,6 +199,49 @@ describe('playground', () => {
     await context.close();
   });
 
+  it('runs the same flows through the CPC facade, showing its code, with a filterable event log', async () => {
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(playgroundUrl);
+    await page.check('input[name=api][value=cpc]');
+    expect(await page.textContent('#load-code')).toContain('CPC.load({');
+    expect(await page.textContent('#commands li:has(#get-user) code')).toBe("await CPC.getDetails('user')");
+    await page.click('summary');
+    await page.fill('#username', 'agent5');
+    await page.fill('#password', password);
+    await page.click('#load');
+    // The facade's synthetic events, then the panel's own.
+    await expect.poll(() => events(page)).toEqual(expect.arrayContaining(['cpc-onload', 'cpc-init']));
+    await page.click('#get-user');
+    await expect
+      .poll(async () => JSON.parse((await page.textContent('[data-testid=result]')) ?? 'null')?.username)
+      .toBe('agent5');
+    // Whatever state the agent had, a change reaches the host as a work-status event.
+    await page.click('#set-not-ready');
+    await expect.poll(() => page.textContent('[data-testid=events]')).toContain('"value":"not_ready"');
+    await page.click('#get-queues');
+    await expect
+      .poll(async () => Array.isArray(JSON.parse((await page.textContent('[data-testid=result]')) ?? 'null')))
+      .toBe(true);
+    // REST passthrough, with its code.
+    await page.fill('#ri-resource', '/queues');
+    await page.click('#ri-run');
+    expect(await page.textContent('#ri-code')).toBe("await CPC.RI.request('rci', 'GET', '/queues')");
+    await expect.poll(async () => (await page.textContent('[data-testid=result]')) ?? '').toContain('"status": 200');
+    // The event filter hides what does not match.
+    await page.fill('#event-filter', 'cpc-init');
+    await expect
+      .poll(() =>
+        page.locator('[data-testid=events] li:visible').evaluateAll((l) => l.map((li) => li.dataset['event'])),
+      )
+      .toEqual(['cpc-init']);
+    await page.click('#unload');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('never logged the demo password', () => {
     const log = fs.readFileSync(inject('serverLogFile'), 'utf8');
     expect(log).toContain('login');

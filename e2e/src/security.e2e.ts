@@ -215,3 +215,50 @@ describe('the one-script SDK', () => {
     await page.close();
   });
 });
+
+describe('the <parley-panel> element', () => {
+  it('loads the panel where it is placed, re-dispatches events as DOM events, and unloads when removed', async () => {
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(allowedHostUrl);
+    await page.addScriptTag({ url: `${baseUrl}sdk/parley.js` });
+    const result = await page.evaluate(
+      async ([base, pw]) => {
+        type El = HTMLElement & {
+          panel: { authenticate(c: unknown): Promise<unknown>; getDetails(s: string): Promise<{ username: string }> };
+        };
+        const seen: string[] = [];
+        const el = document.createElement('parley-panel') as El;
+        el.setAttribute('base-url', base ?? '');
+        el.setAttribute('min-width', '300');
+        el.style.cssText = 'display:block;width:520px;height:600px';
+        const loaded = new Promise((r) => el.addEventListener('parley:loaded', r, { once: true }));
+        // Events bubble: the page can listen anywhere above the element.
+        const ready = new Promise<{ username: string }>((r) =>
+          document.body.addEventListener('parley:ready', (e) => r((e as CustomEvent).detail), { once: true }),
+        );
+        document.body.addEventListener('parley:agent:workStatus', (e) => seen.push(String((e as CustomEvent).detail)));
+        document.body.appendChild(el);
+        await loaded;
+        await el.panel.authenticate({ basic: { userName: 'agent2', password: pw } });
+        const user = await ready;
+        const details = await el.panel.getDetails('user');
+        const framed = el.querySelector('iframe')?.src ?? '';
+        el.remove();
+        return {
+          user: user.username,
+          details: details.username,
+          framed: framed.includes('minWidth=300'),
+          gone: document.querySelector('parley-panel iframe') === null,
+          defined: customElements.get('parley-panel') !== undefined,
+        };
+      },
+      [baseUrl, password],
+    );
+    expect(result).toEqual({ user: 'agent2', details: 'agent2', framed: true, gone: true, defined: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

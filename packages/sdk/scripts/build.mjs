@@ -1,7 +1,7 @@
 // Builds the SDK: an ESM bundle for bundlers and one minified IIFE file for <script> tags.
 import { build } from 'esbuild';
 
-const common = { bundle: true, target: 'es2020', legalComments: 'none', logLevel: 'warning' };
+const common = { bundle: true, target: 'es2022', legalComments: 'none', logLevel: 'warning' };
 await Promise.all([
   build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/parley.mjs', sourcemap: true }),
   build({

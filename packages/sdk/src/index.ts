@@ -6,6 +6,8 @@ export type { LoadOptions, Panel } from './load.ts';
 export { load, normalizeBaseUrl } from './load.ts';
 export type { PanelEvents, PanelEventName } from './events.ts';
 export { ParleyError } from './errors.ts';
+export type { ParleyPanelElement } from './element.ts';
+export { definePanelElement } from './element.ts';
 export type { Messenger } from './messenger.ts';
 export type { ClientOptions, ActionFields } from './client.ts';
 export { PanelClient } from './client.ts';

@@ -120,8 +120,16 @@ export interface Panel {
   wrapUp(wrapup: { code?: string; notes?: string }, interactionId?: string): Promise<Interaction>;
   /** Places a call; `from` is an address of a queue the agent serves (caller id). */
   callOut(to: string, from?: string): Promise<Interaction>;
+  /** An SMS: `direct: true` sends `content` from `from` at once; otherwise the panel opens a prefilled draft. */
   sendSMS(sms: { to: string; from?: string; content?: string; direct?: boolean }): Promise<Interaction>;
-  startWhatsAppChat(chat: { to: string; from?: string; content?: string; direct?: boolean }): Promise<Interaction>;
+  /** A WhatsApp chat: the first message to a number (or after 24 h) must be the template `defaultReplyTemplateId`. */
+  startWhatsAppChat(chat: {
+    to: string;
+    from?: string;
+    content?: string;
+    direct?: boolean;
+    defaultReplyTemplateId?: string;
+  }): Promise<Interaction>;
   sendEmail(email: {
     to: string[];
     from?: string;
