@@ -139,6 +139,40 @@ describe('PanelClient', () => {
     expect(tokens).toHaveBeenCalledTimes(2);
   });
 
+  it('asks an auth function again when the panel is logged out, and fires ready again after the new login', async () => {
+    const tokens = vi.fn(() => ({ oAuth: { token: `t${tokens.mock.calls.length}` } }));
+    const client = new PanelClient(messenger, { auth: tokens });
+    const ready = vi.fn();
+    client.on('ready', ready);
+    client.connected();
+    await Promise.resolve();
+    const answerUser = async () => {
+      messenger.fromPanel({ id: 'initRequest', type: 'init', payload: { value: [] } });
+      const detail = messenger.lastAction();
+      messenger.fromPanel({ id: detail.id, type: 'response', payload: { value: USER } });
+      await Promise.resolve();
+      await Promise.resolve();
+    };
+    await answerUser();
+    expect(ready).toHaveBeenCalledTimes(1);
+    expect(client.initialized).toBe(true);
+    // The session ended in the panel (expired, or a supervisor logged the agent out).
+    messenger.fromPanel({ type: 'status', payload: { attribute: 'work_status', value: 'offline' } });
+    await Promise.resolve();
+    expect(client.initialized).toBe(false);
+    expect(client.currentUser).toBeNull();
+    expect(tokens).toHaveBeenCalledTimes(2);
+    expect(messenger.lastAction().payload).toEqual({ command: 'authenticate', value: { oAuth: { token: 't2' } } });
+    await answerUser();
+    expect(ready).toHaveBeenCalledTimes(2);
+    // The host's own logout is not undone.
+    await answerUser();
+    client.loggingOut = true;
+    messenger.fromPanel({ type: 'status', payload: { attribute: 'work_status', value: 'offline' } });
+    await Promise.resolve();
+    expect(tokens).toHaveBeenCalledTimes(2);
+  });
+
   it('maps wire events to typed events', () => {
     const client = new PanelClient(messenger);
     client.connected();

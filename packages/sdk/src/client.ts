@@ -43,6 +43,8 @@ export class PanelClient extends Emitter<PanelEvents> {
   #initialized = false;
   #user: User | null = null;
   #auth: ClientOptions['auth'];
+  /** Set while the host's own `logout()` runs, so that logout is not undone by a re-authentication. */
+  loggingOut = false;
   /** The agent's open interactions, as the panel's events report them. */
   readonly interactions = new Map<string, Interaction>();
   /** The id of the interaction in view, or null. */
@@ -175,6 +177,14 @@ export class PanelClient extends Emitter<PanelEvents> {
         const p = message.payload;
         if (p.attribute === 'work_status') {
           if (this.#user) this.#user = { ...this.#user, work_status: p.value };
+          // Logged out in the panel: `ready` fires again after the next login. An `auth` function (the
+          // CRM's session governs) is asked for fresh credentials, unless the host itself logged out.
+          if (p.value === 'offline' && this.#initialized) {
+            this.#initialized = false;
+            this.#user = null;
+            if (typeof this.#auth === 'function' && !this.loggingOut) void this.#authenticate();
+            this.loggingOut = false;
+          }
           this.emit('agent:workStatus', p.value);
         } else if (p.attribute === 'profile') this.emit('agent:profile', p.value);
         else if (p.attribute === 'theme') this.emit('theme', p.value);

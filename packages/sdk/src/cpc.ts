@@ -115,9 +115,7 @@ export function createCpc(loader: typeof load = load): CpcApi {
     callState: run('callState', (p, action: string, id?: string) => p.callState(action as never, id)),
     consult: run('consult', (p, to: string, id?: string) => p.consult(to, id)),
     dtmf: run('dtmf', (p, tone: string, id?: string) => p.dtmf(tone, id)),
-    getCurrentUserQueues: run('getCurrentUserQueues', async (p, channel?: string) =>
-      (await p.getQueues()).filter((q) => !channel || q.type === channel),
-    ),
+    getCurrentUserQueues: run('getCurrentUserQueues', (p, channel?: string) => p.getQueues(channel as never)),
     hasOngoingInteraction: has,
     hasOngoingInteractionOfType: has,
     interaction: run('interaction', (p, action: string, id?: string) =>

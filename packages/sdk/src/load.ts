@@ -75,8 +75,8 @@ export interface Panel {
   setReady(ready: boolean, reason?: string): Promise<User>;
   /** Switches the agent's presence profile, by id or exact name. */
   setPresence(profile: string): Promise<User>;
-  /** The queues the agent serves. */
-  getQueues(): Promise<Queue[]>;
+  /** The queues the agent serves, all or of one channel. */
+  getQueues(channel?: ChannelType): Promise<Queue[]>;
   /** A CPC REST interface call made by the panel with the agent's session (no CORS or cookies needed on the host). */
   ri<T = unknown>(
     api: 'rci' | 'rmi',
@@ -257,10 +257,12 @@ export function createPanel(
     setReady: (ready: boolean, reason?: string) =>
       client.request<User>('ready', { value: reason === undefined ? { ready } : { ready, reason } }),
     setPresence: (profile: string) => client.request<User>('presence', { value: profile }),
-    getQueues: () => client.request<Queue[]>('detail', { value: 'queues' }),
+    getQueues: async (channel?: string) =>
+      (await client.request<Queue[]>('detail', { value: 'queues' })).filter((q) => !channel || q.type === channel),
     ri: (api: string, method: string, resource: string, body?: unknown) =>
       client.request('ri', { value: body === undefined ? { api, method, resource } : { api, method, resource, body } }),
     logout: async () => {
+      client.loggingOut = true;
       await client.request('logout');
     },
     send: (command, fields) => client.request(command, fields),
