@@ -41,6 +41,7 @@ export async function runEmbedBench(opts: {
   const config = loadConfig({
     PORT: port,
     PLAYGROUND_PORT: 'off',
+    PARLEY_SMTP_PORT: 'off',
     PARLEY_DATA_DIR: dir,
     PARLEY_DEMO_PASSWORD: PASSWORD,
     PARLEY_ALLOWED_ORIGINS: hostOrigin,

@@ -9,7 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { createPostgresDatabase } from '@parley/server/testing';
 import { runEmbedBench } from './embed.ts';
 import { runAssignmentBench, runOfferLatencyBench, type AssignmentBenchResult } from './interactions.ts';
+import { writeReport } from './report.ts';
 import { runRoutingBench } from './routing.ts';
+import { runSessionsBench } from './sessions.ts';
 import { ms, quantile } from './stats.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -40,6 +42,7 @@ try {
   console.error(`PostgreSQL assignments skipped: ${err instanceof Error ? err.message : String(err)}`);
 }
 const offers = await runOfferLatencyBench({ agents: 1000, contacts: quick ? 100 : 300 });
+const sessions = await runSessionsBench({ agents: quick ? 1000 : 5000, heartbeatWaitMs: 35_000 });
 
 const embed = await runEmbedBench({
   roundTrips: quick ? 500 : 5000,
@@ -122,6 +125,9 @@ console.log(
   `| inbound contact → offer frame at the agent's socket (${offers.agentsOnline} agents online) | ${offers.latenciesMs.length} | — | ${ms(quantile(offers.latenciesMs, 0.5))} | ${ms(quantile(offers.latenciesMs, 0.99))} | — | p50 ≤ 20 ms |`,
 );
 console.log(
+  `| agents online in one server process (panel WebSockets, each its own session, through a heartbeat) | ${sessions.agents} | — | — | — | alive after the beat: ${sessions.aliveAfterHeartbeat}; RSS ${sessions.rssBeforeMiB.toFixed(0)} → ${sessions.rssAfterMiB.toFixed(0)} MiB (${sessions.kibPerSocket.toFixed(1)} KiB each) | ≥ 5,000 per process |`,
+);
+console.log(
   `\nRouting engine vs scanning baseline: ${(routingRows[0]!.perSecond / routingRows[1]!.perSecond).toFixed(0)}× the decisions/s`,
 );
 console.log(`SDK vs polling baseline, p50: ${(pollP50 / sdkP50).toFixed(0)}× faster`);
@@ -153,6 +159,7 @@ fs.writeFileSync(
         p50: quantile(offers.latenciesMs, 0.5),
         p99: quantile(offers.latenciesMs, 0.99),
       },
+      sessions,
       ratioPollingOverSdkP50: pollP50 / sdkP50,
       ratioWindowOverSdkP50: quantile(embed.windowRoundTrip, 0.5) / sdkP50,
       sizes,
@@ -161,3 +168,6 @@ fs.writeFileSync(
     2,
   )}\n`,
 );
+
+writeReport(out, path.join(root, 'docs'));
+console.log('Wrote bench/results/latest.json, docs/performance.md and docs/performance.svg');

@@ -36,6 +36,7 @@ async function setup(opts: { agents: number; capacity: number; databaseUrl?: str
       PARLEY_DATA_DIR: dir,
       PORT: String(port),
       PLAYGROUND_PORT: 'off',
+      PARLEY_SMTP_PORT: 'off',
       LOG_LEVEL: 'error',
       ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     },

@@ -12,3 +12,5 @@ export { createSession } from './auth/sessions.ts';
 export { hashPassword } from './auth/password.ts';
 export { createUser } from './users/index.ts';
 export { createQueue, setMembership } from './queues/index.ts';
+export { openStore } from './store/index.ts';
+export { findTenantBySlug } from './tenants/index.ts';

@@ -120,3 +120,24 @@ describe('parley CLI', () => {
     expect(result.err).toMatch(/at least 8 characters/);
   });
 });
+
+describe('parley simulate', () => {
+  it('explains what is wrong with its arguments and scenario files, before any traffic', async () => {
+    expect(await cli('simulate')).toMatchObject({ code: 2, err: expect.stringContaining('needs a scenario file') });
+    expect(await cli(`simulate ${path.join(dir, 'missing.json')}`)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('cannot read'),
+    });
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ agents: { queues: ['Web Chat'] }, customers: { fax: { per_second: 1 } } }));
+    expect(await cli(`simulate ${bad}`)).toMatchObject({ code: 2, err: expect.stringContaining('customers.fax') });
+    fs.writeFileSync(bad, '{ not json');
+    expect(await cli(`simulate ${bad}`)).toMatchObject({ code: 2, err: expect.stringContaining('bad.json') });
+    // The bundled scenarios are valid.
+    for (const name of fs.readdirSync(path.resolve(import.meta.dirname, '../../../../bench/scenarios'))) {
+      const file = path.resolve(import.meta.dirname, '../../../../bench/scenarios', name);
+      const { parseScenario } = await import('../simulate/index.ts');
+      expect(() => parseScenario(JSON.parse(fs.readFileSync(file, 'utf8')))).not.toThrow();
+    }
+  });
+});

@@ -3,6 +3,7 @@
  * environment as the server (DATABASE_URL, PARLEY_DATA_DIR, …). Exit codes:
  * 0 done, 1 the action failed (e.g. a taken name), 2 bad usage or configuration.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ChannelType, Role } from '@parley/protocol';
@@ -14,6 +15,7 @@ import { ConfigError, loadConfig, parseOrigin, type Config } from '../config/ind
 import { seedDemo } from '../demo/index.ts';
 import { listPresenceProfiles } from '../presence/index.ts';
 import { AddressTakenError, createQueue } from '../queues/index.ts';
+import { parseScenario, ScenarioError, simulate } from '../simulate/index.ts';
 import { audit, openStore, StoreError, type Database } from '../store/index.ts';
 import { DEFAULT_TENANT_SLUG, ensureTenant, findTenantBySlug } from '../tenants/index.ts';
 import { createUser, findUserForLogin, UsernameTakenError } from '../users/index.ts';
@@ -41,6 +43,9 @@ Commands:
   user passwd <username> --password-stdin [--tenant SLUG]
   queue add <name> --type phone|chat|email|sms|whatsapp [--address A]... [--priority N]
                                  [--offer-timeout S] [--wrapup S] [--skill K]... [--tenant SLUG]
+  simulate <scenario.json> [--url URL] [--admin USER] [--smtp-port P] [--out FILE]
+                                 Traffic against a running server (bench/scenarios/); the admin
+                                 password comes from standard input, else PARLEY_DEMO_PASSWORD.
 
 Configuration comes from the environment (see docs/configuration.md).
 Exit codes: 0 done, 1 the action failed, 2 bad usage or configuration.`;
@@ -65,6 +70,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (command === 'serve') {
     await import('../main.ts');
     return 0;
+  }
+  if (command === 'simulate') {
+    try {
+      return await simulateCommand(config, [sub ?? '', ...rest].filter(Boolean), io);
+    } catch (err) {
+      if (err instanceof UsageError) {
+        io.err(`parley: ${err.message}\n\n${USAGE}`);
+        return 2;
+      }
+      io.err(`parley: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
+    }
   }
   let db: Kysely<Database> | null = null;
   try {
@@ -101,6 +118,42 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } finally {
     await db?.destroy();
   }
+}
+
+/** `parley simulate`: runs a scenario against a running server; progress on stderr, the summary as JSON. */
+async function simulateCommand(config: Config, args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    url: { type: 'string' },
+    admin: { type: 'string' },
+    'smtp-port': { type: 'string' },
+    out: { type: 'string' },
+  });
+  const file = positionals[0];
+  if (!file) throw new UsageError('simulate needs a scenario file, e.g. bench/scenarios/mixed-small.json');
+  let scenario;
+  try {
+    scenario = parseScenario(JSON.parse(await readFile(file, 'utf8')));
+  } catch (err) {
+    if (err instanceof ScenarioError || err instanceof SyntaxError) throw new UsageError(`${file}: ${err.message}`);
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const stdinPassword = (await io.stdin()).replace(/\r?\n$/, '');
+  const smtpPort = int(values, 'smtp-port', 1, 65535) ?? config.channels.smtpPort ?? undefined;
+  const summary = await simulate(scenario, {
+    baseUrl: str(values, 'url') ?? config.publicUrl,
+    admin: { username: str(values, 'admin') ?? 'admin', password: stdinPassword || config.demoPassword },
+    ...(smtpPort === undefined ? {} : { smtpPort }),
+    onProgress: (p) =>
+      io.err(
+        `t=${p.elapsedSeconds}s arrivals ${p.arrivals} waiting ${p.waiting} handled ${p.handled} abandoned ${p.abandoned}` +
+          ` wait p50 ${p.waitP50?.toFixed(1) ?? '–'}s p99 ${p.waitP99?.toFixed(1) ?? '–'}s errors ${p.errors}`,
+      ),
+  });
+  const json = JSON.stringify(summary, null, 2);
+  const out = str(values, 'out');
+  if (out) await writeFile(out, `${json}\n`);
+  io.out(json);
+  return summary.errors > 0 || summary.unfinished > 0 ? 1 : 0;
 }
 
 function parse(args: readonly string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {

@@ -35,6 +35,9 @@ const TABLES = [
   'tenant_sequences',
   'conversations',
   'messages',
+  'attachments',
+  'demo_handset_messages',
+  'demo_mailbox',
 ] as const;
 
 async function snapshot(db: Kysely<Database>): Promise<string> {

@@ -1,0 +1,172 @@
+/**
+ * Turns bench/results/latest.json into docs/performance.md and a bar chart,
+ * docs/performance.svg: each measured number against its budget, so the
+ * page always shows the last real run and the machine it came from.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+interface Row {
+  metric: string;
+  n: number;
+  p50: number | null;
+  p99: number | null;
+  budget: string;
+  perSecond?: number;
+}
+interface Latest {
+  date: string;
+  machine: { cpus: number; model?: string; memoryGiB: number; node: string };
+  rows: Row[];
+  routingRows: Row[];
+  assignments: Array<{ store: string; assignments: number; perSecond: number; doubleAssignments: number }>;
+  offerLatencyMs: { agentsOnline: number; n: number; p50: number | null; p99: number | null };
+  sessions?: {
+    agents: number;
+    rssBeforeMiB: number;
+    rssAfterMiB: number;
+    kibPerSocket: number;
+    aliveAfterHeartbeat: number;
+  };
+  ratioPollingOverSdkP50: number;
+  ratioWindowOverSdkP50: number;
+  sizes: { sdkIifeGzipBytes: number; panelFirstLoadGzipBytes: number };
+}
+
+const f = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? '—' : v.toFixed(digits));
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** One bar per measure: its share of the budget (≤ 100 % is within it), log-free and readable. */
+function chart(
+  bars: Array<{ label: string; value: number; budget: number; unit: string; higherIsBetter: boolean }>,
+): string {
+  const width = 760;
+  const rowH = 34;
+  const left = 330;
+  const barW = width - left - 120;
+  const height = 40 + bars.length * rowH;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`,
+    `<text x="10" y="20" font-size="13" font-weight="600">Measured against budget (the line is the budget)</text>`,
+    `<line x1="${left + barW / 2}" y1="30" x2="${left + barW / 2}" y2="${height - 6}" stroke="#0f172a" stroke-dasharray="3 3"/>`,
+  ];
+  bars.forEach((b, i) => {
+    const y = 34 + i * rowH;
+    // Half the bar width is the budget; a good result stays left of the line.
+    const ratio = b.higherIsBetter ? b.budget / Math.max(b.value, 1e-9) : b.value / b.budget;
+    const w = Math.max(2, Math.min(barW, (ratio * barW) / 2));
+    const ok = ratio <= 1;
+    parts.push(
+      `<text x="10" y="${y + 16}">${escape(b.label)}</text>`,
+      `<rect x="${left}" y="${y + 4}" width="${w.toFixed(1)}" height="18" fill="${ok ? '#16a34a' : '#dc2626'}" rx="3"/>`,
+      `<text x="${left + w + 6}" y="${y + 17}">${escape(`${f(b.value, b.value >= 100 ? 0 : 2)} ${b.unit}`)}</text>`,
+    );
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+export function writeReport(latestFile: string, docsDir: string): void {
+  const r = JSON.parse(fs.readFileSync(latestFile, 'utf8')) as Latest;
+  const sdk = r.rows[0];
+  const init = r.rows.find((x) => x.metric.startsWith('init'));
+  const routing = r.routingRows[0];
+  const sqlite = r.assignments.find((a) => a.store === 'SQLite');
+  const bars = [
+    ...(typeof sdk?.p50 === 'number'
+      ? [{ label: 'host↔panel round trip p50', value: sdk.p50, budget: 0.5, unit: 'ms', higherIsBetter: false }]
+      : []),
+    ...(typeof sdk?.p99 === 'number'
+      ? [{ label: 'host↔panel round trip p99', value: sdk.p99, budget: 3, unit: 'ms', higherIsBetter: false }]
+      : []),
+    ...(typeof init?.p50 === 'number'
+      ? [{ label: 'init after load() p50', value: init.p50, budget: 500, unit: 'ms', higherIsBetter: false }]
+      : []),
+    ...(typeof r.offerLatencyMs.p50 === 'number'
+      ? [
+          {
+            label: `contact → offer p50 (${r.offerLatencyMs.agentsOnline} agents)`,
+            value: r.offerLatencyMs.p50,
+            budget: 20,
+            unit: 'ms',
+            higherIsBetter: false,
+          },
+        ]
+      : []),
+    ...(routing?.perSecond
+      ? [{ label: 'routing decisions/s', value: routing.perSecond, budget: 500_000, unit: '/s', higherIsBetter: true }]
+      : []),
+    ...(sqlite
+      ? [
+          {
+            label: 'persisted assignments/s (SQLite)',
+            value: sqlite.perSecond,
+            budget: 10_000,
+            unit: '/s',
+            higherIsBetter: true,
+          },
+        ]
+      : []),
+    ...(r.sessions
+      ? [
+          {
+            label: 'agents online per process',
+            value: r.sessions.aliveAfterHeartbeat,
+            budget: 5000,
+            unit: '',
+            higherIsBetter: true,
+          },
+        ]
+      : []),
+    {
+      label: 'SDK IIFE min+gzip',
+      value: r.sizes.sdkIifeGzipBytes / 1024,
+      budget: 5,
+      unit: 'KB',
+      higherIsBetter: false,
+    },
+    {
+      label: 'panel first load gzip',
+      value: r.sizes.panelFirstLoadGzipBytes / 1024,
+      budget: 80,
+      unit: 'KB',
+      higherIsBetter: false,
+    },
+  ];
+  fs.writeFileSync(path.join(docsDir, 'performance.svg'), `${chart(bars)}\n`);
+
+  const lines = [
+    '# Performance',
+    '',
+    `The last \`npm run bench\`, on ${r.date.slice(0, 10)}: ${r.machine.cpus} × ${r.machine.model ?? 'CPU'}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
+    'This page and the chart are written by the benchmark from `bench/results/latest.json`; run it again to refresh them.',
+    'Timings are never asserted in unit tests; the budgets live here and in `bench/`.',
+    '',
+    '![Measured against budget](performance.svg)',
+    '',
+    '| metric | n | p50 ms | p99 ms | budget |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...r.rows.map((x) => `| ${x.metric} | ${x.n} | ${f(x.p50, 3)} | ${f(x.p99, 3)} | ${x.budget} |`),
+    ...r.routingRows.map(
+      (x) =>
+        `| ${x.metric} (${Math.round(x.perSecond ?? 0).toLocaleString('en')}/s) | ${x.n} | ${f(x.p50, 4)} | ${f(x.p99, 4)} | ${x.budget} |`,
+    ),
+    ...r.assignments.map(
+      (a) =>
+        `| persisted assignments, ${a.store}: ${Math.round(a.perSecond).toLocaleString('en')}/s, double assignments ${a.doubleAssignments} | ${a.assignments} | — | — | ≥ 10,000/s on SQLite |`,
+    ),
+    `| inbound contact → offer frame, ${r.offerLatencyMs.agentsOnline} agents online | ${r.offerLatencyMs.n} | ${f(r.offerLatencyMs.p50)} | ${f(r.offerLatencyMs.p99)} | p50 ≤ 20 ms |`,
+    ...(r.sessions
+      ? [
+          `| agents online in one process: ${r.sessions.aliveAfterHeartbeat} of ${r.sessions.agents} alive after a heartbeat, RSS ${r.sessions.rssBeforeMiB.toFixed(0)} → ${r.sessions.rssAfterMiB.toFixed(0)} MiB (${r.sessions.kibPerSocket.toFixed(1)} KiB each) | ${r.sessions.agents} | — | — | ≥ 5,000 |`,
+        ]
+      : []),
+    '',
+    `- The SDK answers a host command ${r.ratioPollingOverSdkP50.toFixed(0)}× faster (p50) than a client that polls every 50 ms for its answer, the existing CPC client's way, measured in the same run; ${r.ratioWindowOverSdkP50.toFixed(1)}× faster than plain \`window.postMessage\`.`,
+    `- SDK IIFE: ${r.sizes.sdkIifeGzipBytes} B min+gzip (budget 5,120 B). Panel first load: ${r.sizes.panelFirstLoadGzipBytes} B gzip (budget 80 KB).`,
+    '- Not measured yet: relayed calls per core (voice has not landed).',
+    '',
+  ];
+  fs.writeFileSync(path.join(docsDir, 'performance.md'), lines.join('\n'));
+}

@@ -1,0 +1,75 @@
+/**
+ * The simulator against a real server on loopback: bots and customers over
+ * the public interfaces only (REST, both WebSockets, the demo handset, SMTP).
+ * Time runs ten times faster on the simulator's side.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, startHarness, type Harness } from '../testing/harness.ts';
+import { parseScenario } from './scenario.ts';
+import { simulate, type Progress } from './simulator.ts';
+
+describe('parley simulate', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({}, 'sqlite', { listen: true });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('runs mixed traffic to the end: every arrival handled or abandoned, none lost, no errors', async () => {
+    const scenario = parseScenario({
+      name: 'test-mix',
+      duration_s: 20,
+      drain_s: 300,
+      agents: {
+        count: 3,
+        queues: ['Web Chat', 'SMS', 'Email Support'],
+        accept_after_s: [0.1, 0.5],
+        reply_after_s: [0.1, 0.5],
+        replies: [1, 2],
+        wrapup_s: [0.1, 0.3],
+      },
+      customers: {
+        chat: { per_second: 0.8, messages: [1, 2], think_s: [0.2, 0.5], patience_s: 200 },
+        sms: { per_second: 0.4 },
+        email: { per_second: 0.3 },
+      },
+    });
+    const progress: Progress[] = [];
+    const summary = await simulate(scenario, {
+      baseUrl: h.url ?? '',
+      admin: { username: 'admin', password: DEMO_PASSWORD },
+      smtpPort: h.smtpPort ?? 0,
+      timeScale: 0.1,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(summary.errorSamples).toEqual([]);
+    expect(summary.arrivals.chat).toBeGreaterThan(0);
+    expect(summary.arrivals.sms).toBeGreaterThan(0);
+    expect(summary.arrivals.email).toBeGreaterThan(0);
+    expect(summary.unfinished).toBe(0);
+    expect(summary.handled + summary.abandoned).toBe(summary.arrivals.total);
+    expect(summary.waitSeconds.p50).not.toBeNull();
+    expect(summary.messages.agent).toBeGreaterThanOrEqual(summary.handled);
+    expect(progress.at(-1)).toMatchObject({ arrivals: summary.arrivals.total, handled: summary.handled });
+    // What the bots did is what the store has: every handled interaction carries the scenario's code.
+    const handled = await h.db
+      .selectFrom('interactions')
+      .select(['wrapup'])
+      .where('state', '=', 'handled')
+      .where('agent_id', 'in', h.db.selectFrom('users').select('id').where('username', 'like', 'sim-%'))
+      .execute();
+    expect(handled).toHaveLength(summary.handled);
+    expect(new Set(handled.map((r) => (JSON.parse(r.wrapup ?? '{}') as { code?: string }).code))).toEqual(
+      new Set(['resolved']),
+    );
+  }, 60_000);
+
+  it('refuses a scenario that names a queue the server does not have', async () => {
+    const scenario = parseScenario({ agents: { queues: ['Nope'] }, customers: { chat: { per_second: 1 } } });
+    await expect(
+      simulate(scenario, { baseUrl: h.url ?? '', admin: { username: 'admin', password: DEMO_PASSWORD } }),
+    ).rejects.toThrow(/no queue named "Nope"/);
+  });
+});
