@@ -96,6 +96,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     fs.closeSync(logFd);
+    // The run's secrets never reach the server log: the demo password, in clear or inside a Basic header.
+    const log = fs.readFileSync(serverLogFile, 'utf8');
+    const leaked = [DEMO_PASSWORD, Buffer.from(`agent1:${DEMO_PASSWORD}`).toString('base64')].filter((s) =>
+      log.includes(s),
+    );
+    if (leaked.length > 0) throw new Error(`the server log holds ${leaked.length} secret(s) of this run`);
     await Promise.all(helpers.map((s) => new Promise((r) => s.close(r))));
     fs.rmSync(dataDir, { recursive: true, force: true });
   };

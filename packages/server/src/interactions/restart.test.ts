@@ -264,8 +264,53 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     });
     expect(mailReply.status).toBe('queued');
 
+    // A web chat in progress too: messages both ways, and one the widget sent but never saw acknowledged.
+    const chatStart = await fetch(`${base}api/v1/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Rita' }),
+    });
+    const { token: chatToken } = (await chatStart.json()) as { token: string };
+    const widget = async () => {
+      const ws = new WebSocket(`${base.replace('http', 'ws')}ws/customer`, [
+        'parley.v1',
+        `parley.customer.${chatToken}`,
+      ]);
+      const frames: Json[] = [];
+      ws.on('message', (raw) => frames.push(JSON.parse(String(raw))));
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      const waitFor = async (match: (f: Json) => boolean) => {
+        for (let i = 0; i < 200; i++) {
+          const found = frames.find(match);
+          if (found) return found;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error(`widget: no frame; got ${JSON.stringify(frames)}`);
+      };
+      return { ws, waitFor };
+    };
+    const w1 = await widget();
+    await w1.waitFor((f) => f.type === 'hello');
+    const chatOffer = await p.waitFor((f) => f.data?.event === 'offered' && f.data.interaction.channel_type === 'chat');
+    const chat = chatOffer.data.interaction.id as string;
+    await api(agent.token, 'POST', `/api/v1/interactions/${chat}/actions`, { action: 'accept' });
+    w1.ws.send(
+      JSON.stringify({
+        id: 'w1',
+        type: 'send',
+        data: { content: 'Chat before the crash', client_message_id: 'rita-1' },
+      }),
+    );
+    await w1.waitFor((f) => f.re === 'w1');
+    await api(agent.token, 'POST', `/api/v1/interactions/${chat}/messages`, { content: 'Agent before the crash' });
+    await w1.waitFor((f) => f.type === 'message' && f.data.content === 'Agent before the crash');
+
     await kill9();
     p.ws.terminate();
+    w1.ws.terminate();
     // Second life: the provider and the relay are back.
     env = channels;
     await start();
@@ -306,5 +351,26 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
       return list[1].status === 'delivered' ? true : undefined;
     });
     expect((await api(agent.token, 'GET', `/api/v1/interactions/${email}/messages`))[1].status).toBe('sent');
+
+    // The widget reconnects with its token: the whole chat is there, and its resend is stored once.
+    const w2 = await widget();
+    const hello = await w2.waitFor((f) => f.type === 'hello');
+    expect(hello.data.conversation.state).toBe('connected');
+    expect(hello.data.messages.map((m: Json) => m.content)).toEqual([
+      'Chat before the crash',
+      'Agent before the crash',
+    ]);
+    w2.ws.send(
+      JSON.stringify({
+        id: 'w2',
+        type: 'send',
+        data: { content: 'Chat before the crash', client_message_id: 'rita-1' },
+      }),
+    );
+    const again = await w2.waitFor((f) => f.re === 'w2');
+    expect(again.data.id).toBe(hello.data.messages[0].id);
+    const chatHistory = await api(agent.token, 'GET', `/api/v1/interactions/${chat}/messages`);
+    expect(chatHistory).toHaveLength(2);
+    w2.ws.close();
   }, 120_000);
 });

@@ -34,6 +34,7 @@ export class TestAgent {
     });
     if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
     const body = res.json() as { token: string; user: { id: string } };
+    h.secrets.add(body.token);
     return new TestAgent(h, username, body.token, body.user.id, `${wsBase}${base}`);
   }
 

@@ -21,6 +21,8 @@ export interface Harness extends ParleyApp {
   readonly dir: string;
   /** With `listen`: where the server answers over real HTTP (its public URL). */
   readonly url: string | null;
+  /** Passwords and tokens used in the run: close() fails if any of them reached the log. */
+  readonly secrets: Set<string>;
 }
 
 /** A TCP port free on loopback right now. */
@@ -94,13 +96,29 @@ export async function startHarness(
     ...appOptions,
   });
   if (listen) await app.app.listen({ port, host: '127.0.0.1' });
+  const secrets = new Set<string>([DEMO_PASSWORD]);
   return {
     ...app,
     logs,
     dir,
     url,
+    secrets,
     async close() {
+      const webhook = await app.db
+        .selectFrom('tenants')
+        .select('webhook_secret')
+        .where('id', '=', app.tenant.id)
+        .executeTakeFirst()
+        .catch(() => undefined);
+      if (webhook?.webhook_secret) secrets.add(webhook.webhook_secret);
       await app.close();
+      // Every run's log is checked for the secrets it used: a hit fails the test file.
+      const leaked = [...secrets].filter((secret) => secret.length >= 8 && logs.some((line) => line.includes(secret)));
+      if (leaked.length > 0) {
+        await postgres?.drop();
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw new Error(`secrets reached the log: ${leaked.map((x) => `${x.slice(0, 4)}…`).join(', ')}`);
+      }
       await postgres?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
