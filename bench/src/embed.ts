@@ -19,6 +19,8 @@ export interface EmbedResult {
   readonly windowRoundTrip: number[];
   readonly pollingRoundTrip: number[];
   readonly initAfterLoad: number[];
+  /** host → panel → server (REST, stored) → panel → host: setReady toggled. */
+  readonly serverRoundTrip: number[];
 }
 
 const PASSWORD = 'bench-password-1';
@@ -26,6 +28,7 @@ const PASSWORD = 'bench-password-1';
 export async function runEmbedBench(opts: {
   roundTrips: number;
   pollingRoundTrips: number;
+  serverRoundTrips: number;
   loads: number;
 }): Promise<EmbedResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
@@ -83,6 +86,20 @@ export async function runEmbedBench(opts: {
       }
       return out;
     }, opts.roundTrips);
+
+    // A command the panel answers only after the server stored it: setReady, toggled.
+    const serverRoundTrip = await page.evaluate(async (n) => {
+      const panel = (window as unknown as { panel: { setReady(r: boolean): Promise<unknown> } }).panel;
+      for (let i = 0; i < 20; i++) await panel.setReady(i % 2 === 0);
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await panel.setReady(i % 2 === 0);
+        out.push(performance.now() - t0);
+      }
+      await panel.setReady(false);
+      return out;
+    }, opts.serverRoundTrips);
 
     // The baselines use a second, raw panel iframe that speaks the CPC way (init with payload false,
     // window messages only), so the panel answers them over window.postMessage.
@@ -160,6 +177,7 @@ export async function runEmbedBench(opts: {
       windowRoundTrip: windowRoundTrips.eventDriven,
       pollingRoundTrip: windowRoundTrips.polling,
       initAfterLoad,
+      serverRoundTrip,
     };
   } finally {
     await browser.close();

@@ -71,6 +71,7 @@ export function writeReport(latestFile: string, docsDir: string): void {
   const r = JSON.parse(fs.readFileSync(latestFile, 'utf8')) as Latest;
   const sdk = r.rows[0];
   const init = r.rows.find((x) => x.metric.startsWith('init'));
+  const server = r.rows.find((x) => x.metric.startsWith('host→panel→server'));
   const routing = r.routingRows[0];
   const sqlite = r.assignments.find((a) => a.store === 'SQLite');
   const bars = [
@@ -79,6 +80,9 @@ export function writeReport(latestFile: string, docsDir: string): void {
       : []),
     ...(typeof sdk?.p99 === 'number'
       ? [{ label: 'host↔panel round trip p99', value: sdk.p99, budget: 3, unit: 'ms', higherIsBetter: false }]
+      : []),
+    ...(typeof server?.p50 === 'number'
+      ? [{ label: 'host→panel→server→host p50', value: server.p50, budget: 5, unit: 'ms', higherIsBetter: false }]
       : []),
     ...(typeof init?.p50 === 'number'
       ? [{ label: 'init after load() p50', value: init.p50, budget: 500, unit: 'ms', higherIsBetter: false }]
@@ -113,7 +117,7 @@ export function writeReport(latestFile: string, docsDir: string): void {
           {
             label: 'agents online per process',
             value: r.sessions.aliveAfterHeartbeat,
-            budget: 5000,
+            budget: 10_000,
             unit: '',
             higherIsBetter: true,
           },
@@ -159,7 +163,7 @@ export function writeReport(latestFile: string, docsDir: string): void {
     `| inbound contact → offer frame, ${r.offerLatencyMs.agentsOnline} agents online | ${r.offerLatencyMs.n} | ${f(r.offerLatencyMs.p50)} | ${f(r.offerLatencyMs.p99)} | p50 ≤ 20 ms |`,
     ...(r.sessions
       ? [
-          `| agents online in one process: ${r.sessions.aliveAfterHeartbeat} of ${r.sessions.agents} alive after a heartbeat, RSS ${r.sessions.rssBeforeMiB.toFixed(0)} → ${r.sessions.rssAfterMiB.toFixed(0)} MiB (${r.sessions.kibPerSocket.toFixed(1)} KiB each) | ${r.sessions.agents} | — | — | ≥ 5,000 |`,
+          `| agents online in one process: ${r.sessions.aliveAfterHeartbeat} of ${r.sessions.agents} alive after a heartbeat, RSS ${r.sessions.rssBeforeMiB.toFixed(0)} → ${r.sessions.rssAfterMiB.toFixed(0)} MiB (${r.sessions.kibPerSocket.toFixed(1)} KiB each) | ${r.sessions.agents} | — | — | ≥ 10,000 with RSS ≤ 2 GiB |`,
         ]
       : []),
     '',
