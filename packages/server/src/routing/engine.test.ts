@@ -454,6 +454,8 @@ describe('RoutingEngine', () => {
           let next = 0;
           let lastTick = -1;
           const offers = new Map<string, string>();
+          /** When each contact last stopped being offered (a release serves it at once if its window is over). */
+          const released = new Map<string, number>();
           const offersOf = (agentId: string) => [...offers.values()].filter((to) => to === agentId).length;
           for (const [kind, n, a] of steps) {
             now += 1_000 * (n + 1);
@@ -484,6 +486,7 @@ describe('RoutingEngine', () => {
                   if (!contactId) return [];
                   // The contact is no longer offered to this agent, whatever it answers.
                   offers.delete(contactId);
+                  released.set(contactId, now);
                   if (kind === 'abandon') return engine.handle({ type: 'contact_abandoned', contactId }, now);
                   return engine.handle(
                     kind === 'accept' ? accept(contactId, agentId) : reject(contactId, agentId),
@@ -495,6 +498,7 @@ describe('RoutingEngine', () => {
             for (const d of decisions) {
               if (d.type === 'offer') offers.set(d.contactId, d.agentId);
               if (d.type === 'offer_withdrawn' || d.type === 'assigned') offers.delete(d.contactId);
+              if (d.type === 'offer_withdrawn') released.set(d.contactId, now);
             }
             // The earliest moment anything could change, found by looking at everything.
             let expected: number | null = null;
@@ -503,8 +507,15 @@ describe('RoutingEngine', () => {
                 const times: number[] = [];
                 if (c.offeredTo) times.push(c.offerExpiresAt!);
                 else if (q === 'q') times.push(c.enqueuedAt + 11_000);
-                // A preferred window that a tick has seen close is over; one not yet seen is due.
-                if (!c.offeredTo && c.preferredAgentId && c.preferredUntil > lastTick) times.push(c.preferredUntil);
+                // A preferred window that a tick has seen close is over; one not yet seen is due. One that
+                // closed while the contact was offered is over too: its release served it at once.
+                if (
+                  !c.offeredTo &&
+                  c.preferredAgentId &&
+                  c.preferredUntil > lastTick &&
+                  c.preferredUntil > (released.get(c.contactId) ?? -1)
+                )
+                  times.push(c.preferredUntil);
                 for (const t of times) if (expected === null || t < expected) expected = t;
               }
             }
@@ -514,6 +525,20 @@ describe('RoutingEngine', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('serves a contact at once when its offer ends after its preferred window closed (found by the property above)', () => {
+    const engine = new RoutingEngine({ preferredWindowMs: 5_000 });
+    engine.handle(queue('q', { offerTimeoutMs: 7_000 }), 0);
+    for (const id of ['a0', 'a1']) engine.handle(agent(id, [['q', 3]], { capacity: { ...CAPACITY, phone: 1 } }), 0);
+    // c1 prefers a1 and is offered to it; the window closes while a1 is still deciding.
+    expect(engine.handle(arrive('c1', 'q', 'a1'), 1_000)).toEqual([
+      expect.objectContaining({ type: 'offer', agentId: 'a1' }),
+    ]);
+    // a1 rejects after the window: a0 gets it at once, no tick needed.
+    expect(engine.handle(reject('c1', 'a1'), 7_000)).toEqual([
+      expect.objectContaining({ type: 'offer', agentId: 'a0' }),
+    ]);
   });
 
   it.each<[string, RoutingEvent[], string, string]>([
