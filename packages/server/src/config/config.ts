@@ -56,6 +56,8 @@ export interface Config {
     readonly webhookSecret: string | null;
     /** Largest attachment, in bytes. */
     readonly attachmentMaxBytes: number;
+    /** Web chats (and left messages) one address may start per minute. */
+    readonly chatStartsPerMinute: number;
   };
 }
 
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       smsProviderToken: env['PARLEY_SMS_PROVIDER_TOKEN']?.trim() || null,
       webhookSecret: parseSecret(env, 'PARLEY_WEBHOOK_SECRET'),
       attachmentMaxBytes: parseInteger(env, 'PARLEY_ATTACHMENT_MAX_BYTES', 5 * 1024 * 1024, 1024, 25 * 1024 * 1024),
+      chatStartsPerMinute: parseInteger(env, 'PARLEY_CHAT_STARTS_PER_MINUTE', 20, 1, 100_000),
     },
   };
 }

@@ -27,8 +27,8 @@ export class HttpError extends Error {
   static forbidden(message?: string): HttpError {
     return new HttpError('forbidden', message);
   }
-  static rateLimited(retryAfterSeconds: number): HttpError {
-    return new HttpError('rate_limited', `Too many failed attempts; retry in ${retryAfterSeconds} s.`, {
+  static rateLimited(retryAfterSeconds: number, what = 'Too many failed attempts'): HttpError {
+    return new HttpError('rate_limited', `${what}; retry in ${retryAfterSeconds} s.`, {
       'retry-after': String(retryAfterSeconds),
     });
   }

@@ -37,9 +37,6 @@ const ChatStart = Type.Object(
   { additionalProperties: false },
 );
 
-/** At most this many chats per minute from one address. */
-const STARTS_PER_MINUTE = 20;
-
 export function chatRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const starts = new Map<string, number[]>();
@@ -47,7 +44,8 @@ export function chatRoutes(ctx: AppContext) {
     const limit = (ip: string) => {
       const now = Date.now();
       const recent = (starts.get(ip) ?? []).filter((t) => now - t < 60_000);
-      if (recent.length >= STARTS_PER_MINUTE) throw HttpError.rateLimited(60);
+      if (recent.length >= ctx.config.channels.chatStartsPerMinute)
+        throw HttpError.rateLimited(60, 'Too many chats and messages from this address');
       starts.set(ip, [...recent, now]);
       // Forget addresses that went quiet, so the table does not grow without end.
       if (starts.size > 10_000)

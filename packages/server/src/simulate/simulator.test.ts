@@ -11,7 +11,8 @@ import { simulate, type Progress } from './simulator.ts';
 describe('parley simulate', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({}, 'sqlite', { listen: true });
+    // All simulated customers come from one address: lift the per-address chat limit, as docs/cli.md says.
+    h = await startHarness({ PARLEY_CHAT_STARTS_PER_MINUTE: '10000' }, 'sqlite', { listen: true });
   });
   afterAll(async () => {
     await h.close();
