@@ -1,6 +1,7 @@
 /**
  * Accessibility and a look at the panel: axe-core runs on the panel's main
- * views (login, offer, conversation with the transfer dialog and wrap-up),
+ * views (login, offer, conversation with the transfer dialog and wrap-up, an
+ * email conversation with its reply form),
  * light and dark, and fails on serious or critical violations. Screenshots of
  * each view land in `e2e/screenshots/` for a person to look at.
  */
@@ -8,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Frame, Page } from 'playwright-core';
+import nodemailer from 'nodemailer';
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser.ts';
 import { api as apiAt, login as loginAt } from './helpers.ts';
@@ -15,6 +17,7 @@ import { api as apiAt, login as loginAt } from './helpers.ts';
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
 const password = inject('demoPassword');
+const smtpPort = inject('smtpPort');
 const browser = useBrowser();
 const api = (token: string, method: string, path: string, body?: unknown) => apiAt(baseUrl, token, method, path, body);
 const login = (username: string) => loginAt(baseUrl, username, password);
@@ -58,6 +61,17 @@ describe('the panel, looked at', () => {
       wrapup_s: 300,
     });
     await api(admin.token, 'PUT', `api/v1/queues/${String(queue['id'])}/members/${agent.id}`, {
+      can_serve: true,
+      proficiency: 3,
+    });
+    const mailbox = `a11y-${Date.now()}@demo.parley.local`;
+    const mailQueue = await api(admin.token, 'POST', 'api/v1/queues', {
+      name: `A11y mail ${Date.now()}`,
+      type: 'email',
+      addresses: [mailbox],
+      wrapup_s: 300,
+    });
+    await api(admin.token, 'PUT', `api/v1/queues/${String(mailQueue['id'])}/members/${agent.id}`, {
       can_serve: true,
       proficiency: 3,
     });
@@ -117,6 +131,24 @@ describe('the panel, looked at', () => {
       await expect
         .poll(async () => (await api(agent.token, 'GET', `api/v1/interactions/${String(contact['id'])}`))['state'])
         .toBe('handled');
+
+      // An email conversation: the message with its HTML frame, the reply form with to, cc and subject.
+      const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+      await smtp.sendMail({
+        from: { name: 'Casey Customer', address: 'casey@example.com' },
+        to: mailbox,
+        subject: `Order question (${theme})`,
+        text: 'Where is my order?',
+        html: '<p>Where is my <b>order</b>?</p>',
+      });
+      smtp.close();
+      await panel.locator('[data-testid=offer-accept]').click();
+      await panel.locator('[data-testid=email-subject-input]').waitFor();
+      problems.push(...(await audit(frame())).map((p) => `email (${theme}): ${p}`));
+      await shot(page, `email-${theme}`);
+      await panel.locator('[data-testid=hangup]').click();
+      await panel.locator('[data-testid=wrapup-done]').click();
+      await expect.poll(() => panel.locator('[data-testid=conversation]').count()).toBe(0);
     }
     expect(problems).toEqual([]);
     // The theme is the agent's, on the server: put it back for other journeys.

@@ -23,7 +23,8 @@ const STYLE = `
 header { background: #2563eb; color: #fff; padding: 10px 12px; display: flex; justify-content: space-between; align-items: center; }
 header button { background: none; border: 0; color: #fff; font: inherit; cursor: pointer; }
 .status { font-size: 12px; padding: 6px 12px; background: #f1f5f9; }
-ol { list-style: none; margin: 0; padding: 8px; flex: 1; overflow: auto; display: flex; flex-direction: column; gap: 6px; }
+.log { flex: 1; overflow: auto; }
+ol { list-style: none; margin: 0; padding: 8px; display: flex; flex-direction: column; gap: 6px; }
 li { max-width: 85%; padding: 6px 10px; border-radius: 10px; background: #f1f5f9; }
 li.in { align-self: flex-end; background: #2563eb; color: #fff; }
 li small { display: block; font-size: 11px; opacity: .8; }
@@ -66,9 +67,11 @@ function mount(): void {
 
   const launcher = el('button', { className: 'launcher', type: 'button', textContent: title });
   const status = el('div', { className: 'status', role: 'status' });
-  const list = el('ol', { role: 'log' });
-  list.setAttribute('aria-live', 'polite');
-  list.setAttribute('aria-label', 'Messages');
+  // The log role sits on a wrapper: on the list itself it would hide the list semantics.
+  const list = el('ol');
+  const log = el('div', { className: 'log', role: 'log' }, list);
+  log.setAttribute('aria-live', 'polite');
+  log.setAttribute('aria-label', 'Messages');
   const closeButton = el('button', { type: 'button', textContent: '×', title: 'Close' });
   closeButton.setAttribute('aria-label', 'Close the chat window');
   const win = el('div', { className: 'window', hidden: true });
@@ -210,7 +213,7 @@ function mount(): void {
 
   const open = (token: string) => {
     startForm.remove();
-    win.append(list, typing, compose, sendError);
+    win.append(log, typing, compose, sendError);
     status.textContent = STATE_TEXT.waiting;
     chat = new ChatConversation(base, token, {
       onMessage: addMessage,

@@ -331,44 +331,47 @@ function ChatView({ controller, interaction: i }: { controller: PanelController;
   };
   return (
     <div class={email ? 'chat email' : 'chat'}>
-      <ol class="messages" role="log" aria-live="polite" aria-label={t('chat.history')} data-testid="messages">
-        {messages.map((m) => (
-          <li key={m.id} class={`msg msg-${m.direction}`} data-direction={m.direction} data-testid="message">
-            <span class="msg-author">{m.author}</span>
-            {email && (
-              <div class="email-head">
-                <strong data-testid="email-subject">{m.subject}</strong>
-                <span class="muted">
-                  {t('email.from')}: {m.from ?? m.author} · {t('email.to')}: {(m.to ?? []).join(', ')}
-                  {m.cc?.length ? ` · ${t('email.cc')}: ${m.cc.join(', ')}` : ''}
+      {/* The log role goes on a wrapper: on the list itself it would hide the list from assistive technology. */}
+      <div role="log" aria-live="polite" aria-label={t('chat.history')} data-testid="messages">
+        <ol class="messages">
+          {messages.map((m) => (
+            <li key={m.id} class={`msg msg-${m.direction}`} data-direction={m.direction} data-testid="message">
+              <span class="msg-author">{m.author}</span>
+              {email && (
+                <div class="email-head">
+                  <strong data-testid="email-subject">{m.subject}</strong>
+                  <span class="muted">
+                    {t('email.from')}: {m.from ?? m.author} · {t('email.to')}: {(m.to ?? []).join(', ')}
+                    {m.cc?.length ? ` · ${t('email.cc')}: ${m.cc.join(', ')}` : ''}
+                  </span>
+                </div>
+              )}
+              {email && m.html ? <EmailHtml html={m.html} /> : <span class="msg-body">{m.content}</span>}
+              {m.media?.map((url) => (
+                <a key={url} href={url} target="_blank" rel="noopener noreferrer">
+                  {t('msg.media')}
+                </a>
+              ))}
+              <Attachments controller={controller} m={m} />
+              <Status m={m} />
+              {email && open && (
+                <span class="email-actions">
+                  <button type="button" class="link" onClick={() => answer(m, 'reply')}>
+                    {t('email.reply')}
+                  </button>
+                  <button type="button" class="link" onClick={() => answer(m, 'all')}>
+                    {t('email.replyAll')}
+                  </button>
+                  <button type="button" class="link" onClick={() => answer(m, 'forward')}>
+                    {t('email.forward')}
+                  </button>
                 </span>
-              </div>
-            )}
-            {email && m.html ? <EmailHtml html={m.html} /> : <span class="msg-body">{m.content}</span>}
-            {m.media?.map((url) => (
-              <a key={url} href={url} target="_blank" rel="noopener noreferrer">
-                {t('msg.media')}
-              </a>
-            ))}
-            <Attachments controller={controller} m={m} />
-            <Status m={m} />
-            {email && open && (
-              <span class="email-actions">
-                <button type="button" class="link" onClick={() => answer(m, 'reply')}>
-                  {t('email.reply')}
-                </button>
-                <button type="button" class="link" onClick={() => answer(m, 'all')}>
-                  {t('email.replyAll')}
-                </button>
-                <button type="button" class="link" onClick={() => answer(m, 'forward')}>
-                  {t('email.forward')}
-                </button>
-              </span>
-            )}
-          </li>
-        ))}
-        <li ref={end} aria-hidden="true" class="msg-end" />
-      </ol>
+              )}
+            </li>
+          ))}
+          <li ref={end} aria-hidden="true" class="msg-end" />
+        </ol>
+      </div>
       {typingUntil > Date.now() && (
         <p class="muted typing" data-testid="typing">
           {t('chat.typing')}
