@@ -47,11 +47,6 @@ export class Dispatcher {
       for (const id of await this.#o.interactions.queuedMessageIds(tenantId)) this.#enqueue(tenantId, id, 0);
   }
 
-  /** Resolves when every send started so far has finished (tests). */
-  async idle(): Promise<void> {
-    while (this.#queues.size > 0) await Promise.all(this.#queues.values());
-  }
-
   close(): void {
     this.#closed = true;
     this.#unsubscribe?.();

@@ -1,5 +1,5 @@
 export { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
-export { SmtpMailer, MailError, type Mailer } from './mailer.ts';
+export { SmtpMailer, MailError, type Mail, type Mailer } from './mailer.ts';
 export {
   HttpMessagingProvider,
   ProviderError,

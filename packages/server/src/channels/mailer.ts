@@ -6,9 +6,13 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { OutgoingMessage } from '../interactions/index.ts';
 
+/** What a mail needs: a stored outgoing email has all of it, a transcript only some. */
+export type Mail = Pick<OutgoingMessage, 'from' | 'to' | 'subject' | 'content'> &
+  Partial<Pick<OutgoingMessage, 'cc' | 'messageId' | 'inReplyTo' | 'references' | 'attachments'>>;
+
 export interface Mailer {
-  /** Sends one stored outgoing email; resolves once the relay accepted it. */
-  send(message: OutgoingMessage): Promise<void>;
+  /** Sends one email; resolves once the relay accepted it. */
+  send(message: Mail): Promise<void>;
   close(): void;
 }
 
@@ -38,18 +42,22 @@ export class SmtpMailer implements Mailer {
     this.#transport = nodemailer.createTransport(options);
   }
 
-  async send(m: OutgoingMessage): Promise<void> {
+  async send(m: Mail): Promise<void> {
     try {
       await this.#transport.sendMail({
         from: m.from,
         to: [...m.to],
-        ...(m.cc.length ? { cc: [...m.cc] } : {}),
+        ...(m.cc?.length ? { cc: [...m.cc] } : {}),
         subject: m.subject ?? '',
         text: m.content,
         ...(m.messageId ? { messageId: m.messageId } : {}),
         ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}),
-        ...(m.references.length ? { references: [...m.references] } : {}),
-        attachments: m.attachments.map((a) => ({ filename: a.name, content: a.data, contentType: a.contentType })),
+        ...(m.references?.length ? { references: [...m.references] } : {}),
+        attachments: (m.attachments ?? []).map((a) => ({
+          filename: a.name,
+          content: a.data,
+          contentType: a.contentType,
+        })),
       });
     } catch (err) {
       const code = (err as { responseCode?: unknown }).responseCode;

@@ -51,7 +51,7 @@ export interface HttpProviderOptions {
   readonly timeoutMs?: number;
 }
 
-const STATUSES = new Set(['queued', 'accepted', 'sending', 'sent', 'delivered', 'failed', 'undelivered']);
+const STATUSES = new Set(['queued', 'accepted', 'sending', 'sent', 'delivered', 'failed', 'undelivered', 'canceled']);
 
 /** The REST adapter: one form POST per message. */
 export class HttpMessagingProvider implements MessagingProvider {
@@ -110,7 +110,7 @@ export class HttpMessagingProvider implements MessagingProvider {
 /** The provider's status words in Parley's terms. */
 export function toStatus(status: string): ProviderAnswer['status'] {
   if (status === 'delivered' || status === 'read') return 'delivered';
-  if (status === 'failed' || status === 'undelivered') return 'failed';
+  if (status === 'failed' || status === 'undelivered' || status === 'canceled') return 'failed';
   if (status === 'sent') return 'sent';
   return 'queued';
 }

@@ -85,10 +85,24 @@ describe('inbound SMTP under malformed input', () => {
     s.socket.destroy();
     expect(await count()).toBe(before);
 
+    // Two messages on one connection (as pooled senders do): each goes to its own recipients, once.
+    const two = await session(port);
+    await two.reply();
+    await two.send('EHLO tester');
+    for (const n of [1, 2]) {
+      expect(await two.send('MAIL FROM:<casey@example.com>')).toMatch(/^250 /);
+      expect(await two.send('RCPT TO:<support@demo.parley.local>')).toMatch(/^250 /);
+      expect(await two.send('DATA')).toMatch(/^354 /);
+      two.socket.write(`From: casey@example.com\r\nSubject: Pooled ${n}\r\n\r\nMessage ${n}.\r\n`);
+      expect(await two.send('.')).toMatch(/^250 /);
+    }
+    two.socket.destroy();
+    expect(await count()).toBe(before + 2);
+
     // Still open for business.
     const smtp = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
     await smtp.sendMail({ from: 'casey@example.com', to: 'support@demo.parley.local', subject: 'Hi', text: 'Fine.' });
     smtp.close();
-    expect(await count()).toBe(before + 1);
+    expect(await count()).toBe(before + 3);
   });
 });

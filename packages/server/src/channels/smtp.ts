@@ -54,6 +54,11 @@ export class InboundSmtp {
       maxClients: 100,
       socketTimeout: 60_000,
       logger: false,
+      // Each message (MAIL FROM) starts its own list of recipients: a connection may carry several.
+      onMailFrom: (_address, session, callback) => {
+        this.#mailboxes.delete(session);
+        callback();
+      },
       onRcptTo: (address, session, callback) => {
         void this.#rcpt(address, session).then(
           () => callback(),
@@ -126,7 +131,9 @@ export class InboundSmtp {
     ];
     const text = mail.text ?? '';
     const html = typeof mail.html === 'string' ? sanitizeEmailHtml(mail.html) : undefined;
-    for (const box of this.#mailboxes.get(session) ?? []) {
+    const boxes = this.#mailboxes.get(session) ?? [];
+    this.#mailboxes.delete(session);
+    for (const box of boxes) {
       try {
         await this.#o.interactions.inboundMessage(box.tenantId, {
           channel: 'email',

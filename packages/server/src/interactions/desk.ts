@@ -1222,6 +1222,10 @@ export class Desk {
     extra: { external_id?: string | null; html?: string | null; meta?: Record<string, unknown> | null } = {},
     files: ReadonlyArray<{ name: string; contentType: string; data: Buffer }> = [],
   ): Promise<Message> {
+    if (direction === 'out') {
+      const refused = refuseFields(r.channel, input);
+      if (refused) throw HttpError.invalidArgument(refused);
+    }
     const id = newId();
     const external = direction === 'out' && (r.channel === 'sms' || r.channel === 'whatsapp' || r.channel === 'email');
     let body = input.content;
@@ -2712,6 +2716,16 @@ function parseMeta(json: string | null): Record<string, unknown> {
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** What an agent's message may not carry on its channel, or null when it fits. */
+function refuseFields(channel: ChannelType, input: MessageInput): string | null {
+  if (channel !== 'email' && input.content.length > 4000)
+    return 'content: at most 4000 characters (longer texts go by email)';
+  if (channel !== 'email' && (input.subject !== undefined || input.to !== undefined || input.cc !== undefined))
+    return 'subject, to and cc are for email only';
+  if (input.templateId !== undefined && channel !== 'whatsapp') return 'template_id: templates are for WhatsApp only';
+  return null;
 }
 
 /** `Re: subject`, without piling up prefixes. */

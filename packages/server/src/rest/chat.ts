@@ -134,18 +134,10 @@ export function chatRoutes(ctx: AppContext) {
       sentTranscripts.set(view.id, Date.now());
       try {
         await mailer.send({
-          id: view.id,
-          channel: 'email',
           from,
           to: [conversation.customer_email],
-          cc: [],
           subject: `Your chat with ${request.tenant.name}`,
           content: `Hello ${conversation.customer_name},\n\nhere is your chat:\n\n${lines.join('\n')}\n`,
-          messageId: null,
-          inReplyTo: null,
-          references: [],
-          attachments: [],
-          status: 'queued',
         });
       } catch (err) {
         sentTranscripts.delete(view.id);

@@ -95,14 +95,8 @@ const OutboundBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** A message body in the desk's terms, with the per-channel length rules. */
-function toMessageInput(b: MessageBodyInput, channel: string | null) {
-  if (channel !== 'email' && b.content.length > 4000)
-    throw HttpError.invalidArgument('content: at most 4000 characters (longer texts go by email)');
-  if (channel !== null && channel !== 'email' && (b.subject !== undefined || b.to !== undefined || b.cc !== undefined))
-    throw HttpError.invalidArgument('subject, to and cc are for email only');
-  if (b.template_id !== undefined && channel !== 'whatsapp')
-    throw HttpError.invalidArgument('template_id: templates are for WhatsApp only');
+/** A message body in the desk's terms (the desk applies the per-channel rules). */
+function toMessageInput(b: MessageBodyInput) {
   return {
     content: b.content,
     ...(b.client_message_id ? { clientMessageId: b.client_message_id } : {}),
@@ -257,14 +251,11 @@ export function interactionRoutes(ctx: AppContext) {
             ...(b.queue_id ? { queueId: b.queue_id } : {}),
             ...(sending
               ? {
-                  message: toMessageInput(
-                    {
-                      content: b.content ?? '',
-                      ...pick(b, ['subject', 'cc', 'template_id']),
-                      ...(b.channel === 'email' ? { to: [b.to] } : {}),
-                    },
-                    b.channel,
-                  ),
+                  message: toMessageInput({
+                    content: b.content ?? '',
+                    ...pick(b, ['subject', 'cc', 'template_id']),
+                    ...(b.channel === 'email' ? { to: [b.to] } : {}),
+                  }),
                 }
               : {}),
           },
@@ -302,12 +293,11 @@ export function interactionRoutes(ctx: AppContext) {
       { schema: { params: IdParams, body: MessageBody } },
       async (request, reply) => {
         const { user } = await caller(request);
-        const interaction = await ctx.interactions.get(request.tenant.id, actor(user), request.params.id);
         const message = await ctx.interactions.agentMessage(
           request.tenant.id,
           actor(user),
           request.params.id,
-          toMessageInput(request.body, interaction.channel_type),
+          toMessageInput(request.body),
         );
         return reply.code(201).send(message);
       },
