@@ -18,6 +18,7 @@ import { CommandError, type HostBridge } from './bridge/index.ts';
 import type { ConnectionState, SocketHandlers } from './api/socket.ts';
 import { Conversations } from './conversations.ts';
 import type { DirectoryEntry, ReasonCode } from './api/rest.ts';
+import type { VoiceLike } from './voice.ts';
 
 export type Phase = 'loading' | 'login' | 'ready';
 
@@ -37,6 +38,10 @@ export interface PanelState {
   readonly drafts: Readonly<Record<string, Draft>>;
   /** Conversations whose customer is typing: interaction id → until when (ms). */
   readonly typing: Readonly<Record<string, number>>;
+  /** Call audio: connected, not (yet) set up, or unavailable (no microphone, no WebRTC). */
+  readonly audio: 'off' | 'connected' | 'unavailable';
+  /** Keys the far party pressed, by call (from `dtmf_received` events). */
+  readonly tones: Readonly<Record<string, string>>;
 }
 
 /** A message the agent is about to send; email adds a subject and addresses, WhatsApp may use a template. */
@@ -96,7 +101,12 @@ export interface SocketLike {
   connect(): void;
   close(): void;
   typing?(interactionId: string): void;
+  /** A request answered by the server (the media offer). */
+  request?(type: string, data: unknown): Promise<unknown>;
 }
+
+/** How often call quality goes to the host during a call, ms. */
+export const QUALITY_EVERY_MS = 5000;
 
 /** How long a typing indicator shows after the last news of it, ms. */
 export const TYPING_SHOWN_MS = 4000;
@@ -104,6 +114,8 @@ export const TYPING_SHOWN_MS = 4000;
 export interface ControllerDeps {
   readonly rest: RestLike;
   readonly openSocket: (handlers: SocketHandlers) => SocketLike;
+  /** Call audio; left out where there is none (Node tests, browsers without WebRTC). */
+  readonly voice?: VoiceLike;
 }
 
 export class PanelController {
@@ -118,6 +130,8 @@ export class PanelController {
     messages: {},
     drafts: {},
     typing: {},
+    audio: 'off',
+    tones: {},
   };
   readonly #conversations = new Conversations(() => this.#state.user?.id ?? null);
   readonly #typingSent = new Map<string, number>();
@@ -126,6 +140,7 @@ export class PanelController {
   readonly #listeners = new Set<(state: PanelState) => void>();
   readonly #deps: ControllerDeps;
   #socket: SocketLike | null = null;
+  #qualityTimer: ReturnType<typeof setInterval> | null = null;
   #bridge: HostBridge | null = null;
 
   constructor(deps: ControllerDeps) {
@@ -414,7 +429,53 @@ export class PanelController {
     this.#bridge?.setLoggedIn(true);
   }
 
+  /** Sets up the agent's media leg on every new connection (the server drops it with the old one). */
+  #attachVoice(): void {
+    const voice = this.#deps.voice;
+    const socket = this.#socket;
+    if (!voice || !socket?.request) return;
+    const request = socket.request.bind(socket);
+    voice
+      .attach(async (sdp) => {
+        const answer = (await request('media.offer', { sdp })) as { sdp?: unknown } | null;
+        if (typeof answer?.sdp !== 'string') throw new Error('the server sent no answer');
+        return answer.sdp;
+      })
+      .then(() => this.#set({ audio: 'connected' }))
+      .catch((err: unknown) => {
+        this.#set({ audio: 'unavailable' });
+        console.warn('[parley] call audio is unavailable:', err instanceof Error ? err.message : err);
+      });
+  }
+
+  /** Rings while a call is offered, and reports call quality while one is in progress. */
+  #voiceFollows(): void {
+    const voice = this.#deps.voice;
+    if (!voice) return;
+    const calls = this.#state.interactions.filter((i) => i.channel_type === 'phone');
+    voice.ring(calls.some((i) => i.direction === 'inbound' && i.state === 'alerting'));
+    const talking = calls.some((i) => i.state === 'accepted' || i.state === 'held');
+    if (talking && !this.#qualityTimer) {
+      this.#qualityTimer = setInterval(() => void this.#reportQuality(), QUALITY_EVERY_MS);
+    } else if (!talking && this.#qualityTimer) {
+      clearInterval(this.#qualityTimer);
+      this.#qualityTimer = null;
+    }
+  }
+
+  async #reportQuality(): Promise<void> {
+    const quality = await this.#deps.voice?.quality().catch(() => null);
+    if (!quality) return;
+    for (const interaction of this.#state.interactions) {
+      if (interaction.channel_type === 'phone' && interaction.state === 'accepted')
+        this.#bridge?.emitState({ attribute: 'call_quality', value: quality, interaction });
+    }
+  }
+
   #loggedOut(): void {
+    this.#deps.voice?.close();
+    if (this.#qualityTimer) clearInterval(this.#qualityTimer);
+    this.#qualityTimer = null;
     this.#socket?.close();
     this.#socket = null;
     this.#conversations.reset([], 0);
@@ -428,6 +489,8 @@ export class PanelController {
       case 'hello':
         this.#applyUser(event.data.user);
         this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
+        this.#attachVoice();
+        this.#voiceFollows();
         return;
       case 'user':
         this.#applyUser(event.data.user);
@@ -445,10 +508,17 @@ export class PanelController {
         this.#emitStates(
           this.#conversations.apply(event.data, { channelStatus: this.#bridge?.channelStatusUpdates ?? false }),
         );
+        if (event.data.event === 'dtmf_received' && typeof event.data.detail?.['digits'] === 'string') {
+          const id = event.data.interaction.id;
+          const keys = `${this.#state.tones[id] ?? ''}${event.data.detail['digits']}`.slice(-32);
+          this.#set({ tones: { ...this.#state.tones, [id]: keys } });
+        }
+        if (event.data.interaction.channel_type === 'phone') this.#voiceFollows();
         return;
       }
       case 'interactions':
         this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
+        this.#voiceFollows();
         return;
       case 'typing': {
         const id = event.data.interaction_id;

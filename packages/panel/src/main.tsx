@@ -7,6 +7,7 @@ import { AgentSocket } from './api/socket.ts';
 import { RestClient } from './api/rest.ts';
 import { readBootConfig } from './boot-config.ts';
 import { createWindowTransport, HostBridge, resolveHostOrigin } from './bridge/index.ts';
+import { Voice } from './voice.ts';
 import { PanelController } from './controller.ts';
 import { handOver, popoutUrl, receiveSession } from './popout.ts';
 import { App, Refused, type Layout } from './ui/app.tsx';
@@ -50,6 +51,7 @@ if (root && host.kind === 'refused') {
   const controller = new PanelController({
     rest,
     openSocket: (handlers) => new AgentSocket(wsUrl, handlers, protocols),
+    ...(typeof RTCPeerConnection === 'function' && navigator.mediaDevices ? { voice: new Voice() } : {}),
   });
   if (host.kind === 'allowed') {
     const bridge = new HostBridge(createWindowTransport(window, window.parent, host.origin, debug), {

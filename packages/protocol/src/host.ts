@@ -111,7 +111,24 @@ export type StatePayload =
       readonly attribute: 'disposition';
       readonly value: { readonly code?: string; readonly notes?: string };
       readonly interaction: Interaction;
+    }
+  | {
+      /** (ext) Every 5 s during a call: the agent's audio path as WebRTC measures it. */
+      readonly attribute: 'call_quality';
+      readonly value: CallQuality;
+      readonly interaction: Interaction;
     };
+
+/** A call's audio quality at the agent (from WebRTC stats). */
+export interface CallQuality {
+  /** Round trip to the server, ms; null until measured. */
+  readonly rtt_ms: number | null;
+  /** Jitter of the audio received, ms. */
+  readonly jitter_ms: number | null;
+  /** Share of received audio packets lost so far, 0–1. */
+  readonly packet_loss: number | null;
+  readonly packets_received: number;
+}
 
 /** Agent-related events (PROTOCOL.md §1.4). */
 export type StatusPayload =
@@ -223,7 +240,13 @@ export function parsePanelMessage(data: unknown): PanelMessage | null {
   }
 }
 
-const STATE_ATTRIBUTES: ReadonlySet<string> = new Set(['activeInteraction', 'status', 'channel_status', 'disposition']);
+const STATE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'activeInteraction',
+  'status',
+  'channel_status',
+  'disposition',
+  'call_quality',
+]);
 const STATUS_ATTRIBUTES: ReadonlySet<string> = new Set(['work_status', 'profile', 'theme', 'language', 'connection']);
 
 /**

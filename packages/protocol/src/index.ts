@@ -34,6 +34,7 @@ export type {
   InitResponse,
   ResponseMessage,
   StatePayload,
+  CallQuality,
   StatusPayload,
   StateMessage,
   StatusMessage,

@@ -76,6 +76,12 @@ export interface ClientRequestMap {
   readonly ping: { readonly data: null; readonly result: { readonly server_time: string } };
   /** The agent is typing in a conversation: its customer sees an indicator for a few seconds. */
   readonly typing: { readonly data: { readonly interaction_id: string }; readonly result: null };
+  /**
+   * The panel's media leg (its "station"): a WebRTC offer with audio in
+   * G.711, gathered completely; the answer comes back. The newest station of
+   * an agent carries all of their calls until its connection closes.
+   */
+  readonly 'media.offer': { readonly data: { readonly sdp: string }; readonly result: { readonly sdp: string } };
 }
 export type ClientRequestType = keyof ClientRequestMap;
 
@@ -123,6 +129,10 @@ export function parseClientRequest(
       )
         return { id, error: 'typing needs data.interaction_id, an interaction id' };
       return { id, type: 'typing', data: { interaction_id: body['interaction_id'] } };
+    case 'media.offer':
+      if (!isRecord(body) || typeof body['sdp'] !== 'string' || body['sdp'].length === 0 || body['sdp'].length > 16384)
+        return { id, error: 'media.offer needs data.sdp, a WebRTC offer of at most 16 KB' };
+      return { id, type: 'media.offer', data: { sdp: body['sdp'] } };
     default:
       return { id, error: `unknown request type ${JSON.stringify(String(data['type']).slice(0, 40))}` };
   }

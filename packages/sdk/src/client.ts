@@ -205,6 +205,8 @@ export class PanelClient extends Emitter<PanelEvents> {
           this.emit('interaction:status', { status: p.value, interaction: p.interaction });
         else if (p.attribute === 'channel_status')
           this.emit('interaction:channel', { ...p.value, interaction: p.interaction });
+        else if (p.attribute === 'call_quality')
+          this.emit('interaction:quality', { ...p.value, interaction: p.interaction });
         else this.emit('interaction:disposition', { ...p.value, interaction: p.interaction });
         return;
       }

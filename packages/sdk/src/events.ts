@@ -1,4 +1,4 @@
-import type { Interaction, PanelMessage, PresenceProfile, User, WorkStatus } from '@parley/protocol';
+import type { CallQuality, Interaction, PanelMessage, PresenceProfile, User, WorkStatus } from '@parley/protocol';
 import type { ParleyError } from './errors.ts';
 
 /** Every event a {@link Panel} emits, and what it carries. */
@@ -20,6 +20,8 @@ export interface PanelEvents {
   }) => void;
   /** A wrap-up code or notes were set. */
   'interaction:disposition': (event: { code?: string; notes?: string; interaction: Interaction }) => void;
+  /** Every 5 s during a call: round trip, jitter and packet loss of the agent's audio (WebRTC stats). */
+  'interaction:quality': (event: CallQuality & { interaction: Interaction }) => void;
   /** The agent's work status changed. */
   'agent:workStatus': (status: WorkStatus) => void;
   /** The agent's presence profile changed. */

@@ -40,6 +40,7 @@ import { buildPlayground } from './http/playground.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { AgentGateway, realtimeRoutes, WS_MAX_PAYLOAD } from './realtime/index.ts';
 import { CustomerGateway, customerRoutes } from './realtime/customer.ts';
+import { MediaPlane, Recorder, mediaRoutes } from './media/index.ts';
 import { restRoutes } from './rest/index.ts';
 import { riRoutes } from './ri/index.ts';
 import { openStore, type Database } from './store/index.ts';
@@ -65,6 +66,12 @@ export interface AppOptions {
   readonly sqliteFile?: string;
   /** Routing clock and timers (tests drive time themselves). */
   readonly interactions?: Pick<InteractionServiceOptions, 'clock' | 'timers' | 'routing'>;
+  /**
+   * Voice in tests: with `scriptedFarParty`, calls to numbers no phone has
+   * registered are not refused; the demo REST API plays the far party
+   * (`POST /api/v1/demo/interactions/:id/remote`) instead of the virtual PSTN.
+   */
+  readonly voice?: { readonly scriptedFarParty?: boolean };
 }
 
 export interface ParleyApp {
@@ -121,6 +128,10 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     interactions: () => interactions,
     typing: (t, agentId, interactionId) =>
       void interactions.typing(t, { agentId, interactionId }).catch(() => undefined),
+    media: {
+      offer: (t, u, sdp, owner) => media.attachStation(t, u, sdp, owner),
+      closed: (t, u, owner) => media.detachStation(t, u, owner),
+    },
   });
   const interactions = new InteractionService({
     db,
@@ -128,7 +139,26 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     log: log.child({ subsystem: 'routing' }),
     isOnline: (t, u) => gateway.isOnline(t, u),
     routing: config.routing,
+    ...(options.voice?.scriptedFarParty ? {} : { reachable: (t: string, n: string) => media.reachable(t, n) }),
     ...options.interactions,
+  });
+  const recorder = new Recorder({ db, dataDir: config.dataDir, log: log.child({ subsystem: 'recorder' }) });
+  const repaired = await recorder.repair();
+  if (repaired > 0) log.info({ repaired }, 'recordings left open by a crash were completed');
+  const media: MediaPlane = new MediaPlane({
+    bus,
+    db,
+    log: log.child({ subsystem: 'media' }),
+    interactions: () => interactions,
+    recorder,
+    network: {
+      address: config.voice.mediaAddress,
+      ...(config.voice.mediaPorts ? { ports: config.voice.mediaPorts } : {}),
+    },
+    virtualPstn: config.voice.virtualPstn,
+    reattachSeconds: config.voice.reattachSeconds,
+    ringSeconds: config.voice.ringSeconds,
+    scriptedFarParty: options.voice?.scriptedFarParty === true,
   });
   const allowedOrigins = (t: Tenant) =>
     t.slug === DEFAULT_TENANT_SLUG ? [...new Set([...t.allowedOrigins, ...config.allowedOrigins])] : t.allowedOrigins;
@@ -146,6 +176,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     agents,
     gateway,
     interactions,
+    media,
+    recorder,
     get mailer(): Mailer | null {
       return mailer;
     },
@@ -247,6 +279,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   await app.register(riRoutes(ctx));
   await app.register(panelRoutes(ctx, dist));
   await app.register(webhookRoutes(ctx));
+  await app.register(mediaRoutes(ctx));
 
   // ── channels: SMS/WhatsApp provider, email relay, inbound SMTP ──────────
   const channels = config.channels;
@@ -337,6 +370,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
       await relay?.close();
       interactions.close();
       gateway.close();
+      await media.close();
       customers.current?.close();
       await Promise.all([app.close(), playground?.close()]);
       await db.destroy();

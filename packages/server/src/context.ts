@@ -12,6 +12,7 @@ import type { Mailer } from './channels/index.ts';
 import type { Config } from './config/index.ts';
 import type { InteractionService } from './interactions/index.ts';
 import type { Logger } from './log/index.ts';
+import type { MediaPlane, Recorder } from './media/index.ts';
 import type { AgentGateway } from './realtime/gateway.ts';
 import type { CustomerGateway } from './realtime/customer.ts';
 import type { Database } from './store/index.ts';
@@ -31,6 +32,9 @@ export interface AppContext {
   readonly gateway: AgentGateway;
   readonly interactions: InteractionService;
   readonly customers: CustomerGateway;
+  /** Voice: calls, stations, the virtual PSTN. */
+  readonly media: MediaPlane;
+  readonly recorder: Recorder;
   /** Sends one email through the configured relay (transcripts); null when no relay is set up. */
   readonly mailer: Mailer | null;
   /** The tenant base URL: `{PARLEY_PUBLIC_URL}` or `{PARLEY_PUBLIC_URL}t/{slug}/`. */

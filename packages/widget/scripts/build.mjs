@@ -1,14 +1,20 @@
-// Builds the customer web-chat widget: one minified file for a <script> tag on any site.
+// Builds the customer pieces: the web-chat widget (with click-to-call) for a <script> tag on any site,
+// and the softphone page's script.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['src/chat.ts'],
-  bundle: true,
-  format: 'iife',
-  target: 'es2020',
-  minify: true,
-  sourcemap: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  outfile: 'dist/widget.js',
-});
+for (const [entry, out] of [
+  ['src/chat.ts', 'dist/widget.js'],
+  ['src/phone-page.ts', 'dist/phone.js'],
+]) {
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    outfile: out,
+  });
+}

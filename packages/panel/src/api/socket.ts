@@ -23,6 +23,7 @@ export class AgentSocket {
   #closed = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #requestId = 0;
+  readonly #pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor(
     readonly url: string,
@@ -50,7 +51,14 @@ export class AgentSocket {
         return;
       }
       const frame = parseServerFrame(data);
-      if (!frame || 're' in frame) return;
+      if (!frame) return;
+      if ('re' in frame) {
+        const waiting = this.#pending.get(frame.re);
+        this.#pending.delete(frame.re);
+        if (frame.ok) waiting?.resolve(frame.data);
+        else waiting?.reject(Object.assign(new Error(frame.error.message), { code: frame.error.code }));
+        return;
+      }
       // Resuming counts in interaction events (the tenant's sequence), not in frames of one connection.
       if (frame.type === 'interaction' || frame.type === 'interactions' || frame.type === 'hello')
         this.#lastEventSeq = Math.max(this.#lastEventSeq, frame.data.event_seq);
@@ -60,6 +68,8 @@ export class AgentSocket {
     ws.onclose = (event) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
+      for (const waiting of this.#pending.values()) waiting.reject(new Error('connection closed'));
+      this.#pending.clear();
       if (this.#closed) return;
       if (event.code === SESSION_ENDED) {
         this.handlers.onState('offline');
@@ -88,8 +98,17 @@ export class AgentSocket {
     if (this.#ws?.readyState === WebSocket.OPEN) this.#send('typing', { interaction_id: interactionId });
   }
 
-  #send(type: string, data: unknown): void {
+  /** Sends a request and waits for its reply (rejects when offline or refused). */
+  request(type: string, data: unknown): Promise<unknown> {
+    if (this.#ws?.readyState !== WebSocket.OPEN) return Promise.reject(new Error('offline'));
+    const id = this.#send(type, data);
+    return new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+  }
+
+  #send(type: string, data: unknown): string {
     this.#requestId += 1;
-    this.#ws?.send(JSON.stringify({ id: String(this.#requestId), type, data }));
+    const id = String(this.#requestId);
+    this.#ws?.send(JSON.stringify({ id, type, data }));
+    return id;
   }
 }

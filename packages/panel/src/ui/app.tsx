@@ -113,6 +113,9 @@ export function App({
           <span class={`conn conn-${state.connection}`} data-testid="connection" title={t(`conn.${state.connection}`)}>
             {t(`conn.${state.connection}`)}
           </span>
+          <span class={`audio audio-${state.audio}`} data-testid="audio" title={t(`audio.${state.audio}`)}>
+            <span class="sr-only">{t(`audio.${state.audio}`)}</span>
+          </span>
           <button type="button" class="link" onClick={() => void controller.logout()}>
             {t('header.logout')}
           </button>
@@ -166,6 +169,9 @@ function CompactView({
         </div>
         <span class={`conn conn-${state.connection}`} data-testid="connection" title={t(`conn.${state.connection}`)}>
           {t(`conn.${state.connection}`)}
+        </span>
+        <span class={`audio audio-${state.audio}`} data-testid="audio" title={t(`audio.${state.audio}`)}>
+          <span class="sr-only">{t(`audio.${state.audio}`)}</span>
         </span>
         {layout.canPopOut && (
           <button type="button" class="link" data-testid="popout" onClick={layout.popOut}>

@@ -208,6 +208,11 @@ export function ConversationItem({
           ))}
         </div>
       )}
+      {phone && controller.state.tones[i.id] && (
+        <p class="muted" data-testid="caller-keys">
+          {t('conv.callerKeys')}: {controller.state.tones[i.id]}
+        </p>
+      )}
       {!compact && i.conversation_id && (talking || i.state === 'wrap_up' || i.state === 'ended') && (
         <ChatView controller={controller} interaction={i} />
       )}

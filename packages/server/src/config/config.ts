@@ -59,6 +59,18 @@ export interface Config {
     /** Web chats (and left messages) one address may start per minute. */
     readonly chatStartsPerMinute: number;
   };
+  readonly voice: {
+    /** The IPv4 address media sockets bind to and announce to browsers. */
+    readonly mediaAddress: string;
+    /** A UDP port range for media, inclusive; any free port when null. */
+    readonly mediaPorts: readonly [number, number] | null;
+    /** Whether browsers may register numbers on the virtual PSTN (`/phone`). */
+    readonly virtualPstn: boolean;
+    /** How long a call waits for its agent's panel to come back before it goes back to the queue. */
+    readonly reattachSeconds: number;
+    /** How long an outside number rings before the call counts as not answered. */
+    readonly ringSeconds: number;
+  };
 }
 
 /** The documented default password of the demo users. */
@@ -135,6 +147,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       webhookSecret: parseSecret(env, 'PARLEY_WEBHOOK_SECRET'),
       attachmentMaxBytes: parseInteger(env, 'PARLEY_ATTACHMENT_MAX_BYTES', 5 * 1024 * 1024, 1024, 25 * 1024 * 1024),
       chatStartsPerMinute: parseInteger(env, 'PARLEY_CHAT_STARTS_PER_MINUTE', 20, 1, 100_000),
+    },
+    voice: {
+      mediaAddress: parseIpv4(env, 'PARLEY_MEDIA_ADDRESS', '127.0.0.1'),
+      mediaPorts: parsePortRange(env, 'PARLEY_MEDIA_PORTS'),
+      virtualPstn: parseBoolean(env, 'PARLEY_VIRTUAL_PSTN', demo),
+      reattachSeconds: parseInteger(env, 'PARLEY_CALL_REATTACH_SECONDS', 60, 5, 3600),
+      ringSeconds: parseInteger(env, 'PARLEY_RING_SECONDS', 30, 5, 300),
     },
   };
 }
@@ -225,6 +244,28 @@ function parseUrl(env: Env, name: string, protocols: readonly string[]): string 
   }
   if (!protocols.includes(url.protocol)) throw new ConfigError(name, `must be a ${protocols.join(' or ')} URL`);
   return raw;
+}
+
+function parseIpv4(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim() || fallback;
+  const parts = value.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255))
+    throw new ConfigError(name, `must be an IPv4 address such as 203.0.113.7; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function parsePortRange(env: Env, name: string): readonly [number, number] | null {
+  const value = env[name]?.trim();
+  if (!value) return null;
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(value);
+  const low = Number(m?.[1]);
+  const high = Number(m?.[2]);
+  if (!m || low < 1024 || high > 65535 || high - low < 10)
+    throw new ConfigError(
+      name,
+      `must be a UDP port range such as 40000-40999 (at least 10 ports, from 1024); got ${JSON.stringify(value)}`,
+    );
+  return [low, high];
 }
 
 function parseSecret(env: Env, name: string): string | null {

@@ -104,6 +104,25 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string;
         .header('cache-control', 'public, max-age=300')
         .send(fs.readFileSync(file));
     });
+    // The virtual PSTN's softphone: a customer's telephone in the browser (demo, tests).
+    if (ctx.config.voice.virtualPstn) {
+      app.get('/phone', { schema: { hide: true } }, async (_request, reply) =>
+        reply
+          .header('content-security-policy', PHONE_CSP)
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'no-cache')
+          .type('text/html; charset=utf-8')
+          .send(PHONE_PAGE),
+      );
+      app.get('/phone.js', { schema: { hide: true } }, async (_request, reply) => {
+        const file = path.join(dist.widget, 'phone.js');
+        if (!fs.existsSync(file)) throw new HttpError('not_found', 'The phone is not built: run npm run build.');
+        return reply
+          .header('content-type', 'text/javascript; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .send(fs.readFileSync(file));
+      });
+    }
     if (fs.existsSync(dist.sdk)) {
       // The SDK is loaded by host pages on other origins with a plain <script> tag.
       await app.register(fastifyStatic, {
@@ -118,3 +137,48 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string;
     }
   };
 }
+
+const PHONE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'unsafe-inline'",
+  "connect-src 'self'",
+  "media-src 'self' blob: mediastream:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "object-src 'none'",
+].join('; ');
+
+const PHONE_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Phone — Parley virtual PSTN</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 420px; margin: 24px auto; padding: 0 12px; color: #0f172a; }
+form { display: flex; gap: 6px; margin: 8px 0; }
+input { flex: 1; font: inherit; padding: 6px 8px; }
+button { font: inherit; padding: 6px 12px; cursor: pointer; }
+#keys { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; margin: 8px 0; }
+#status { font-weight: 600; min-height: 1.4em; }
+[hidden] { display: none !important; }
+ol { font-size: 13px; color: #475569; padding-left: 18px; }
+</style>
+</head>
+<body data-call="idle">
+<h1>Phone</h1>
+<p>A telephone on Parley's virtual PSTN: take a number, call a queue's number (the demo's support line is +15555550100), or wait for an agent to call you.</p>
+<form id="register"><label for="number">My number</label><input id="number" name="number" placeholder="+15555550111" autocomplete="off"><button>Register</button></form>
+<form id="dial"><label for="to">Call</label><input id="to" name="to" placeholder="+15555550100" autocomplete="off"><button>Call</button></form>
+<p id="status" role="status" aria-live="polite"></p>
+<button id="answer" type="button" hidden>Answer</button>
+<button id="reject" type="button" hidden>Decline</button>
+<button id="hangup" type="button" hidden>Hang up</button>
+<div id="keys" hidden aria-label="Keypad"></div>
+<ol id="log" aria-label="Call log"></ol>
+<script src="phone.js"></script>
+</body>
+</html>
+`;

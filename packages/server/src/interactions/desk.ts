@@ -58,6 +58,8 @@ export interface DeskOptions {
   /** Run timers (offer timeouts, wrap-up, overflow) on their own; tests call tick() instead. */
   readonly timers: boolean;
   readonly routing?: RoutingOptions;
+  /** Whether the phone trunk can ring a number now; calls to others answer `unreachable`. Any number when left out. */
+  readonly reachable?: (number: string) => boolean;
 }
 
 /** Where a transfer or consultation goes: one of these, or `address` to be resolved (queue address, username, number). */
@@ -515,6 +517,7 @@ export class Desk {
             ? `to: ${JSON.stringify(input.to)} is not an email address`
             : `to: ${JSON.stringify(input.to)} is not a phone number (digits, optionally a leading +)`,
         );
+      if (input.channel === 'phone') this.#reachable(input.to.replace(/[\s()-]/g, ''));
       const queue = await this.#outboundQueue(actor, input);
       const from = input.from ?? queue.addresses[0];
       if (!from) throw HttpError.forbidden(`Queue ${queue.name} has no address to send or call from.`);
@@ -710,6 +713,59 @@ export class Desk {
           return this.#wire(await this.#end(tx, r, 'remote_hangup', { customerLeft: true }));
         }
       }
+    });
+  }
+
+  /** The far party pressed keys during a call (RFC 4733 events): recorded in the interaction's event log. */
+  async remoteTones(id: string, digits: string): Promise<Interaction> {
+    const r = await findInteraction(this.#db(), this.tenantId, id);
+    if (!r) throw new HttpError('not_found', `No interaction ${id}.`);
+    if (r.channel !== 'phone') throw HttpError.invalidArgument(`dtmf: tones come with calls; this is a ${r.channel}`);
+    return this.#commit(null, async (tx) =>
+      this.#wire(await this.#write(tx, r, 'dtmf_received', r.agentId, { digits })),
+    );
+  }
+
+  /**
+   * A call whose agent's panel stayed away too long goes back to its queue,
+   * ahead of newer contacts (it keeps its original waiting time).
+   */
+  async requeue(id: string, reason: string): Promise<Interaction | null> {
+    const r = await findInteraction(this.#db(), this.tenantId, id);
+    if (!r || !TALKING.has(r.state) || !r.queueId || isConsultLeg(r)) return null;
+    const queueId = r.queueId;
+    return this.#commit(null, async (tx) => {
+      const next = await this.#write(
+        tx,
+        {
+          ...blank(this.tenantId, tx.now),
+          channel: r.channel,
+          direction: 'inbound',
+          state: 'incoming',
+          queueId,
+          remoteAddress: r.remoteAddress,
+          localAddress: r.localAddress,
+          subject: r.subject,
+          waitingSince: r.waitingSince ?? r.createdAt,
+          priority: r.priority,
+          transferredFrom: r.id,
+          excluded: r.agentId ? [r.agentId] : [],
+          conversationId: r.conversationId,
+        },
+        'created',
+        null,
+        { requeued: reason },
+        true,
+      );
+      const ended = await this.#end(tx, r, 'requeued', { detail: { reason, transferred_to: next.id } });
+      await this.#route(tx, {
+        type: 'contact_arrived',
+        contactId: next.id,
+        queueId,
+        arrivedAt: Date.parse(next.waitingSince ?? next.createdAt),
+        priority: next.priority,
+      });
+      return this.#wire(ended);
     });
   }
 
@@ -1873,6 +1929,13 @@ export class Desk {
 
   // ── building blocks ────────────────────────────────────────────────────────
 
+  /** Refuses a call to a number the trunk cannot ring now (`unreachable`), before anything is stored. */
+  #reachable(number: string): void {
+    const reachable = this.#o.reachable;
+    if (reachable && !reachable(number))
+      throw new HttpError('unreachable', `${number} cannot be reached: no phone answers that number now.`);
+  }
+
   /**
    * Ends a conversation: the agent's part becomes `ended`, then wrap-up (the
    * queue's wrap-up time) or handled. Conference parties follow the customer.
@@ -2482,6 +2545,7 @@ export class Desk {
       throw HttpError.invalidArgument(`to: a ${channel} can go to a queue or an agent, not a number`);
     if (!PHONE_NUMBER.test(cleaned))
       throw HttpError.invalidArgument(`to: ${JSON.stringify(number)} is not a phone number`);
+    this.#reachable(cleaned);
     return { kind: 'number', address: cleaned };
   }
 

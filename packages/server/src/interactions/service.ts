@@ -35,6 +35,8 @@ export interface InteractionServiceOptions {
   /** Run timers on their own (default); tests turn them off and call tick(). */
   readonly timers?: boolean;
   readonly routing?: RoutingOptions;
+  /** Whether a tenant's phone trunk can ring a number now (callOut answers `unreachable` otherwise). */
+  readonly reachable?: (tenantId: string, number: string) => boolean;
 }
 
 /** How many missed events a resuming panel gets replayed before it gets a snapshot instead. */
@@ -94,6 +96,9 @@ export class InteractionService {
         clock: o.clock ?? Date.now,
         timers: o.timers ?? true,
         ...(o.routing ? { routing: o.routing } : {}),
+        ...(o.reachable
+          ? { reachable: (n: string) => (o.reachable as (t: string, n: string) => boolean)(tenantId, n) }
+          : {}),
       });
       // A desk that failed to open is tried again next time.
       desk.catch(() => this.#desks.delete(tenantId));
@@ -131,6 +136,16 @@ export class InteractionService {
 
   remote(tenantId: string, id: string, event: RemoteEvent): Promise<Interaction> {
     return this.#on(tenantId, (d) => d.remote(id, event));
+  }
+
+  /** Keys the far party pressed during a call. */
+  remoteTones(tenantId: string, id: string, digits: string): Promise<Interaction> {
+    return this.#on(tenantId, (d) => d.remoteTones(id, digits));
+  }
+
+  /** Puts a call back in its queue (its agent's panel stayed away). Null when there is nothing to requeue. */
+  requeue(tenantId: string, id: string, reason: string): Promise<Interaction | null> {
+    return this.#on(tenantId, (d) => d.requeue(id, reason));
   }
 
   get(tenantId: string, actor: Actor, id: string): Promise<Interaction> {

@@ -58,6 +58,11 @@ export interface GatewayOptions {
   readonly interactions: () => InteractionSource;
   /** Passes an agent's typing news on. */
   readonly typing?: (tenantId: string, agentId: string, interactionId: string) => void;
+  /** Voice: answers a panel's media offer, and hears when its connection closes. */
+  readonly media?: {
+    offer(tenantId: string, userId: string, sdp: string, owner: object): Promise<string>;
+    closed(tenantId: string, userId: string, owner: object): void;
+  };
   /** Heartbeat interval in ms; a socket that misses one pong is closed. */
   readonly heartbeatMs?: number;
 }
@@ -134,6 +139,7 @@ export class AgentGateway {
   /** Forgets a connection; the agent's last one going away tells routing and supervisors. */
   #drop(conn: Connection): void {
     if (!this.#connections.delete(conn)) return;
+    this.#opts.media?.closed(conn.tenantId, conn.userId, conn);
     const key = `${conn.tenantId}:${conn.userId}`;
     const mine = this.#byUser.get(key);
     mine?.delete(conn);
@@ -300,6 +306,32 @@ export class AgentGateway {
         this.#opts.typing?.(conn.tenantId, conn.userId, request.data.interaction_id);
         this.#reply(conn, { re: request.id, ok: true, data: null });
         return;
+      case 'media.offer': {
+        const media = this.#opts.media;
+        if (!media) {
+          this.#reply(conn, {
+            re: request.id,
+            ok: false,
+            error: { code: 'unsupported', message: 'Voice is off on this server.' },
+          });
+          return;
+        }
+        try {
+          const sdp = await media.offer(conn.tenantId, conn.userId, request.data.sdp, conn);
+          this.#reply(conn, { re: request.id, ok: true, data: { sdp } });
+        } catch (err) {
+          const e = err as { code?: string; message?: string };
+          this.#reply(conn, {
+            re: request.id,
+            ok: false,
+            error: {
+              code: e.code === 'invalid_argument' ? 'invalid_argument' : 'internal',
+              message: e.message ?? 'cannot answer',
+            },
+          });
+        }
+        return;
+      }
     }
   }
 

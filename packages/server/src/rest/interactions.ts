@@ -280,6 +280,41 @@ export function interactionRoutes(ctx: AppContext) {
       },
     );
 
+    /** The interaction's event log: every transition and what came with it (keys pressed, transfers…). */
+    app.get<{ Params: Static<typeof IdParams> }>(
+      '/api/v1/interactions/:id/events',
+      { schema: { params: IdParams } },
+      async (request) => {
+        const { user } = await caller(request);
+        const row = await ctx.db
+          .selectFrom('interactions')
+          .select(['agent_id'])
+          .where('tenant_id', '=', request.tenant.id)
+          .where('id', '=', request.params.id)
+          .executeTakeFirst();
+        if (!row) throw new HttpError('not_found', `No interaction ${request.params.id}.`);
+        if (user.role === 'agent' && row.agent_id !== user.id)
+          throw HttpError.forbidden(`Interaction ${request.params.id} is not yours.`);
+        const events = await ctx.db
+          .selectFrom('interaction_events')
+          .select(['seq', 'type', 'data', 'actor_id', 'created_at'])
+          .where('tenant_id', '=', request.tenant.id)
+          .where('interaction_id', '=', request.params.id)
+          .orderBy('seq')
+          .limit(1000)
+          .execute();
+        return events.map((e) => {
+          let detail: unknown;
+          try {
+            detail = (JSON.parse(e.data) as { detail?: unknown }).detail ?? null;
+          } catch {
+            detail = null;
+          }
+          return { seq: Number(e.seq), type: e.type, at: e.created_at, actor_id: e.actor_id, detail };
+        });
+      },
+    );
+
     app.get<{ Params: Static<typeof IdParams> }>(
       '/api/v1/interactions/:id/messages',
       { schema: { params: IdParams } },

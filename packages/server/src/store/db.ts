@@ -22,6 +22,7 @@ import * as interactions from './migrations/2026-11-21-02-interactions.ts';
 import * as routing from './migrations/2026-11-21-03-routing.ts';
 import * as conversations from './migrations/2026-11-21-04-conversations.ts';
 import * as channels from './migrations/2026-11-21-05-channels.ts';
+import * as recordings from './migrations/2026-11-21-06-recordings.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-03-routing': routing,
   '2026-11-21-04-conversations': conversations,
   '2026-11-21-05-channels': channels,
+  '2026-11-21-06-recordings': recordings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -216,6 +216,20 @@ export interface AttachmentTable {
   created_at: string;
 }
 
+export interface RecordingTable {
+  id: string;
+  tenant_id: string;
+  interaction_id: string;
+  agent_id: string | null;
+  /** Relative to the data directory. */
+  file: string;
+  state: 'recording' | 'paused' | 'complete';
+  started_at: string;
+  ended_at: string | null;
+  duration_ms: number;
+  bytes: number;
+}
+
 export interface DemoHandsetMessageTable {
   id: string;
   sid: string;
@@ -284,6 +298,7 @@ export interface Database {
   conversations: ConversationTable;
   messages: MessageTable;
   attachments: AttachmentTable;
+  recordings: RecordingTable;
   demo_handset_messages: DemoHandsetMessageTable;
   demo_mailbox: DemoMailboxTable;
 }

@@ -44,7 +44,7 @@ export function freePort(): Promise<number> {
 export async function startHarness(
   env: Record<string, string> = {},
   store: StoreKind = 'sqlite',
-  options: Pick<AppOptions, 'interactions'> & {
+  options: Pick<AppOptions, 'interactions' | 'voice'> & {
     /** Listen on a free loopback port (for what calls the server over HTTP, like the demo SMS provider). */
     listen?: boolean;
   } = {},
@@ -93,6 +93,7 @@ export async function startHarness(
       playground: path.join(dir, 'pg'),
       widget: path.join(dir, 'widget'),
     },
+    voice: { scriptedFarParty: true },
     ...appOptions,
   });
   if (listen) await app.app.listen({ port, host: '127.0.0.1' });

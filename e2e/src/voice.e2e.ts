@@ -1,0 +1,291 @@
+/**
+ * Real calls with real audio, in Chromium. Every party is its own Chromium
+ * whose fake microphone plays a known tone (agent 1000 Hz, customer 2200 Hz,
+ * consulted agent 2800 Hz); each page analyses what it receives with
+ * WebAudio and the tests look for energy at the expected frequencies — and
+ * its absence where a party must not be heard (hold, mute).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { api as apiAt, journeyQueue, login as loginAt, readyAgentInPlayground } from './helpers.ts';
+
+const baseUrl = inject('baseUrl');
+const playgroundUrl = inject('playgroundUrl');
+const password = inject('demoPassword');
+const api = (token: string, method: string, p: string, body?: unknown) => apiAt(baseUrl, token, method, p, body);
+const login = (username: string) => loginAt(baseUrl, username, password);
+const unique = () => String(Date.now()).slice(-7);
+
+const AGENT_HZ = 1000;
+const CUSTOMER_HZ = 2200;
+const CONSULTANT_HZ = 2800;
+/** Hold music's notes (dsp.ts). */
+const MUSIC_HZ = [261.63, 329.63, 392.0];
+/** Above this a tone is there; below ABSENT it is not (dBFS of one FFT bin; G.711 noise under hold music reaches about -80). */
+const PRESENT = -65;
+const ABSENT = -72;
+
+function toneWav(freq: number): string {
+  const rate = 48000;
+  const n = rate * 2;
+  const data = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * freq * i) / rate) * 9000), i * 2);
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(data.length, 40);
+  const file = path.join(os.tmpdir(), `parley-tone-${freq}.wav`);
+  fs.writeFileSync(file, Buffer.concat([h, data]));
+  return file;
+}
+
+/** The power of one frequency in 8 kHz samples (Goertzel). */
+function goertzel(samples: Int16Array, freq: number): number {
+  const k = 2 * Math.cos((2 * Math.PI * freq) / 8000);
+  let s1 = 0;
+  let s2 = 0;
+  for (const x of samples) {
+    const s = x + k * s1 - s2;
+    s2 = s1;
+    s1 = s;
+  }
+  return (s1 * s1 + s2 * s2 - k * s1 * s2) / (samples.length * samples.length);
+}
+
+function launchWithTone(freq: number): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${toneWav(freq)}`,
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+const browsers: Browser[] = [];
+let agentBrowser: Browser;
+let customerBrowser: Browser;
+let consultantBrowser: Browser;
+beforeAll(async () => {
+  [agentBrowser, customerBrowser, consultantBrowser] = await Promise.all([
+    launchWithTone(AGENT_HZ),
+    launchWithTone(CUSTOMER_HZ),
+    launchWithTone(CONSULTANT_HZ),
+  ]);
+  browsers.push(agentBrowser, customerBrowser, consultantBrowser);
+});
+afterAll(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+});
+
+/**
+ * The loudest level (dBFS) at each frequency in what the element `selector`
+ * plays, over `ms`. Peaks, so a 100 ms DTMF tone inside the window counts.
+ */
+async function listen(target: Page | Frame, selector: string, freqs: readonly number[], ms = 800): Promise<number[]> {
+  return target.evaluate(
+    async ([sel, fs, duration]) => {
+      const el = document.querySelector(sel) as HTMLAudioElement | null;
+      const stream = el?.srcObject as MediaStream | null;
+      if (!stream) return fs.map(() => -Infinity);
+      const w = window as unknown as { __ctx?: AudioContext };
+      const ctx = (w.__ctx ??= new AudioContext());
+      await ctx.resume();
+      const src = ctx.createMediaStreamSource(stream);
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 4096;
+      analyser.smoothingTimeConstant = 0;
+      src.connect(analyser);
+      const bins = new Float32Array(analyser.frequencyBinCount);
+      const peak = fs.map(() => -Infinity);
+      const end = performance.now() + duration;
+      while (performance.now() < end) {
+        await new Promise((r) => setTimeout(r, 20));
+        analyser.getFloatFrequencyData(bins);
+        fs.forEach((f, i) => {
+          const k = Math.round((f * analyser.fftSize) / ctx.sampleRate);
+          peak[i] = Math.max(
+            peak[i] ?? -Infinity,
+            bins[k - 1] ?? -Infinity,
+            bins[k] ?? -Infinity,
+            bins[k + 1] ?? -Infinity,
+          );
+        });
+      }
+      src.disconnect();
+      return peak;
+    },
+    [selector, freqs, ms] as const,
+  );
+}
+
+const PANEL_AUDIO = 'audio[data-parley=call-audio]';
+const PHONE_AUDIO = 'audio[data-parley=phone-audio]';
+const panelFrame = (page: Page): Frame => {
+  const frame = page.frames().find((f) => f.url().includes('/panel'));
+  if (!frame) throw new Error('no panel frame');
+  return frame;
+};
+/** Waits until `target` hears (or does not hear) `freq`. */
+async function hears(target: () => Page | Frame, selector: string, freq: number, yes: boolean): Promise<void> {
+  const level = expect.poll(async () => (await listen(target(), selector, [freq], 600))[0] ?? -Infinity, {
+    timeout: 10_000,
+    interval: 100,
+  });
+  if (yes) await level.toBeGreaterThan(PRESENT);
+  else await level.toBeLessThan(ABSENT);
+}
+
+type Sdk = Record<string, (...args: unknown[]) => Promise<unknown>>;
+const sdk = (page: Page, method: string, ...args: unknown[]) =>
+  page.evaluate(
+    ([m, a]) => (window as unknown as { parleyPanel: Sdk }).parleyPanel[m as string]?.(...(a as unknown[])),
+    [method, args] as const,
+  );
+
+async function phonePage(number: string): Promise<Page> {
+  const page = await (await customerBrowser.newContext()).newPage();
+  await page.goto(`${baseUrl}phone?number=${encodeURIComponent(number)}`);
+  await expect.poll(() => page.evaluate(() => document.body.dataset['number'])).toBe(number);
+  return page;
+}
+
+async function agentWithAudio(browser: Browser, username: string) {
+  const agent = await readyAgentInPlayground(browser, playgroundUrl, username, password);
+  await expect
+    .poll(() => agent.panel.locator('[data-testid=audio]').getAttribute('class'))
+    .toContain('audio-connected');
+  return agent;
+}
+
+describe('voice', () => {
+  it('an inbound call: queue music, audio both ways, hold, mute, keys both ways, a recording of both, a reload', async () => {
+    const admin = await login('admin');
+    const agent = await login('agent4');
+    const queueNumber = `+1555561${unique()}`;
+    await journeyQueue(
+      baseUrl,
+      admin.token,
+      { name: `Voice e2e ${queueNumber}`, type: 'phone', addresses: [queueNumber], wrapup_s: 0 },
+      [agent.id],
+    );
+    const { page, panel } = await agentWithAudio(agentBrowser, 'agent4');
+    const phone = await phonePage(`+4917${unique()}`);
+
+    await phone.fill('#to', queueNumber);
+    await phone.click('#dial button');
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['progress'])).toBe('queued');
+    // Waiting in the queue: music.
+    const waiting = await listen(phone, PHONE_AUDIO, MUSIC_HZ, 2500);
+    expect(Math.max(...waiting)).toBeGreaterThan(PRESENT);
+
+    await panel.locator('[data-testid=offer-accept]').click();
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['progress'])).toBe('connected');
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+    await hears(() => panelFrame(page), PANEL_AUDIO, CUSTOMER_HZ, true);
+
+    // Hold: the customer hears music and not the agent; unhold brings the agent back.
+    await sdk(page, 'hold');
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, false);
+    expect(Math.max(...(await listen(phone, PHONE_AUDIO, MUSIC_HZ, 2500)))).toBeGreaterThan(PRESENT);
+    await sdk(page, 'unhold');
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+
+    // Mute: the customer stops hearing the agent; the agent still hears the customer.
+    await sdk(page, 'mute');
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, false);
+    await hears(() => panelFrame(page), PANEL_AUDIO, CUSTOMER_HZ, true);
+    await sdk(page, 'unmute');
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+
+    // DTMF from the agent arrives as tones ('5' is 770 + 1336 Hz).
+    const [heardTones] = await Promise.all([
+      listen(phone, PHONE_AUDIO, [770, 1336, 697, 1477], 1500),
+      sdk(page, 'dtmf', '55'),
+    ]);
+    expect(heardTones[0]).toBeGreaterThan(PRESENT);
+    expect(heardTones[1]).toBeGreaterThan(PRESENT);
+    // DTMF from the customer (RFC 4733) shows in the panel and the event log.
+    await phone.locator('#keys button', { hasText: '7' }).click();
+    await expect.poll(() => panel.locator('[data-testid=caller-keys]').textContent()).toContain('7');
+
+    // Record a while, then reload the host page in the middle of the call.
+    await sdk(page, 'startRecording');
+    await new Promise((r) => setTimeout(r, 2000));
+    await sdk(page, 'stopRecording');
+    const calls = (await api(agent.token, 'GET', 'api/v1/interactions?state=open')) as unknown as Array<{
+      id: string;
+      channel_type: string;
+    }>;
+    const call = calls.find((c) => c.channel_type === 'phone');
+    expect(call).toBeDefined();
+    const events = (await api(agent.token, 'GET', `api/v1/interactions/${call?.id}/events`)) as unknown as Array<{
+      type: string;
+      detail: { digits?: string } | null;
+    }>;
+    expect(events.find((e) => e.type === 'dtmf_received')?.detail?.digits).toBe('7');
+
+    await page.reload();
+    await page.click('summary');
+    await page.fill('#username', 'agent4');
+    await page.fill('#password', password);
+    await page.click('#load');
+    // While the panel is away the customer hears music, then the agent again once it re-attached.
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+    await hears(() => panelFrame(page), PANEL_AUDIO, CUSTOMER_HZ, true);
+
+    await panelFrame(page).locator('[data-testid=hangup]').click();
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['call'])).toBe('idle');
+
+    // The recording has both voices.
+    const recordings = (await api(
+      agent.token,
+      'GET',
+      `api/v1/interactions/${call?.id}/recordings`,
+    )) as unknown as Array<{
+      id: string;
+      state: string;
+      duration_ms: number;
+    }>;
+    expect(recordings).toHaveLength(1);
+    expect(recordings[0]?.state).toBe('complete');
+    expect(recordings[0]?.duration_ms).toBeGreaterThan(1500);
+    const wav = Buffer.from(
+      await (
+        await fetch(new URL(`api/v1/recordings/${recordings[0]?.id}`, baseUrl), {
+          headers: { authorization: `Bearer ${agent.token}` },
+        })
+      ).arrayBuffer(),
+    );
+    expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(wav.readUInt32LE(24)).toBe(8000);
+    const samples = new Int16Array(wav.readUInt32LE(40) / 2).map((_, i) => wav.readInt16LE(44 + i * 2));
+    const middle = samples.subarray(samples.length / 4, (samples.length * 3) / 4);
+    const noise = goertzel(middle, 1700);
+    expect(goertzel(middle, AGENT_HZ)).toBeGreaterThan(noise * 100);
+    expect(goertzel(middle, CUSTOMER_HZ)).toBeGreaterThan(noise * 100);
+    // Another agent may not have it.
+    const other = await login('agent1');
+    await expect(api(other.token, 'GET', `api/v1/recordings/${recordings[0]?.id}`)).rejects.toThrow(/403/);
+  }, 120_000);
+});

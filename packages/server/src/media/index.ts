@@ -1,0 +1,13 @@
+export type { G711Codec } from './g711.ts';
+export { decode, encode } from './g711.ts';
+export { FRAME, SAMPLE_RATE, ToneLoop, detectDtmf, dtmfFrames, goertzel, holdMusic } from './dsp.ts';
+export { MediaError, type MediaErrorCode } from './errors.ts';
+export { answerOffer, checkOffer, type Leg, type LegNetwork } from './leg.ts';
+export { Mixer, type MixSink } from './mixer.ts';
+export { planAudio, type CallLine, type Hearing, type Plan } from './plan.ts';
+export { MediaPlane, type MediaPlaneOptions, type MediaStats } from './plane.ts';
+export { VirtualPstn } from './pstn.ts';
+export { Recorder, type RecordingInfo } from './recorder.ts';
+export { OutsideCall, type Trunk, type EndReason, type CallProgress } from './trunk.ts';
+export { readWav, wavHeader } from './wav.ts';
+export { mediaRoutes } from './routes.ts';

@@ -1,0 +1,496 @@
+/**
+ * The media plane: calls terminate here (back-to-back), so the server
+ * controls every call. It follows the interaction state machine on the bus
+ * and turns it into audio: who hears whom ({@link planAudio}), hold music,
+ * in-band DTMF toward the far party, recordings; and it tells the state
+ * machine what the outside world did (answered, hung up, pressed a key).
+ *
+ * Agents have one media leg per panel ("station"), set up after login and
+ * kept across calls: a call reaches the agent by re-planning, not by a new
+ * negotiation. When a panel goes away its customers hear hold music; a
+ * panel that comes back (reload, network) offers again and the call goes
+ * on; after `reattachSeconds` the call goes back to its queue.
+ */
+import type { Interaction } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import type { Bus, BusEvents } from '../bus/index.ts';
+import type { InteractionService } from '../interactions/index.ts';
+import type { Logger } from '../log/index.ts';
+import { findQueueByAddress } from '../queues/index.ts';
+import type { Database } from '../store/index.ts';
+import { dtmfFrames } from './dsp.ts';
+import { MediaError } from './errors.ts';
+import { answerOffer, type Leg, type LegNetwork } from './leg.ts';
+import { Mixer, type MixSink } from './mixer.ts';
+import { planAudio, type CallLine } from './plan.ts';
+import { VirtualPstn } from './pstn.ts';
+import type { Recorder } from './recorder.ts';
+import type { OutsideCall, Trunk } from './trunk.ts';
+
+export interface MediaPlaneOptions {
+  readonly bus: Bus;
+  readonly db: Kysely<Database>;
+  readonly log: Logger;
+  readonly interactions: () => InteractionService;
+  readonly recorder: Recorder;
+  readonly network: LegNetwork;
+  readonly virtualPstn: boolean;
+  readonly reattachSeconds: number;
+  readonly ringSeconds: number;
+  /** Numbers no phone registered are left to the demo REST API to play (tests). */
+  readonly scriptedFarParty?: boolean;
+}
+
+const LIVE = new Set(['incoming', 'outgoing', 'alerting', 'accepted', 'held']);
+const TERMINAL = new Set(['handled', 'rejected', 'missed', 'failed']);
+
+interface Station {
+  readonly leg: Leg;
+  readonly tenantId: string;
+  readonly userId: string;
+  /** The connection that offered it: only its closing takes the station away. */
+  readonly owner: object;
+}
+
+/** Where the media plane has got to, for `/healthz`-style checks and benches. */
+export interface MediaStats {
+  readonly legs: number;
+  readonly stations: number;
+  readonly calls: number;
+  readonly relayed: number;
+  readonly mixed: number;
+  readonly late: number;
+}
+
+export class MediaPlane {
+  readonly #o: MediaPlaneOptions;
+  readonly #mixer = new Mixer();
+  readonly #stations = new Map<string, Station>();
+  /** Phone interactions as last seen on the bus. */
+  readonly #lines = new Map<string, Interaction & { tenantId: string }>();
+  /** The outside call on the far side of an interaction. */
+  readonly #remote = new Map<string, OutsideCall>();
+  /** Outside calls and the tenant they belong to. */
+  readonly #calls = new Map<OutsideCall, string>();
+  /** Outside calls put through to each other. */
+  readonly #bridges = new Map<OutsideCall, OutsideCall>();
+  /** A number consultation joined: the original's id → the consulted number's call. */
+  readonly #joining = new Map<string, OutsideCall>();
+  readonly #pstn = new Map<string, VirtualPstn>();
+  readonly #recordings = new Map<string, MixSink>();
+  readonly #reattach = new Map<string, NodeJS.Timeout>();
+  readonly #unsubscribe: () => void;
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(options: MediaPlaneOptions) {
+    this.#o = options;
+    this.#unsubscribe = options.bus.subscribe('interaction.changed', (e) => {
+      if (e.interaction.channel_type !== 'phone') return;
+      // One event at a time, in order: each may dial, bridge or record.
+      this.#chain = this.#chain
+        .then(() => this.#onEvent(e))
+        .catch((err: unknown) => options.log.error({ err, interaction: e.interaction.id }, 'media plane event failed'));
+    });
+    this.#mixer.start();
+  }
+
+  /** Waits until every bus event seen so far has been acted on (tests). */
+  settled(): Promise<void> {
+    return this.#chain;
+  }
+
+  get stats(): MediaStats {
+    const s = this.#mixer.stats;
+    return {
+      legs: this.#stations.size + this.#calls.size,
+      stations: this.#stations.size,
+      calls: this.#calls.size,
+      relayed: s.relayed,
+      mixed: s.mixed,
+      late: s.late,
+    };
+  }
+
+  /** The tenant's virtual PSTN (the `/ws/phone` pages). */
+  pstn(tenantId: string): VirtualPstn {
+    let pstn = this.#pstn.get(tenantId);
+    if (!pstn) {
+      pstn = new VirtualPstn({
+        network: this.#o.network,
+        log: this.#o.log.child({ subsystem: 'pstn' }),
+        registration: this.#o.virtualPstn,
+        ringSeconds: this.#o.ringSeconds,
+        hooks: {
+          resolve: async (to) => {
+            if (!(await this.#phoneQueue(tenantId, to)))
+              throw new MediaError('not_found', `${to} is not a number of this contact center.`);
+          },
+          incoming: (call) => this.#incoming(tenantId, call),
+        },
+      });
+      this.#pstn.set(tenantId, pstn);
+    }
+    return pstn;
+  }
+
+  #trunk(tenantId: string): Trunk {
+    return this.pstn(tenantId);
+  }
+
+  /** Whether an outbound call to `number` can ring now (callOut answers `unreachable` otherwise). */
+  reachable(tenantId: string, number: string): boolean {
+    return this.#trunk(tenantId).reachable(number.replace(/[\s()-]/g, ''));
+  }
+
+  async #phoneQueue(tenantId: string, address: string) {
+    const queue = await findQueueByAddress(this.#o.db, tenantId, address);
+    return queue && queue.channel === 'phone' ? queue : null;
+  }
+
+  // ── agents ───────────────────────────────────────────────────────────────
+
+  /** An agent's panel offers its media leg; the newest one serves the agent's calls. */
+  async attachStation(tenantId: string, userId: string, offer: unknown, owner: object): Promise<string> {
+    const { leg, sdp } = await answerOffer(offer as string, this.#o.network);
+    const key = `${tenantId}:${userId}`;
+    const old = this.#stations.get(key);
+    this.#stations.set(key, { leg, tenantId, userId, owner });
+    this.#mixer.add(leg);
+    leg.onGone = () => this.#stationGone(key, leg);
+    if (old) this.#dropLeg(old.leg);
+    const timer = this.#reattach.get(key);
+    if (timer) clearTimeout(timer);
+    this.#reattach.delete(key);
+    this.#replan();
+    return sdp;
+  }
+
+  /** A panel's connection closed: its station goes, if it was the one serving the agent. */
+  detachStation(tenantId: string, userId: string, owner: object): void {
+    const key = `${tenantId}:${userId}`;
+    const station = this.#stations.get(key);
+    if (station && station.owner === owner) this.#stationGone(key, station.leg);
+  }
+
+  #stationGone(key: string, leg: Leg): void {
+    const station = this.#stations.get(key);
+    if (!station || station.leg !== leg) return;
+    this.#stations.delete(key);
+    this.#dropLeg(leg);
+    this.#replan();
+    // Calls in progress wait for the panel to come back, then go back to their queue.
+    const calls = [...this.#lines.values()].filter(
+      (l) =>
+        l.tenantId === station.tenantId &&
+        l.agent_id === station.userId &&
+        (l.state === 'accepted' || l.state === 'held'),
+    );
+    if (calls.length === 0) return;
+    const timer = setTimeout(() => {
+      this.#reattach.delete(key);
+      if (this.#stations.has(key)) return;
+      for (const l of calls)
+        void this.#o
+          .interactions()
+          .requeue(station.tenantId, l.id, 'agent_media_lost')
+          .catch((err: unknown) => this.#o.log.warn({ err, interaction: l.id }, 'cannot requeue a call'));
+    }, this.#o.reattachSeconds * 1000);
+    timer.unref();
+    this.#reattach.set(key, timer);
+  }
+
+  #dropLeg(leg: Leg): void {
+    this.#mixer.remove(leg.id);
+    void leg.close();
+  }
+
+  // ── the outside world ──────────────────────────────────────────────────────
+
+  /** A call to a queue number: it becomes an interaction and waits in the queue with music. */
+  async #incoming(tenantId: string, call: OutsideCall): Promise<void> {
+    const queue = await this.#phoneQueue(tenantId, call.local);
+    if (!queue) throw new MediaError('not_found', `${call.local} is not a number of this contact center.`);
+    this.#adopt(tenantId, call);
+    const created = await this.#o
+      .interactions()
+      .inbound(tenantId, { queueId: queue.id, from: call.remote, to: call.local });
+    if (call.ended) {
+      await this.#o
+        .interactions()
+        .remote(tenantId, created.id, 'hangup')
+        .catch(() => undefined);
+      return;
+    }
+    this.#remote.set(created.id, call);
+    call.progress('queued', { queue: queue.name });
+    this.#replan();
+  }
+
+  /** Starts tracking an outside call: its media, keys and hang-up. */
+  #adopt(tenantId: string, call: OutsideCall): void {
+    this.#calls.set(call, tenantId);
+    const addLeg = (leg: Leg) => {
+      this.#mixer.add(leg);
+      this.#replan();
+    };
+    if (call.leg) addLeg(call.leg);
+    const onAnswer = call.onAnswer;
+    call.onAnswer = (leg) => {
+      addLeg(leg);
+      onAnswer?.(leg);
+    };
+    call.onDtmf = (key) => {
+      const id = this.#interactionOf(call);
+      if (id)
+        void this.#o
+          .interactions()
+          .remoteTones(tenantId, id, key)
+          .catch((err: unknown) => this.#o.log.debug({ err }, 'cannot record a key press'));
+    };
+    const onEnd = call.onEnd;
+    call.onEnd = (reason) => {
+      onEnd?.(reason);
+      void this.#outsideEnded(tenantId, call);
+    };
+  }
+
+  /** The live interaction whose far party is `call`. */
+  #interactionOf(call: OutsideCall): string | null {
+    let found: string | null = null;
+    for (const [id, c] of this.#remote) {
+      if (c !== call) continue;
+      const line = this.#lines.get(id);
+      if (!line || LIVE.has(line.state)) found = id;
+    }
+    return found;
+  }
+
+  async #outsideEnded(tenantId: string, call: OutsideCall): Promise<void> {
+    if (call.leg) this.#mixer.remove(call.leg.id);
+    this.#calls.delete(call);
+    const other = this.#bridges.get(call);
+    if (other) {
+      this.#bridges.delete(call);
+      this.#bridges.delete(other);
+      other.hangup('hangup');
+    }
+    const id = this.#interactionOf(call);
+    for (const [key, c] of this.#remote) if (c === call && key !== id) this.#remote.delete(key);
+    this.#replan();
+    // An outbound call that never answered was reported by #ringFor already.
+    if (id && (call.leg || call.direction === 'inbound')) {
+      await this.#o
+        .interactions()
+        .remote(tenantId, id, 'hangup')
+        .catch((err: unknown) => this.#o.log.debug({ err, interaction: id }, 'far hang-up not applied'));
+    }
+  }
+
+  /** Rings a number for an interaction (callOut, consultation of a number). */
+  #ringFor(tenantId: string, line: Interaction): void {
+    if (this.#o.scriptedFarParty && !this.#trunk(tenantId).reachable(line.remote_address)) return;
+    const call = this.#trunk(tenantId).dial(line.remote_address, line.local_address);
+    this.#remote.set(line.id, call);
+    const remote = (event: 'answer' | 'reject' | 'no_answer' | 'fail' | 'hangup') =>
+      this.#o
+        .interactions()
+        .remote(tenantId, line.id, event)
+        .catch((err: unknown) => this.#o.log.debug({ err, interaction: line.id, event }, 'far event not applied'));
+    call.onAnswer = () => void remote('answer');
+    call.onEnd = (reason) => {
+      if (call.leg === null)
+        void remote(
+          reason === 'rejected'
+            ? 'reject'
+            : reason === 'no_answer'
+              ? 'no_answer'
+              : reason === 'hangup'
+                ? 'reject'
+                : 'fail',
+        );
+    };
+    // Adopted last: the plane's own handlers wrap the ones above.
+    this.#adopt(tenantId, call);
+  }
+
+  /** Rings a number and puts `customer` through to it when it answers (blind transfer, joined number consultation). */
+  #putThrough(tenantId: string, customer: OutsideCall, to: string, from: string): void {
+    const call = this.#trunk(tenantId).dial(to, from);
+    this.#calls.set(call, tenantId);
+    customer.progress('ringing');
+    call.onAnswer = (leg) => {
+      this.#mixer.add(leg);
+      this.#bridges.set(customer, call);
+      this.#bridges.set(call, customer);
+      customer.progress('connected');
+      this.#replan();
+    };
+    call.onEnd = () => {
+      this.#calls.delete(call);
+      if (call.leg) this.#mixer.remove(call.leg.id);
+      this.#bridges.delete(call);
+      this.#bridges.delete(customer);
+      customer.hangup('hangup');
+      this.#replan();
+    };
+    this.#replan();
+  }
+
+  // ── the state machine's news ──────────────────────────────────────────────
+
+  async #onEvent(e: BusEvents['interaction.changed']): Promise<void> {
+    const line = { ...e.interaction, tenantId: e.tenantId };
+    const before = this.#lines.get(line.id);
+    if (TERMINAL.has(line.state)) this.#lines.delete(line.id);
+    else this.#lines.set(line.id, line);
+
+    // The customer goes with the call: to a transfer's or requeue's new row, to the consulted agent on join.
+    if (line.transferred_from && !this.#remote.has(line.id)) {
+      const call = this.#remote.get(line.transferred_from);
+      if (call) this.#remote.set(line.id, call);
+    }
+    if (e.event === 'joined' && line.consultation_of && line.direction === 'inbound') {
+      const call = this.#remote.get(line.consultation_of);
+      if (call) this.#remote.set(line.id, call);
+    }
+
+    // An outbound call (or a consultation of a number) rings its number.
+    if (
+      line.direction === 'outbound' &&
+      line.state === 'alerting' &&
+      before?.state !== 'alerting' &&
+      !this.#remote.has(line.id)
+    )
+      this.#ringFor(e.tenantId, line);
+
+    const call = this.#remote.get(line.id);
+    const ended = !LIVE.has(line.state);
+    // A hang-up is always the event `ended`; why (transferred, joined, requeued…) is its cause.
+    const cause = e.event === 'ended' ? String(e.detail?.['cause'] ?? '') : e.event;
+    if (ended && before && LIVE.has(before.state)) {
+      await this.#stopRecording(line.id, true);
+      if (call) {
+        const target = e.detail?.['target'] as { kind?: string; address?: string } | undefined;
+        if (cause === 'transferred' && target?.kind === 'number' && target.address) {
+          this.#remote.delete(line.id);
+          this.#putThrough(e.tenantId, call, target.address, line.local_address);
+        } else if (cause === 'joined' && line.consultation_of && line.direction === 'outbound') {
+          // A consulted number joins the customer: hold on to it until the original ends.
+          this.#remote.delete(line.id);
+          this.#joining.set(line.consultation_of, call);
+        } else if (cause === 'joined' && this.#joining.has(line.id)) {
+          const other = this.#joining.get(line.id) as OutsideCall;
+          this.#joining.delete(line.id);
+          this.#remote.delete(line.id);
+          this.#bridges.set(call, other);
+          this.#bridges.set(other, call);
+        } else {
+          this.#remote.delete(line.id);
+          this.#release(call, line);
+        }
+      }
+    }
+    if (!ended && call) {
+      if (line.state === 'accepted' || line.state === 'held') call.progress('connected');
+    }
+
+    if (line.recording && LIVE.has(line.state) && !this.#o.recorder.isRecording(line.id)) {
+      const sink = await this.#o.recorder.start(e.tenantId, line.id, line.agent_id ?? null);
+      this.#recordings.set(line.id, sink);
+      this.#mixer.addSink(sink);
+    } else if (!line.recording && this.#recordings.has(line.id)) await this.#stopRecording(line.id, false);
+
+    if (e.event === 'dtmf' && typeof e.detail?.['digits'] === 'string') {
+      const far = call?.leg?.id ?? this.#farStation(line);
+      if (far)
+        this.#mixer.overlay(
+          far,
+          [...e.detail['digits']].flatMap((d) => dtmfFrames(d)),
+        );
+    }
+    this.#replan();
+  }
+
+  /** An agent's far party when it is another agent (consultation). */
+  #farStation(line: Interaction): string | null {
+    const peer = line.peer_id ? this.#lines.get(line.peer_id) : undefined;
+    return peer?.agent_id ? (this.#stations.get(`${peer.tenantId}:${peer.agent_id}`)?.leg.id ?? null) : null;
+  }
+
+  /** The row ended: its customer hangs up unless another live row (a conference party) still has them. */
+  #release(call: OutsideCall, line: Interaction & { tenantId: string }): void {
+    const group = line.consultation_of ?? line.id;
+    if (line.conference) {
+      const heir = [...this.#lines.values()].find(
+        (l) => l.conference && LIVE.has(l.state) && (l.consultation_of ?? l.id) === group && !this.#remote.has(l.id),
+      );
+      if (heir) {
+        this.#remote.set(heir.id, call);
+        return;
+      }
+    }
+    for (const [id, c] of this.#remote) if (c === call && LIVE.has(this.#lines.get(id)?.state ?? '')) return;
+    call.hangup('hangup');
+  }
+
+  async #stopRecording(id: string, finish: boolean): Promise<void> {
+    const sink = this.#recordings.get(id);
+    if (sink) {
+      this.#mixer.removeSink(sink);
+      this.#recordings.delete(id);
+    }
+    if (finish) await this.#o.recorder.finish(id);
+    else await this.#o.recorder.pause(id);
+  }
+
+  #replan(): void {
+    const lines: CallLine[] = [];
+    for (const l of this.#lines.values()) {
+      lines.push({
+        id: l.id,
+        agentId: l.agent_id ? `${l.tenantId}:${l.agent_id}` : null,
+        state: l.state,
+        held: l.held,
+        muted: l.muted,
+        conference: l.conference === true,
+        consultationOf: l.consultation_of ?? null,
+        peerId: l.peer_id ?? null,
+        remoteLeg: this.#remote.get(l.id)?.leg?.id ?? null,
+      });
+    }
+    const stations = new Map<string, string>();
+    for (const [key, s] of this.#stations) stations.set(key, s.leg.id);
+    const customerLegs: string[] = [];
+    for (const [call] of this.#calls) if (call.leg && call.direction === 'inbound') customerLegs.push(call.leg.id);
+    // Waiting for a number to answer (a blind transfer): the customer hears music meanwhile.
+    const bridges: Array<[string, string]> = [];
+    for (const [a, b] of this.#bridges) if (a.leg && b.leg && a.id < b.id) bridges.push([a.leg.id, b.leg.id]);
+    const plan = planAudio({ lines, stations, customerLegs, bridges });
+    this.#mixer.setPlan(plan);
+    // Recordings take the voices of the legs of their call.
+    for (const [id, sink] of this.#recordings) {
+      const parties = new Set<string>();
+      const l = this.#lines.get(id);
+      const far = this.#remote.get(id)?.leg?.id;
+      if (far) {
+        parties.add(far);
+        for (const src of plan.get(far)?.sources ?? []) parties.add(src);
+      }
+      const mine = l?.agent_id ? this.#stations.get(`${l.tenantId}:${l.agent_id}`)?.leg.id : undefined;
+      if (mine) parties.add(mine);
+      sink.parties = [...parties];
+    }
+  }
+
+  /** Ends everything (server shutdown): outside calls are hung up and recordings completed. */
+  async close(): Promise<void> {
+    this.#unsubscribe();
+    await this.#chain.catch(() => undefined);
+    this.#mixer.stop();
+    for (const t of this.#reattach.values()) clearTimeout(t);
+    for (const pstn of this.#pstn.values()) pstn.close();
+    for (const s of this.#stations.values()) void s.leg.close();
+    this.#stations.clear();
+    await this.#o.recorder.finishAll();
+  }
+}
