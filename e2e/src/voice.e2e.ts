@@ -288,4 +288,114 @@ describe('voice', () => {
     const other = await login('agent1');
     await expect(api(other.token, 'GET', `api/v1/recordings/${recordings[0]?.id}`)).rejects.toThrow(/403/);
   }, 120_000);
+
+  it('click-to-call from a web page; consult another agent with the caller on music, cancel, consult again, join', async () => {
+    const { page: page4, panel: panel4 } = await agentWithAudio(agentBrowser, 'agent4');
+    const { page: page5, panel: panel5 } = await agentWithAudio(consultantBrowser, 'agent5');
+    await sdk(page5, 'setReady', false);
+
+    const shop = await (await customerBrowser.newContext()).newPage();
+    await shop.goto(`${playgroundUrl}shop`);
+    await shop.locator('button', { hasText: 'Call us' }).click();
+    await expect.poll(() => shop.locator('[data-parley-call]').getAttribute('data-parley-call')).toBe('queued');
+    const started = Date.now();
+    await panel4.locator('[data-testid=offer-accept]').click({ timeout: 10_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await expect.poll(() => shop.locator('[data-parley-call]').getAttribute('data-parley-call')).toBe('connected');
+    // The click-to-call audio element lives in the widget's shadow root: listen through a page-level handle.
+    const shopAudio = async (freq: number, yes: boolean) => {
+      await shop.evaluate(() => {
+        const host = document.querySelector('[data-parley-chat]');
+        const audio = host?.shadowRoot?.querySelector('audio[data-parley=phone-audio]');
+        if (audio && !document.getElementById('parley-probe')) {
+          const probe = document.createElement('audio');
+          probe.id = 'parley-probe';
+          probe.muted = true;
+          probe.srcObject = (audio as HTMLAudioElement).srcObject;
+          document.body.append(probe);
+        }
+      });
+      await hears(() => shop, '#parley-probe', freq, yes);
+    };
+    await shopAudio(AGENT_HZ, true);
+    await hears(() => panelFrame(page4), PANEL_AUDIO, CUSTOMER_HZ, true);
+
+    // Consult agent5 (ready now that the call is taken): the caller hears music, not the agents.
+    await sdk(page5, 'setReady', true);
+    await sdk(page4, 'consult', 'agent5');
+    await shopAudio(AGENT_HZ, false);
+    await panel5.locator('[data-testid=offer-accept]').click();
+    await hears(() => panelFrame(page4), PANEL_AUDIO, CONSULTANT_HZ, true);
+    await hears(() => panelFrame(page5), PANEL_AUDIO, AGENT_HZ, true);
+    await shopAudio(CONSULTANT_HZ, false);
+
+    // Cancel: back with the caller.
+    await sdk(page4, 'cancelConsult');
+    await shopAudio(AGENT_HZ, true);
+
+    // Consult again, then join: caller and consultant hear each other, the first agent is gone.
+    await sdk(page4, 'consult', 'agent5');
+    await panel5.locator('[data-testid=offer-accept]').click();
+    await hears(() => panelFrame(page5), PANEL_AUDIO, AGENT_HZ, true);
+    await sdk(page4, 'joinCalls');
+    await shopAudio(CONSULTANT_HZ, true);
+    await hears(() => panelFrame(page5), PANEL_AUDIO, CUSTOMER_HZ, true);
+    await shopAudio(AGENT_HZ, false);
+
+    await panel5.locator('[data-testid=hangup]').click();
+    await expect.poll(() => shop.locator('[data-parley-call]').getAttribute('data-parley-call')).toBe('ended');
+    // The first agent finishes the wrap-up of the Sales call (the consulted agent's part needs none).
+    await panel4.locator('[data-testid=wrapup-code]').selectOption('resolved');
+    await panel4.locator('[data-testid=wrapup-done]').click();
+    await expect.poll(() => panel4.locator('[data-testid=work-status]').textContent()).toBe('Ready');
+    await expect.poll(() => panel5.locator('[data-testid=work-status]').textContent()).toBe('Ready');
+    await page5.context().close();
+    await page4.context().close();
+  }, 120_000);
+
+  it("callOut rings the customer's phone with the queue number as caller id; an unknown number is unreachable", async () => {
+    const admin = await login('admin');
+    const agent = await login('agent4');
+    const queueNumber = `+1555562${unique()}`;
+    await journeyQueue(
+      baseUrl,
+      admin.token,
+      { name: `Voice out ${queueNumber}`, type: 'phone', addresses: [queueNumber], wrapup_s: 0 },
+      [agent.id],
+    );
+    const { page, panel } = await agentWithAudio(agentBrowser, 'agent4');
+    await sdk(page, 'setReady', false);
+    const number = `+4916${unique()}`;
+    const phone = await phonePage(number);
+
+    const refused = await page.evaluate(async () => {
+      try {
+        await (window as unknown as { parleyPanel: Sdk }).parleyPanel['callOut']?.('+4930000000001');
+        return 'called';
+      } catch (err) {
+        return (err as { code?: string }).code;
+      }
+    });
+    expect(refused).toBe('unreachable');
+
+    await sdk(page, 'callOut', number, queueNumber);
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['call'])).toBe('ringing');
+    await expect.poll(() => phone.locator('#status').textContent()).toContain(queueNumber);
+    await phone.click('#answer');
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+    await hears(() => panelFrame(page), PANEL_AUDIO, CUSTOMER_HZ, true);
+    // Quality reaches the host as an event during the call.
+    const quality = await page.evaluate(
+      () =>
+        new Promise<unknown>((resolve) => {
+          const p = (window as unknown as { parleyPanel: { on(e: string, f: (v: unknown) => void): void } })
+            .parleyPanel;
+          p.on('interaction:quality', resolve);
+        }),
+    );
+    expect(quality).toMatchObject({ packet_loss: expect.any(Number), packets_received: expect.any(Number) });
+    await phone.click('#hangup');
+    await expect.poll(() => panel.locator('[data-testid=conversation]').count()).toBe(0);
+    await page.context().close();
+  }, 120_000);
 });

@@ -4,13 +4,20 @@
  * shadow root, so the site's styles do not leak in): a pre-chat form, then
  * the conversation, which survives a reload of the page (the token is kept
  * in the site's sessionStorage).
+ *
+ * With `data-call="+15555550100"` a "Call us" button dials that queue
+ * number from the browser (click-to-call, over Parley's media plane);
+ * `data-chat="off"` leaves only the call button.
  */
 import { ChatConversation, type ChatMessage, type ChatState } from './conversation.ts';
+import { Phone } from './phone.ts';
 
 const script = document.currentScript as HTMLScriptElement | null;
 const base = script ? new URL('./', script.src).href : location.origin + '/';
 const address = script?.dataset['address'];
 const title = script?.dataset['title'] ?? 'Chat with us';
+/** Click-to-call: a queue number the "Call us" button dials from the browser. */
+const callNumber = script?.dataset['call'];
 const storeKey = `parley.chat.${base}`;
 
 const STYLE = `
@@ -38,6 +45,10 @@ input, textarea { font: inherit; padding: 6px 8px; border: 1px solid #cbd5e1; bo
 textarea { flex: 1; resize: none; }
 form button { font: inherit; border: 0; border-radius: 6px; background: #2563eb; color: #fff; padding: 6px 12px; cursor: pointer; }
 .error { color: #b91c1c; font-size: 12px; }
+.call { position: fixed; right: 16px; bottom: 72px; display: flex; gap: 8px; align-items: center; }
+.call button { border: 0; border-radius: 24px; padding: 10px 16px; background: #16a34a; color: #fff; font: inherit; cursor: pointer; }
+.call button.end { background: #b91c1c; }
+.call span { background: #fff; color: #0f172a; border-radius: 8px; padding: 4px 8px; box-shadow: 0 2px 6px rgba(0,0,0,.2); }
 :focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
 `;
 
@@ -79,6 +90,12 @@ function mount(): void {
   win.setAttribute('aria-label', title);
   win.append(el('header', {}, el('strong', {}, title), closeButton), status);
   root.append(launcher, win);
+  if (callNumber) root.append(callButton(callNumber));
+  if (script?.dataset['chat'] === 'off') {
+    launcher.remove();
+    win.remove();
+    return;
+  }
 
   let chat: ChatConversation | null = null;
   const show = (open: boolean) => {
@@ -303,6 +320,53 @@ function mount(): void {
       () => undefined,
     );
   }
+}
+
+/** The click-to-call button: dials the queue number from the browser (microphone asked on the first call). */
+function callButton(number: string): HTMLElement {
+  const start = el('button', { type: 'button', textContent: '📞 Call us' });
+  const end = el('button', { type: 'button', className: 'end', textContent: 'Hang up', hidden: true });
+  const state = el('span', { role: 'status', hidden: true });
+  const bar = el('div', { className: 'call' }, state, start, end);
+  bar.setAttribute('data-parley-call', 'idle');
+  let callId: string | null = null;
+  const say = (text: string, phase: string) => {
+    state.hidden = false;
+    state.textContent = text;
+    bar.setAttribute('data-parley-call', phase);
+  };
+  const phone = new Phone(base, (e) => {
+    if (e.type === 'progress')
+      say(
+        e.status === 'connected' ? 'Connected' : e.status === 'queued' ? 'Waiting for an agent…' : 'Ringing…',
+        e.status,
+      );
+    else if (e.type === 'ended' || (e.type === 'error' && e.callId === callId)) {
+      say(e.type === 'ended' ? 'Call ended' : e.message, 'ended');
+      callId = null;
+      start.hidden = false;
+      end.hidden = true;
+    }
+  });
+  phone.audio.hidden = true;
+  bar.append(phone.audio);
+  start.addEventListener('click', () => {
+    start.hidden = true;
+    end.hidden = false;
+    say('Calling…', 'calling');
+    phone.dial(number).then(
+      (id) => (callId = id),
+      (err: Error) => {
+        say(err.message, 'ended');
+        start.hidden = false;
+        end.hidden = true;
+      },
+    );
+  });
+  end.addEventListener('click', () => {
+    if (callId) phone.hangup(callId);
+  });
+  return bar;
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount);

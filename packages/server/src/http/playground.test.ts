@@ -30,7 +30,9 @@ describe('the demo shop page', () => {
     });
     const res = await app.inject({ method: 'GET', url: '/shop' });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('<script src="http://localhost:8080/widget.js" data-address="webchat" defer></script>');
+    expect(res.body).toContain(
+      '<script src="http://localhost:8080/widget.js" data-address="webchat" data-call="+15555550100" defer></script>',
+    );
     expect(res.headers['content-security-policy']).toContain('connect-src http://localhost:8080 ws://localhost:8080');
     await app.close();
   });

@@ -40,8 +40,9 @@ export async function buildPlayground(options: {
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo shop</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family: system-ui, sans-serif; margin: 2rem"><h1>Demo shop</h1>
-<p>A customer's page. Press <strong>Chat with us</strong>; an agent who is ready in the playground gets the chat.</p>
-<script src="${src}" data-address="webchat" defer></script></body></html>`;
+<p>A customer's page. Press <strong>Chat with us</strong>; an agent who is ready in the playground gets the chat.
+<strong>Call us</strong> calls the Sales line from the browser (allow the microphone).</p>
+<script src="${src}" data-address="webchat" data-call="+15555550100" defer></script></body></html>`;
     return reply
       .header(
         'content-security-policy',

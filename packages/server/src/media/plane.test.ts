@@ -111,7 +111,7 @@ describe('media plane', () => {
 
     await agent.act(id, 'hold');
     caller.forget();
-    await until(() => music(caller) > 1e5 && caller.level(1000) < 1e3);
+    await until(() => music(caller) > 1e5 && caller.level(1000) < 2e4);
 
     await agent.act(id, 'unhold');
     caller.forget();
@@ -120,7 +120,7 @@ describe('media plane', () => {
     // The panel goes away: the customer hears music, and after 5 s the call is back in the queue.
     await agent.disconnect();
     caller.forget();
-    await until(() => music(caller) > 1e5 && caller.level(1000) < 1e3);
+    await until(() => music(caller) > 1e5 && caller.level(1000) < 2e4);
     await until(async () => {
       const row = await h.db
         .selectFrom('interactions')
@@ -201,5 +201,52 @@ describe('media plane', () => {
     expect(h.ctx.media.stats.calls).toBe(0);
     const rows = await h.db.selectFrom('interactions').select('id').where('channel', '=', 'phone').execute();
     expect(rows).toHaveLength(0);
+  }, 30_000);
+
+  it('consult an agent, then conference: the caller waits with music, then all three hear each other', async () => {
+    const a1 = await TestAgent.login(h, wsBase, 'agent1');
+    const a2 = await TestAgent.login(h, wsBase, 'agent2');
+    await a1.connect();
+    await a2.connect();
+    await a1.setReady(true);
+    const s1 = await station(a1, 1000);
+    const s2 = await station(a2, 2800);
+    const p = await page();
+    const caller = await dial(p, 2200);
+    const id = (await a1.event('offered')).data.interaction.id as string;
+    await a1.act(id, 'accept');
+    await until(() => caller.level(1000) > 1e5);
+    await a2.setReady(true);
+
+    const consult = await a1.act(id, 'consult', { to: { agent_id: a2.id } });
+    expect(consult.statusCode).toBe(200);
+    const offered = await a2.event('offered');
+    await a2.act(offered.data.interaction.id, 'accept');
+    s1.forget();
+    s2.forget();
+    caller.forget();
+    await until(() => s1.level(2800) > 1e5 && s2.level(1000) > 1e5 && music(caller) > 1e5);
+    expect(caller.level(1000)).toBeLessThan(2e4);
+    expect(caller.level(2800)).toBeLessThan(2e4);
+
+    expect((await a1.act(id, 'conference')).statusCode).toBe(200);
+    caller.forget();
+    s1.forget();
+    s2.forget();
+    await until(
+      () =>
+        caller.level(1000) > 1e5 &&
+        caller.level(2800) > 1e5 &&
+        s1.level(2200) > 1e5 &&
+        s1.level(2800) > 1e5 &&
+        s2.level(2200) > 1e5 &&
+        s2.level(1000) > 1e5,
+    );
+    // The first agent leaves: the caller and the second agent go on.
+    await a1.act(id, 'hangup');
+    caller.forget();
+    s2.forget();
+    await until(() => caller.level(2800) > 1e5 && s2.level(2200) > 1e5 && caller.level(1000) < 2e4);
+    expect(p.frames.some((f) => f.type === 'ended')).toBe(false);
   }, 30_000);
 });

@@ -354,11 +354,13 @@ export class MediaPlane {
       if (call) this.#remote.set(line.id, call);
     }
 
-    // An outbound call (or a consultation of a number) rings its number.
+    // An outbound call (or a consultation of a number) rings its number. A consultation of an
+    // agent rings too, but that agent's panel is its far end: it has a peer and no number to ring.
     if (
       line.direction === 'outbound' &&
       line.state === 'alerting' &&
       before?.state !== 'alerting' &&
+      !line.peer_id &&
       !this.#remote.has(line.id)
     )
       this.#ringFor(e.tenantId, line);
