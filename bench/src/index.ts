@@ -12,6 +12,7 @@ import { runAssignmentBench, runOfferLatencyBench, type AssignmentBenchResult } 
 import { writeReport } from './report.ts';
 import { runRoutingBench } from './routing.ts';
 import { runSessionsBench } from './sessions.ts';
+import { runVoiceBench, type VoiceBenchResult } from './voice.ts';
 import { ms, quantile } from './stats.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -26,6 +27,46 @@ function panelFirstLoadBytes(): number {
 }
 
 const quick = process.argv.includes('--quick');
+
+/** The voice table: relayed calls and their added latency, loss, CPU and setup time. */
+function voiceRows(v: VoiceBenchResult) {
+  const lost = v.sent - v.received;
+  return [
+    {
+      metric: `relayed audio, customer → server → agent (${v.calls} calls at once, one way)`,
+      n: v.relayed.length,
+      p50: quantile(v.relayed, 0.5),
+      p99: quantile(v.relayed, 0.99),
+      budget: 'added p99 < 50 ms, 0 loss',
+      note: `lost ${lost} of ${v.sent} (${((100 * lost) / Math.max(1, v.sent)).toFixed(2)} %); server used ${v.serverCores.toFixed(2)} cores → ${(v.calls / Math.max(0.01, v.serverCores)).toFixed(0)} calls per core`,
+    },
+    {
+      metric: 'same softphones, baseline direct (no server)',
+      n: v.direct.length,
+      p50: quantile(v.direct, 0.5),
+      p99: quantile(v.direct, 0.99),
+      budget: '—',
+      note: `server adds ${((quantile(v.relayed, 0.5) ?? 0) - (quantile(v.direct, 0.5) ?? 0)).toFixed(2)} ms at p50, ${((quantile(v.relayed, 0.99) ?? 0) - (quantile(v.direct, 0.99) ?? 0)).toFixed(2)} ms at p99`,
+    },
+    {
+      metric: "call setup: dial → offer at the agent's panel (virtual PSTN, media up)",
+      n: v.setup.length,
+      p50: quantile(v.setup, 0.5),
+      p99: quantile(v.setup, 0.99),
+      budget: 'p50 ≤ 300 ms',
+      note: '',
+    },
+  ];
+}
+
+if (process.argv.includes('--voice')) {
+  const v = await runVoiceBench({ calls: quick ? 10 : 25, seconds: quick ? 5 : 10 });
+  console.log('| voice | n | p50 ms | p99 ms | budget | |');
+  console.log('| --- | ---: | ---: | ---: | --- | --- |');
+  for (const r of voiceRows(v))
+    console.log(`| ${r.metric} | ${r.n} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.budget} | ${r.note} |`);
+  process.exit(0);
+}
 
 // Interactions first: they measure the server alone, before a browser shares the two cores.
 const assignments: AssignmentBenchResult[] = [];
@@ -43,6 +84,7 @@ try {
 }
 const offers = await runOfferLatencyBench({ agents: 1000, contacts: quick ? 100 : 300 });
 const sessions = await runSessionsBench({ agents: quick ? 2000 : 10_000, heartbeatWaitMs: 35_000 });
+const voice = voiceRows(await runVoiceBench({ calls: quick ? 10 : 25, seconds: quick ? 5 : 10 }));
 
 const embed = await runEmbedBench({
   roundTrips: quick ? 500 : 5000,
@@ -135,6 +177,9 @@ console.log(
 console.log(
   `| agents online in one server process (panel WebSockets, each its own session, through a heartbeat) | ${sessions.agents} | — | — | — | alive after the beat: ${sessions.aliveAfterHeartbeat}; RSS ${sessions.rssBeforeMiB.toFixed(0)} → ${sessions.rssAfterMiB.toFixed(0)} MiB (${sessions.kibPerSocket.toFixed(1)} KiB each) | ≥ 10,000 per process, RSS ≤ 2 GiB |`,
 );
+console.log('\n| voice | n | p50 ms | p99 ms | budget | |');
+console.log('| --- | ---: | ---: | ---: | --- | --- |');
+for (const r of voice) console.log(`| ${r.metric} | ${r.n} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.budget} | ${r.note} |`);
 console.log(
   `\nRouting engine vs scanning baseline: ${(routingRows[0]!.perSecond / routingRows[1]!.perSecond).toFixed(0)}× the decisions/s`,
 );
@@ -168,6 +213,7 @@ fs.writeFileSync(
         p99: quantile(offers.latenciesMs, 0.99),
       },
       sessions,
+      voice,
       ratioPollingOverSdkP50: pollP50 / sdkP50,
       ratioWindowOverSdkP50: quantile(embed.windowRoundTrip, 0.5) / sdkP50,
       sizes,

@@ -28,6 +28,7 @@ interface Latest {
     kibPerSocket: number;
     aliveAfterHeartbeat: number;
   };
+  voice?: Array<Row & { note: string }>;
   ratioPollingOverSdkP50: number;
   ratioWindowOverSdkP50: number;
   sizes: { sdkIifeGzipBytes: number; panelFirstLoadGzipBytes: number };
@@ -169,7 +170,18 @@ export function writeReport(latestFile: string, docsDir: string): void {
     '',
     `- The SDK answers a host command ${r.ratioPollingOverSdkP50.toFixed(0)}× faster (p50) than a client that polls every 50 ms for its answer, the existing CPC client's way, measured in the same run; ${r.ratioWindowOverSdkP50.toFixed(1)}× faster than plain \`window.postMessage\`.`,
     `- SDK IIFE: ${r.sizes.sdkIifeGzipBytes} B min+gzip (budget 5,120 B). Panel first load: ${r.sizes.panelFirstLoadGzipBytes} B gzip (budget 80 KB).`,
-    '- Not measured yet: relayed calls per core (voice has not landed).',
+    ...(r.voice
+      ? [
+          '',
+          '## Voice',
+          '',
+          'Calls relayed by a server process on the virtual PSTN, werift softphones standing in for browsers, all on the same two cores (the softphones cost the machine as much as the server does).',
+          '',
+          '| metric | n | p50 ms | p99 ms | budget | |',
+          '| --- | ---: | ---: | ---: | --- | --- |',
+          ...r.voice.map((x) => `| ${x.metric} | ${x.n} | ${f(x.p50, 2)} | ${f(x.p99, 2)} | ${x.budget} | ${x.note} |`),
+        ]
+      : []),
     '',
   ];
   fs.writeFileSync(path.join(docsDir, 'performance.md'), lines.join('\n'));

@@ -2,7 +2,8 @@ import type { Interaction, PanelMessage, User } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import type { SocketHandlers } from './api/socket.ts';
 import { CommandError, HostBridge, type HostTransport } from './bridge/index.ts';
-import { PanelController, type RestLike } from './controller.ts';
+import type { VoiceLike } from './voice.ts';
+import { PanelController, QUALITY_EVERY_MS, type RestLike } from './controller.ts';
 
 const USER = {
   id: 'a'.repeat(32),
@@ -34,7 +35,7 @@ const CALL = {
   agent_id: USER.id,
 } as unknown as Interaction;
 
-function setup(session: User | null = null) {
+function setup(session: User | null = null, voice?: VoiceLike) {
   // What the server holds for the user, as PATCH api/v1/me changes it.
   let profile: User = USER;
   const rest: RestLike = {
@@ -86,13 +87,21 @@ function setup(session: User | null = null) {
     pick: vi.fn(async (id: string) => ({ ...CALL, id, state: 'accepted' }) as Interaction),
   };
   let handlers: SocketHandlers | null = null;
-  const socket = { connect: vi.fn(), close: vi.fn() };
+  const socket = {
+    connect: vi.fn(),
+    close: vi.fn(),
+    request: vi.fn(async (type: string, data: unknown) => ({
+      type,
+      sdp: `answer to ${(data as { sdp: string }).sdp}`,
+    })),
+  };
   const controller = new PanelController({
     rest,
     openSocket: (h) => {
       handlers = h;
       return socket;
     },
+    ...(voice ? { voice } : {}),
   });
   const sent: PanelMessage[] = [];
   let deliver: (data: unknown, port: MessagePort | null) => void = () => undefined;
@@ -181,9 +190,8 @@ describe('PanelController', () => {
       code: 'invalid_argument',
     });
     await expect(controller.handle({ command: 'detail', value: 'transcript' })).resolves.toEqual([]);
-    await expect(controller.handle({ command: 'detail', value: 'activeExtension' })).rejects.toMatchObject({
-      code: 'unsupported',
-    });
+    // No call audio here, so no extension.
+    await expect(controller.handle({ command: 'detail', value: 'activeExtension' })).resolves.toBe('');
   });
 
   it('forwards work status, presence and connection changes to the host', async () => {
@@ -472,5 +480,80 @@ describe('PanelController', () => {
       'hi:',
       'hello back:read',
     ]);
+  });
+
+  it('sets up call audio after every hello, rings while a call is offered and reports call quality to the host', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const answers: string[] = [];
+      const ring = vi.fn();
+      const voice: VoiceLike = {
+        attach: vi.fn(async (offer: (sdp: string) => Promise<string>) => {
+          answers.push(await offer('my offer'));
+        }),
+        ring,
+        quality: vi.fn(async () => ({ rtt_ms: 1.5, jitter_ms: 2, packet_loss: 0, packets_received: 250 })),
+        close: vi.fn(),
+      };
+      const { controller, socket, sent, host, server } = setup(USER, voice);
+      await controller.start();
+      host({ id: 'initRequest', type: 'init', payload: false });
+      const hello = { user: USER, server_time: '', interactions: [], event_seq: 0 };
+      server().onEvent({ seq: 1, type: 'hello', data: hello } as never);
+      await flush();
+      expect(socket.request).toHaveBeenCalledWith('media.offer', { sdp: 'my offer' });
+      expect(answers).toEqual(['answer to my offer']);
+      expect(controller.state.audio).toBe('connected');
+      await expect(controller.handle({ command: 'detail', value: 'activeExtension' })).resolves.toBe('panel');
+
+      server().onEvent({
+        seq: 2,
+        type: 'interaction',
+        data: { event_seq: 1, event: 'offered', interaction: CALL },
+      } as never);
+      expect(ring).toHaveBeenLastCalledWith(true);
+      const accepted = { ...CALL, state: 'accepted' };
+      server().onEvent({
+        seq: 3,
+        type: 'interaction',
+        data: { event_seq: 2, event: 'accepted', interaction: accepted },
+      } as never);
+      expect(ring).toHaveBeenLastCalledWith(false);
+      server().onEvent({
+        seq: 4,
+        type: 'interaction',
+        data: { event_seq: 3, event: 'dtmf_received', interaction: accepted, detail: { digits: '7' } },
+      } as never);
+      expect(controller.state.tones[CALL.id]).toBe('7');
+
+      vi.advanceTimersByTime(QUALITY_EVERY_MS);
+      await flush();
+      const quality = sent.filter((m) => m.type === 'state' && m.payload.attribute === 'call_quality');
+      expect(quality).toEqual([
+        {
+          type: 'state',
+          payload: {
+            attribute: 'call_quality',
+            value: { rtt_ms: 1.5, jitter_ms: 2, packet_loss: 0, packets_received: 250 },
+            interaction: accepted,
+          },
+        },
+      ]);
+      // A reconnect (a new hello) makes a new station: the server dropped the old one with its socket.
+      server().onEvent({ seq: 1, type: 'hello', data: { ...hello, interactions: [accepted], event_seq: 3 } } as never);
+      await flush();
+      expect(voice.attach).toHaveBeenCalledTimes(2);
+      // The call ends: no more quality reports.
+      server().onEvent({
+        seq: 5,
+        type: 'interaction',
+        data: { event_seq: 4, event: 'ended', interaction: { ...CALL, state: 'ended' } },
+      } as never);
+      vi.advanceTimersByTime(QUALITY_EVERY_MS * 2);
+      await flush();
+      expect(sent.filter((m) => m.type === 'state' && m.payload.attribute === 'call_quality')).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -389,6 +389,8 @@ export class PanelController {
       const active = this.#conversations.active;
       return active ? this.loadMessages(active.id) : [];
     }
+    // Calls ring at the panel's own WebRTC station; without audio there is no extension.
+    if (subject === 'activeExtension') return this.#state.audio === 'connected' ? 'panel' : '';
     if (typeof subject === 'string' && isHexId(subject))
       return this.#conversations.get(subject) ?? this.#deps.rest.interaction(subject);
     if (typeof subject === 'string' && (DETAIL_SUBJECTS as readonly string[]).includes(subject)) {
