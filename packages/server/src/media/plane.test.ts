@@ -249,4 +249,57 @@ describe('media plane', () => {
     await until(() => caller.level(2800) > 1e5 && s2.level(2200) > 1e5 && caller.level(1000) < 2e4);
     expect(p.frames.some((f) => f.type === 'ended')).toBe(false);
   }, 30_000);
+
+  it('consult a number, then join: the caller and that number hear each other; a blind transfer to a number puts the caller through', async () => {
+    const agent = await TestAgent.login(h, wsBase, 'agent1');
+    await agent.connect();
+    await agent.setReady(true);
+    const headset = await station(agent, 1000);
+    const p = await page();
+    const caller = await dial(p, 2200);
+    const id = (await agent.event('offered')).data.interaction.id as string;
+    await agent.act(id, 'accept');
+    await until(() => caller.level(1000) > 1e5);
+
+    // An expert's phone on the virtual PSTN.
+    const expertPage = await page();
+    expertPage.send({ type: 'register', number: '+4940111' });
+    await expertPage.next((f) => f.type === 'registered');
+    const consult = await agent.act(id, 'consult', { to: { number: '+4940111' } });
+    expect(consult.statusCode).toBe(200);
+    const ring = await expertPage.next((f) => f.type === 'incoming');
+    const expert = new Softphone(2800);
+    closers.push(() => expert.close());
+    expertPage.send({ type: 'accept', call_id: ring.call_id, sdp: await expert.offer() });
+    await expert.answer((await expertPage.next((f) => f.type === 'answer')).sdp);
+    headset.forget();
+    caller.forget();
+    await until(() => headset.level(2800) > 1e5 && expert.level(1000) > 1e5 && music(caller) > 1e5);
+
+    expect((await agent.act(id, 'join')).statusCode).toBe(200);
+    caller.forget();
+    expert.forget();
+    await until(() => caller.level(2800) > 1e5 && expert.level(2200) > 1e5);
+    expect(caller.level(1000)).toBeLessThan(2e4);
+    // The expert hangs up: the caller's call ends too.
+    expertPage.send({ type: 'hangup', call_id: ring.call_id });
+    await p.next((f) => f.type === 'ended');
+
+    // A second caller, transferred blind to the expert's number.
+    // The agent finishes the first call's wrap-up and is free again.
+    expect((await agent.act(id, 'handle')).statusCode).toBe(200);
+    const p2 = await page();
+    const caller2 = await dial(p2, 2200);
+    const id2 = (await agent.event('offered')).data.interaction.id as string;
+    await agent.act(id2, 'accept');
+    await until(() => caller2.level(1000) > 1e5);
+    expect((await agent.act(id2, 'transfer', { to: { number: '+4940111' } })).statusCode).toBe(200);
+    const ring2 = await expertPage.next((f) => f.type === 'incoming');
+    const expert2 = new Softphone(2800);
+    closers.push(() => expert2.close());
+    expertPage.send({ type: 'accept', call_id: ring2.call_id, sdp: await expert2.offer() });
+    await expert2.answer((await expertPage.next((f) => f.type === 'answer')).sdp);
+    caller2.forget();
+    await until(() => caller2.level(2800) > 1e5 && expert2.level(2200) > 1e5);
+  }, 40_000);
 });
