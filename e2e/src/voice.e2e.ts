@@ -96,6 +96,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(browsers.map((b) => b.close()));
+  // Leave the shared demo agents as other journeys expect them: not ready.
+  for (const username of ['agent4', 'agent5']) {
+    const { token } = await login(username);
+    await api(token, 'PUT', 'api/v1/me/state', { ready: false });
+  }
 });
 
 /**

@@ -302,4 +302,27 @@ describe('media plane', () => {
     caller2.forget();
     await until(() => caller2.level(2800) > 1e5 && expert2.level(2200) > 1e5);
   }, 40_000);
+
+  it("an agent's second panel (a pop-out) carries the call; when it closes the first panel takes over at once", async () => {
+    const embedded = await TestAgent.login(h, wsBase, 'agent1');
+    await embedded.connect();
+    await embedded.setReady(true);
+    const first = await station(embedded, 1000);
+    const p = await page();
+    const caller = await dial(p, 2200);
+    const id = (await embedded.event('offered')).data.interaction.id as string;
+    await embedded.act(id, 'accept');
+    await until(() => caller.level(1000) > 1e5 && first.level(2200) > 1e5);
+
+    const popout = await TestAgent.login(h, wsBase, 'agent1');
+    await popout.connect();
+    const second = await station(popout, 1400);
+    caller.forget();
+    await until(() => caller.level(1400) > 1e5 && second.level(2200) > 1e5 && caller.level(1000) < 2e4);
+
+    await popout.disconnect();
+    caller.forget();
+    await until(() => caller.level(1000) > 1e5 && first.level(2200) > 1e5);
+    expect(music(caller)).toBeLessThan(1e5);
+  }, 30_000);
 });

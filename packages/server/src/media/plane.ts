@@ -65,7 +65,10 @@ export interface MediaStats {
 export class MediaPlane {
   readonly #o: MediaPlaneOptions;
   readonly #mixer = new Mixer();
+  /** The station carrying each agent's calls: their newest panel's. */
   readonly #stations = new Map<string, Station>();
+  /** The agent's other panels' stations (an embedded panel beside its pop-out), newest last: one takes over when the active one goes. */
+  readonly #standby = new Map<string, Station[]>();
   /** Phone interactions as last seen on the bus. */
   readonly #lines = new Map<string, Interaction & { tenantId: string }>();
   /** The outside call on the far side of an interaction. */
@@ -153,11 +156,20 @@ export class MediaPlane {
   async attachStation(tenantId: string, userId: string, offer: unknown, owner: object): Promise<string> {
     const { leg, sdp } = await answerOffer(offer as string, this.#o.network);
     const key = `${tenantId}:${userId}`;
+    // A connection has one station: a new offer from it replaces its own earlier one.
+    const standby = (this.#standby.get(key) ?? []).filter((s) => {
+      if (s.owner !== owner) return true;
+      this.#dropLeg(s.leg);
+      return false;
+    });
     const old = this.#stations.get(key);
+    if (old && old.owner === owner) this.#dropLeg(old.leg);
+    else if (old) standby.push(old);
+    if (standby.length > 0) this.#standby.set(key, standby);
+    else this.#standby.delete(key);
     this.#stations.set(key, { leg, tenantId, userId, owner });
     this.#mixer.add(leg);
     leg.onGone = () => this.#stationGone(key, leg);
-    if (old) this.#dropLeg(old.leg);
     const timer = this.#reattach.get(key);
     if (timer) clearTimeout(timer);
     this.#reattach.delete(key);
@@ -168,15 +180,31 @@ export class MediaPlane {
   /** A panel's connection closed: its station goes, if it was the one serving the agent. */
   detachStation(tenantId: string, userId: string, owner: object): void {
     const key = `${tenantId}:${userId}`;
-    const station = this.#stations.get(key);
-    if (station && station.owner === owner) this.#stationGone(key, station.leg);
+    const station = [this.#stations.get(key), ...(this.#standby.get(key) ?? [])].find((s) => s?.owner === owner);
+    if (station) this.#stationGone(key, station.leg);
   }
 
   #stationGone(key: string, leg: Leg): void {
+    const standby = this.#standby.get(key) ?? [];
+    const waiting = standby.findIndex((s) => s.leg === leg);
+    if (waiting >= 0) {
+      standby.splice(waiting, 1);
+      if (standby.length === 0) this.#standby.delete(key);
+      this.#dropLeg(leg);
+      return;
+    }
     const station = this.#stations.get(key);
     if (!station || station.leg !== leg) return;
     this.#stations.delete(key);
     this.#dropLeg(leg);
+    // Another panel of the agent's still has a station: it carries the calls now.
+    const next = standby.pop();
+    if (standby.length === 0) this.#standby.delete(key);
+    if (next) {
+      this.#stations.set(key, next);
+      this.#replan();
+      return;
+    }
     this.#replan();
     // Calls in progress wait for the panel to come back, then go back to their queue.
     const calls = [...this.#lines.values()].filter(
@@ -491,8 +519,9 @@ export class MediaPlane {
     this.#mixer.stop();
     for (const t of this.#reattach.values()) clearTimeout(t);
     for (const pstn of this.#pstn.values()) pstn.close();
-    for (const s of this.#stations.values()) void s.leg.close();
+    for (const s of [...this.#stations.values(), ...[...this.#standby.values()].flat()]) void s.leg.close();
     this.#stations.clear();
+    this.#standby.clear();
     await this.#o.recorder.finishAll();
   }
 }
