@@ -94,6 +94,8 @@ export async function runVoiceBench(opts: { calls: number; seconds: number }): P
       PARLEY_SMTP_PORT: 'off',
       PARLEY_DATA_DIR: dir,
       PARLEY_DEMO: 'true',
+      // Every bench customer dials from 127.0.0.1.
+      PARLEY_CALLS_PER_MINUTE: '100000',
       LOG_LEVEL: 'error',
     },
     stdio: 'ignore',

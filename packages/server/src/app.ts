@@ -158,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     virtualPstn: config.voice.virtualPstn,
     reattachSeconds: config.voice.reattachSeconds,
     ringSeconds: config.voice.ringSeconds,
+    dialsPerMinute: config.voice.callsPerMinute,
     scriptedFarParty: options.voice?.scriptedFarParty === true,
   });
   const allowedOrigins = (t: Tenant) =>

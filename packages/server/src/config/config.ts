@@ -70,6 +70,8 @@ export interface Config {
     readonly reattachSeconds: number;
     /** How long an outside number rings before the call counts as not answered. */
     readonly ringSeconds: number;
+    /** Calls (click-to-call, the virtual PSTN) one client address may start per minute. */
+    readonly callsPerMinute: number;
   };
 }
 
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       virtualPstn: parseBoolean(env, 'PARLEY_VIRTUAL_PSTN', demo),
       reattachSeconds: parseInteger(env, 'PARLEY_CALL_REATTACH_SECONDS', 60, 5, 3600),
       ringSeconds: parseInteger(env, 'PARLEY_RING_SECONDS', 30, 5, 300),
+      callsPerMinute: parseInteger(env, 'PARLEY_CALLS_PER_MINUTE', 20, 1, 100_000),
     },
   };
 }

@@ -193,6 +193,15 @@ describe('media plane', () => {
       expect(error.code, JSON.stringify(frame)).toBe(code);
       expect(error.message.length).toBeGreaterThan(10);
     }
+    // One address may start 20 calls a minute (PARLEY_CALLS_PER_MINUTE); the unknown number above was one.
+    const offer = await new Softphone(null).offer();
+    for (let i = 0; i < 19; i++) {
+      p.send({ type: 'dial', call_id: `n${i}`, to: '+15550000000', sdp: offer });
+      expect((await p.next((f) => f.type === 'error')).code).toBe('not_found');
+    }
+    p.send({ type: 'dial', call_id: 'over', to: SALES, sdp: offer });
+    const limited = await p.next((f) => f.type === 'error');
+    expect([limited.code, limited.call_id]).toEqual(['rate_limited', 'over']);
     p.send({ type: 'register', number: '+4930999' });
     await p.next((f) => f.type === 'registered');
     const other = await page();

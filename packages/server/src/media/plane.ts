@@ -37,6 +37,8 @@ export interface MediaPlaneOptions {
   readonly virtualPstn: boolean;
   readonly reattachSeconds: number;
   readonly ringSeconds: number;
+  /** Calls one client address may start per minute on /ws/phone. */
+  readonly dialsPerMinute: number;
   /** Numbers no phone registered are left to the demo REST API to play (tests). */
   readonly scriptedFarParty?: boolean;
 }
@@ -123,6 +125,7 @@ export class MediaPlane {
         log: this.#o.log.child({ subsystem: 'pstn' }),
         registration: this.#o.virtualPstn,
         ringSeconds: this.#o.ringSeconds,
+        dialsPerMinute: this.#o.dialsPerMinute,
         hooks: {
           resolve: async (to) => {
             if (!(await this.#phoneQueue(tenantId, to)))

@@ -33,6 +33,8 @@ const MAX_CALLS_PER_PAGE = 4;
 
 interface Page {
   readonly socket: WebSocket;
+  /** The client's address, for the dial limit. */
+  readonly ip: string;
   number: string | null;
   /** The page's calls by the id the page knows them by. */
   readonly calls: Map<string, OutsideCall>;
@@ -51,8 +53,24 @@ export class VirtualPstn implements Trunk {
       /** Whether pages may register numbers (else only click-to-call dialling works). */
       readonly registration: boolean;
       readonly ringSeconds: number;
+      /** Calls one client address may start per minute. */
+      readonly dialsPerMinute: number;
     },
   ) {}
+
+  /** Recent dials per client address. */
+  readonly #dials = new Map<string, number[]>();
+
+  #countDial(ip: string): void {
+    const now = Date.now();
+    const recent = (this.#dials.get(ip) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= this.opts.dialsPerMinute)
+      throw new MediaError('rate_limited', 'Too many calls from this address; wait a minute and call again.');
+    this.#dials.set(ip, [...recent, now]);
+    // Forget addresses that went quiet, so the table does not grow without end.
+    if (this.#dials.size > 10_000)
+      for (const [key, times] of this.#dials) if (times.every((t) => now - t >= 60_000)) this.#dials.delete(key);
+  }
 
   reachable(number: string): boolean {
     return this.#byNumber.has(number);
@@ -114,8 +132,8 @@ export class VirtualPstn implements Trunk {
   }
 
   /** Adopts a page's socket. */
-  accept(socket: WebSocket): void {
-    const page: Page = { socket, number: null, calls: new Map() };
+  accept(socket: WebSocket, ip: string): void {
+    const page: Page = { socket, ip, number: null, calls: new Map() };
     this.#pages.add(page);
     socket.on('message', (raw, isBinary) => {
       void this.#onMessage(page, raw, isBinary).catch((err: unknown) => {
@@ -226,6 +244,7 @@ export class VirtualPstn implements Trunk {
     if (page.calls.size >= MAX_CALLS_PER_PAGE)
       throw new MediaError('invalid_state', `A phone may have ${MAX_CALLS_PER_PAGE} calls at once; hang one up first.`);
     const offer = checkOffer(sdp);
+    this.#countDial(page.ip);
     const number = to.replace(/[\s()-]/g, '');
     await this.opts.hooks.resolve(number);
     const from = page.number ?? `web-${randomBytes(4).toString('hex')}`;

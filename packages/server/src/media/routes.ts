@@ -16,7 +16,7 @@ const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) },
 export function mediaRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/ws/phone', { websocket: true }, (socket, request) => {
-      ctx.media.pstn(request.tenant.id).accept(socket);
+      ctx.media.pstn(request.tenant.id).accept(socket, request.ip);
     });
 
     /** The interaction's recordings (every leg of the call it belongs to that the caller may see). */
