@@ -38,7 +38,9 @@ export const id: string = i.id;
       'es2022,dom',
       path.join(dir, 'consumer.ts'),
     ],
-    { stdio: 'inherit' },
+    // Run from the consumer's own folder: the workspace's node_modules/@types (werift brings DOM codec
+    // typings that clash with lib.dom) are not the consumer's.
+    { stdio: 'inherit', cwd: dir },
   );
   console.log('SDK dist/parley.d.ts: self-contained, a strict consumer type-checks: ok');
 } finally {
