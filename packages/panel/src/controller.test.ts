@@ -386,7 +386,11 @@ describe('PanelController', () => {
     expect(rest.outbound).toHaveBeenLastCalledWith(
       expect.objectContaining({ to: 'x@example.com', cc: ['y@example.com'] }),
     );
-    expect(controller.state.drafts[(drafted as Interaction).id]).toEqual({ content: 'Draft', subject: 'Hi' });
+    expect(controller.state.drafts[(drafted as Interaction).id]).toEqual({
+      content: 'Draft',
+      subject: 'Hi',
+      to: ['x@example.com', 'y@example.com'],
+    });
     await expect(
       controller.handle({ command: 'outbound', value: { channel: 'phone', to: '+4930' } }),
     ).resolves.toMatchObject({

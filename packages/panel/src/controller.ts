@@ -711,10 +711,12 @@ export class PanelController {
       request_id: requestId(),
     });
     // Not direct: the panel opens the conversation with the text prefilled for the agent to check and send.
-    if (!direct && (content !== undefined || template !== undefined || subject !== undefined)) {
+    if (!direct && (content !== undefined || template !== undefined || subject !== undefined || moreTo.length > 0)) {
       const draft: Draft = {
         content: content ?? '',
         ...(subject ? { subject } : {}),
+        // Every address the host gave is a recipient of the email the agent sends.
+        ...(moreTo.length > 0 ? { to: recipients as string[] } : {}),
         ...(typeof template === 'string' ? { template_id: template } : {}),
       };
       this.#set({ drafts: { ...this.#state.drafts, [interaction.id]: draft } });
