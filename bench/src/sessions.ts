@@ -4,12 +4,9 @@
  * through a heartbeat round. Reports the process's resident memory before and
  * after, per socket, and how many sockets were still alive after the beat.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createSession, createUser, findTenantBySlug, openStore } from '@parley/server';
-import { freePort } from '@parley/e2e/ports';
+import { startServerProcess } from './server-process.ts';
 import WebSocket from 'ws';
 
 export interface SessionsBenchResult {
@@ -31,39 +28,12 @@ export async function runSessionsBench(opts: {
   agents: number;
   heartbeatWaitMs: number;
 }): Promise<SessionsBenchResult> {
-  const root = path.resolve(import.meta.dirname, '../..');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-sessions-'));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}/`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PARLEY_PUBLIC_URL: base,
-      PLAYGROUND_PORT: 'off',
-      PARLEY_SMTP_PORT: 'off',
-      PARLEY_DATA_DIR: dir,
-      PARLEY_DEMO: 'true',
-      LOG_LEVEL: 'error',
-    },
-    stdio: 'ignore',
-  });
+  const server = await startServerProcess('sessions');
+  const { base, child } = server;
   const sockets: WebSocket[] = [];
   try {
-    for (let i = 0; i < 300; i++) {
-      if (
-        await fetch(`${base}healthz`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
     // The agents, written straight into the server's store (no argon2 per bench agent).
-    const db = await openStore({ sqliteFile: path.join(dir, 'parley.sqlite') });
+    const db = await openStore({ sqliteFile: server.sqliteFile });
     const tenant = await findTenantBySlug(db, 'default');
     if (!tenant) throw new Error('no default tenant');
     const tokens: string[] = [];
@@ -111,7 +81,6 @@ export async function runSessionsBench(opts: {
     };
   } finally {
     for (const ws of sockets) ws.terminate();
-    child.kill('SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
 }

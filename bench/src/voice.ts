@@ -8,13 +8,10 @@
  * server process's own (from /proc), so "calls per core" is calls ÷ cores
  * it used.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createSession, createUser, findTenantBySlug, openStore, setMembership } from '@parley/server';
 import { Softphone } from '@parley/server/softphone';
-import { freePort } from '@parley/e2e/ports';
+import { startServerProcess } from './server-process.ts';
 import WebSocket from 'ws';
 
 export interface VoiceBenchResult {
@@ -76,43 +73,12 @@ async function directBaseline(seconds: number): Promise<number[]> {
 
 export async function runVoiceBench(opts: { calls: number; seconds: number }): Promise<VoiceBenchResult> {
   const direct = await directBaseline(Math.min(5, opts.seconds));
-  const root = path.resolve(import.meta.dirname, '../..');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-voice-'));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}/`;
-  const profile = process.env['BENCH_CPU_PROF']
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`]
-    : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'packages/server/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PARLEY_PUBLIC_URL: base,
-      PLAYGROUND_PORT: 'off',
-      PARLEY_SMTP_PORT: 'off',
-      PARLEY_DATA_DIR: dir,
-      PARLEY_DEMO: 'true',
-      // Every bench customer dials from 127.0.0.1.
-      PARLEY_CALLS_PER_MINUTE: '100000',
-      LOG_LEVEL: 'error',
-    },
-    stdio: 'ignore',
-  });
+  // Every bench customer dials from 127.0.0.1.
+  const server = await startServerProcess('voice', { PARLEY_CALLS_PER_MINUTE: '100000' });
+  const { base, child } = server;
   const closers: Array<() => unknown> = [];
   try {
-    for (let i = 0; i < 300; i++) {
-      if (
-        await fetch(`${base}healthz`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const db = await openStore({ sqliteFile: path.join(dir, 'parley.sqlite') });
+    const db = await openStore({ sqliteFile: server.sqliteFile });
     const tenant = await findTenantBySlug(db, 'default');
     if (!tenant) throw new Error('no default tenant');
     const sales = await db
@@ -236,8 +202,6 @@ export async function runVoiceBench(opts: { calls: number; seconds: number }): P
     return { calls: opts.calls, seconds: opts.seconds, relayed, direct, sent, received, serverCores, setup };
   } finally {
     for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => undefined);
-    child.kill(process.env['BENCH_CPU_PROF'] ? 'SIGINT' : 'SIGKILL');
-    await new Promise((r) => setTimeout(r, process.env['BENCH_CPU_PROF'] ? 3000 : 0));
-    fs.rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
 }

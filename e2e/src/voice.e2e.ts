@@ -8,8 +8,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { goertzel } from '@parley/server/dsp';
+import { readWav, wavHeader } from '@parley/server/wav';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './browser.ts';
 import { api as apiAt, journeyQueue, login as loginAt, readyAgentInPlayground } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
@@ -28,58 +31,24 @@ const MUSIC_HZ = [261.63, 329.63, 392.0];
 const PRESENT = -65;
 const ABSENT = -72;
 
+/** A two-second sine at 48 kHz for Chromium's fake microphone (it loops the file). */
 function toneWav(freq: number): string {
   const rate = 48000;
-  const n = rate * 2;
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * freq * i) / rate) * 9000), i * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
+  const data = Buffer.alloc(rate * 2 * 2);
+  for (let i = 0; i < rate * 2; i++)
+    data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * freq * i) / rate) * 9000), i * 2);
   const file = path.join(os.tmpdir(), `parley-tone-${freq}.wav`);
-  fs.writeFileSync(file, Buffer.concat([h, data]));
+  fs.writeFileSync(file, Buffer.concat([wavHeader(data.length, rate), data]));
   return file;
 }
 
-/** The power of one frequency in 8 kHz samples (Goertzel). */
-function goertzel(samples: Int16Array, freq: number): number {
-  const k = 2 * Math.cos((2 * Math.PI * freq) / 8000);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of samples) {
-    const s = x + k * s1 - s2;
-    s2 = s1;
-    s1 = s;
-  }
-  return (s1 * s1 + s2 * s2 - k * s1 * s2) / (samples.length * samples.length);
-}
-
 function launchWithTone(freq: number): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${toneWav(freq)}`,
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  return launchChromium([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${toneWav(freq)}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
 }
 
 const browsers: Browser[] = [];
@@ -284,7 +253,7 @@ describe('voice', () => {
     );
     expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
     expect(wav.readUInt32LE(24)).toBe(8000);
-    const samples = new Int16Array(wav.readUInt32LE(40) / 2).map((_, i) => wav.readInt16LE(44 + i * 2));
+    const { samples } = readWav(wav);
     const middle = samples.subarray(samples.length / 4, (samples.length * 3) / 4);
     const noise = goertzel(middle, 1700);
     expect(goertzel(middle, AGENT_HZ)).toBeGreaterThan(noise * 100);

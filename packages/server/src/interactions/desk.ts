@@ -735,36 +735,14 @@ export class Desk {
     if (!r || !TALKING.has(r.state) || !r.queueId || isConsultLeg(r)) return null;
     const queueId = r.queueId;
     return this.#commit(null, async (tx) => {
-      const next = await this.#write(
+      const next = await this.#successor(
         tx,
-        {
-          ...blank(this.tenantId, tx.now),
-          channel: r.channel,
-          direction: 'inbound',
-          state: 'incoming',
-          queueId,
-          remoteAddress: r.remoteAddress,
-          localAddress: r.localAddress,
-          subject: r.subject,
-          waitingSince: r.waitingSince ?? r.createdAt,
-          priority: r.priority,
-          transferredFrom: r.id,
-          excluded: r.agentId ? [r.agentId] : [],
-          conversationId: r.conversationId,
-        },
-        'created',
-        null,
+        r,
+        { queueId, excluded: r.agentId ? [r.agentId] : [] },
         { requeued: reason },
-        true,
       );
       const ended = await this.#end(tx, r, 'requeued', { detail: { reason, transferred_to: next.id } });
-      await this.#route(tx, {
-        type: 'contact_arrived',
-        contactId: next.id,
-        queueId,
-        arrivedAt: Date.parse(next.waitingSince ?? next.createdAt),
-        priority: next.priority,
-      });
+      await this.#queueAgain(tx, next, queueId);
       return this.#wire(ended);
     });
   }
@@ -1764,44 +1742,23 @@ export class Desk {
       throw HttpError.invalidArgument('transfer: use join to hand the customer to the consulted party');
     const target = await this.#target(actor, to, r.channel);
     return this.#commit(actor.id, async (tx) => {
-      let next: InteractionRecord | null = null;
-      if (target.kind !== 'number') {
-        next = await this.#write(
-          tx,
-          {
-            ...blank(this.tenantId, tx.now),
-            channel: r.channel,
-            direction: 'inbound',
-            state: 'incoming',
-            queueId: target.kind === 'queue' ? target.id : r.queueId,
-            remoteAddress: r.remoteAddress,
-            localAddress: r.localAddress,
-            subject: r.subject,
-            waitingSince: r.waitingSince ?? r.createdAt,
-            priority: r.priority,
-            transferredFrom: r.id,
-            target: target.kind === 'agent' ? target : null,
-            conversationId: r.conversationId,
-          },
-          'created',
-          null,
-          { transferred_by: actor.id },
-          true,
-        );
-        // The customer's conversation goes with them to the new leg.
-        if (r.conversationId) await this.#moveConversation(tx, r.conversationId, next);
-      }
+      const next =
+        target.kind === 'number'
+          ? null
+          : await this.#successor(
+              tx,
+              r,
+              {
+                queueId: target.kind === 'queue' ? target.id : r.queueId,
+                target: target.kind === 'agent' ? target : null,
+              },
+              { transferred_by: actor.id },
+            );
       const ended = await this.#end(tx, r, 'transferred', {
         detail: { target, ...(next ? { transferred_to: next.id } : {}) },
       });
       if (next && target.kind === 'queue') {
-        await this.#route(tx, {
-          type: 'contact_arrived',
-          contactId: next.id,
-          queueId: target.id,
-          arrivedAt: Date.parse(next.waitingSince ?? next.createdAt),
-          priority: next.priority,
-        });
+        await this.#queueAgain(tx, next, target.id);
       } else if (next && target.kind === 'agent') {
         await this.#offerDirect(tx, next, target.id);
       }
@@ -1928,6 +1885,53 @@ export class Desk {
   }
 
   // ── building blocks ────────────────────────────────────────────────────────
+
+  /**
+   * The row that carries a contact on after `r` (a transfer, a requeue): the
+   * same customer, age and priority, waiting again; the conversation goes with it.
+   */
+  async #successor(
+    tx: Tx,
+    r: InteractionRecord,
+    patch: Partial<InteractionRecord>,
+    detail: Record<string, unknown>,
+  ): Promise<InteractionRecord> {
+    const next = await this.#write(
+      tx,
+      {
+        ...blank(this.tenantId, tx.now),
+        channel: r.channel,
+        direction: 'inbound',
+        state: 'incoming',
+        queueId: r.queueId,
+        remoteAddress: r.remoteAddress,
+        localAddress: r.localAddress,
+        subject: r.subject,
+        waitingSince: r.waitingSince ?? r.createdAt,
+        priority: r.priority,
+        transferredFrom: r.id,
+        conversationId: r.conversationId,
+        ...patch,
+      },
+      'created',
+      null,
+      detail,
+      true,
+    );
+    if (r.conversationId) await this.#moveConversation(tx, r.conversationId, next);
+    return next;
+  }
+
+  /** Puts a successor row in its queue's line, at the age it had. */
+  async #queueAgain(tx: Tx, next: InteractionRecord, queueId: string): Promise<void> {
+    await this.#route(tx, {
+      type: 'contact_arrived',
+      contactId: next.id,
+      queueId,
+      arrivedAt: Date.parse(next.waitingSince ?? next.createdAt),
+      priority: next.priority,
+    });
+  }
 
   /** Refuses a call to a number the trunk cannot ring now (`unreachable`), before anything is stored. */
   #reachable(number: string): void {

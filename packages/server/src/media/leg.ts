@@ -48,12 +48,30 @@ export interface Leg {
 /** Largest offer accepted: a browser's audio-only offer is 3–6 KB. */
 export const MAX_SDP_BYTES = 16 * 1024;
 
-function codecs(): RTCRtpCodecParameters[] {
+/** G.711 (PCMU first, then PCMA) and RFC 4733 events; `eventType` pins the events' payload type (an offerer's choice). */
+export function legCodecs(eventType?: number): RTCRtpCodecParameters[] {
   return [
     new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 }),
     new RTCRtpCodecParameters({ mimeType: 'audio/PCMA', clockRate: 8000, channels: 1, payloadType: 8 }),
-    new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: 8000, channels: 1 }),
+    new RTCRtpCodecParameters({
+      mimeType: 'audio/telephone-event',
+      clockRate: 8000,
+      channels: 1,
+      ...(eventType === undefined ? {} : { payloadType: eventType }),
+    }),
   ];
+}
+
+/** A peer connection for a media leg: those codecs, and only the configured address (no host scan, no STUN). */
+export function legPeer(network: LegNetwork, eventType?: number): RTCPeerConnection {
+  return new RTCPeerConnection({
+    codecs: { audio: legCodecs(eventType) },
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: [network.address],
+    iceInterfaceAddresses: { udp4: network.address },
+    ...(network.ports ? { icePortRange: [network.ports[0], network.ports[1]] as [number, number] } : {}),
+  });
 }
 
 /** Checks an offer before any socket is opened: it must offer audio in PCMU or PCMA. */
@@ -146,15 +164,7 @@ class WebRtcLeg implements Leg {
 /** Answers a browser's offer: the leg, and the answer to send back (all candidates included). */
 export async function answerOffer(offer: string, network: LegNetwork): Promise<{ leg: Leg; sdp: string }> {
   checkOffer(offer);
-  const pc = new RTCPeerConnection({
-    codecs: { audio: codecs() },
-    // Only the configured address: no host scan, no STUN, nothing beyond it.
-    iceUseIpv4: false,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: [network.address],
-    iceInterfaceAddresses: { udp4: network.address },
-    ...(network.ports ? { icePortRange: [network.ports[0], network.ports[1]] as [number, number] } : {}),
-  });
+  const pc = legPeer(network);
   const tracks: MediaStreamTrack[] = [];
   const early = pc.onTrack.subscribe((track) => tracks.push(track));
   try {

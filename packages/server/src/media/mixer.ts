@@ -45,6 +45,10 @@ export class Mixer {
   readonly #legs = new Map<string, LegState>();
   readonly #sinks = new Set<MixSink>();
   #plan: Plan = new Map();
+  /** Per source leg, the listeners that hear only it: its packets go to them as they arrive. */
+  #relayTo = new Map<string, LegState[]>();
+  /** Legs some listener hears in a mix: their audio is decoded for the 20 ms clock. */
+  #mixed = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #next = 0;
   readonly stats: MixerStats = { relayed: 0, mixed: 0, ticks: 0, late: 0 };
@@ -87,12 +91,14 @@ export class Mixer {
     };
     this.#legs.set(leg.id, state);
     leg.onFrame = (payload, codec) => this.#arrive(state, payload, codec);
+    this.#index();
   }
 
   remove(legId: string): void {
     const state = this.#legs.get(legId);
     if (state) state.leg.onFrame = null;
     this.#legs.delete(legId);
+    this.#index();
   }
 
   has(legId: string): boolean {
@@ -105,6 +111,20 @@ export class Mixer {
       state.hearing = plan.get(id) ?? null;
       if (state.hearing?.music) state.music ??= holdMusic();
       else state.music = null;
+    }
+    this.#index();
+  }
+
+  /** Rebuilds who relays to whom and what is mixed, when the plan or the legs change (not per packet). */
+  #index(): void {
+    this.#relayTo = new Map();
+    this.#mixed = new Set();
+    for (const listener of this.#legs.values()) {
+      const h = listener.hearing;
+      if (!h) continue;
+      const only = !h.music && h.sources.length === 1 ? h.sources[0] : undefined;
+      if (only !== undefined) this.#relayTo.set(only, [...(this.#relayTo.get(only) ?? []), listener]);
+      else for (const id of h.sources) this.#mixed.add(id);
     }
   }
 
@@ -122,15 +142,19 @@ export class Mixer {
   }
 
   #arrive(state: LegState, payload: Buffer, codec: G711Codec): void {
-    // Relay at once to every leg that hears only this one.
-    for (const listener of this.#legs.values()) {
-      const h = listener.hearing;
-      if (!h || h.music || h.sources.length !== 1 || h.sources[0] !== state.leg.id || listener.overlay.length > 0)
+    const id = state.leg.id;
+    // Relay at once to every leg that hears only this one (unless tones play over it: then the clock mixes).
+    let toneOver = false;
+    for (const listener of this.#relayTo.get(id) ?? []) {
+      if (listener.overlay.length > 0) {
+        toneOver = true;
         continue;
+      }
       listener.leg.send(codec === listener.leg.codec ? payload : encode(listener.leg.codec, decode(codec, payload)));
       this.stats.relayed++;
     }
-    // And keep it for the mixer (conferences, recordings), dropping the oldest beyond 60 ms.
+    // Decoded only when something mixes or records it; the oldest is dropped beyond 60 ms.
+    if (!toneOver && !this.#mixed.has(id) && ![...this.#sinks].some((sink) => sink.parties.includes(id))) return;
     const pcm = decode(codec, payload);
     if (state.queued + pcm.length > MAX_QUEUED) {
       const drop = Math.min(state.queued, state.queued + pcm.length - MAX_QUEUED);

@@ -4,35 +4,14 @@
  * and keeps what it hears, decoded, so a test can ask which frequencies
  * arrived; it can press keys as RFC 4733 events. Not used by the server.
  */
-import {
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RtpHeader,
-  RtpPacket,
-  type MediaStreamTrack,
-  type RTCRtpTransceiver,
-} from 'werift';
+import { RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpTransceiver } from 'werift';
 import { DTMF_EVENTS, FRAME, ToneLoop, goertzel } from './dsp.ts';
 import { decode, encode } from './g711.ts';
+import { legPeer } from './leg.ts';
 
 export class Softphone {
-  readonly pc = new RTCPeerConnection({
-    codecs: {
-      audio: [
-        new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 }),
-        new RTCRtpCodecParameters({
-          mimeType: 'audio/telephone-event',
-          clockRate: 8000,
-          channels: 1,
-          payloadType: 101,
-        }),
-      ],
-    },
-    iceUseIpv4: false,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-  });
+  /** Offers PCMU and pins RFC 4733 events at payload type 101, which press() sends. */
+  readonly pc = legPeer({ address: '127.0.0.1' }, 101);
   readonly #transceiver: RTCRtpTransceiver;
   readonly #tone: ToneLoop | null;
   /** Everything heard, as 8 kHz samples (the last 30 s). */
@@ -41,7 +20,7 @@ export class Softphone {
   #timer: NodeJS.Timeout | null = null;
   #seq = 1;
   #ts = 1;
-  /** Send time of each packet by sequence number, for latency benches: set by whoever relays it back. */
+  /** Hears every audio packet as it arrives, with its arrival time (latency benches). */
   onPacket: ((payload: Buffer, arrivedAt: number) => void) | null = null;
   received = 0;
 
