@@ -50,7 +50,11 @@ if (root && host.kind === 'refused') {
   const protocols = () => (rest.token ? ['parley.v1', `parley.bearer.${rest.token}`] : undefined);
   const controller = new PanelController({
     rest,
-    openSocket: (handlers) => new AgentSocket(wsUrl, handlers, protocols),
+    openSocket: (handlers) => {
+      const socket = new AgentSocket(wsUrl, handlers, protocols);
+      rest.carry(socket);
+      return socket;
+    },
     ...(typeof RTCPeerConnection === 'function' && navigator.mediaDevices ? { voice: new Voice() } : {}),
   });
   if (host.kind === 'allowed') {

@@ -62,5 +62,6 @@ export type {
   ClientRequest,
   ServerReply,
   ServerFrame,
+  RestTunnelRequest,
 } from './ws.ts';
-export { MAX_CLIENT_FRAME_BYTES, parseClientRequest, parseServerFrame } from './ws.ts';
+export { MAX_CLIENT_FRAME_BYTES, parseClientRequest, parseServerFrame, tunnelPathProblem } from './ws.ts';

@@ -82,6 +82,41 @@ export interface ClientRequestMap {
    * an agent carries all of their calls until its connection closes.
    */
   readonly 'media.offer': { readonly data: { readonly sdp: string }; readonly result: { readonly sdp: string } };
+  /**
+   * One REST call carried over this socket (ext): the same route, checks and
+   * answer as over HTTP, authenticated by the socket's session, without an
+   * HTTP round trip per command. `path` is relative to the tenant's base URL
+   * and lies under `api/v1/` (not `api/v1/auth/`) or `ecfs/RI/`.
+   */
+  readonly rest: {
+    readonly data: RestTunnelRequest;
+    readonly result: { readonly status: number; readonly body: unknown };
+  };
+}
+
+/** A REST call carried over the agent socket. */
+export interface RestTunnelRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+const TUNNEL_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Why a path may not be carried over the agent socket, or null when it may:
+ * relative, under `api/v1/` (sessions excluded: they set cookies) or `ecfs/RI/`,
+ * with no dot segments, backslashes or fragments.
+ */
+export function tunnelPathProblem(path: string): string | null {
+  if (path.length === 0 || path.length > 2048) return 'rest needs data.path of 1 to 2048 characters';
+  if (!path.startsWith('api/v1/') && !path.startsWith('ecfs/RI/'))
+    return 'rest carries paths under api/v1/ or ecfs/RI/ only';
+  if (path.startsWith('api/v1/auth/')) return 'rest does not carry api/v1/auth/: log in and out over HTTP';
+  const route = path.split('?')[0] ?? '';
+  if (/[\\#\s]/.test(path) || /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(route) || route.includes('//'))
+    return 'rest needs a plain path: no dot segments, backslashes, blanks or fragments';
+  return null;
 }
 export type ClientRequestType = keyof ClientRequestMap;
 
@@ -133,6 +168,19 @@ export function parseClientRequest(
       if (!isRecord(body) || typeof body['sdp'] !== 'string' || body['sdp'].length === 0 || body['sdp'].length > 16384)
         return { id, error: 'media.offer needs data.sdp, a WebRTC offer of at most 16 KB' };
       return { id, type: 'media.offer', data: { sdp: body['sdp'] } };
+    case 'rest': {
+      if (!isRecord(body) || typeof body['method'] !== 'string' || !TUNNEL_METHODS.has(body['method']))
+        return { id, error: 'rest needs data.method: GET, POST, PUT, PATCH or DELETE' };
+      if (typeof body['path'] !== 'string') return { id, error: 'rest needs data.path, a string' };
+      const problem = tunnelPathProblem(body['path']);
+      if (problem) return { id, error: problem };
+      const method = body['method'] as RestTunnelRequest['method'];
+      return {
+        id,
+        type: 'rest',
+        data: { method, path: body['path'], ...(body['body'] === undefined ? {} : { body: body['body'] }) },
+      };
+    }
     default:
       return { id, error: `unknown request type ${JSON.stringify(String(data['type']).slice(0, 40))}` };
   }

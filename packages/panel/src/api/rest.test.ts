@@ -80,3 +80,76 @@ describe('RestClient session token fallback', () => {
     expect(client.token).toBeNull();
   });
 });
+
+describe('RestClient over the agent socket', () => {
+  class FakeSocket {
+    open = true;
+    readonly sent: Array<{ type: string; data: unknown }> = [];
+    answer: (data: { method: string; path: string; body?: unknown }) => Promise<unknown> = async () => ({
+      status: 200,
+      body: { username: 'agent1', work_status: 'ready' },
+    });
+    request(type: string, data: { method: string; path: string; body?: unknown }): Promise<unknown> {
+      this.sent.push({ type, data });
+      return this.answer(data);
+    }
+  }
+
+  it('carries calls over the open socket instead of HTTP, with the same answers and errors', async () => {
+    const fetch = vi.fn();
+    vi.stubGlobal('fetch', fetch);
+    const socket = new FakeSocket();
+    const client = new RestClient('https://parley.example/');
+    client.carry(socket);
+    expect(await client.setReady(true)).toEqual({ username: 'agent1', work_status: 'ready' });
+    expect(socket.sent).toEqual([
+      { type: 'rest', data: { method: 'PUT', path: 'api/v1/me/state', body: { ready: true } } },
+    ]);
+    socket.answer = async () => ({
+      status: 409,
+      body: { error: { code: 'invalid_state', message: 'agent1 is offline' } },
+    });
+    await expect(client.setReady(true)).rejects.toMatchObject({ code: 'invalid_state', message: 'agent1 is offline' });
+    socket.answer = async () => ({ status: 204, body: null });
+    await expect(client.markRead('0123456789abcdef0123456789abcdef', 'm1')).resolves.toBeUndefined();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('uses HTTP while the socket is closed, for sessions, and where the server does not carry a call', async () => {
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ username: 'agent1' }), { status: 200 }));
+    vi.stubGlobal('fetch', fetch);
+    const socket = new FakeSocket();
+    const client = new RestClient('https://parley.example/');
+    client.carry(socket);
+    socket.open = false;
+    await client.setReady(false);
+    socket.open = true;
+    await client.login('agent1', 'pw');
+    socket.answer = async () => {
+      throw Object.assign(new Error('This connection does not carry REST calls.'), { code: 'unsupported' });
+    };
+    await client.setReady(false);
+    expect(fetch.mock.calls.map((c) => (c as unknown[])[0])).toEqual([
+      'https://parley.example/api/v1/me/state',
+      'https://parley.example/api/v1/auth/login',
+      'https://parley.example/api/v1/me/state',
+    ]);
+    expect(socket.sent.map((s) => (s.data as { path: string }).path)).toEqual(['api/v1/me/state']);
+  });
+
+  it('does not send a call twice when the socket drops after sending it: the caller hears unreachable', async () => {
+    const fetch = vi.fn();
+    vi.stubGlobal('fetch', fetch);
+    const socket = new FakeSocket();
+    socket.answer = async () => {
+      throw new Error('connection closed');
+    };
+    const client = new RestClient('https://parley.example/');
+    client.carry(socket);
+    await expect(client.act('0123456789abcdef0123456789abcdef', { action: 'accept' })).rejects.toMatchObject({
+      code: 'unreachable',
+    });
+    expect(fetch).not.toHaveBeenCalled();
+    expect(socket.sent).toHaveLength(1);
+  });
+});

@@ -93,6 +93,11 @@ export class AgentSocket {
     this.handlers.onState('offline');
   }
 
+  /** Whether requests can be sent now. */
+  get open(): boolean {
+    return this.#ws?.readyState === WebSocket.OPEN;
+  }
+
   /** Tells the customer of a conversation that the agent is typing (dropped while offline). */
   typing(interactionId: string): void {
     if (this.#ws?.readyState === WebSocket.OPEN) this.#send('typing', { interaction_id: interactionId });

@@ -185,12 +185,14 @@ export class AgentService {
     action: string | null,
     detail: Record<string, unknown>,
   ): Promise<UserRecord> {
-    await this.db.transaction().execute(async (trx) => {
+    // The answer is read in the same transaction: after the commit, the change's listeners queue for the store.
+    const updated = await this.db.transaction().execute(async (trx) => {
       await setAgentState(trx, tenant.id, target.id, state);
       if (action)
         await audit(trx, { tenantId: tenant.id, actorId: actor.id, action, detail: { target: target.id, ...detail } });
+      return findUser(trx, tenant.id, target.id);
     });
     this.bus.publish('user.changed', { tenantId: tenant.id, userId: target.id });
-    return (await findUser(this.db, tenant.id, target.id)) ?? target;
+    return updated ?? target;
   }
 }

@@ -46,6 +46,7 @@ export class InteractionService {
   readonly #o: InteractionServiceOptions;
   readonly #desks = new Map<string, Promise<Desk>>();
   readonly #unsubscribe: Array<() => void>;
+  #closed = false;
 
   constructor(options: InteractionServiceOptions) {
     this.#o = options;
@@ -53,7 +54,10 @@ export class InteractionService {
     this.#unsubscribe = [
       options.bus.subscribe('user.changed', (e) => {
         if (e.source === 'routing') return;
-        void this.#on(e.tenantId, (d) => d.agentChanged(e.userId)).catch(onError);
+        // After the change's own answer has gone out (the desk's batch holds the store meanwhile).
+        setImmediate(() => {
+          if (!this.#closed) void this.#on(e.tenantId, (d) => d.agentChanged(e.userId)).catch(onError);
+        });
       }),
       options.bus.subscribe('agent.connection', (e) => {
         void this.#on(e.tenantId, (d) =>
@@ -78,6 +82,7 @@ export class InteractionService {
   }
 
   close(): void {
+    this.#closed = true;
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const desk of this.#desks.values()) void desk.then((d) => d.close()).catch(() => undefined);
   }

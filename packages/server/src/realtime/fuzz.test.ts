@@ -10,15 +10,57 @@ import WebSocket from 'ws';
 import { TestAgent } from '../testing/agents.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 
+/** REST calls carried over the agent socket: real and made-up paths, random bodies. */
+const restCall = fc
+  .record({
+    id: fc.string({ minLength: 1, maxLength: 8 }),
+    type: fc.constant('rest'),
+    data: fc.record({
+      method: fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'), fc.string()),
+      path: fc.oneof(
+        fc.constantFrom(
+          'api/v1/me',
+          'api/v1/me/state',
+          'api/v1/me/presence',
+          'api/v1/interactions',
+          'api/v1/interactions/0123456789abcdef0123456789abcdef/actions',
+          'api/v1/contacts?q=a',
+          'api/v1/users',
+          'ecfs/RI/rci/queues',
+        ),
+        fc.string().map((x) => `api/v1/${x}`),
+        fc.string(),
+      ),
+      body: fc.oneof(
+        fc.jsonValue(),
+        fc.record({ ready: fc.jsonValue(), profile: fc.jsonValue(), action: fc.string() }),
+      ),
+    }),
+  })
+  .map((o) => JSON.stringify(o));
+
 /** JSON-ish values, frames shaped like requests, and raw junk. */
 const frame = fc.oneof(
+  restCall,
   fc.json(),
   fc.string(),
   fc
     .record({
       id: fc.oneof(fc.string({ maxLength: 70 }), fc.integer(), fc.constant(null)),
       type: fc.oneof(
-        fc.constantFrom('ping', 'resume', 'typing', 'send', 'read', 'end', 'subscribe', '__proto__', 'constructor'),
+        fc.constantFrom(
+          'ping',
+          'resume',
+          'typing',
+          'rest',
+          'media.offer',
+          'send',
+          'read',
+          'end',
+          'subscribe',
+          '__proto__',
+          'constructor',
+        ),
         fc.string(),
       ),
       data: fc.oneof(fc.jsonValue(), fc.record({ last_seq: fc.oneof(fc.integer(), fc.string()) })),
@@ -54,12 +96,14 @@ describe('random frames at the WebSockets', () => {
 
   const storm = async (connect: () => Promise<WebSocket>) => {
     const answers: Array<{ code?: string }> = [];
+    const statuses: number[] = [];
     const closes: number[] = [];
     let ws = await connect();
     const watch = (socket: WebSocket) => {
       socket.on('message', (raw) => {
         const f = JSON.parse(String(raw));
         if (f.re !== undefined && f.ok === false) answers.push(f.error);
+        if (f.re !== undefined && f.ok === true && typeof f.data?.status === 'number') statuses.push(f.data.status);
       });
       socket.on('close', (code) => closes.push(code));
     };
@@ -77,14 +121,17 @@ describe('random frames at the WebSockets', () => {
     );
     await new Promise((r) => setTimeout(r, 200));
     ws.close();
-    return { answers, closes };
+    return { answers, closes, statuses };
   };
 
   it('the agent socket answers or closes cleanly, and still works afterwards', async () => {
-    const { answers, closes } = await storm(() =>
+    const { answers, closes, statuses } = await storm(() =>
       open(`${wsBase}/ws/agent`, { headers: { authorization: `Bearer ${agent.token}` } }),
     );
     expect(answers.length + closes.length).toBeGreaterThan(0);
+    // Carried REST calls ran and were answered, never with a server error.
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(answers.filter((e) => e.code === 'internal')).toEqual([]);
     expect(closes.every((c) => c === 1000 || c === 1005 || (c >= 4000 && c < 5000) || c === 1009)).toBe(true);
     const ws = await open(`${wsBase}/ws/agent`, { headers: { authorization: `Bearer ${agent.token}` } });

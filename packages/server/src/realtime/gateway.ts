@@ -9,6 +9,7 @@ import type {
   ServerEvent,
   ServerEventMap,
   ServerEventType,
+  RestTunnelRequest,
   ServerReply,
   User,
 } from '@parley/protocol';
@@ -38,7 +39,12 @@ interface Connection {
   alive: boolean;
   /** Interaction events that arrive while a snapshot or replay is being sent wait here. */
   held: Array<BusEvents['interaction.changed']> | null;
+  /** Runs a REST call as this connection's session (the `rest` request). */
+  readonly rest?: RestRunner;
 }
+
+/** Runs one REST call as a connection's session: the status and the parsed JSON body. */
+export type RestRunner = (request: RestTunnelRequest) => Promise<{ status: number; body: unknown }>;
 
 /** The agent's interactions as the store has them now. */
 export type InteractionSource = {
@@ -75,6 +81,7 @@ export class AgentGateway {
   readonly #opts: GatewayOptions;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #unsubscribe: Array<() => void>;
+  #closed = false;
 
   constructor(opts: GatewayOptions) {
     this.#opts = opts;
@@ -82,10 +89,14 @@ export class AgentGateway {
     this.#heartbeat.unref();
     this.#unsubscribe = [
       // A failed push (the store closing under a late event) is logged, never an unhandled rejection.
+      // After the change's own answer has gone out: the push reads the store again.
       opts.bus.subscribe('user.changed', (e) =>
-        this.#pushUser(e.tenantId, e.userId).catch((err: unknown) =>
-          opts.log.warn({ err, userId: e.userId }, 'cannot push a user change'),
-        ),
+        setImmediate(() => {
+          if (this.#closed) return;
+          this.#pushUser(e.tenantId, e.userId).catch((err: unknown) =>
+            opts.log.warn({ err, userId: e.userId }, 'cannot push a user change'),
+          );
+        }),
       ),
       opts.bus.subscribe('session.ended', (e) => this.closeSession(e.tokenHash, e.reason)),
       opts.bus.subscribe('user.loggedOut', (e) => this.#closeUser(e.tenantId, e.userId, e.reason)),
@@ -113,7 +124,7 @@ export class AgentGateway {
   /** Adopts an authenticated socket and sends `hello`. */
   async accept(
     socket: WebSocket,
-    identity: { tenantId: string; userId: string; sessionHash: string; supervises: boolean },
+    identity: { tenantId: string; userId: string; sessionHash: string; supervises: boolean; rest?: RestRunner },
   ): Promise<void> {
     const conn: Connection = { socket, ...identity, seq: 0, alive: true, held: [] };
     const key = `${conn.tenantId}:${conn.userId}`;
@@ -216,6 +227,7 @@ export class AgentGateway {
 
   /** Closes everything (server shutdown) and stops the heartbeat. */
   close(): void {
+    this.#closed = true;
     clearInterval(this.#heartbeat);
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const conn of this.#connections) conn.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
@@ -306,6 +318,27 @@ export class AgentGateway {
         this.#opts.typing?.(conn.tenantId, conn.userId, request.data.interaction_id);
         this.#reply(conn, { re: request.id, ok: true, data: null });
         return;
+      case 'rest': {
+        if (!conn.rest) {
+          this.#reply(conn, {
+            re: request.id,
+            ok: false,
+            error: { code: 'unsupported', message: 'This connection does not carry REST calls.' },
+          });
+          return;
+        }
+        try {
+          this.#reply(conn, { re: request.id, ok: true, data: await conn.rest(request.data) });
+        } catch (err) {
+          this.#opts.log.warn({ err }, 'a REST call over the agent socket failed');
+          this.#reply(conn, {
+            re: request.id,
+            ok: false,
+            error: { code: 'internal', message: 'The call could not be run; try again.' },
+          });
+        }
+        return;
+      }
       case 'media.offer': {
         const media = this.#opts.media;
         if (!media) {

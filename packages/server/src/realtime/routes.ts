@@ -5,8 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { findCaller, type Caller } from '../auth/request.ts';
+import { findCaller, sessionToken, type Caller } from '../auth/request.ts';
 import { HttpError } from '../http/errors.ts';
+import { tenantBasePath } from '../tenants/index.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '@parley/protocol';
 
 /** Registers the agent WebSocket endpoint. */
@@ -30,16 +31,34 @@ export function realtimeRoutes(ctx: AppContext) {
       },
       (socket, request) => {
         const caller = request.caller;
-        if (!caller) {
+        const token = sessionToken(request)?.token;
+        if (!caller || !token) {
           socket.close(4001, 'not logged in');
           return;
         }
+        // REST calls over this socket go through the same routes and checks as over HTTP, as this session.
+        const base = tenantBasePath(request.tenant.slug);
+        const headers = {
+          authorization: `Bearer ${token}`,
+          ...(request.headers['user-agent'] ? { 'user-agent': request.headers['user-agent'] } : {}),
+        };
+        const remoteAddress = request.ip;
         ctx.gateway
           .accept(socket, {
             tenantId: request.tenant.id,
             userId: caller.user.id,
             sessionHash: caller.session.tokenHash,
             supervises: caller.user.role !== 'agent',
+            rest: async ({ method, path, body }) => {
+              const res = await app.inject({
+                method,
+                url: `${base}${path}`,
+                headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+                remoteAddress,
+                ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+              });
+              return { status: res.statusCode, body: parseBody(res.body) };
+            },
           })
           .catch((err: unknown) => {
             ctx.log.warn({ err }, 'cannot open a panel socket');
@@ -48,6 +67,16 @@ export function realtimeRoutes(ctx: AppContext) {
       },
     );
   };
+}
+
+/** A response body as the panel's fetch would read it: JSON, else the text, else null. */
+function parseBody(text: string): unknown {
+  if (text.length === 0) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** WebSocket frames larger than this are refused by the ws server itself. */

@@ -16,6 +16,7 @@ export class TestAgent {
   #waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
   ws: WebSocket | null = null;
   #seen = 0;
+  #requestId = 0;
 
   constructor(
     readonly h: Harness,
@@ -115,6 +116,17 @@ export class TestAgent {
     return this.frames
       .filter((f) => f.type === 'interaction' && (!interactionId || f.data.interaction.id === interactionId))
       .map((f) => f.data.event as string);
+  }
+
+  /** Sends a request over the panel socket and resolves with its reply frame. */
+  request(type: string, data: unknown): Promise<Frame> {
+    const ws = this.ws;
+    if (!ws) throw new Error(`${this.username}: connect() first`);
+    this.#requestId += 1;
+    const id = `t${this.#requestId}`;
+    const reply = this.next((f) => f.re === id);
+    ws.send(JSON.stringify({ id, type, data }));
+    return reply;
   }
 
   /** A REST call as this agent. */
