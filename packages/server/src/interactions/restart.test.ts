@@ -2,7 +2,8 @@
  * Nothing is lost when the server process dies: a real server process is
  * killed with SIGKILL in the middle of work and started again on the same
  * store. Conversations, queue positions and agent states come back, panels
- * resume, and waiting contacts are offered in their old order.
+ * resume, waiting contacts are offered in their old order, messages go out
+ * once, and a call's interaction and recording survive (its media cannot).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +13,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
+import { goertzel } from '../media/dsp.ts';
+import { Softphone } from '../media/softphone.ts';
+import { readWav } from '../media/wav.ts';
 import { createPostgresDatabase, STORE_KINDS } from '../testing/stores.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
@@ -372,5 +376,84 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     const chatHistory = await api(agent.token, 'GET', `/api/v1/interactions/${chat}/messages`);
     expect(chatHistory).toHaveLength(2);
     w2.ws.close();
+  }, 120_000);
+
+  it('keeps a recorded call across a kill -9: the interaction, its events and its recording, repaired; the caller is told', async () => {
+    await kill9();
+    await start();
+    const agent = await login('agent4');
+    const p = await panel(agent.token);
+    await p.waitFor((f) => f.type === 'hello');
+    // The panel's station: a softphone speaking 1000 Hz, attached as the panel does.
+    const station = new Softphone(1000);
+    cleanups.push(() => station.close());
+    p.ws.send(JSON.stringify({ id: 'st', type: 'media.offer', data: { sdp: await station.offer() } }));
+    const attached = await p.waitFor((f) => f.re === 'st');
+    expect(attached.ok).toBe(true);
+    await station.answer(attached.data.sdp);
+    await api(agent.token, 'PUT', '/api/v1/me/state', { ready: true });
+
+    // A caller on the virtual PSTN dials Sales, speaking 2200 Hz.
+    const caller = new Softphone(2200);
+    cleanups.push(() => caller.close());
+    const phone = new WebSocket(`${base.replace('http', 'ws')}ws/phone`);
+    const phoneFrames: Json[] = [];
+    phone.on('message', (raw) => phoneFrames.push(JSON.parse(String(raw))));
+    const phoneClosed = new Promise<void>((r) => phone.once('close', () => r()));
+    await new Promise((resolve, reject) => {
+      phone.once('open', resolve);
+      phone.once('error', reject);
+    });
+    phone.send(JSON.stringify({ type: 'dial', call_id: 'c1', to: '+15555550100', sdp: await caller.offer() }));
+    for (let i = 0; i < 200 && !phoneFrames.some((f) => f.type === 'answer'); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    await caller.answer(phoneFrames.find((f) => f.type === 'answer').sdp);
+    const offer = await p.waitFor((f) => f.type === 'interaction' && f.data.event === 'offered');
+    const id = offer.data.interaction.id as string;
+    await api(agent.token, 'POST', `/api/v1/interactions/${id}/actions`, { action: 'accept' });
+    await api(agent.token, 'POST', `/api/v1/interactions/${id}/actions`, { action: 'start_recording' });
+    // Two seconds of conversation: more than one flush of the recording.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(station.level(2200) + caller.level(1000)).toBeGreaterThan(2e5);
+    const eventsBefore = await api(agent.token, 'GET', `/api/v1/interactions/${id}/events`);
+    const [recording] = await api(agent.token, 'GET', `/api/v1/interactions/${id}/recordings`);
+    expect(recording.state).toBe('recording');
+
+    await kill9();
+    p.ws.terminate();
+    // The caller's phone hears the call is gone (its socket closes with the process).
+    await phoneClosed;
+    await start();
+
+    // The interaction and every event before the crash are there, once.
+    expect(await api(agent.token, 'GET', `/api/v1/interactions/${id}`)).toMatchObject({ id, state: 'accepted' });
+    const eventsAfter = await api(agent.token, 'GET', `/api/v1/interactions/${id}/events`);
+    expect(eventsAfter.slice(0, eventsBefore.length)).toEqual(eventsBefore);
+    expect(eventsAfter.filter((e: Json) => e.type === 'accepted')).toHaveLength(1);
+
+    // The recording was repaired at start: one file, complete, its header telling its real length, both voices in it.
+    const recordings = await api(agent.token, 'GET', `/api/v1/interactions/${id}/recordings`);
+    expect(recordings).toHaveLength(1);
+    expect(recordings[0]).toMatchObject({ id: recording.id, state: 'complete' });
+    expect(recordings[0].duration_ms).toBeGreaterThanOrEqual(900);
+    const wav = Buffer.from(
+      await (
+        await fetch(`${base}api/v1/recordings/${recording.id}`, { headers: { authorization: `Bearer ${agent.token}` } })
+      ).arrayBuffer(),
+    );
+    expect(wav.readUInt32LE(40)).toBe(wav.length - 44);
+    const { samples } = readWav(wav);
+    expect(goertzel(samples, 1000)).toBeGreaterThan(1e5);
+    expect(goertzel(samples, 2200)).toBeGreaterThan(1e5);
+
+    // The panel comes back with the call, and the agent finishes it: hang up, wrap-up, handled.
+    const again = await panel(agent.token);
+    const hello = await again.waitFor((f) => f.type === 'hello');
+    expect(hello.data.interactions.map((i: Json) => i.id)).toContain(id);
+    await api(agent.token, 'POST', `/api/v1/interactions/${id}/actions`, { action: 'hangup' });
+    await api(agent.token, 'POST', `/api/v1/interactions/${id}/actions`, { action: 'handle', code: 'resolved' });
+    expect((await api(agent.token, 'GET', `/api/v1/interactions/${id}`)).state).toBe('handled');
+    await api(agent.token, 'PUT', '/api/v1/me/state', { ready: false });
+    again.ws.terminate();
   }, 120_000);
 });

@@ -8,6 +8,16 @@ describe('scenarios', () => {
     const s = parseScenario({ ...base, duration_s: 5, agents: { queues: ['Web Chat'], count: 3 } });
     expect(s).toMatchObject({ durationSeconds: 5, agents: { count: 3, wrapupCode: 'resolved', replies: [1, 3] } });
     expect(s.customers.chat).toEqual({ perSecond: 1, messages: [1, 3], thinkSeconds: [1, 3], patienceSeconds: 120 });
+    expect(s.agents).toMatchObject({ holdRatio: 0, transferRatio: 0, holdSeconds: [2, 5] });
+  });
+
+  it('reads calls and what the bots do with them', () => {
+    const s = parseScenario({
+      agents: { queues: ['Sales'], hold_ratio: 0.5, hold_s: [1, 2], transfer_ratio: 0.2 },
+      customers: { call: { per_second: 0.5, talk_s: [3, 9], patience_s: 30 } },
+    });
+    expect(s.customers.call).toEqual({ perSecond: 0.5, talkSeconds: [3, 9], patienceSeconds: 30 });
+    expect(s.agents).toMatchObject({ holdRatio: 0.5, holdSeconds: [1, 2], transferRatio: 0.2 });
   });
 
   it('names the field to fix', () => {
@@ -22,6 +32,9 @@ describe('scenarios', () => {
     bad({ ...base, customers: { chat: {} } }, 'customers.chat.per_second');
     bad({ ...base, customers: { chat: { per_second: 1, think_s: [3, 1] } } }, 'customers.chat.think_s');
     bad({ ...base, duration_s: -1 }, 'scenario.duration_s');
+    bad({ ...base, customers: { call: { per_second: 1, talk_s: [9, 3] } } }, 'customers.call.talk_s');
+    bad({ ...base, agents: { queues: ['Sales'], hold_ratio: 2 } }, 'agents.hold_ratio');
+    bad({ ...base, agents: { queues: ['Sales'], transfer_ratio: -0.1 } }, 'agents.transfer_ratio');
   });
 
   it('draws from ranges and spaces arrivals like a Poisson process', () => {

@@ -18,6 +18,18 @@ export interface ChannelTraffic {
   readonly patienceSeconds: number;
 }
 
+/** Calls to a queue number over the virtual PSTN, with real audio (werift softphones). */
+export interface CallTraffic {
+  /** Mean arrivals per second (Poisson). */
+  readonly perSecond: number;
+  /** Seconds the caller talks once answered, then hangs up. */
+  readonly talkSeconds: Range;
+  /** A caller still waiting after this many seconds hangs up (abandons). */
+  readonly patienceSeconds: number;
+}
+
+export type SimChannel = 'chat' | 'sms' | 'email' | 'call';
+
 export interface Scenario {
   readonly name: string;
   /** Seconds of arrivals; then the run drains (up to `drainSeconds`) and stops. */
@@ -33,8 +45,15 @@ export interface Scenario {
     readonly replies: Range;
     readonly wrapupSeconds: Range;
     readonly wrapupCode: string;
+    /** Share of calls the bot holds once, for `holdSeconds`. */
+    readonly holdRatio: number;
+    readonly holdSeconds: Range;
+    /** Share of contacts the first bot transfers back to their queue (another bot takes over). */
+    readonly transferRatio: number;
   };
-  readonly customers: Readonly<Partial<Record<'chat' | 'sms' | 'email', ChannelTraffic>>>;
+  readonly customers: Readonly<Partial<Record<'chat' | 'sms' | 'email', ChannelTraffic>>> & {
+    readonly call?: CallTraffic;
+  };
 }
 
 export class ScenarioError extends Error {
@@ -73,18 +92,24 @@ export function parseScenario(input: unknown): Scenario {
     throw new ScenarioError('agents.queues: expected the names of the queues the bots serve');
   const customers = input['customers'];
   if (!isObject(customers) || Object.keys(customers).length === 0)
-    throw new ScenarioError('customers: expected traffic for at least one of chat, sms, email');
-  const traffic: Partial<Record<'chat' | 'sms' | 'email', ChannelTraffic>> = {};
+    throw new ScenarioError('customers: expected traffic for at least one of chat, sms, email, call');
+  const traffic: { -readonly [K in keyof Scenario['customers']]: Scenario['customers'][K] } = {};
   for (const [channel, value] of Object.entries(customers)) {
-    if (channel !== 'chat' && channel !== 'sms' && channel !== 'email')
-      throw new ScenarioError(`customers.${channel}: only chat, sms and email can be simulated without a browser`);
+    if (channel !== 'chat' && channel !== 'sms' && channel !== 'email' && channel !== 'call')
+      throw new ScenarioError(`customers.${channel}: the simulator drives chat, sms, email and call`);
     if (!isObject(value)) throw new ScenarioError(`customers.${channel}: expected an object`);
     const where = `customers.${channel}`;
+    const perSecond = num(value, 'per_second', where, NaN, 0.001, 1000);
+    const patienceSeconds = num(value, 'patience_s', where, 120, 1, 3600);
+    if (channel === 'call') {
+      traffic.call = { perSecond, talkSeconds: range(value, 'talk_s', where, [5, 20]), patienceSeconds };
+      continue;
+    }
     traffic[channel] = {
-      perSecond: num(value, 'per_second', where, NaN, 0.001, 1000),
+      perSecond,
       messages: range(value, 'messages', where, [1, 3], 100),
       thinkSeconds: range(value, 'think_s', where, [1, 3]),
-      patienceSeconds: num(value, 'patience_s', where, 120, 1, 3600),
+      patienceSeconds,
     };
   }
   const name = input['name'] ?? 'scenario';
@@ -103,6 +128,9 @@ export function parseScenario(input: unknown): Scenario {
       replies: range(agents, 'replies', 'agents', [1, 3], 100),
       wrapupSeconds: range(agents, 'wrapup_s', 'agents', [0.5, 2]),
       wrapupCode: code,
+      holdRatio: num(agents, 'hold_ratio', 'agents', 0, 0, 1),
+      holdSeconds: range(agents, 'hold_s', 'agents', [2, 5]),
+      transferRatio: num(agents, 'transfer_ratio', 'agents', 0, 0, 1),
     },
     customers: traffic,
   };

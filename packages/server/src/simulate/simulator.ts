@@ -1,15 +1,24 @@
 /**
  * `parley simulate`: realistic traffic against a running Parley server, over
  * its public interfaces only. Agent bots log in, go ready, accept offers,
- * answer, end and wrap up with a code; customers arrive (Poisson) by web
- * chat (REST + customer WebSocket), SMS (the demo handset, so demo mode) and
- * email (SMTP), write, wait, and give up when their patience runs out.
- * Progress goes to a callback every second; the run ends with a summary.
+ * answer, hold calls, transfer some contacts, end and wrap up with a code;
+ * customers arrive (Poisson) by web chat (REST + customer WebSocket), SMS
+ * (the demo handset, so demo mode), email (SMTP) and phone calls (the
+ * virtual PSTN, with real G.711 audio both ways from werift softphones),
+ * write or talk, wait, and give up when their patience runs out. Progress
+ * goes to a callback every second; the run ends with a summary.
  */
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
-import { draw, nextArrival, type Scenario } from './scenario.ts';
+import { Softphone } from '../media/softphone.ts';
+import { draw, nextArrival, type Scenario, type SimChannel } from './scenario.ts';
+
+/** The tones the simulated parties speak in, so each side can tell it hears the other. */
+const AGENT_TONE_HZ = 1000;
+const CALLER_TONE_HZ = 2200;
+/** Goertzel power above which a tone counts as heard (the tests' threshold). */
+const HEARD = 1e5;
 
 export interface SimulateOptions {
   /** The server's (tenant's) base URL, ending in `/`. */
@@ -39,8 +48,15 @@ export interface Summary {
   readonly scenario: string;
   readonly durationSeconds: number;
   readonly agents: number;
-  readonly arrivals: Record<'chat' | 'sms' | 'email' | 'total', number>;
+  readonly arrivals: Record<SimChannel | 'total', number>;
+  /** Contacts finished: the last interaction of each wrapped up with the code (transferred legs count once). */
   readonly handled: number;
+  /** Contacts a bot transferred to its queue before another bot finished them. */
+  readonly transferred: number;
+  /** Calls a bot put on hold and took back. */
+  readonly held: number;
+  /** Calls answered; in how many the caller heard the agent's tone, and the agent the caller's. */
+  readonly calls: { readonly connected: number; readonly callerHeardAgent: number; readonly agentHeardCaller: number };
   readonly abandoned: number;
   /** Arrived but neither handled nor abandoned when the drain time ran out. */
   readonly unfinished: number;
@@ -54,12 +70,29 @@ export interface Summary {
 type Frame = any;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether `phone` hears a tone at `hz` at some point before `until` settles (checked every 200 ms). */
+async function listen(phone: Softphone, hz: number, until: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void until.finally(() => (done = true));
+  let heard = false;
+  while (!done && !heard) {
+    await Promise.race([until, sleep(200)]);
+    heard = phone.level(hz, 400) > HEARD;
+  }
+  return heard;
+}
 const quantile = (sorted: readonly number[], q: number): number | null =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null) : null;
 
 class Stats {
-  arrivals = { chat: 0, sms: 0, email: 0 };
+  arrivals = { chat: 0, sms: 0, email: 0, call: 0 };
   handled = 0;
+  transferred = 0;
+  held = 0;
+  connected = 0;
+  callerHeardAgent = 0;
+  agentHeardCaller = 0;
   abandoned = 0;
   customerMessages = 0;
   agentMessages = 0;
@@ -67,7 +100,7 @@ class Stats {
   errors = 0;
   samples: string[] = [];
   get total() {
-    return this.arrivals.chat + this.arrivals.sms + this.arrivals.email;
+    return this.arrivals.chat + this.arrivals.sms + this.arrivals.email + this.arrivals.call;
   }
   error(what: string) {
     this.errors += 1;
@@ -116,56 +149,95 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
     return q;
   });
   const addressOf = (channel: string) => {
-    const q = served.find((x) => x.type === channel && x.addresses[0]);
-    if (!q) throw new Error(`customers.${channel}: none of agents.queues is a ${channel} queue with an address`);
+    const type = channel === 'call' ? 'phone' : channel;
+    const q = served.find((x) => x.type === type && x.addresses[0]);
+    if (!q) throw new Error(`customers.${channel}: none of agents.queues is a ${type} queue with an address`);
     return q.addresses[0]?.address ?? '';
   };
   const targets = Object.fromEntries(Object.keys(scenario.customers).map((c) => [c, addressOf(c)]));
 
+  const callTraffic = scenario.customers.call;
+  /** The longest a call can last from the bot's side: hold, talk, and a margin. */
+  const callLimitSeconds = callTraffic
+    ? callTraffic.talkSeconds[1] + scenario.agents.holdSeconds[1] + scenario.agents.replyAfterSeconds[1] + 30
+    : 0;
   const run = randomBytes(3).toString('hex');
   const password = randomBytes(12).toString('base64url');
-  const bots: Array<{ ws: WebSocket; token: string }> = [];
-  for (let i = 1; i <= scenario.agents.count; i++) {
-    const username = `sim-${run}-${i}`;
-    const user = await call(admin.token, 'POST', 'api/v1/users', {
-      username,
-      display_name: `Sim Agent ${i}`,
-      email: `${username}@sim.parley.local`,
-      role: 'agent',
-      password,
+  const bots: Array<{ ws: WebSocket; token: string; station: Softphone | null }> = [];
+  /** Bots waiting for an interaction of theirs to end (the caller hung up). */
+  const endings = new Map<string, () => void>();
+  const wsBase = base.replace(/^http/, 'ws');
+  /** Resolves when the interaction ends (the customer hung up), or after `ms`. */
+  const ended = (id: string, ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        endings.delete(id);
+        resolve(false);
+      }, ms);
+      endings.set(id, () => {
+        clearTimeout(timer);
+        endings.delete(id);
+        resolve(true);
+      });
     });
-    for (const q of served)
-      await call(admin.token, 'PUT', `api/v1/queues/${q.id}/members/${user.id}`, { can_serve: true, proficiency: 3 });
-    const { token } = await login(username, password);
-    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}ws/agent`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    ws.on('message', (raw) => {
-      const frame: Frame = JSON.parse(String(raw));
-      if (frame.type === 'interaction' && frame.data.event === 'offered') void work(token, frame.data.interaction);
-    });
-    ws.on('error', () => undefined);
-    bots.push({ ws, token });
-    await call(token, 'PUT', 'api/v1/me/state', { ready: true });
-  }
+  const act = (token: string, id: string, action: string, extra: Record<string, unknown> = {}) =>
+    call(token, 'POST', `api/v1/interactions/${id}/actions`, { action, ...extra });
+  const wrapUp = async (token: string, id: string) => {
+    await sleep(s(draw(scenario.agents.wrapupSeconds)));
+    await act(token, id, 'handle', { code: scenario.agents.wrapupCode });
+  };
 
   /** One offer, from accept to wrap-up. */
-  const work = async (token: string, interaction: Frame) => {
+  const work = async (token: string, interaction: Frame, station: () => Softphone | null) => {
     const id = interaction.id as string;
+    const isCall = interaction.channel_type === 'phone';
     try {
       await sleep(s(draw(scenario.agents.acceptAfterSeconds)));
+      // Listen for the end before accepting: a caller may hang up at any moment from here.
+      const callEnded = isCall ? ended(id, s(callLimitSeconds)) : null;
       try {
-        await call(token, 'POST', `api/v1/interactions/${id}/actions`, { action: 'accept' });
+        await act(token, id, 'accept');
       } catch (err) {
         // The customer left, or the offer timed out: not this bot's to finish.
         if ((err as { status?: number }).status === 409) return;
         throw err;
       }
-      stats.waits.push((Date.now() - Date.parse(interaction.created)) / 1000);
+      // A transferred contact waited before, in its first leg: count its wait once.
+      if (!interaction.transferred_from) stats.waits.push((Date.now() - Date.parse(interaction.created)) / 1000);
+      if (!interaction.transferred_from && Math.random() < scenario.agents.transferRatio) {
+        // Back to the queue: another bot takes over; this leg is wrapped up with the code.
+        await sleep(s(draw(scenario.agents.replyAfterSeconds)));
+        try {
+          await act(token, id, 'transfer', { to: { queue_id: interaction.queue_id } });
+          stats.transferred += 1;
+          await wrapUp(token, id);
+          return;
+        } catch (err) {
+          if ((err as { status?: number }).status !== 409) throw err;
+          // The customer went first: finish as usual.
+        }
+      }
+      if (isCall) {
+        if (Math.random() < scenario.agents.holdRatio) {
+          await sleep(s(draw(scenario.agents.replyAfterSeconds)));
+          try {
+            await act(token, id, 'hold');
+            await sleep(s(draw(scenario.agents.holdSeconds)));
+            await act(token, id, 'unhold');
+            stats.held += 1;
+          } catch (err) {
+            if ((err as { status?: number }).status !== 409) throw err; // hung up on hold
+          }
+        }
+        // The caller says goodbye; a call that runs on past every caller's limit is ended by the bot.
+        const phone = station();
+        if (phone && (await listen(phone, CALLER_TONE_HZ, callEnded ?? Promise.resolve(true))))
+          stats.agentHeardCaller += 1;
+        if (!(await callEnded)) await act(token, id, 'hangup').catch(() => undefined);
+        await wrapUp(token, id);
+        stats.handled += 1;
+        return;
+      }
       const replies = Math.round(draw(scenario.agents.replies));
       for (let n = 0; n < replies; n++) {
         await sleep(s(draw(scenario.agents.replyAfterSeconds)));
@@ -182,21 +254,59 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
           throw err;
         }
       }
-      await call(token, 'POST', `api/v1/interactions/${id}/actions`, { action: 'hangup' }).catch(
-        (err: { status?: number }) => {
-          if (err.status !== 409) throw err;
-        },
-      );
-      await sleep(s(draw(scenario.agents.wrapupSeconds)));
-      await call(token, 'POST', `api/v1/interactions/${id}/actions`, {
-        action: 'handle',
-        code: scenario.agents.wrapupCode,
+      await act(token, id, 'hangup').catch((err: { status?: number }) => {
+        if (err.status !== 409) throw err;
       });
+      await wrapUp(token, id);
       stats.handled += 1;
     } catch (err) {
       stats.error(err instanceof Error ? err.message : String(err));
     }
   };
+
+  for (let i = 1; i <= scenario.agents.count; i++) {
+    const username = `sim-${run}-${i}`;
+    const user = await call(admin.token, 'POST', 'api/v1/users', {
+      username,
+      display_name: `Sim Agent ${i}`,
+      email: `${username}@sim.parley.local`,
+      role: 'agent',
+      password,
+    });
+    for (const q of served)
+      await call(admin.token, 'PUT', `api/v1/queues/${q.id}/members/${user.id}`, { can_serve: true, proficiency: 3 });
+    const { token } = await login(username, password);
+    const ws = new WebSocket(`${wsBase}ws/agent`, { headers: { authorization: `Bearer ${token}` } });
+    const replies = new Map<string, (frame: Frame) => void>();
+    let station: Softphone | null = null;
+    const hello = new Promise<void>((resolve, reject) => {
+      ws.on('message', (raw) => {
+        const frame: Frame = JSON.parse(String(raw));
+        if (frame.re !== undefined) replies.get(frame.re)?.(frame);
+        else if (frame.type === 'hello') resolve();
+        else if (frame.type === 'interaction' && frame.data.event === 'offered')
+          void work(token, frame.data.interaction, () => station);
+        else if (frame.type === 'interaction' && frame.data.event === 'ended')
+          endings.get(frame.data.interaction.id)?.();
+      });
+      ws.once('error', reject);
+    });
+    await hello;
+    ws.on('error', () => undefined);
+    // A bot that takes calls has a station, as a panel does: a softphone speaking its tone.
+    if (scenario.customers.call) {
+      station = new Softphone(AGENT_TONE_HZ);
+      const offer = await station.offer();
+      const reply = await new Promise<Frame>((resolve) => {
+        replies.set('station', resolve);
+        ws.send(JSON.stringify({ id: 'station', type: 'media.offer', data: { sdp: offer } }));
+      });
+      if (!reply.ok) throw new Error(`${username}: the server refused the station: ${reply.error?.message}`);
+      await station.answer(reply.data.sdp);
+    }
+    bots.push({ ws, token, station });
+    await call(token, 'PUT', 'api/v1/me/state', { ready: true });
+  }
 
   // ── customers ─────────────────────────────────────────────────────────────
   let customerSeq = 0;
@@ -268,6 +378,68 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
       stats.error(`sms customer: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
+  const callCustomer = async () => {
+    const traffic = callTraffic;
+    if (!traffic) return;
+    const n = ++customerSeq;
+    const phone = new Softphone(CALLER_TONE_HZ);
+    const ws = new WebSocket(`${wsBase}ws/phone`);
+    ws.on('error', () => undefined);
+    const frames: Frame[] = [];
+    let notify: (() => void) | null = null;
+    ws.on('message', (raw) => {
+      frames.push(JSON.parse(String(raw)));
+      notify?.();
+    });
+    /** The next frame matching, or null after `ms`. */
+    const next = (match: (f: Frame) => boolean, ms: number) =>
+      new Promise<Frame | null>((resolve) => {
+        const check = () => {
+          const found = frames.findIndex(match);
+          if (found < 0) return false;
+          clearTimeout(timer);
+          notify = null;
+          resolve(frames.splice(found, 1)[0]);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          notify = null;
+          resolve(null);
+        }, ms);
+        if (!check()) notify = check;
+      });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      const callId = `sim-${n}`;
+      ws.send(JSON.stringify({ type: 'dial', call_id: callId, to: targets['call'], sdp: await phone.offer() }));
+      const answer = await next((f) => f.type === 'answer' || f.type === 'error', 10_000);
+      if (answer?.type !== 'answer') throw new Error(answer ? `${answer.code}: ${answer.message}` : 'no answer');
+      await phone.answer(answer.sdp);
+      stats.arrivals.call += 1;
+      const connected = await next(
+        (f) => (f.type === 'progress' && f.status === 'connected') || f.type === 'ended',
+        s(traffic.patienceSeconds),
+      );
+      if (connected?.type !== 'progress') {
+        if (!connected) ws.send(JSON.stringify({ type: 'hangup', call_id: callId }));
+        stats.abandoned += 1;
+        return;
+      }
+      stats.connected += 1;
+      phone.forget();
+      const endedEarly = next((f) => f.type === 'ended', s(draw(traffic.talkSeconds)));
+      if (await listen(phone, AGENT_TONE_HZ, endedEarly)) stats.callerHeardAgent += 1;
+      if (!(await endedEarly)) ws.send(JSON.stringify({ type: 'hangup', call_id: callId }));
+    } catch (err) {
+      stats.error(`call customer: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      ws.close();
+      await phone.close();
+    }
+  };
   const smtp =
     scenario.customers.email && options.smtpPort
       ? nodemailer.createTransport({
@@ -299,12 +471,13 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
   // The clock starts once the bots are ready: setting them up (password hashing) takes its own time.
   const started = Date.now();
   const customersRunning: Array<Promise<void>> = [];
-  const arrive = async (channel: 'chat' | 'sms' | 'email', perSecond: number) => {
+  const customer = { chat: chatCustomer, sms: smsCustomer, email: emailCustomer, call: callCustomer };
+  const arrive = async (channel: SimChannel, perSecond: number) => {
     const end = started + s(scenario.durationSeconds);
     for (;;) {
       await sleep(s(nextArrival(perSecond)));
       if (Date.now() >= end || stopping) return;
-      customersRunning.push(channel === 'chat' ? chatCustomer() : channel === 'sms' ? smsCustomer() : emailCustomer());
+      customersRunning.push(customer[channel]());
     }
   };
   const progress = () => {
@@ -323,9 +496,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
   const ticker = setInterval(progress, 1000);
   try {
     await Promise.all(
-      Object.entries(scenario.customers).map(([channel, t]) =>
-        arrive(channel as 'chat' | 'sms' | 'email', t.perSecond),
-      ),
+      Object.entries(scenario.customers).map(([channel, t]) => arrive(channel as SimChannel, t.perSecond)),
     );
     // Drain: what arrived is served (or gives up) before the end.
     const drainEnd = Date.now() + s(scenario.drainSeconds);
@@ -338,6 +509,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
     for (const bot of bots) {
       await call(bot.token, 'PUT', 'api/v1/me/state', { ready: false }).catch(() => undefined);
       bot.ws.close();
+      await bot.station?.close();
     }
     smtp?.close();
   }
@@ -348,6 +520,13 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
     agents: scenario.agents.count,
     arrivals: { ...stats.arrivals, total: stats.total },
     handled: stats.handled,
+    transferred: stats.transferred,
+    held: stats.held,
+    calls: {
+      connected: stats.connected,
+      callerHeardAgent: stats.callerHeardAgent,
+      agentHeardCaller: stats.agentHeardCaller,
+    },
     abandoned: stats.abandoned,
     unfinished: Math.max(0, stats.total - stats.handled - stats.abandoned),
     messages: { customer: stats.customerMessages, agent: stats.agentMessages },
