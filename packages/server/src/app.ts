@@ -160,6 +160,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     ringSeconds: config.voice.ringSeconds,
     dialsPerMinute: config.voice.callsPerMinute,
     scriptedFarParty: options.voice?.scriptedFarParty === true,
+    journal: path.join(config.dataDir, 'calls-in-progress.json'),
   });
   const allowedOrigins = (t: Tenant) =>
     t.slug === DEFAULT_TENANT_SLUG ? [...new Set([...t.allowedOrigins, ...config.allowedOrigins])] : t.allowedOrigins;
@@ -337,6 +338,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
 
   // Waiting contacts, offers and wrap-ups of before a restart carry on.
   await interactions.start();
+  const lostCalls = await media.recover();
+  if (lostCalls > 0) log.warn({ calls: lostCalls }, 'calls in progress when the last process stopped were ended');
   // Messages stored but not sent when the last process stopped go out now.
   const queuedTenants = await db
     .selectFrom('messages')

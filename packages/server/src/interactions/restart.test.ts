@@ -39,12 +39,15 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
   const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(dir, { recursive: true, force: true })];
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();
-  });
+    // Every death of the server was the test's own kill -9.
+    expect(unexpectedExit).toBeNull();
+  }, 60_000);
 
   let base = '';
   let env: Record<string, string> = {};
   let child: ChildProcess | null = null;
   let log = '';
+  let unexpectedExit: string | null = null;
 
   const start = async () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
@@ -69,6 +72,11 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     const c = child;
     if (!c) return;
     child = null;
+    // A process that is already gone has nothing to kill (and no exit event to wait for).
+    if (c.exitCode !== null || c.signalCode !== null) {
+      unexpectedExit = `the server had exited by itself (${c.exitCode ?? c.signalCode}): ${log.slice(-2000)}`;
+      return;
+    }
     const exited = new Promise((r) => c.once('exit', r));
     c.kill('SIGKILL');
     await exited;
@@ -378,7 +386,7 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     w2.ws.close();
   }, 120_000);
 
-  it('keeps a recorded call across a kill -9: the interaction, its events and its recording, repaired; the caller is told', async () => {
+  it('keeps a recorded call across a kill -9: the interaction, its events and its recording, repaired; the call ends for both sides', async () => {
     await kill9();
     await start();
     const agent = await login('agent4');
@@ -415,6 +423,21 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     // Two seconds of conversation: more than one flush of the recording.
     await new Promise((r) => setTimeout(r, 2000));
     expect(station.level(2200) + caller.level(1000)).toBeGreaterThan(2e5);
+    // A second caller waits in the queue meanwhile (the only agent is busy).
+    const waiter = new Softphone(2600);
+    cleanups.push(() => waiter.close());
+    phone.send(JSON.stringify({ type: 'dial', call_id: 'c2', to: '+15555550100', sdp: await waiter.offer() }));
+    for (let i = 0; i < 200 && phoneFrames.filter((f) => f.type === 'answer').length < 2; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    await waiter.answer(phoneFrames.filter((f) => f.type === 'answer')[1].sdp);
+    const sales = (await api(agent.token, 'GET', '/api/v1/queues')).find((q: Json) => q.name === 'Sales');
+    let waiting: Json[] = [];
+    for (let i = 0; i < 100 && waiting.length === 0; i++) {
+      waiting = await api(agent.token, 'GET', `/api/v1/queues/${sales.id}/contacts`);
+      if (waiting.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(waiting).toHaveLength(1);
+    const waitingId = waiting[0].id as string;
     const eventsBefore = await api(agent.token, 'GET', `/api/v1/interactions/${id}/events`);
     const [recording] = await api(agent.token, 'GET', `/api/v1/interactions/${id}/recordings`);
     expect(recording.state).toBe('recording');
@@ -424,12 +447,24 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     // The caller's phone hears the call is gone (its socket closes with the process).
     await phoneClosed;
     await start();
+    expect(log).toContain('calls in progress when the last process stopped were ended');
 
-    // The interaction and every event before the crash are there, once.
-    expect(await api(agent.token, 'GET', `/api/v1/interactions/${id}`)).toMatchObject({ id, state: 'accepted' });
+    // The interaction and every event before the crash are there, once; its media died with the process,
+    // so the restart ended it as the caller's hang-up, and the agent has the wrap-up.
+    expect(await api(agent.token, 'GET', `/api/v1/interactions/${id}`)).toMatchObject({ id, state: 'wrap_up' });
     const eventsAfter = await api(agent.token, 'GET', `/api/v1/interactions/${id}/events`);
     expect(eventsAfter.slice(0, eventsBefore.length)).toEqual(eventsBefore);
     expect(eventsAfter.filter((e: Json) => e.type === 'accepted')).toHaveLength(1);
+    expect(eventsAfter.slice(eventsBefore.length).map((e: Json) => [e.type, e.detail?.cause])).toContainEqual([
+      'ended',
+      'remote_hangup',
+    ]);
+
+    // The caller who was waiting is gone too: missed (abandoned in the queue), and no longer waiting.
+    const supervisor = await login('supervisor');
+    const waitedEvents = await api(supervisor.token, 'GET', `/api/v1/interactions/${waitingId}/events`);
+    expect(waitedEvents.map((e: Json) => e.type)).toEqual(['created', 'missed']);
+    expect(await api(agent.token, 'GET', `/api/v1/queues/${sales.id}/contacts`)).toEqual([]);
 
     // The recording was repaired at start: one file, complete, its header telling its real length, both voices in it.
     const recordings = await api(agent.token, 'GET', `/api/v1/interactions/${id}/recordings`);
@@ -446,14 +481,15 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     expect(goertzel(samples, 1000)).toBeGreaterThan(1e5);
     expect(goertzel(samples, 2200)).toBeGreaterThan(1e5);
 
-    // The panel comes back with the call, and the agent finishes it: hang up, wrap-up, handled.
+    // The panel comes back with the call in wrap-up, and the agent finishes it.
     const again = await panel(agent.token);
     const hello = await again.waitFor((f) => f.type === 'hello');
-    expect(hello.data.interactions.map((i: Json) => i.id)).toContain(id);
-    await api(agent.token, 'POST', `/api/v1/interactions/${id}/actions`, { action: 'hangup' });
+    expect(hello.data.interactions.map((i: Json) => [i.id, i.state])).toContainEqual([id, 'wrap_up']);
     await api(agent.token, 'POST', `/api/v1/interactions/${id}/actions`, { action: 'handle', code: 'resolved' });
     expect((await api(agent.token, 'GET', `/api/v1/interactions/${id}`)).state).toBe('handled');
     await api(agent.token, 'PUT', '/api/v1/me/state', { ready: false });
     again.ws.terminate();
+    phone.close();
+    await Promise.all([station.close(), caller.close(), waiter.close()]);
   }, 120_000);
 });

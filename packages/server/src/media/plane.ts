@@ -11,6 +11,8 @@
  * panel that comes back (reload, network) offers again and the call goes
  * on; after `reattachSeconds` the call goes back to its queue.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Interaction } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus, BusEvents } from '../bus/index.ts';
@@ -41,6 +43,12 @@ export interface MediaPlaneOptions {
   readonly dialsPerMinute: number;
   /** Numbers no phone registered are left to the demo REST API to play (tests). */
   readonly scriptedFarParty?: boolean;
+  /**
+   * A file listing the calls with media in progress, kept current. Media
+   * lives in this process: after a crash the calls listed there are over,
+   * and {@link MediaPlane.recover} ends their interactions.
+   */
+  readonly journal?: string;
 }
 
 const LIVE = new Set(['incoming', 'outgoing', 'alerting', 'accepted', 'held']);
@@ -86,9 +94,14 @@ export class MediaPlane {
   readonly #reattach = new Map<string, NodeJS.Timeout>();
   readonly #unsubscribe: () => void;
   #chain: Promise<void> = Promise.resolve();
+  /** What the journal says now (JSON), and the calls a previous process left in it. */
+  #journaled = '[]';
+  readonly #orphans: Array<{ t: string; id: string }>;
 
   constructor(options: MediaPlaneOptions) {
     this.#o = options;
+    // Read before anything can rewrite it: these calls died with the last process.
+    this.#orphans = readJournal(options.journal, options.log);
     this.#unsubscribe = options.bus.subscribe('interaction.changed', (e) => {
       if (e.interaction.channel_type !== 'phone') return;
       // One event at a time, in order: each may dial, bridge or record.
@@ -97,6 +110,27 @@ export class MediaPlane {
         .catch((err: unknown) => options.log.error({ err, interaction: e.interaction.id }, 'media plane event failed'));
     });
     this.#mixer.start();
+  }
+
+  /**
+   * Ends the interactions of calls that were in progress when the last
+   * process died (their media went with it): waiting ones are abandoned,
+   * talking ones end as hung up by the far party and go to wrap-up. Returns
+   * how many were ended.
+   */
+  async recover(): Promise<number> {
+    let ended = 0;
+    for (const { t, id } of this.#orphans.splice(0)) {
+      try {
+        await this.#o.interactions().remote(t, id, 'hangup');
+        ended += 1;
+      } catch (err) {
+        // Already over (a wrap-up, a hang-up stored before the crash): nothing to end.
+        this.#o.log.debug({ err, interaction: id }, 'a call left by the last process needed no ending');
+      }
+    }
+    this.#writeJournal();
+    return ended;
   }
 
   /** Waits until every bus event seen so far has been acted on (tests). */
@@ -500,6 +534,7 @@ export class MediaPlane {
     for (const [a, b] of this.#bridges) if (a.leg && b.leg && a.id < b.id) bridges.push([a.leg.id, b.leg.id]);
     const plan = planAudio({ lines, stations, customerLegs, bridges });
     this.#mixer.setPlan(plan);
+    this.#writeJournal();
     // Recordings take the voices of the legs of their call.
     for (const [id, sink] of this.#recordings) {
       const parties = new Set<string>();
@@ -515,6 +550,31 @@ export class MediaPlane {
     }
   }
 
+  /** Keeps the journal equal to the calls with media in progress (written only when that changes). */
+  #writeJournal(): void {
+    const file = this.#o.journal;
+    if (!file) return;
+    const live: Array<{ t: string; id: string }> = [];
+    for (const [id, call] of this.#remote) {
+      const tenantId = this.#calls.get(call);
+      const state = this.#lines.get(id)?.state;
+      if (tenantId && !call.ended && (state === undefined || LIVE.has(state))) live.push({ t: tenantId, id });
+    }
+    // Calls the last process left stay listed until recover() has ended them.
+    for (const orphan of this.#orphans) live.push(orphan);
+    live.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const json = JSON.stringify(live);
+    if (json === this.#journaled) return;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(`${file}.tmp`, json);
+      fs.renameSync(`${file}.tmp`, file);
+      this.#journaled = json;
+    } catch (err) {
+      this.#o.log.warn({ err }, 'cannot write the list of calls in progress');
+    }
+  }
+
   /** Ends everything (server shutdown): outside calls are hung up and recordings completed. */
   async close(): Promise<void> {
     this.#unsubscribe();
@@ -526,5 +586,21 @@ export class MediaPlane {
     this.#stations.clear();
     this.#standby.clear();
     await this.#o.recorder.finishAll();
+  }
+}
+
+/** The calls a journal lists (none when it is missing or unreadable). */
+function readJournal(file: string | undefined, log: Logger): Array<{ t: string; id: string }> {
+  if (!file) return [];
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter(
+      (e): e is { t: string; id: string } =>
+        typeof e === 'object' && e !== null && typeof e.t === 'string' && typeof e.id === 'string',
+    );
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') log.warn({ err }, 'the list of calls in progress is unreadable');
+    return [];
   }
 }

@@ -20,6 +20,7 @@ export class Softphone {
   #timer: NodeJS.Timeout | null = null;
   #seq = 1;
   #ts = 1;
+  #closing: Promise<void> | null = null;
   /** Hears every audio packet as it arrives, with its arrival time (latency benches). */
   onPacket: ((payload: Buffer, arrivedAt: number) => void) | null = null;
   received = 0;
@@ -120,8 +121,10 @@ export class Softphone {
     this.#chunks = [];
   }
 
-  async close(): Promise<void> {
+  /** Hangs up for good; closing again does nothing (werift's close does not settle twice). */
+  close(): Promise<void> {
     this.quiet();
-    await this.pc.close().catch(() => undefined);
+    this.#closing ??= this.pc.close().catch(() => undefined);
+    return this.#closing;
   }
 }
