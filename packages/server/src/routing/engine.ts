@@ -113,7 +113,8 @@ interface Contact {
   readonly arrivedAt: number;
   /** When it entered its current queue (overflow counts from here). */
   enqueuedAt: number;
-  readonly excluded: Set<string>;
+  /** Agents it is never offered to again; null until there is one (most contacts never have any). */
+  excluded: Set<string> | null;
   offer: { readonly agentId: string; readonly expiresAt: number } | null;
   readonly preferredAgentId: string | null;
   readonly preferredUntil: number;
@@ -194,7 +195,7 @@ export class RoutingEngine {
         if (other) {
           this.#withdraw(contact, 'picked', now, out);
           // The pick is not the other agent's doing: it may be offered this contact's peers again.
-          contact.excluded.delete(other.spec.id);
+          contact.excluded?.delete(other.spec.id);
         }
         this.#remove(contact);
         agent.load[channel] += 1;
@@ -348,7 +349,7 @@ export class RoutingEngine {
       seq: ++this.#seq,
       arrivedAt: Math.min(now, event.arrivedAt ?? now),
       enqueuedAt: now,
-      excluded: new Set(event.excluded),
+      excluded: event.excluded && event.excluded.length > 0 ? new Set(event.excluded) : null,
       offer: null,
       preferredAgentId,
       preferredUntil: preferredAgentId ? now + this.#preferredWindowMs : 0,
@@ -397,14 +398,14 @@ export class RoutingEngine {
     const preferred = contact.preferredAgentId ? this.#agents.get(contact.preferredAgentId) : undefined;
     if (preferred && now < contact.preferredUntil) {
       const eligible = preferred.slots.some((slot) => slot.queue === queue && slot.inPool);
-      if (eligible && !contact.excluded.has(preferred.spec.id)) this.#offer(contact, preferred, now, out);
+      if (eligible && !contact.excluded?.has(preferred.spec.id)) this.#offer(contact, preferred, now, out);
       // Otherwise it waits for the preferred agent until the window closes.
       return;
     }
     const pools = queue.spec.skillsBased ? queue.byProficiency : [queue.idle];
     for (let i = pools.length - 1; i >= 0; i--) {
       for (let slot = pools[i]?.head ?? null; slot; slot = slot.next) {
-        if (!contact.excluded.has(slot.agent.spec.id)) {
+        if (!contact.excluded?.has(slot.agent.spec.id)) {
           this.#offer(contact, slot.agent, now, out);
           return;
         }
@@ -432,7 +433,7 @@ export class RoutingEngine {
 
   /** Whether a waiting contact may be offered to this agent now. */
   #mayOffer(contact: Contact, agent: Agent, now: number): boolean {
-    if (contact.offer || contact.excluded.has(agent.spec.id)) return false;
+    if (contact.offer || contact.excluded?.has(agent.spec.id)) return false;
     return !contact.preferredAgentId || contact.preferredAgentId === agent.spec.id || now >= contact.preferredUntil;
   }
 
@@ -452,7 +453,7 @@ export class RoutingEngine {
   #release(contact: Contact, agent: Agent, now: number): void {
     const channel = this.#queue(contact.queueId).spec.channel;
     contact.offer = null;
-    contact.excluded.add(agent.spec.id);
+    (contact.excluded ??= new Set()).add(agent.spec.id);
     agent.offers.delete(contact.id);
     // Deadlines skipped while it was offered count again (one that fell due happens at the next tick).
     this.#scheduleOverflow(contact, this.#queue(contact.queueId).spec);
