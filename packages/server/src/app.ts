@@ -270,8 +270,15 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    await sql`select 1`.execute(db);
-    return reply.header('cache-control', 'no-store').send({ status: 'ok', agents_online: gateway.size });
+    reply.header('cache-control', 'no-store');
+    try {
+      await sql`select 1`.execute(db);
+    } catch (err) {
+      // What load balancers and orchestrators read as "take me out of rotation", not a crash.
+      log.warn({ err }, 'health check: the database does not answer');
+      return reply.code(503).send({ status: 'unavailable', message: 'The database does not answer.' });
+    }
+    return reply.send({ status: 'ok', agents_online: gateway.size });
   });
   await app.register(authRoutes(ctx));
   await app.register(realtimeRoutes(ctx));

@@ -276,8 +276,14 @@ describe('panel pages', () => {
     expect(missing.json()).toEqual({ error: { code: 'not_found', message: 'No route GET /nope' } });
   });
 
-  it('reports health', async () => {
+  it('reports health, and 503 when the database does not answer', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/healthz' });
     expect(res.json()).toEqual({ status: 'ok', agents_online: 0 });
+    const sick = await startHarness();
+    await sick.db.destroy();
+    const down = await sick.app.inject({ method: 'GET', url: '/healthz' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toEqual({ status: 'unavailable', message: 'The database does not answer.' });
+    await sick.close().catch(() => undefined);
   });
 });

@@ -143,7 +143,8 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     };
     if (kind === 'postgres') {
       const pg = await createPostgresDatabase();
-      cleanups.push(() => pg.drop());
+      // Dropped after the server is gone (cleanups run last first): a database dropped under a live server is another test.
+      cleanups.unshift(() => pg.drop());
       env['DATABASE_URL'] = pg.url;
     }
     await start();
