@@ -19,8 +19,10 @@ export interface EmbedResult {
   readonly windowRoundTrip: number[];
   readonly pollingRoundTrip: number[];
   readonly initAfterLoad: number[];
-  /** host → panel → server (REST, stored) → panel → host: setReady toggled. */
+  /** host → panel → server (REST over the panel socket, stored) → panel → host: setReady toggled, back to back. */
   readonly serverRoundTrip: number[];
+  /** The same, one command at a time: 25 ms apart, so each meets a settled panel and server. */
+  readonly serverRoundTripPaced: number[];
 }
 
 const PASSWORD = 'bench-password-1';
@@ -93,6 +95,18 @@ export async function runEmbedBench(opts: {
       for (let i = 0; i < 20; i++) await panel.setReady(i % 2 === 0);
       const out: number[] = [];
       for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await panel.setReady(i % 2 === 0);
+        out.push(performance.now() - t0);
+      }
+      await panel.setReady(false);
+      return out;
+    }, opts.serverRoundTrips);
+    const serverRoundTripPaced = await page.evaluate(async (n) => {
+      const panel = (window as unknown as { panel: { setReady(r: boolean): Promise<unknown> } }).panel;
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) {
+        await new Promise((r) => setTimeout(r, 25));
         const t0 = performance.now();
         await panel.setReady(i % 2 === 0);
         out.push(performance.now() - t0);
@@ -178,6 +192,7 @@ export async function runEmbedBench(opts: {
       pollingRoundTrip: windowRoundTrips.polling,
       initAfterLoad,
       serverRoundTrip,
+      serverRoundTripPaced,
     };
   } finally {
     await browser.close();
