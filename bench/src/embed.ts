@@ -89,31 +89,26 @@ export async function runEmbedBench(opts: {
       return out;
     }, opts.roundTrips);
 
-    // A command the panel answers only after the server stored it: setReady, toggled.
-    const serverRoundTrip = await page.evaluate(async (n) => {
-      const panel = (window as unknown as { panel: { setReady(r: boolean): Promise<unknown> } }).panel;
-      for (let i = 0; i < 20; i++) await panel.setReady(i % 2 === 0);
-      const out: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const t0 = performance.now();
-        await panel.setReady(i % 2 === 0);
-        out.push(performance.now() - t0);
-      }
-      await panel.setReady(false);
-      return out;
-    }, opts.serverRoundTrips);
-    const serverRoundTripPaced = await page.evaluate(async (n) => {
-      const panel = (window as unknown as { panel: { setReady(r: boolean): Promise<unknown> } }).panel;
-      const out: number[] = [];
-      for (let i = 0; i < n; i++) {
-        await new Promise((r) => setTimeout(r, 25));
-        const t0 = performance.now();
-        await panel.setReady(i % 2 === 0);
-        out.push(performance.now() - t0);
-      }
-      await panel.setReady(false);
-      return out;
-    }, opts.serverRoundTrips);
+    // A command the panel answers only after the server stored it: setReady, toggled; back to back, then paced.
+    const setReadyRoundTrips = (n: number, pauseMs: number) =>
+      page.evaluate(
+        async ([count, pause]) => {
+          const panel = (window as unknown as { panel: { setReady(r: boolean): Promise<unknown> } }).panel;
+          for (let i = 0; i < 20; i++) await panel.setReady(i % 2 === 0);
+          const out: number[] = [];
+          for (let i = 0; i < (count as number); i++) {
+            if ((pause as number) > 0) await new Promise((r) => setTimeout(r, pause as number));
+            const t0 = performance.now();
+            await panel.setReady(i % 2 === 0);
+            out.push(performance.now() - t0);
+          }
+          await panel.setReady(false);
+          return out;
+        },
+        [n, pauseMs] as const,
+      );
+    const serverRoundTrip = await setReadyRoundTrips(opts.serverRoundTrips, 0);
+    const serverRoundTripPaced = await setReadyRoundTrips(opts.serverRoundTrips, 25);
 
     // The baselines use a second, raw panel iframe that speaks the CPC way (init with payload false,
     // window messages only), so the panel answers them over window.postMessage.
