@@ -64,4 +64,10 @@ export type {
   ServerFrame,
   RestTunnelRequest,
 } from './ws.ts';
-export { MAX_CLIENT_FRAME_BYTES, parseClientRequest, parseServerFrame, tunnelPathProblem } from './ws.ts';
+export {
+  MAX_CLIENT_FRAME_BYTES,
+  isTunnelMethod,
+  parseClientRequest,
+  parseServerFrame,
+  tunnelPathProblem,
+} from './ws.ts';

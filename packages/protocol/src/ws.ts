@@ -103,6 +103,11 @@ export interface RestTunnelRequest {
 
 const TUNNEL_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Whether `method` is one the `rest` request carries. */
+export function isTunnelMethod(method: string): method is RestTunnelRequest['method'] {
+  return TUNNEL_METHODS.has(method);
+}
+
 /**
  * Why a path may not be carried over the agent socket, or null when it may:
  * relative, under `api/v1/` (sessions excluded: they set cookies) or `ecfs/RI/`,
@@ -169,7 +174,7 @@ export function parseClientRequest(
         return { id, error: 'media.offer needs data.sdp, a WebRTC offer of at most 16 KB' };
       return { id, type: 'media.offer', data: { sdp: body['sdp'] } };
     case 'rest': {
-      if (!isRecord(body) || typeof body['method'] !== 'string' || !TUNNEL_METHODS.has(body['method']))
+      if (!isRecord(body) || typeof body['method'] !== 'string' || !isTunnelMethod(body['method']))
         return { id, error: 'rest needs data.method: GET, POST, PUT, PATCH or DELETE' };
       if (typeof body['path'] !== 'string') return { id, error: 'rest needs data.path, a string' };
       const problem = tunnelPathProblem(body['path']);

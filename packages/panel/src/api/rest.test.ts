@@ -135,6 +135,23 @@ describe('RestClient over the agent socket', () => {
       'https://parley.example/api/v1/me/state',
     ]);
     expect(socket.sent.map((s) => (s.data as { path: string }).path)).toEqual(['api/v1/me/state']);
+    // Once told the server does not carry calls, the client stops asking.
+    await client.setReady(true);
+    expect(socket.sent).toHaveLength(1);
+    expect(fetch).toHaveBeenCalledTimes(4);
+  });
+
+  it('sends a body too large for one socket frame over HTTP (the socket would close on it)', async () => {
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ id: 'm1' }), { status: 201 }));
+    vi.stubGlobal('fetch', fetch);
+    const socket = new FakeSocket();
+    const client = new RestClient('https://parley.example/');
+    client.carry(socket);
+    await client.sendMessage('0123456789abcdef0123456789abcdef', { content: 'é'.repeat(40_000) });
+    expect(socket.sent).toHaveLength(0);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    await client.sendMessage('0123456789abcdef0123456789abcdef', { content: 'short' });
+    expect(socket.sent).toHaveLength(1);
   });
 
   it('does not send a call twice when the socket drops after sending it: the caller hears unreachable', async () => {

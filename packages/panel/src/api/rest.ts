@@ -5,7 +5,7 @@
  * {@link CommandError}s carrying the server's code.
  */
 import type { Contact, Interaction, Message, Queue, RestTunnelRequest, User } from '@parley/protocol';
-import { isErrorCode, isRecord, tunnelPathProblem } from '@parley/protocol';
+import { isErrorCode, isRecord, isTunnelMethod, MAX_CLIENT_FRAME_BYTES, tunnelPathProblem } from '@parley/protocol';
 import { CommandError } from '../bridge/index.ts';
 
 /** One person in the directory. */
@@ -36,7 +36,8 @@ export interface RestCarrier {
   request(type: 'rest', data: RestTunnelRequest): Promise<unknown>;
 }
 
-const CARRIED_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+/** Room in a socket frame for the envelope around a carried call's body. */
+const ENVELOPE_BYTES = 4096;
 
 /** What a call answers, over HTTP (a fetch Response) or over the socket (already parsed). */
 interface Answer {
@@ -248,10 +249,11 @@ export class RestClient {
     if (
       carrier?.open &&
       Object.keys(headers).length === 0 &&
-      CARRIED_METHODS.has(method) &&
-      tunnelPathProblem(path) === null
+      isTunnelMethod(method) &&
+      tunnelPathProblem(path) === null &&
+      fitsInFrame(body)
     ) {
-      const carried = await this.#carry(carrier, method as RestTunnelRequest['method'], path, body);
+      const carried = await this.#carry(carrier, method, path, body);
       if (carried) return carried;
     }
     try {
@@ -282,6 +284,8 @@ export class RestClient {
       reply = await carrier.request('rest', { method, path, ...(body === undefined ? {} : { body }) });
     } catch (err) {
       const code = isRecord(err) ? err['code'] : undefined;
+      // A server that does not carry calls at all: HTTP from now on, without asking each time.
+      if (code === 'unsupported' && this.#carrier === carrier) this.#carrier = null;
       // Refused before it ran (an older server, a path it will not carry): HTTP instead.
       if (code === 'unsupported' || code === 'invalid_argument') return null;
       // Sent, and the connection dropped: it may have run, so it is not sent again.
@@ -303,4 +307,13 @@ export class RestClient {
     const message = error && typeof error['message'] === 'string' ? error['message'] : `HTTP ${res.status}`;
     throw new CommandError(code, message);
   }
+}
+
+/** Whether a body leaves room in one socket frame (larger frames close the socket): else it goes over HTTP. */
+function fitsInFrame(body: unknown): boolean {
+  if (body === undefined) return true;
+  const json = JSON.stringify(body);
+  // UTF-8 takes at most three bytes per UTF-16 unit: count exactly only when it could matter.
+  if (json.length * 3 <= MAX_CLIENT_FRAME_BYTES - ENVELOPE_BYTES) return true;
+  return new TextEncoder().encode(json).length <= MAX_CLIENT_FRAME_BYTES - ENVELOPE_BYTES;
 }
