@@ -87,19 +87,43 @@ describe('media plane', () => {
     return caller;
   }
 
-  it('a call to a queue: music while waiting, both voices once answered, keys, music on hold, requeued when the panel stays away', async () => {
-    const agent = await TestAgent.login(h, wsBase, 'agent1');
+  /** An agent with a panel socket and a station speaking `hz`; ready unless told otherwise. */
+  async function agentWithStation(
+    username: string,
+    hz: number,
+    ready = true,
+  ): Promise<{ agent: TestAgent; headset: Softphone }> {
+    const agent = await TestAgent.login(h, wsBase, username);
     await agent.connect();
-    await agent.setReady(true);
-    const headset = await station(agent, 1000);
+    if (ready) await agent.setReady(true);
+    return { agent, headset: await station(agent, hz) };
+  }
+
+  /** The agent accepts its next offer; resolves with the interaction's id. */
+  async function acceptNext(agent: TestAgent): Promise<string> {
+    const id = (await agent.event('offered')).data.interaction.id as string;
+    expect((await agent.act(id, 'accept')).statusCode).toBe(200);
+    return id;
+  }
+
+  /** A phone page answers its next incoming call with a softphone speaking `hz`. */
+  async function answerIncoming(p: PhonePage, hz: number): Promise<{ phone: Softphone; callId: string }> {
+    const ring = await p.next((f) => f.type === 'incoming');
+    const phone = new Softphone(hz);
+    closers.push(() => phone.close());
+    p.send({ type: 'accept', call_id: ring.call_id, sdp: await phone.offer() });
+    await phone.answer((await p.next((f) => f.type === 'answer')).sdp);
+    return { phone, callId: ring.call_id as string };
+  }
+
+  it('a call to a queue: music while waiting, both voices once answered, keys, music on hold, requeued when the panel stays away', async () => {
+    const { agent, headset } = await agentWithStation('agent1', 1000);
     const p = await page();
     const caller = await dial(p, 2200);
     await p.next((f) => f.type === 'progress' && f.status === 'queued');
     await until(() => music(caller) > 1e5);
 
-    const offered = await agent.event('offered');
-    const id = offered.data.interaction.id as string;
-    expect((await agent.act(id, 'accept')).statusCode).toBe(200);
+    const id = await acceptNext(agent);
     await p.next((f) => f.type === 'progress' && f.status === 'connected');
     await until(() => caller.level(1000) > 1e5 && headset.level(2200) > 1e5);
     // Relayed as it came: the two-party path does not mix.
@@ -144,9 +168,7 @@ describe('media plane', () => {
   }, 30_000);
 
   it('callOut rings a registered phone with the queue number; an unregistered number is unreachable', async () => {
-    const agent = await TestAgent.login(h, wsBase, 'agent1');
-    await agent.connect();
-    const headset = await station(agent, 1000);
+    const { agent, headset } = await agentWithStation('agent1', 1000, false);
     const unreachable = await agent.rest('POST', '/api/v1/interactions', { channel: 'phone', to: '+4930123456' });
     expect(unreachable.statusCode).toBe(422);
     expect(unreachable.json().error.code).toBe('unreachable');
@@ -213,24 +235,17 @@ describe('media plane', () => {
   }, 30_000);
 
   it('consult an agent, then conference: the caller waits with music, then all three hear each other', async () => {
-    const a1 = await TestAgent.login(h, wsBase, 'agent1');
-    const a2 = await TestAgent.login(h, wsBase, 'agent2');
-    await a1.connect();
-    await a2.connect();
-    await a1.setReady(true);
-    const s1 = await station(a1, 1000);
-    const s2 = await station(a2, 2800);
+    const { agent: a1, headset: s1 } = await agentWithStation('agent1', 1000);
+    const { agent: a2, headset: s2 } = await agentWithStation('agent2', 2800, false);
     const p = await page();
     const caller = await dial(p, 2200);
-    const id = (await a1.event('offered')).data.interaction.id as string;
-    await a1.act(id, 'accept');
+    const id = await acceptNext(a1);
     await until(() => caller.level(1000) > 1e5);
     await a2.setReady(true);
 
     const consult = await a1.act(id, 'consult', { to: { agent_id: a2.id } });
     expect(consult.statusCode).toBe(200);
-    const offered = await a2.event('offered');
-    await a2.act(offered.data.interaction.id, 'accept');
+    await acceptNext(a2);
     s1.forget();
     s2.forget();
     caller.forget();
@@ -260,14 +275,10 @@ describe('media plane', () => {
   }, 30_000);
 
   it('consult a number, then join: the caller and that number hear each other; a blind transfer to a number puts the caller through', async () => {
-    const agent = await TestAgent.login(h, wsBase, 'agent1');
-    await agent.connect();
-    await agent.setReady(true);
-    const headset = await station(agent, 1000);
+    const { agent, headset } = await agentWithStation('agent1', 1000);
     const p = await page();
     const caller = await dial(p, 2200);
-    const id = (await agent.event('offered')).data.interaction.id as string;
-    await agent.act(id, 'accept');
+    const id = await acceptNext(agent);
     await until(() => caller.level(1000) > 1e5);
 
     // An expert's phone on the virtual PSTN.
@@ -276,11 +287,7 @@ describe('media plane', () => {
     await expertPage.next((f) => f.type === 'registered');
     const consult = await agent.act(id, 'consult', { to: { number: '+4940111' } });
     expect(consult.statusCode).toBe(200);
-    const ring = await expertPage.next((f) => f.type === 'incoming');
-    const expert = new Softphone(2800);
-    closers.push(() => expert.close());
-    expertPage.send({ type: 'accept', call_id: ring.call_id, sdp: await expert.offer() });
-    await expert.answer((await expertPage.next((f) => f.type === 'answer')).sdp);
+    const { phone: expert, callId: expertCall } = await answerIncoming(expertPage, 2800);
     headset.forget();
     caller.forget();
     await until(() => headset.level(2800) > 1e5 && expert.level(1000) > 1e5 && music(caller) > 1e5);
@@ -291,7 +298,7 @@ describe('media plane', () => {
     await until(() => caller.level(2800) > 1e5 && expert.level(2200) > 1e5);
     expect(caller.level(1000)).toBeLessThan(2e4);
     // The expert hangs up: the caller's call ends too.
-    expertPage.send({ type: 'hangup', call_id: ring.call_id });
+    expertPage.send({ type: 'hangup', call_id: expertCall });
     await p.next((f) => f.type === 'ended');
 
     // A second caller, transferred blind to the expert's number.
@@ -299,28 +306,19 @@ describe('media plane', () => {
     expect((await agent.act(id, 'handle')).statusCode).toBe(200);
     const p2 = await page();
     const caller2 = await dial(p2, 2200);
-    const id2 = (await agent.event('offered')).data.interaction.id as string;
-    await agent.act(id2, 'accept');
+    const id2 = await acceptNext(agent);
     await until(() => caller2.level(1000) > 1e5);
     expect((await agent.act(id2, 'transfer', { to: { number: '+4940111' } })).statusCode).toBe(200);
-    const ring2 = await expertPage.next((f) => f.type === 'incoming');
-    const expert2 = new Softphone(2800);
-    closers.push(() => expert2.close());
-    expertPage.send({ type: 'accept', call_id: ring2.call_id, sdp: await expert2.offer() });
-    await expert2.answer((await expertPage.next((f) => f.type === 'answer')).sdp);
+    const { phone: expert2 } = await answerIncoming(expertPage, 2800);
     caller2.forget();
     await until(() => caller2.level(2800) > 1e5 && expert2.level(2200) > 1e5);
   }, 40_000);
 
   it("an agent's second panel (a pop-out) carries the call; when it closes the first panel takes over at once", async () => {
-    const embedded = await TestAgent.login(h, wsBase, 'agent1');
-    await embedded.connect();
-    await embedded.setReady(true);
-    const first = await station(embedded, 1000);
+    const { agent: embedded, headset: first } = await agentWithStation('agent1', 1000);
     const p = await page();
     const caller = await dial(p, 2200);
-    const id = (await embedded.event('offered')).data.interaction.id as string;
-    await embedded.act(id, 'accept');
+    await acceptNext(embedded);
     await until(() => caller.level(1000) > 1e5 && first.level(2200) > 1e5);
 
     const popout = await TestAgent.login(h, wsBase, 'agent1');

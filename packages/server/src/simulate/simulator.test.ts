@@ -24,7 +24,8 @@ describe('parley simulate', () => {
   it('runs mixed traffic to the end: every arrival handled or abandoned, none lost, no errors', async () => {
     const scenario = parseScenario({
       name: 'test-mix',
-      duration_s: 20,
+      // Four seconds of arrivals at 10× time: long enough that a busy machine's late timers still see every channel.
+      duration_s: 40,
       drain_s: 300,
       agents: {
         count: 3,

@@ -74,7 +74,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Whether `phone` hears a tone at `hz` at some point before `until` settles (checked every 200 ms). */
 async function listen(phone: Softphone, hz: number, until: Promise<unknown>): Promise<boolean> {
   let done = false;
-  void until.finally(() => (done = true));
+  const stop = () => {
+    done = true;
+  };
+  until.then(stop, stop);
   let heard = false;
   while (!done && !heard) {
     await Promise.race([until, sleep(200)]);
