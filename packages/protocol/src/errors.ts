@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: 'You are not allowed to do this.' },
   not_found: { status: 404, message: 'No such resource.' },
   invalid_state: { status: 409, message: 'The action is not allowed in the current state.' },
+  conflict: { status: 409, message: 'The name, number or address is already in use.' },
   template_required: {
     status: 409,
     message: "WhatsApp allows free text only within 24 hours of the customer's last message; send a template.",
@@ -37,7 +38,7 @@ export interface ErrorPayload {
  * not carry the catalogue's messages along; a test keeps both in step.
  */
 export const ERROR_CODE_NAMES: readonly ErrorCode[] = (
-  'invalid_argument unauthorized not_logged_in forbidden not_found invalid_state template_required too_large ' +
+  'invalid_argument unauthorized not_logged_in forbidden not_found invalid_state conflict template_required too_large ' +
   'unreachable rate_limited unsupported timeout panel_unavailable internal'
 ).split(' ') as ErrorCode[];
 

@@ -8,7 +8,8 @@
  */
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { findMailbox } from '../queues/index.ts';
 import type { InteractionService } from '../interactions/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Database } from '../store/index.ts';
@@ -93,16 +94,10 @@ export class InboundSmtp {
 
   async #rcpt(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
     const wanted = address.address.trim().toLowerCase();
-    const row = await this.#o.db
-      .selectFrom('queue_addresses')
-      .innerJoin('queues', 'queues.id', 'queue_addresses.queue_id')
-      .select(['queue_addresses.tenant_id', 'queue_addresses.queue_id', 'queue_addresses.address'])
-      .where(sql<string>`lower(queue_addresses.address)`, '=', wanted)
-      .where('queues.channel', '=', 'email')
-      .executeTakeFirst();
+    const row = await findMailbox(this.#o.db, wanted);
     if (!row) throw smtpError(550, `5.1.1 <${wanted}>: no such mailbox here`);
     const list = this.#mailboxes.get(session) ?? [];
-    list.push({ tenantId: row.tenant_id, queueId: row.queue_id, address: row.address });
+    list.push(row);
     this.#mailboxes.set(session, list);
   }
 

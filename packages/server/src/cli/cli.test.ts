@@ -80,7 +80,10 @@ describe('parley CLI', () => {
       0,
     );
     const clash = await cli('queue add Other --type phone --address +15555550777 --tenant acme');
-    expect(clash).toMatchObject({ code: 1, err: 'parley: address +15555550777 already belongs to another queue' });
+    expect(clash).toMatchObject({
+      code: 1,
+      err: 'parley: The address +15555550777 is already in use; each number and email address can route to one queue only.',
+    });
     const names = await withDb(async (db) =>
       (
         await db

@@ -6,6 +6,8 @@ export {
   createQueue,
   setQueueAddresses,
   findQueueByAddress,
+  findMailbox,
+  routeKey,
   setMembership,
   removeMembership,
   listMembers,

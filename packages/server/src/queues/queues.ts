@@ -131,12 +131,35 @@ export interface QueueInput {
   readonly overflowAfterSeconds?: number | null;
 }
 
-/** Thrown when an address is already used by another queue of the tenant. */
+/**
+ * Thrown when an address is already used by another queue, of this tenant or
+ * any other: numbers and email addresses route from the outside world to one
+ * queue. The message names no owner.
+ */
 export class AddressTakenError extends Error {
-  readonly code = 'invalid_state';
+  readonly code = 'conflict';
   constructor(readonly address: string) {
-    super(`address ${address} already belongs to another queue`);
+    super(`The address ${address} is already in use; each number and email address can route to one queue only.`);
   }
+}
+
+/**
+ * The key an address routes by, unique across tenants: `mail:` and the
+ * lower-cased address for email, `tel:` and the number without blanks and
+ * punctuation for phone, SMS and WhatsApp, `chat:{tenant}:` and the address
+ * for web chat (reached through the tenant's own URL, so tenant-local).
+ */
+export function routeKey(channel: ChannelType, tenantId: string, address: string): string {
+  const trimmed = address.trim();
+  if (channel === 'email') return `mail:${trimmed.toLowerCase()}`;
+  if (channel === 'chat') return `chat:${tenantId}:${trimmed}`;
+  return `tel:${trimmed.replace(/^whatsapp:/i, '').replace(/[\s().-]/g, '')}`;
+}
+
+/** True for the database's unique-constraint error (SQLite and PostgreSQL). */
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown } | null;
+  return typeof e?.code === 'string' && (e.code === '23505' || e.code.startsWith('SQLITE_CONSTRAINT'));
 }
 
 /** Creates a queue with its addresses. Run it inside a transaction so a taken address writes nothing. */
@@ -158,47 +181,91 @@ export async function createQueue(db: Db, tenantId: string, input: QueueInput): 
       created_at: nowIso(),
     })
     .execute();
-  await setQueueAddresses(db, tenantId, id, input.addresses ?? []);
+  await setQueueAddresses(db, tenantId, id, input.channel, input.addresses ?? []);
   const created = await findQueue(db, tenantId, id);
   if (!created) throw new Error('queue vanished after insert');
   return created;
 }
 
-/** Replaces a queue's addresses. */
+/** Replaces a queue's addresses. Run it inside a transaction: a taken address throws and must write nothing. */
 export async function setQueueAddresses(
   db: Db,
   tenantId: string,
   queueId: string,
+  channel: ChannelType,
   addresses: readonly string[],
 ): Promise<void> {
-  const taken = addresses.length
+  const keyed = addresses.map((address) => ({ address, key: routeKey(channel, tenantId, address) }));
+  const seen = new Set<string>();
+  for (const { address, key } of keyed) {
+    if (seen.has(key)) throw new AddressTakenError(address);
+    seen.add(key);
+  }
+  const taken = keyed.length
     ? await db
         .selectFrom('queue_addresses')
-        .select(['address', 'queue_id'])
-        .where('tenant_id', '=', tenantId)
-        .where('address', 'in', addresses)
+        .select('route_key')
+        .where(
+          'route_key',
+          'in',
+          keyed.map((k) => k.key),
+        )
         .where('queue_id', '!=', queueId)
         .executeTakeFirst()
     : undefined;
-  if (taken) throw new AddressTakenError(taken.address);
+  if (taken) throw new AddressTakenError(keyed.find((k) => k.key === taken.route_key)?.address ?? '');
   await db.deleteFrom('queue_addresses').where('tenant_id', '=', tenantId).where('queue_id', '=', queueId).execute();
-  if (addresses.length) {
+  if (keyed.length === 0) return;
+  try {
     await db
       .insertInto('queue_addresses')
-      .values(addresses.map((address, sort) => ({ tenant_id: tenantId, queue_id: queueId, address, sort })))
+      .values(
+        keyed.map(({ address, key }, sort) => ({
+          tenant_id: tenantId,
+          queue_id: queueId,
+          address,
+          sort,
+          route_key: key,
+        })),
+      )
       .execute();
+  } catch (err) {
+    // Another writer claimed one of them between the check and the insert.
+    if (isUniqueViolation(err)) throw new AddressTakenError(keyed.map((k) => k.address).join(', '));
+    throw err;
   }
 }
 
-/** Finds the queue an address belongs to. */
+/**
+ * Finds the tenant's queue an address belongs to, as the outside world or
+ * the tenant's widget names it (`+1 555 0100` is `+15550100`; email ignores
+ * case). An exact match wins over a normalised one.
+ */
 export async function findQueueByAddress(db: Db, tenantId: string, address: string): Promise<QueueRecord | null> {
+  const keys = (['email', 'phone', 'chat'] as const).map((c) => routeKey(c, tenantId, address));
+  const rows = await db
+    .selectFrom('queue_addresses')
+    .select(['queue_id', 'address'])
+    .where('tenant_id', '=', tenantId)
+    .where('route_key', 'in', keys)
+    .execute();
+  const row = rows.find((r) => r.address === address) ?? rows[0];
+  return row ? findQueue(db, tenantId, row.queue_id) : null;
+}
+
+/** The queue an email address receives for, whichever tenant has it (inbound SMTP); null when none. */
+export async function findMailbox(
+  db: Db,
+  address: string,
+): Promise<{ tenantId: string; queueId: string; address: string } | null> {
   const row = await db
     .selectFrom('queue_addresses')
-    .select('queue_id')
-    .where('tenant_id', '=', tenantId)
-    .where('address', '=', address)
+    .innerJoin('queues', 'queues.id', 'queue_addresses.queue_id')
+    .select(['queue_addresses.tenant_id', 'queue_addresses.queue_id', 'queue_addresses.address'])
+    .where('queue_addresses.route_key', '=', routeKey('email', '', address))
+    .where('queues.channel', '=', 'email')
     .executeTakeFirst();
-  return row ? findQueue(db, tenantId, row.queue_id) : null;
+  return row ? { tenantId: row.tenant_id, queueId: row.queue_id, address: row.address } : null;
 }
 
 /** Adds a user to a queue or updates the membership. */

@@ -12,8 +12,8 @@ export function restHelpers(ctx: AppContext) {
   const wire = async (user: UserRecord) => toWireUser(user, await listPresenceProfiles(ctx.db, user.tenantId));
   const seesDetail = (user: UserRecord) => user.role === 'supervisor' || user.role === 'admin';
   const conflictsToHttp = (err: unknown): never => {
-    if (err instanceof UsernameTakenError || err instanceof AddressTakenError)
-      throw new HttpError('invalid_state', err.message);
+    if (err instanceof UsernameTakenError) throw new HttpError('invalid_state', err.message);
+    if (err instanceof AddressTakenError) throw new HttpError('conflict', err.message);
     throw err;
   };
   const queueOr404 = async (tenantId: string, id: string) => {

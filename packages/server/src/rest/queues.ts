@@ -193,7 +193,8 @@ export function queueRoutes(ctx: AppContext) {
                 .where('tenant_id', '=', request.tenant.id)
                 .where('id', '=', queue.id)
                 .execute();
-            if (b.addresses !== undefined) await setQueueAddresses(trx, request.tenant.id, queue.id, b.addresses);
+            if (b.addresses !== undefined)
+              await setQueueAddresses(trx, request.tenant.id, queue.id, queue.channel, b.addresses);
             await audit(trx, {
               tenantId: request.tenant.id,
               actorId: actor.id,

@@ -23,6 +23,7 @@ import * as routing from './migrations/2026-11-21-03-routing.ts';
 import * as conversations from './migrations/2026-11-21-04-conversations.ts';
 import * as channels from './migrations/2026-11-21-05-channels.ts';
 import * as recordings from './migrations/2026-11-21-06-recordings.ts';
+import * as addressKeys from './migrations/2026-12-01-07-address-keys.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-04-conversations': conversations,
   '2026-11-21-05-channels': channels,
   '2026-11-21-06-recordings': recordings,
+  '2026-12-01-07-address-keys': addressKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
@@ -50,6 +52,8 @@ export interface StoreOptions {
   readonly databaseUrl?: string | null;
   /** Largest PostgreSQL pool (default 10). */
   readonly poolSize?: number;
+  /** Migrate up to this migration only (tests of a migration); the latest by default. */
+  readonly migrateTo?: string;
 }
 
 /** Which database a store runs on. */
@@ -98,7 +102,8 @@ export async function openStore(options: StoreOptions): Promise<Kysely<Database>
   const db = new Kysely<Database>({ dialect });
   let migrated;
   try {
-    migrated = await new Migrator({ db, provider }).migrateToLatest();
+    const migrator = new Migrator({ db, provider });
+    migrated = await (options.migrateTo ? migrator.migrateTo(options.migrateTo) : migrator.migrateToLatest());
   } catch (err) {
     await db.destroy();
     throw new StoreError(`cannot reach the database: ${err instanceof Error ? err.message : String(err)}`);

@@ -81,6 +81,8 @@ export interface QueueAddressTable {
   queue_id: string;
   address: string;
   sort: number;
+  /** Unique across tenants: `mail:` / `tel:` keys route from the outside world, `chat:{tenant}:` stays tenant-local. */
+  route_key: string | null;
 }
 
 export interface QueueMemberTable {

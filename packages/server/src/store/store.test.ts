@@ -159,11 +159,45 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
         .execute((trx) => createQueue(trx, tenant.id, { name: 'Clash', channel: 'phone', addresses: ['+15550101'] })),
     ).rejects.toBeInstanceOf(AddressTakenError);
     expect((await listQueues(store.db, tenant.id)).map((q) => q.name)).toEqual(['Sales']);
-    // The same number may belong to a queue of another tenant.
+    // A number routes from the outside world to one queue: another tenant cannot claim it, however it writes it.
+    for (const address of ['+15550100', '+1 555 0100', '+1 (555) 01-00'])
+      await expect(
+        store.db
+          .transaction()
+          .execute((trx) => createQueue(trx, other.id, { name: 'Sales', channel: 'sms', addresses: [address] })),
+      ).rejects.toBeInstanceOf(AddressTakenError);
+    expect(await listQueues(store.db, other.id)).toEqual([]);
+    expect((await findQueueByAddress(store.db, tenant.id, '+15550100'))?.id).toBe(sales.id);
+    expect((await findQueueByAddress(store.db, tenant.id, '+1 555 0100'))?.id).toBe(sales.id);
+    expect(await findQueueByAddress(store.db, other.id, '+15550100')).toBeNull();
+    // Email addresses ignore case; web chat addresses stay the tenant's own.
+    await store.db.transaction().execute(async (trx) => {
+      await createQueue(trx, tenant.id, { name: 'Mail', channel: 'email', addresses: ['Help@Example.com'] });
+      await createQueue(trx, tenant.id, { name: 'Web', channel: 'chat', addresses: ['webchat'] });
+    });
+    await expect(
+      store.db
+        .transaction()
+        .execute((trx) =>
+          createQueue(trx, other.id, { name: 'Mail', channel: 'email', addresses: ['help@example.COM'] }),
+        ),
+    ).rejects.toBeInstanceOf(AddressTakenError);
     await store.db
       .transaction()
-      .execute((trx) => createQueue(trx, other.id, { name: 'Sales', channel: 'phone', addresses: ['+15550100'] }));
-    expect((await findQueueByAddress(store.db, tenant.id, '+15550100'))?.id).toBe(sales.id);
+      .execute((trx) => createQueue(trx, other.id, { name: 'Web', channel: 'chat', addresses: ['webchat'] }));
+    expect((await findQueueByAddress(store.db, other.id, 'webchat'))?.name).toBe('Web');
+    // Two writers racing for one address: the unique key lets one win, the other gets the same clear error.
+    const results = await Promise.allSettled(
+      [tenant.id, other.id].map((t, i) =>
+        store.db
+          .transaction()
+          .execute((trx) => createQueue(trx, t, { name: `Race ${i}`, channel: 'phone', addresses: ['+15559999'] })),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = results.find((r) => r.status === 'rejected');
+    expect(lost?.status === 'rejected' && lost.reason).toBeInstanceOf(AddressTakenError);
+    await store.db.deleteFrom('queues').where('name', 'in', ['Mail', 'Web', 'Race 0', 'Race 1']).execute();
     expect(await listQueues(store.db, tenant.id, 'chat')).toEqual([]);
   });
 

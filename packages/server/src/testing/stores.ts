@@ -54,19 +54,24 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
   };
 }
 
-/** Opens a fresh, migrated store of the given kind. */
-export async function openTestStore(kind: StoreKind): Promise<TestStore> {
-  let options: TestStore['options'];
-  let cleanUp: () => Promise<void>;
+/** Where a fresh, empty database of the given kind lives, and how to remove it. */
+export async function emptyTestDatabase(
+  kind: StoreKind,
+): Promise<{ options: TestStore['options']; cleanUp: () => Promise<void> }> {
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-'));
-    options = { sqliteFile: path.join(dir, 'test.sqlite'), databaseUrl: null };
-    cleanUp = async () => fs.rmSync(dir, { recursive: true, force: true });
-  } else {
-    const { url, drop } = await createPostgresDatabase();
-    options = { sqliteFile: ':memory:', databaseUrl: url };
-    cleanUp = drop;
+    return {
+      options: { sqliteFile: path.join(dir, 'test.sqlite'), databaseUrl: null },
+      cleanUp: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
+  const { url, drop } = await createPostgresDatabase();
+  return { options: { sqliteFile: ':memory:', databaseUrl: url }, cleanUp: drop };
+}
+
+/** Opens a fresh, migrated store of the given kind. */
+export async function openTestStore(kind: StoreKind): Promise<TestStore> {
+  const { options, cleanUp } = await emptyTestDatabase(kind);
   const db = await openStore(options);
   return {
     kind,
