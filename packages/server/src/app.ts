@@ -17,6 +17,7 @@ import { AgentService } from './agents/index.ts';
 import { authRoutes } from './auth/routes.ts';
 import { WS_PROTOCOL } from './auth/request.ts';
 import { AuthService } from './auth/service.ts';
+import { sweepSessions } from './auth/sessions.ts';
 import { InProcessBus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
 import type { AppContext } from './context.ts';
@@ -131,6 +132,19 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     media: {
       offer: (t, u, sdp, owner) => media.attachStation(t, u, sdp, owner),
       closed: (t, u, owner) => media.detachStation(t, u, owner),
+    },
+    sessions: {
+      sweep: (hashes) => sweepSessions(db, hashes, lifetimes),
+      // The agent's last session is over: offline, as after a logout.
+      ended: async (tenantId, userId) => {
+        const left = await db
+          .selectFrom('sessions')
+          .select('token_hash')
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        const t = left ? null : await findTenant(db, tenantId);
+        if (t) await agents.loggedOut(t, userId);
+      },
     },
   });
   const interactions = new InteractionService({

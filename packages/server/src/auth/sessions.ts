@@ -90,3 +90,58 @@ export async function findSession(
 export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }
+
+/** Why a session a socket was opened with is over; null while it lives. */
+export type SessionEnd = 'session ended' | 'session expired' | 'session idle too long';
+
+/**
+ * Checks the sessions that open sockets were authenticated with, against the
+ * store (so an end written by any process counts: the CLI, another node, a
+ * forced logout). A deleted row has ended; one past its absolute or idle
+ * lifetime has expired and is deleted, as {@link findSession} would. An open
+ * socket is activity: the live ones are refreshed like a busy request.
+ * Returns the ended ones with their reason.
+ */
+export async function sweepSessions(
+  db: Db,
+  tokenHashes: readonly string[],
+  lifetimes: SessionLifetimes,
+  now: Date = new Date(),
+): Promise<Map<string, SessionEnd>> {
+  const ended = new Map<string, SessionEnd>();
+  const refreshAfterMs = Math.min(60_000, (lifetimes.idleSeconds * 1000) / 4);
+  for (let i = 0; i < tokenHashes.length; i += 500) {
+    const chunk = tokenHashes.slice(i, i + 500);
+    const rows = await db
+      .selectFrom('sessions')
+      .select(['token_hash', 'last_seen_at', 'expires_at'])
+      .where('token_hash', 'in', chunk)
+      .execute();
+    const found = new Map(rows.map((r) => [r.token_hash, r]));
+    const expired: string[] = [];
+    const refresh: string[] = [];
+    for (const hash of chunk) {
+      const row = found.get(hash);
+      if (!row) {
+        ended.set(hash, 'session ended');
+        continue;
+      }
+      const lastSeen = Date.parse(row.last_seen_at);
+      if (now.getTime() >= Date.parse(row.expires_at)) ended.set(hash, 'session expired');
+      else if (now.getTime() >= lastSeen + lifetimes.idleSeconds * 1000) ended.set(hash, 'session idle too long');
+      else {
+        if (now.getTime() - lastSeen >= refreshAfterMs) refresh.push(hash);
+        continue;
+      }
+      expired.push(hash);
+    }
+    if (expired.length) await db.deleteFrom('sessions').where('token_hash', 'in', expired).execute();
+    if (refresh.length)
+      await db
+        .updateTable('sessions')
+        .set({ last_seen_at: nowIso(now) })
+        .where('token_hash', 'in', refresh)
+        .execute();
+  }
+  return ended;
+}

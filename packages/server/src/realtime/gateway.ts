@@ -71,6 +71,17 @@ export interface GatewayOptions {
   };
   /** Heartbeat interval in ms; a socket that misses one pong is closed. */
   readonly heartbeatMs?: number;
+  /**
+   * The sessions behind open sockets, checked against the store every
+   * `checkMs` (500 ms by default, so a socket closes within a second): `sweep` answers the ended ones with why, and
+   * their sockets close with `sessionEnded`; `ended` hears of each user whose
+   * socket closed that way (the app takes them offline when no session is left).
+   */
+  readonly sessions?: {
+    sweep(tokenHashes: readonly string[]): Promise<ReadonlyMap<string, string>>;
+    ended(tenantId: string, userId: string): Promise<void>;
+    checkMs?: number;
+  };
 }
 
 /** Tracks agent connections and pushes frames to them. */
@@ -80,6 +91,8 @@ export class AgentGateway {
   readonly #byUser = new Map<string, Set<Connection>>();
   readonly #opts: GatewayOptions;
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #sessionCheck: NodeJS.Timeout | null;
+  #sweeping = false;
   readonly #unsubscribe: Array<() => void>;
   #closed = false;
 
@@ -87,6 +100,8 @@ export class AgentGateway {
     this.#opts = opts;
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs ?? 30_000);
     this.#heartbeat.unref();
+    this.#sessionCheck = opts.sessions ? setInterval(() => void this.#sweep(), opts.sessions.checkMs ?? 500) : null;
+    this.#sessionCheck?.unref();
     this.#unsubscribe = [
       // A failed push (the store closing under a late event) is logged, never an unhandled rejection.
       // After the change's own answer has gone out: the push reads the store again.
@@ -225,10 +240,38 @@ export class AgentGateway {
     }
   }
 
+  /** Closes the sockets whose session ended by a path this process did not see (CLI, another node, expiry). */
+  async #sweep(): Promise<void> {
+    const sessions = this.#opts.sessions;
+    if (!sessions || this.#sweeping || this.#connections.size === 0) return;
+    this.#sweeping = true;
+    try {
+      const hashes = [...new Set([...this.#connections].map((c) => c.sessionHash))];
+      const ended = await sessions.sweep(hashes);
+      if (ended.size === 0 || this.#closed) return;
+      const users = new Map<string, { tenantId: string; userId: string }>();
+      for (const conn of this.#connections) {
+        const reason = ended.get(conn.sessionHash);
+        if (reason === undefined) continue;
+        this.#opts.log.info({ userId: conn.userId, reason }, 'closing a socket whose session ended');
+        conn.socket.close(CLOSE_CODES.sessionEnded, reason);
+        // Out of routing now, not when the client's close handshake comes back.
+        this.#drop(conn);
+        users.set(`${conn.tenantId}:${conn.userId}`, { tenantId: conn.tenantId, userId: conn.userId });
+      }
+      for (const { tenantId, userId } of users.values()) await sessions.ended(tenantId, userId);
+    } catch (err) {
+      this.#opts.log.warn({ err }, 'cannot check the sessions of open sockets');
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
   /** Closes everything (server shutdown) and stops the heartbeat. */
   close(): void {
     this.#closed = true;
     clearInterval(this.#heartbeat);
+    if (this.#sessionCheck) clearInterval(this.#sessionCheck);
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const conn of this.#connections) conn.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
     this.#connections.clear();
