@@ -73,6 +73,8 @@ export interface AppOptions {
    * (`POST /api/v1/demo/interactions/:id/remote`) instead of the virtual PSTN.
    */
   readonly voice?: { readonly scriptedFarParty?: boolean };
+  /** The login limits' clock, in ms (tests hold time still so a delay cannot run out under a slow machine). */
+  readonly authClock?: () => number;
 }
 
 export interface ParleyApp {
@@ -188,7 +190,12 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     tenants,
     selfOrigin: new URL(config.publicUrl).origin,
     lifetimes,
-    auth: new AuthService({ db, log: log.child({ subsystem: 'auth' }), lifetimes }),
+    auth: new AuthService({
+      db,
+      log: log.child({ subsystem: 'auth' }),
+      lifetimes,
+      ...(options.authClock ? { now: options.authClock } : {}),
+    }),
     agents,
     gateway,
     interactions,
@@ -209,7 +216,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const app = Fastify({
     loggerInstance: log.child({ subsystem: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // Only the configured proxies' X-Forwarded-For counts: request.ip is what every per-address limit uses.
+    trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
     routerOptions: { ignoreTrailingSlash: true },
     // Unknown properties are an error the caller must see, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },

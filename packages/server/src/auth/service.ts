@@ -11,7 +11,7 @@ import type { UserRecord } from '../users/index.ts';
 import { findUserForLogin, findUsersByOAuth } from '../users/index.ts';
 import { OAuthVerifier } from './oauth.ts';
 import { decoyPasswordHash, verifyPassword } from './password.ts';
-import { FailureLimiter } from './rate-limit.ts';
+import { LoginGuard } from './rate-limit.ts';
 import { createSession, type Session, type SessionLifetimes } from './sessions.ts';
 
 export interface AuthServiceDeps {
@@ -23,12 +23,9 @@ export interface AuthServiceDeps {
   readonly oauth?: OAuthVerifier;
 }
 
-/** Logs users in with a password, rate-limited per user and per IP. */
+/** Logs users in with a password or an OAuth token, within the limits of {@link LoginGuard}. */
 export class AuthService {
-  /** 10 failures per user per 15 minutes. */
-  readonly perUser = new FailureLimiter({ limit: 10, windowMs: 15 * 60_000 });
-  /** 50 failures per IP per 15 minutes. */
-  readonly perIp = new FailureLimiter({ limit: 50, windowMs: 15 * 60_000 });
+  readonly guard = new LoginGuard();
   readonly #deps: AuthServiceDeps;
   readonly oauth: OAuthVerifier;
 
@@ -48,7 +45,8 @@ export class AuthService {
   ): Promise<{ user: UserRecord; token: string; session: Session }> {
     const { db, log, lifetimes } = this.#deps;
     const now = this.#deps.now?.() ?? Date.now();
-    const wait = this.perIp.retryAfter(input.ip, now);
+    // Counted before the token is checked, so parallel attempts count; a success gives it back.
+    const wait = this.guard.address.reserve(input.ip, now);
     if (wait > 0) throw HttpError.rateLimited(wait);
     try {
       if (tenant.oauthIssuers.length === 0)
@@ -77,10 +75,11 @@ export class AuthService {
         detail: { ip: input.ip, via: 'oauth', issuer: identity.issuer },
       });
       log.info({ userId: user.id, username: user.username, issuer: identity.issuer }, 'login (oauth)');
+      this.guard.address.release(input.ip);
       return { user, token, session };
     } catch (err) {
-      if (err instanceof HttpError && err.code === 'unauthorized') {
-        this.perIp.fail(input.ip, now);
+      if (!(err instanceof HttpError && err.code === 'unauthorized')) this.guard.address.release(input.ip);
+      else {
         await audit(db, {
           tenantId: tenant.id,
           actorId: null,
@@ -93,6 +92,11 @@ export class AuthService {
     }
   }
 
+  /** An admin lifts a user's login delays (docs/security.md). */
+  unlock(tenant: Tenant, username: string): void {
+    this.guard.unlock(`${tenant.id}:${username.toLowerCase()}`);
+  }
+
   /** Checks the password; on success creates a session and returns its token. */
   async loginWithPassword(
     tenant: Tenant,
@@ -101,17 +105,24 @@ export class AuthService {
     const { db, log, lifetimes } = this.#deps;
     const now = this.#deps.now?.() ?? Date.now();
     const userKey = `${tenant.id}:${input.username.toLowerCase()}`;
-    const wait = Math.max(this.perUser.retryAfter(userKey, now), this.perIp.retryAfter(input.ip, now));
-    if (wait > 0) {
+    // Reserved before the hash is checked, in one synchronous step: parallel guesses count.
+    const ticket = this.guard.begin(userKey, input.ip, now);
+    if ('retryAfter' in ticket) {
       log.warn({ username: input.username, ip: input.ip }, 'login rate-limited');
-      throw HttpError.rateLimited(wait);
+      throw HttpError.rateLimited(ticket.retryAfter);
     }
-    const found = await findUserForLogin(db, tenant.id, input.username);
-    // Verify against a decoy when the user is unknown so timing does not reveal which part was wrong.
-    const ok = await verifyPassword(found?.passwordHash ?? (await decoyPasswordHash()), input.password);
+    let found: Awaited<ReturnType<typeof findUserForLogin>>;
+    let ok: boolean;
+    try {
+      found = await findUserForLogin(db, tenant.id, input.username);
+      // Verify against a decoy when the user is unknown so timing does not reveal which part was wrong.
+      ok = await verifyPassword(found?.passwordHash ?? (await decoyPasswordHash()), input.password);
+    } catch (err) {
+      // Not a guess that was judged (the store failed): give the attempt back.
+      this.guard.address.release(input.ip);
+      throw err;
+    }
     if (!found || !found.passwordHash || !ok) {
-      this.perUser.fail(userKey, now);
-      this.perIp.fail(input.ip, now);
       await audit(db, {
         tenantId: tenant.id,
         actorId: found?.user.id ?? null,
@@ -121,7 +132,7 @@ export class AuthService {
       log.info({ username: input.username, ip: input.ip }, 'login failed');
       throw HttpError.unauthorized();
     }
-    this.perUser.clear(userKey);
+    this.guard.succeeded(ticket);
     const user = found.user;
     const { token, session } = await createSession(
       db,

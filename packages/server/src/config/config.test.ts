@@ -46,7 +46,21 @@ describe('loadConfig', () => {
     ).toEqual(['https://crm.example.com', 'http://localhost:5173']);
   });
 
+  it('reads trusted proxies: addresses, CIDRs and proxy-addr names; none by default', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ PARLEY_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1 ,fd00::/8,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+  });
+
   it.each([
+    [{ PARLEY_TRUST_PROXY: 'proxy.internal' }, 'PARLEY_TRUST_PROXY'],
+    [{ PARLEY_TRUST_PROXY: '10.0.0.0/33' }, 'PARLEY_TRUST_PROXY'],
+    [{ PARLEY_TRUST_PROXY: '10.0.0.1/8/2' }, 'PARLEY_TRUST_PROXY'],
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ PLAYGROUND_PORT: '-1' }, 'PLAYGROUND_PORT'],

@@ -3,6 +3,7 @@
  * value stops the server with a message that names the variable; see
  * docs/configuration.md for every variable.
  */
+import net from 'node:net';
 import path from 'node:path';
 
 /** The validated configuration the server runs with. */
@@ -23,6 +24,12 @@ export interface Config {
   readonly databaseUrl: string | null;
   /** Extra origins allowed to embed the panel, added to the tenant's allowlist. */
   readonly allowedOrigins: readonly string[];
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed (addresses, CIDRs,
+   * or `loopback` / `linklocal` / `uniquelocal`); empty: the peer's own
+   * address is the client's. Every per-address limit uses the result.
+   */
+  readonly trustProxy: readonly string[];
   /** Demo mode: seed the demo tenant and serve the playground. */
   readonly demo: boolean;
   /** Password of every demo user (demo mode only). */
@@ -123,6 +130,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir: path.resolve(cwd, nonEmpty(env, 'PARLEY_DATA_DIR', './data')),
     databaseUrl,
     allowedOrigins: parseOrigins(env, 'PARLEY_ALLOWED_ORIGINS'),
+    trustProxy: parseProxies(env, 'PARLEY_TRUST_PROXY'),
     demo,
     demoPassword,
     logLevel: parseEnum(
@@ -234,6 +242,24 @@ function parseOrigins(env: Env, name: string): string[] {
       }
       return origin;
     });
+}
+
+function parseProxies(env: Env, name: string): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const value = entry.trim();
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return value;
+    const [address, bits, extra] = value.split('/');
+    const version = net.isIP(address ?? '');
+    const max = version === 6 ? 128 : 32;
+    if (version === 0 || extra !== undefined || (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max)))
+      throw new ConfigError(
+        name,
+        `${JSON.stringify(value)} is not an IP address, a CIDR (10.0.0.0/8) or loopback/linklocal/uniquelocal`,
+      );
+    return value;
+  });
 }
 
 function parseUrl(env: Env, name: string, protocols: readonly string[]): string | null {

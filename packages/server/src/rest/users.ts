@@ -136,6 +136,26 @@ export function userRoutes(ctx: AppContext) {
       },
     );
 
+    // Lifts a user's login delays, e.g. after an attack from many places (docs/security.md).
+    app.post<{ Params: Static<typeof IdParams> }>(
+      '/api/v1/users/:id/unlock',
+      { schema: { params: IdParams } },
+      async (request, reply) => {
+        const { user: actor } = await caller(request);
+        requireRole(actor, 'admin');
+        const target = await findUser(ctx.db, request.tenant.id, request.params.id);
+        if (!target) throw new HttpError('not_found', `No user ${request.params.id}.`);
+        ctx.auth.unlock(request.tenant, target.username);
+        await audit(ctx.db, {
+          tenantId: request.tenant.id,
+          actorId: actor.id,
+          action: 'login_unlocked',
+          detail: { target: target.id },
+        });
+        return reply.code(204).send();
+      },
+    );
+
     app.put<{ Params: Static<typeof IdParams>; Body: Static<typeof PasswordBody> }>(
       '/api/v1/users/:id/password',
       { schema: { params: IdParams, body: PasswordBody } },
