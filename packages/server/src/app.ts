@@ -356,6 +356,12 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
       interactions,
       maxBytes: channels.mailMaxBytes,
       attachmentMaxBytes: channels.attachmentMaxBytes,
+      limits: {
+        connections: channels.smtpMaxConnections,
+        perAddress: channels.smtpConnectionsPerAddress,
+        idleMs: channels.smtpIdleSeconds * 1000,
+        recipients: channels.smtpMaxRecipients,
+      },
     });
     smtpPort = await inboundSmtp.listen(channels.smtpPort, channels.smtpHost);
   }

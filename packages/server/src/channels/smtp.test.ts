@@ -6,12 +6,15 @@
  */
 import net from 'node:net';
 import nodemailer from 'nodemailer';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { InboundSmtp, readLimited } from './smtp.ts';
 
 /** A raw SMTP session: send lines, read the reply codes. */
-async function session(port: number) {
-  const socket = net.connect(port, '127.0.0.1');
+async function session(port: number, localAddress = '127.0.0.1') {
+  const socket = net.connect({ port, host: '127.0.0.1', localAddress });
+  const closed = new Promise<void>((r) => socket.once('close', () => r()));
   let buffer = '';
   const waiters: Array<() => void> = [];
   socket.on('data', (d) => {
@@ -40,7 +43,14 @@ async function session(port: number) {
     socket.write(typeof line === 'string' ? `${line}\r\n` : line);
     return reply();
   };
-  return { socket, reply, send };
+  /** Several commands at once (PIPELINING), then their replies in order. */
+  const pipeline = async (lines: readonly string[]) => {
+    socket.write(lines.map((l) => `${l}\r\n`).join(''));
+    const replies: string[] = [];
+    for (const _ of lines) replies.push(await reply());
+    return replies;
+  };
+  return { socket, reply, send, pipeline, closed };
 }
 
 describe('inbound SMTP under malformed input', () => {
@@ -104,5 +114,115 @@ describe('inbound SMTP under malformed input', () => {
     await smtp.sendMail({ from: 'casey@example.com', to: 'support@demo.parley.local', subject: 'Hi', text: 'Fine.' });
     smtp.close();
     expect(await count()).toBe(before + 3);
+  });
+});
+
+describe('inbound SMTP under abuse', () => {
+  let h: Harness;
+  let strict: InboundSmtp;
+  let strictPort: number;
+  const count = async (table: 'messages' | 'interactions') =>
+    Number(
+      (
+        await h.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  beforeAll(async () => {
+    h = await startHarness();
+    // A second inbound server on the same store, with small limits the test can reach quickly.
+    strict = new InboundSmtp({
+      db: h.db,
+      log: h.log,
+      interactions: h.ctx.interactions,
+      maxBytes: 4096,
+      attachmentMaxBytes: 1024,
+      limits: { perAddress: 3, idleMs: 400, lifetimeMs: 1500, recipients: 2, connections: 50 },
+    });
+    strictPort = await strict.listen(0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await strict.close();
+    await h.close();
+  });
+
+  it('stores one message for one mailbox however often RCPT names it, and refuses past 100 recipients', async () => {
+    const [messages, interactions] = [await count('messages'), await count('interactions')];
+    const s = await session(h.smtpPort ?? 0);
+    await s.reply();
+    await s.send('EHLO tester');
+    expect(await s.send('MAIL FROM:<flood@example.com>')).toMatch(/^250 /);
+    const rcpts = Array.from({ length: 150 }, (_, i) =>
+      i % 2 ? 'RCPT TO:<SUPPORT@demo.parley.local>' : 'RCPT TO:<support@demo.parley.local>',
+    );
+    const replies = await s.pipeline(rcpts);
+    expect(replies.filter((r) => r.startsWith('250 '))).toHaveLength(100);
+    expect(replies.filter((r) => r.startsWith('452 '))).toHaveLength(50);
+    expect(await s.send('DATA')).toMatch(/^354 /);
+    s.socket.write('From: flood@example.com\r\nSubject: Once\r\n\r\nOnce only.\r\n');
+    expect(await s.send('.')).toMatch(/^250 /);
+    s.socket.destroy();
+    expect([await count('messages'), await count('interactions')]).toEqual([messages + 1, interactions + 1]);
+  });
+
+  it('caps recipients per connection: past ten messages’ worth the connection is closed', async () => {
+    const s = await session(strictPort, '127.0.0.5');
+    await s.reply();
+    await s.send('EHLO tester');
+    const replies: string[] = [];
+    for (let m = 0; m < 11; m++) {
+      await s.send('MAIL FROM:<harvest@example.com>');
+      for (const to of ['nobody', 'x']) {
+        replies.push(await s.send(`RCPT TO:<${to}@demo.parley.local>`));
+        if (replies.at(-1)?.startsWith('421')) break;
+      }
+      if (replies.at(-1)?.startsWith('421')) break;
+      await s.send('RSET');
+    }
+    expect(replies.filter((r) => r.startsWith('550 '))).toHaveLength(20);
+    expect(replies[20]).toMatch(/^421 /);
+    await s.closed;
+  });
+
+  it('caps connections per client address; another address still gets in', async () => {
+    const held = await Promise.all([1, 2, 3].map(() => session(strictPort)));
+    for (const s of held) expect(await s.reply()).toMatch(/^220 /);
+    const fourth = await session(strictPort);
+    expect(await fourth.reply()).toMatch(/^421 /);
+    const other = await session(strictPort, '127.0.0.2');
+    expect(await other.reply()).toMatch(/^220 /);
+    for (const s of [...held, fourth, other]) s.socket.destroy();
+  });
+
+  it('closes idle connections, and busy ones past their lifetime', async () => {
+    const idle = await session(strictPort, '127.0.0.3');
+    expect(await idle.reply()).toMatch(/^220 /);
+    expect(await idle.reply()).toMatch(/^421 /);
+    await idle.closed;
+    // A slow sender that never stops talking: closed once its lifetime is over.
+    const busy = await session(strictPort, '127.0.0.4');
+    await busy.reply();
+    for (let i = 0; i < 40 && !busy.socket.destroyed; i++) {
+      if (!(await busy.send('NOOP')).startsWith('250')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await busy.reply()).toMatch(/^421 4\.4\.2 /);
+    await busy.closed;
+  });
+
+  it('reads a mail over the size limit to its end without holding it', async () => {
+    let read = 0;
+    async function* big() {
+      for (let i = 0; i < 1000; i++) {
+        read += 1;
+        yield Buffer.alloc(100 * 1024, 0x61);
+      }
+    }
+    expect(await readLimited(big(), 4096)).toBeNull();
+    expect(read).toBe(1000);
+    expect(String(await readLimited(Readable.from([Buffer.from('abc'), 'def']), 6))).toBe('abcdef');
+    expect(await readLimited(Readable.from([Buffer.from('abc'), 'defg']), 6)).toBeNull();
   });
 });

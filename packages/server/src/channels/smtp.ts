@@ -22,6 +22,68 @@ export interface InboundSmtpOptions {
   readonly interactions: InteractionService;
   readonly maxBytes: number;
   readonly attachmentMaxBytes: number;
+  readonly limits?: Partial<SmtpLimits>;
+}
+
+/** What one client may take of the inbound server (docs/security.md). */
+export interface SmtpLimits {
+  /** Connections in all, and per client address. */
+  readonly connections: number;
+  readonly perAddress: number;
+  /** A connection silent this long is closed (421). */
+  readonly idleMs: number;
+  /** RCPT commands per message (RFC 5321's minimum is 100); a connection may give ten times as many. */
+  readonly recipients: number;
+  /** A connection open this long is closed, however busy (slow senders). */
+  readonly lifetimeMs: number;
+  /** Messages per connection. */
+  readonly messages: number;
+}
+
+const DEFAULT_LIMITS: SmtpLimits = {
+  connections: 200,
+  perAddress: 10,
+  idleMs: 30_000,
+  recipients: 100,
+  lifetimeMs: 10 * 60_000,
+  messages: 100,
+};
+
+/** What a connection has used so far. */
+interface Usage {
+  /** Distinct mailboxes of the current message (a repeated RCPT is accepted once). */
+  mailboxes: Mailbox[];
+  messageRcpts: number;
+  connectionRcpts: number;
+  messages: number;
+  lifetime: NodeJS.Timeout | null;
+}
+
+/** smtp-server's connection, as far as closing one goes. */
+interface SmtpConnection {
+  readonly session: SMTPServerSession;
+  send(code: number, text: string): void;
+  close(): void;
+}
+
+/**
+ * Reads a message up to `maxBytes`; past that it keeps reading (so the
+ * client gets its answer) but holds nothing more and resolves null.
+ */
+export async function readLimited(stream: AsyncIterable<Buffer | string>, maxBytes: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  for await (const chunk of stream) {
+    if (over) continue;
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    size += buffer.length;
+    if (size > maxBytes) {
+      over = true;
+      chunks.length = 0;
+    } else chunks.push(buffer);
+  }
+  return over ? null : Buffer.concat(chunks);
 }
 
 /** An email queue an address belongs to. */
@@ -39,10 +101,14 @@ function smtpError(code: number, message: string): Error {
 export class InboundSmtp {
   readonly #o: InboundSmtpOptions;
   readonly #server: SMTPServer;
-  readonly #mailboxes = new WeakMap<SMTPServerSession, Mailbox[]>();
+  readonly #usage = new WeakMap<SMTPServerSession, Usage>();
+  /** Open connections per client address. */
+  readonly #perAddress = new Map<string, number>();
+  readonly #limits: SmtpLimits;
 
   constructor(options: InboundSmtpOptions) {
     this.#o = options;
+    const limits = (this.#limits = { ...DEFAULT_LIMITS, ...options.limits });
     this.#server = new SMTPServer({
       name: 'parley',
       banner: 'Parley contact center',
@@ -52,12 +118,40 @@ export class InboundSmtp {
       hideSTARTTLS: true,
       disableReverseLookup: true,
       size: options.maxBytes,
-      maxClients: 100,
-      socketTimeout: 60_000,
+      maxClients: limits.connections,
+      socketTimeout: limits.idleMs,
+      closeTimeout: 5_000,
       logger: false,
+      onConnect: (session, callback) => {
+        const address = session.remoteAddress;
+        const open = this.#perAddress.get(address) ?? 0;
+        if (open >= limits.perAddress) {
+          callback(smtpError(421, `4.7.0 Too many connections from ${address}; try again later`));
+          return;
+        }
+        this.#perAddress.set(address, open + 1);
+        const usage: Usage = { mailboxes: [], messageRcpts: 0, connectionRcpts: 0, messages: 0, lifetime: null };
+        this.#usage.set(session, usage);
+        this.#endAtLifetime(session, usage);
+        callback();
+      },
+      onClose: (session) => {
+        const usage = this.#usage.get(session);
+        if (!usage) return;
+        if (usage.lifetime) clearTimeout(usage.lifetime);
+        this.#usage.delete(session);
+        const open = (this.#perAddress.get(session.remoteAddress) ?? 1) - 1;
+        if (open > 0) this.#perAddress.set(session.remoteAddress, open);
+        else this.#perAddress.delete(session.remoteAddress);
+      },
       // Each message (MAIL FROM) starts its own list of recipients: a connection may carry several.
       onMailFrom: (_address, session, callback) => {
-        this.#mailboxes.delete(session);
+        const usage = this.#usage.get(session);
+        if (!usage) return callback(smtpError(421, '4.7.0 Connection not accepted'));
+        if (usage.messages >= limits.messages)
+          return callback(smtpError(421, `4.7.0 At most ${limits.messages} messages per connection; reconnect`));
+        usage.mailboxes = [];
+        usage.messageRcpts = 0;
         callback();
       },
       onRcptTo: (address, session, callback) => {
@@ -73,7 +167,21 @@ export class InboundSmtp {
         );
       },
     });
-    this.#server.on('error', (err) => options.log.warn({ err }, 'SMTP connection error'));
+    // A client's broken connection is the client's business: not an error of ours.
+    this.#server.on('error', (err) => options.log.info({ err }, 'SMTP connection error'));
+  }
+
+  /** Slow senders: a connection is closed once its lifetime is over, however busy it is (as a shutdown closes it). */
+  #endAtLifetime(session: SMTPServerSession, usage: Usage): void {
+    usage.lifetime = setTimeout(() => {
+      const open = (this.#server as unknown as { connections: Set<SmtpConnection> }).connections;
+      for (const connection of open) {
+        if (connection.session !== session) continue;
+        connection.send(421, '4.4.2 Connection open too long; closing');
+        connection.close();
+      }
+    }, this.#limits.lifetimeMs);
+    usage.lifetime.unref();
   }
 
   /** Listens; resolves with the port (useful with port 0). */
@@ -93,21 +201,35 @@ export class InboundSmtp {
   }
 
   async #rcpt(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
+    const usage = this.#usage.get(session);
+    if (!usage) throw smtpError(421, '4.7.0 Connection not accepted');
+    usage.messageRcpts += 1;
+    usage.connectionRcpts += 1;
+    if (usage.connectionRcpts > this.#limits.recipients * 10)
+      throw smtpError(421, '4.5.3 Too many recipients on this connection; closing');
+    if (usage.messageRcpts > this.#limits.recipients)
+      throw smtpError(452, `4.5.3 At most ${this.#limits.recipients} recipients per message`);
     const wanted = address.address.trim().toLowerCase();
     const row = await findMailbox(this.#o.db, wanted);
     if (!row) throw smtpError(550, `5.1.1 <${wanted}>: no such mailbox here`);
-    const list = this.#mailboxes.get(session) ?? [];
-    list.push(row);
-    this.#mailboxes.set(session, list);
+    // The same queue named twice (or in two spellings) gets the message once.
+    if (!usage.mailboxes.some((m) => m.tenantId === row.tenantId && m.queueId === row.queueId))
+      usage.mailboxes.push(row);
   }
 
   async #data(stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }, session: SMTPServerSession): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-    if (stream.sizeExceeded) throw smtpError(552, `5.3.4 Message is larger than ${this.#o.maxBytes} bytes`);
+    const usage = this.#usage.get(session);
+    const boxes = usage?.mailboxes ?? [];
+    if (usage) {
+      usage.mailboxes = [];
+      usage.messages += 1;
+    }
+    // Never more than the limit in memory: past it the rest is read and dropped.
+    const raw = await readLimited(stream as AsyncIterable<Buffer>, this.#o.maxBytes);
+    if (!raw || stream.sizeExceeded) throw smtpError(552, `5.3.4 Message is larger than ${this.#o.maxBytes} bytes`);
     let mail: ParsedMail;
     try {
-      mail = await simpleParser(Buffer.concat(chunks));
+      mail = await simpleParser(raw);
     } catch {
       throw smtpError(554, '5.6.0 The message cannot be parsed');
     }
@@ -126,8 +248,6 @@ export class InboundSmtp {
     ];
     const text = mail.text ?? '';
     const html = typeof mail.html === 'string' ? sanitizeEmailHtml(mail.html) : undefined;
-    const boxes = this.#mailboxes.get(session) ?? [];
-    this.#mailboxes.delete(session);
     for (const box of boxes) {
       try {
         await this.#o.interactions.inboundMessage(box.tenantId, {

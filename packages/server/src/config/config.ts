@@ -53,6 +53,11 @@ export interface Config {
     readonly smtpHost: string;
     /** Largest inbound email, in bytes. */
     readonly mailMaxBytes: number;
+    /** Inbound SMTP limits: connections in all and per client address, idle seconds, recipients per message. */
+    readonly smtpMaxConnections: number;
+    readonly smtpConnectionsPerAddress: number;
+    readonly smtpIdleSeconds: number;
+    readonly smtpMaxRecipients: number;
     /** Outbound relay, `smtp(s)://[user:pass@]host:port`; null: the demo capture relay in demo mode, else none. */
     readonly smtpRelay: string | null;
     /** The SMS/WhatsApp provider's Messages endpoint; null: the demo provider in demo mode, else none. */
@@ -150,6 +155,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       smtpPort: env['PARLEY_SMTP_PORT']?.trim() === 'off' ? null : parsePort(env, 'PARLEY_SMTP_PORT', 2525),
       smtpHost: nonEmpty(env, 'PARLEY_SMTP_HOST', '127.0.0.1'),
       mailMaxBytes: parseInteger(env, 'PARLEY_MAIL_MAX_BYTES', 10 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+      smtpMaxConnections: parseInteger(env, 'PARLEY_SMTP_MAX_CONNECTIONS', 200, 1, 10_000),
+      smtpConnectionsPerAddress: parseInteger(env, 'PARLEY_SMTP_CONNECTIONS_PER_ADDRESS', 10, 1, 1000),
+      smtpIdleSeconds: parseInteger(env, 'PARLEY_SMTP_IDLE_SECONDS', 30, 1, 600),
+      smtpMaxRecipients: parseInteger(env, 'PARLEY_SMTP_MAX_RECIPIENTS', 100, 1, 1000),
       smtpRelay: parseUrl(env, 'PARLEY_SMTP_RELAY', ['smtp:', 'smtps:']),
       smsProviderUrl: parseUrl(env, 'PARLEY_SMS_PROVIDER_URL', ['http:', 'https:']),
       smsProviderAccount: env['PARLEY_SMS_PROVIDER_ACCOUNT']?.trim() || null,
