@@ -112,7 +112,13 @@ describe.each(STORE_KINDS)('messaging channels on %s', (kind) => {
 
   it('refuses unsigned, badly signed, malformed and misaddressed webhooks, storing nothing', async () => {
     const before = await count('messages');
-    const form = { From: '+4915100000009', To: SMS_NUMBER, Body: 'hi', MessageSid: 'SMbad0000000000', NumMedia: '0' };
+    const form = {
+      From: '+4915100000009',
+      To: SMS_NUMBER,
+      Body: 'hi',
+      MessageSid: `SM${'0'.repeat(31)}b`,
+      NumMedia: '0',
+    };
     const url = `${base}webhooks/sms`;
     expect((await webhook('webhooks/sms', form)).status).toBe(403);
     const forged = await webhook('webhooks/sms', form, signRequest('not-the-secret', url, form));
@@ -167,11 +173,43 @@ describe.each(STORE_KINDS)('messaging channels on %s', (kind) => {
 
     // The provider retries a webhook: same MessageSid, stored once.
     const messagesBefore = await count('messages');
-    const form = { From: phone, To: SMS_NUMBER, Body: 'retry me', MessageSid: 'SMretry000000000001', NumMedia: '0' };
+    const form = { From: phone, To: SMS_NUMBER, Body: 'retry me', MessageSid: `SM${'1'.repeat(32)}`, NumMedia: '0' };
     const signature = signRequest(secret, `${base}webhooks/sms`, form);
     expect((await webhook('webhooks/sms', form, signature)).status).toBe(200);
     expect((await webhook('webhooks/sms', form, signature)).status).toBe(200);
     expect(await count('messages')).toBe(messagesBefore + 1);
+
+    // The same signed bytes re-split into other fields still verify (the provider's scheme joins names and
+    // values without separators). A replay is known by its signature, whatever the split, and stores nothing.
+    const sms = `${base}webhooks/sms`;
+    const original = { From: phone, To: SMS_NUMBER, Body: 'HiCall me', MessageSid: `SM${'3'.repeat(32)}` };
+    const resplit = { From: phone, To: SMS_NUMBER, Body: 'Hi', C: 'all me', MessageSid: `SM${'3'.repeat(32)}` };
+    const signed = signRequest(secret, sms, original);
+    expect(signRequest(secret, sms, resplit)).toBe(signed);
+    expect((await webhook('webhooks/sms', original, signed)).status).toBe(200);
+    expect((await webhook('webhooks/sms', resplit, signed)).status).toBe(200);
+    expect(await count('messages')).toBe(messagesBefore + 2);
+    // A split that moves characters into the id would make it another message: the id must keep the
+    // provider's shape (SM/MM and 32 hex digits), so it is refused.
+    const withStatus = {
+      From: phone,
+      To: SMS_NUMBER,
+      Body: 'trick',
+      MessageSid: `SM${'4'.repeat(32)}`,
+      MessageStatus: 'received',
+    };
+    const movedIntoId = {
+      From: phone,
+      To: SMS_NUMBER,
+      Body: 'trick',
+      MessageSid: `SM${'4'.repeat(32)}Message`,
+      Status: 'received',
+    };
+    const signedStatus = signRequest(secret, sms, withStatus);
+    expect(signRequest(secret, sms, movedIntoId)).toBe(signedStatus);
+    expect((await webhook('webhooks/sms', withStatus, signedStatus)).status).toBe(200);
+    expect((await webhook('webhooks/sms', movedIntoId, signedStatus)).status).toBe(400);
+    expect(await count('messages')).toBe(messagesBefore + 3);
     await close(id);
   });
 
@@ -366,7 +404,7 @@ describe.each(STORE_KINDS)('messaging channels on %s', (kind) => {
       From: '+4915100000077',
       To: SMS_NUMBER,
       Body: 'new key',
-      MessageSid: 'SMnewkey00000001',
+      MessageSid: `SM${'2'.repeat(32)}`,
       NumMedia: '0',
     };
     const url = `${base}webhooks/sms`;

@@ -15,9 +15,11 @@ import { findQueueByAddress } from '../queues/index.ts';
 import { webhookSecret, type Tenant } from '../tenants/index.ts';
 import { SIGNATURE_HEADER, verifyRequest, type FormParams } from './signature.ts';
 import { toStatus } from './provider.ts';
+import { WebhookReceipts } from './receipts.ts';
 
 const PHONE = /^\+?[0-9]{3,20}$/;
-const SID = /^[A-Za-z0-9_-]{6,64}$/;
+/** The provider's message ids: `SM` (or `MM` with media) and 32 hex digits; a re-split field cannot keep this shape. */
+const SID = /^(SM|MM)[0-9a-f]{32}$/;
 const MAX_BODY = 1600;
 const MAX_MEDIA = 10;
 
@@ -29,8 +31,25 @@ export async function secretOf(ctx: AppContext, tenant: Tenant): Promise<string 
 
 export function webhookRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
+    const receipts = new WebhookReceipts(ctx.db);
+    /**
+     * Stores a verified webhook once per signature: a replay (the same signed
+     * bytes, however split into fields) is answered as taken and stores nothing.
+     */
+    const once = async (request: FastifyRequest, signature: string, store: () => Promise<void>): Promise<void> => {
+      if (!(await receipts.claim(request.tenant.id, signature))) {
+        request.log.info('a signed webhook was replayed; answered, not stored again');
+        return;
+      }
+      try {
+        await store();
+      } catch (err) {
+        await receipts.release(request.tenant.id, signature).catch(() => undefined);
+        throw err;
+      }
+    };
     /** The form, once its signature is verified against the URL the provider called. */
-    const verified = async (request: FastifyRequest): Promise<Record<string, string>> => {
+    const verified = async (request: FastifyRequest): Promise<{ form: Record<string, string>; signature: string }> => {
       const params = request.body;
       if (typeof params !== 'object' || params === null || Array.isArray(params))
         throw HttpError.invalidArgument('body: expected application/x-www-form-urlencoded fields');
@@ -39,19 +58,20 @@ export function webhookRoutes(ctx: AppContext) {
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       const path = request.url.split('?')[0]?.replace(/^\//, '') ?? '';
       const url = ctx.baseUrlOf(request.tenant) + path + query;
-      const signature = request.headers[SIGNATURE_HEADER];
-      if (!verifyRequest(secret, url, params as FormParams, typeof signature === 'string' ? signature : undefined))
+      const header = request.headers[SIGNATURE_HEADER];
+      const signature = typeof header === 'string' ? header : undefined;
+      if (!signature || !verifyRequest(secret, url, params as FormParams, signature))
         throw HttpError.forbidden(`Bad or missing ${SIGNATURE_HEADER} header: the request is not from your provider.`);
       const form: Record<string, string> = {};
       for (const [name, value] of Object.entries(params as Record<string, unknown>)) {
         if (typeof value !== 'string') throw HttpError.invalidArgument(`${name}: expected one value`);
         form[name] = value;
       }
-      return form;
+      return { form, signature };
     };
 
     const inbound = (channel: 'sms' | 'whatsapp') => async (request: FastifyRequest, reply: FastifyReply) => {
-      const form = await verified(request);
+      const { form, signature } = await verified(request);
       const address = (name: 'From' | 'To'): string => {
         let value = form[name]?.trim() ?? '';
         if (channel === 'whatsapp') {
@@ -64,8 +84,9 @@ export function webhookRoutes(ctx: AppContext) {
       };
       const from = address('From');
       const to = address('To');
-      const sid = form['MessageSid'] ?? form['SmsSid'] ?? '';
-      if (!SID.test(sid)) throw HttpError.invalidArgument("MessageSid: expected the provider's message id");
+      const sid = form['MessageSid'] ?? '';
+      if (!SID.test(sid))
+        throw HttpError.invalidArgument("MessageSid: expected the provider's message id (SM or MM and 32 hex digits)");
       const body = form['Body'] ?? '';
       if (body.length > MAX_BODY) throw HttpError.invalidArgument(`Body: longer than ${MAX_BODY} characters`);
       const numMedia = Number(form['NumMedia'] ?? '0');
@@ -82,14 +103,16 @@ export function webhookRoutes(ctx: AppContext) {
       const queue = await findQueueByAddress(ctx.db, request.tenant.id, to);
       if (!queue || queue.channel !== channel)
         throw new HttpError('not_found', `No ${channel} queue has the number ${to}.`);
-      await ctx.interactions.inboundMessage(request.tenant.id, {
-        channel,
-        queueId: queue.id,
-        from,
-        to,
-        content: body,
-        externalId: `${channel}:${sid}`,
-        ...(media.length ? { media } : {}),
+      await once(request, signature, async () => {
+        await ctx.interactions.inboundMessage(request.tenant.id, {
+          channel,
+          queueId: queue.id,
+          from,
+          to,
+          content: body,
+          externalId: `${channel}:${sid}`,
+          ...(media.length ? { media } : {}),
+        });
       });
       // An empty reply document: Parley answers through the agent, not here.
       return reply.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
@@ -101,11 +124,12 @@ export function webhookRoutes(ctx: AppContext) {
 
     // Delivery reports; `?message=` is Parley's own id, so a report that outruns the send's answer still lands.
     app.post('/webhooks/status', { schema }, async (request, reply) => {
-      const form = await verified(request);
+      const { form } = await verified(request);
       const status = form['MessageStatus'] ?? form['SmsStatus'] ?? '';
       if (!/^[a-z_]{2,20}$/.test(status)) throw HttpError.invalidArgument('MessageStatus: expected a status word');
       const sid = form['MessageSid'] ?? '';
-      if (!SID.test(sid)) throw HttpError.invalidArgument("MessageSid: expected the provider's message id");
+      if (!SID.test(sid))
+        throw HttpError.invalidArgument("MessageSid: expected the provider's message id (SM or MM and 32 hex digits)");
       const own = (request.query as Record<string, unknown>)['message'];
       const id = typeof own === 'string' && /^[0-9a-f]{32}$/.test(own) ? own : undefined;
       const parleyStatus = toStatus(status);

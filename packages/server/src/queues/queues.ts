@@ -4,7 +4,7 @@
 import type { ChannelType, Queue, QueueId } from '@parley/protocol';
 import { CHANNEL_TYPES } from '@parley/protocol';
 import type { Db, QueueTable } from '../store/index.ts';
-import { newId, nowIso } from '../store/index.ts';
+import { isUniqueViolation, newId, nowIso } from '../store/index.ts';
 
 /** A queue as the server sees it. */
 export interface QueueRecord {
@@ -154,12 +154,6 @@ export function routeKey(channel: ChannelType, tenantId: string, address: string
   if (channel === 'email') return `mail:${trimmed.toLowerCase()}`;
   if (channel === 'chat') return `chat:${tenantId}:${trimmed}`;
   return `tel:${trimmed.replace(/^whatsapp:/i, '').replace(/[\s().-]/g, '')}`;
-}
-
-/** True for the database's unique-constraint error (SQLite and PostgreSQL). */
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown } | null;
-  return typeof e?.code === 'string' && (e.code === '23505' || e.code.startsWith('SQLITE_CONSTRAINT'));
 }
 
 /** Creates a queue with its addresses. Run it inside a transaction so a taken address writes nothing. */

@@ -24,6 +24,7 @@ import * as conversations from './migrations/2026-11-21-04-conversations.ts';
 import * as channels from './migrations/2026-11-21-05-channels.ts';
 import * as recordings from './migrations/2026-11-21-06-recordings.ts';
 import * as addressKeys from './migrations/2026-12-01-07-address-keys.ts';
+import * as webhookReceipts from './migrations/2026-12-01-08-webhook-receipts.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-05-channels': channels,
   '2026-11-21-06-recordings': recordings,
   '2026-12-01-07-address-keys': addressKeys,
+  '2026-12-01-08-webhook-receipts': webhookReceipts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

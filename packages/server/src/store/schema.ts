@@ -85,6 +85,13 @@ export interface QueueAddressTable {
   route_key: string | null;
 }
 
+/** A signed webhook taken, by the SHA-256 of its signature (replays store nothing). */
+export interface WebhookReceiptTable {
+  tenant_id: string;
+  digest: string;
+  created_at: string;
+}
+
 export interface QueueMemberTable {
   tenant_id: string;
   queue_id: string;
@@ -290,6 +297,7 @@ export interface Database {
   users: UserTable;
   queues: QueueTable;
   queue_addresses: QueueAddressTable;
+  webhook_receipts: WebhookReceiptTable;
   queue_members: QueueMemberTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;

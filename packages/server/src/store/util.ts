@@ -9,3 +9,9 @@ export function newId(): string {
 export function nowIso(now: Date = new Date()): string {
   return now.toISOString();
 }
+
+/** True for the database's unique-constraint error (SQLite and PostgreSQL). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown } | null;
+  return typeof e?.code === 'string' && (e.code === '23505' || e.code.startsWith('SQLITE_CONSTRAINT'));
+}
