@@ -187,7 +187,7 @@ function mount(): void {
   transcript.addEventListener('click', () => {
     transcript.disabled = true;
     chat?.transcript().then(
-      (to) => (afterStatus.textContent = `Sent to ${to}.`),
+      (to) => (afterStatus.textContent = `We sent a link to ${to}: open it to get the transcript.`),
       (err: unknown) => {
         transcript.disabled = false;
         afterStatus.textContent = err instanceof Error ? err.message : String(err);

@@ -172,13 +172,13 @@ export class ChatConversation {
     return res.blob();
   }
 
-  /** Mails the conversation to the address given at the start. */
+  /** Mails a confirmation link to the address given at the start; the transcript follows once it is opened. */
   async transcript(): Promise<string> {
     const res = await fetch(`${this.baseUrl}api/v1/chat/transcript`, {
       method: 'POST',
       headers: { 'x-parley-conversation': this.token },
     });
-    return String(((await answer(res)) as { sent_to: string }).sent_to);
+    return String(((await answer(res)) as { confirm_sent_to: string }).confirm_sent_to);
   }
 
   /** The customer has seen the agent's messages up to this one. */

@@ -317,15 +317,33 @@ describe.each(STORE_KINDS)('web chat on %s', (kind) => {
     await c.waitFor((f) => f.type === 'state' && f.data.state === 'closed');
     const transcript = (t: string) =>
       h.app.inject({ method: 'POST', url: '/api/v1/chat/transcript', headers: { 'x-parley-conversation': t } });
-    expect((await transcript(token)).statusCode).toBe(202);
+    const mailTo = (to: string) =>
+      h.db.selectFrom('demo_mailbox').selectAll().where('to', '=', to).orderBy('received_at').execute();
+    // The address is only what the customer typed: first it gets a link, with none of the chat in it.
+    const asked = await transcript(token);
+    expect(asked.statusCode).toBe(202);
+    expect(asked.json()).toEqual({ confirm_sent_to: 'ivy@example.org' });
     expect((await transcript(token)).statusCode).toBe(429);
-    const mail = await h.db
-      .selectFrom('demo_mailbox')
-      .selectAll()
-      .where('to', '=', 'ivy@example.org')
-      .executeTakeFirst();
-    expect(mail?.text).toContain('Ivy: See the photo');
-    expect(mail?.text).toContain('Ada Agent: Nice photo');
+    const [confirmation] = await mailTo('ivy@example.org');
+    expect(confirmation?.text).not.toContain('See the photo');
+    expect(confirmation?.text).not.toContain('Ivy');
+    const link = /\/chat\/transcript#([A-Za-z0-9_-]{43})/.exec(confirmation?.text ?? '')?.[1];
+    expect(link).toBeDefined();
+    const page = await h.app.inject({ method: 'GET', url: '/chat/transcript' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    const confirm = (t: string) =>
+      h.app.inject({ method: 'POST', url: '/api/v1/chat/transcript/confirm', payload: { token: t } });
+    expect((await confirm('x'.repeat(43))).statusCode).toBe(404);
+    const confirmed = await confirm(link!);
+    expect(confirmed.statusCode, confirmed.body).toBe(202);
+    expect(confirmed.json()).toEqual({ sent_to: 'ivy@example.org' });
+    // Once only.
+    expect((await confirm(link!)).statusCode).toBe(409);
+    const mails = await mailTo('ivy@example.org');
+    expect(mails).toHaveLength(2);
+    expect(mails[1]?.text).toContain('Ivy: See the photo');
+    expect(mails[1]?.text).toContain('Ada Agent: Nice photo');
     await agent1.act(id, 'handle');
     c.ws.close();
   });

@@ -11,7 +11,6 @@ import { HttpError } from '../http/errors.ts';
 import { findQueueByAddress, listQueues, type QueueRecord } from '../queues/index.ts';
 import { hashConversationToken } from '../realtime/customer.ts';
 import { Id } from './schemas.ts';
-import { CONVERSATION_HEADER } from './attachments.ts';
 
 const LeaveMessage = Type.Object(
   {
@@ -105,49 +104,6 @@ export function chatRoutes(ctx: AppContext) {
       },
     );
 
-    // The conversation's transcript, mailed to the address the customer gave when starting.
-    const sentTranscripts = new Map<string, number>();
-    app.post('/api/v1/chat/transcript', { schema: { security: [] } }, async (request, reply) => {
-      const header = request.headers[CONVERSATION_HEADER];
-      const token = typeof header === 'string' ? header : '';
-      const view = /^[A-Za-z0-9_-]{20,100}$/.test(token)
-        ? await ctx.interactions.conversationByToken(request.tenant.id, hashConversationToken(token))
-        : null;
-      if (!view) throw HttpError.unauthorized(`Send the conversation token in the ${CONVERSATION_HEADER} header.`);
-      const conversation = await ctx.db
-        .selectFrom('conversations')
-        .select(['customer_email', 'customer_name'])
-        .where('id', '=', view.id)
-        .executeTakeFirstOrThrow();
-      if (!conversation.customer_email)
-        throw HttpError.invalidArgument(
-          'email: no address was given when the chat started, so there is nowhere to send it',
-        );
-      const last = sentTranscripts.get(view.id) ?? 0;
-      if (Date.now() - last < 10 * 60_000) throw new HttpError('rate_limited', 'The transcript was sent already.');
-      const mailer = ctx.mailer;
-      if (!mailer) throw new HttpError('unreachable', 'This contact center cannot send email.');
-      const from =
-        (await listQueues(ctx.db, request.tenant.id, 'email'))[0]?.addresses[0] ??
-        `no-reply@${new URL(ctx.config.publicUrl).hostname}`;
-      const lines = view.messages.map((m) => `[${m.created.slice(0, 16).replace('T', ' ')}] ${m.author}: ${m.content}`);
-      sentTranscripts.set(view.id, Date.now());
-      try {
-        await mailer.send({
-          from,
-          to: [conversation.customer_email],
-          subject: `Your chat with ${request.tenant.name}`,
-          content: `Hello ${conversation.customer_name},\n\nhere is your chat:\n\n${lines.join('\n')}\n`,
-        });
-      } catch (err) {
-        sentTranscripts.delete(view.id);
-        throw new HttpError(
-          'unreachable',
-          `The transcript could not be sent: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-      return reply.code(202).send({ sent_to: conversation.customer_email });
-    });
     app.post<{ Body: Static<typeof ChatStart> }>(
       '/api/v1/chat',
       { schema: { body: ChatStart, security: [] } },

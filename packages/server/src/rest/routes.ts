@@ -9,6 +9,7 @@ import type { AppContext } from '../context.ts';
 import { agentRoutes } from './agents.ts';
 import { attachmentRoutes } from './attachments.ts';
 import { chatRoutes } from './chat.ts';
+import { transcriptRoutes } from './transcript.ts';
 import { interactionRoutes } from './interactions.ts';
 import { meRoutes } from './me.ts';
 import { queueRoutes } from './queues.ts';
@@ -26,6 +27,7 @@ export function restRoutes(ctx: AppContext) {
       tenantRoutes,
       interactionRoutes,
       chatRoutes,
+      transcriptRoutes,
       attachmentRoutes,
     ])
       await app.register(routes(ctx));

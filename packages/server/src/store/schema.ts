@@ -92,6 +92,16 @@ export interface WebhookReceiptTable {
   created_at: string;
 }
 
+/** A transcript asked for by the widget, sent once its emailed link is opened. */
+export interface TranscriptRequestTable {
+  token_hash: string;
+  tenant_id: string;
+  conversation_id: string;
+  email: string;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface QueueMemberTable {
   tenant_id: string;
   queue_id: string;
@@ -298,6 +308,7 @@ export interface Database {
   queues: QueueTable;
   queue_addresses: QueueAddressTable;
   webhook_receipts: WebhookReceiptTable;
+  transcript_requests: TranscriptRequestTable;
   queue_members: QueueMemberTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;
