@@ -39,7 +39,7 @@ import { panelRoutes } from './http/panel.ts';
 import { DEFAULT_DIST, type DistPaths } from './http/paths.ts';
 import { buildPlayground } from './http/playground.ts';
 import { createLogger, type Logger } from './log/index.ts';
-import { AgentGateway, realtimeRoutes, WS_MAX_PAYLOAD } from './realtime/index.ts';
+import { AgentGateway, DEFAULT_SOCKET_LIMITS, realtimeRoutes, SocketLimits, WS_MAX_PAYLOAD } from './realtime/index.ts';
 import { CustomerGateway, customerRoutes } from './realtime/customer.ts';
 import { MediaPlane, Recorder, mediaRoutes } from './media/index.ts';
 import { restRoutes } from './rest/index.ts';
@@ -198,6 +198,24 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     }),
     agents,
     gateway,
+    sockets: new SocketLimits(
+      {
+        perKey: {
+          agent: config.sockets.perAgent,
+          customer: config.sockets.perAddress,
+          phone: config.sockets.perAddress,
+        },
+        total: DEFAULT_SOCKET_LIMITS.total,
+        // A panel carries the host's commands (a script may send many): ten times the public sockets' rate.
+        framesPerSecond: {
+          agent: config.sockets.framesPerSecond * 10,
+          customer: config.sockets.framesPerSecond,
+          phone: config.sockets.framesPerSecond,
+        },
+        sendBufferBytes: config.sockets.sendBufferBytes,
+      },
+      log.child({ subsystem: 'sockets' }),
+    ),
     interactions,
     media,
     recorder,

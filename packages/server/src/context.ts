@@ -15,6 +15,7 @@ import type { Logger } from './log/index.ts';
 import type { MediaPlane, Recorder } from './media/index.ts';
 import type { AgentGateway } from './realtime/gateway.ts';
 import type { CustomerGateway } from './realtime/customer.ts';
+import type { SocketLimits } from './realtime/limits.ts';
 import type { Database } from './store/index.ts';
 import type { Tenant, TenantRegistry } from './tenants/index.ts';
 
@@ -32,6 +33,8 @@ export interface AppContext {
   readonly gateway: AgentGateway;
   readonly interactions: InteractionService;
   readonly customers: CustomerGateway;
+  /** Connection, frame-rate and send-buffer limits of every WebSocket. */
+  readonly sockets: SocketLimits;
   /** Voice: calls, stations, the virtual PSTN. */
   readonly media: MediaPlane;
   readonly recorder: Recorder;

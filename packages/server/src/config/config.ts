@@ -71,6 +71,17 @@ export interface Config {
     /** Web chats (and left messages) one address may start per minute. */
     readonly chatStartsPerMinute: number;
   };
+  /** WebSocket limits (docs/security.md). */
+  readonly sockets: {
+    /** Customer and phone sockets one client address may hold, each kind. */
+    readonly perAddress: number;
+    /** Panel sockets one agent may hold. */
+    readonly perAgent: number;
+    /** Steady frames per second per socket (a burst of five seconds' worth is allowed). */
+    readonly framesPerSecond: number;
+    /** Bytes held for one socket that stopped reading before the client is dropped. */
+    readonly sendBufferBytes: number;
+  };
   readonly voice: {
     /** The IPv4 address media sockets bind to and announce to browsers. */
     readonly mediaAddress: string;
@@ -166,6 +177,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       webhookSecret: parseSecret(env, 'PARLEY_WEBHOOK_SECRET'),
       attachmentMaxBytes: parseInteger(env, 'PARLEY_ATTACHMENT_MAX_BYTES', 5 * 1024 * 1024, 1024, 25 * 1024 * 1024),
       chatStartsPerMinute: parseInteger(env, 'PARLEY_CHAT_STARTS_PER_MINUTE', 20, 1, 100_000),
+    },
+    sockets: {
+      perAddress: parseInteger(env, 'PARLEY_WS_PER_ADDRESS', 50, 1, 100_000),
+      perAgent: parseInteger(env, 'PARLEY_WS_PER_AGENT', 20, 1, 1000),
+      framesPerSecond: parseInteger(env, 'PARLEY_WS_FRAMES_PER_SECOND', 20, 1, 100_000),
+      sendBufferBytes: parseInteger(env, 'PARLEY_WS_SEND_BUFFER_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     },
     voice: {
       mediaAddress: parseIpv4(env, 'PARLEY_MEDIA_ADDRESS', '127.0.0.1'),

@@ -16,6 +16,7 @@ const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) },
 export function mediaRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/ws/phone', { websocket: true }, (socket, request) => {
+      if (!ctx.sockets.admit(socket, 'phone', request.ip, request.ip)) return;
       ctx.media.pstn(request.tenant.id).accept(socket, request.ip);
     });
 

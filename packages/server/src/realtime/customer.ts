@@ -214,6 +214,7 @@ export class CustomerGateway {
 export function customerRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/ws/customer', { websocket: true }, (socket, request) => {
+      if (!ctx.sockets.admit(socket, 'customer', request.ip, request.ip)) return;
       const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
         .split(',')
         .map((p) => p.trim());

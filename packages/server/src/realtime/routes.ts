@@ -36,6 +36,7 @@ export function realtimeRoutes(ctx: AppContext) {
           socket.close(4001, 'not logged in');
           return;
         }
+        if (!ctx.sockets.admit(socket, 'agent', `${request.tenant.id}:${caller.user.id}`, request.ip)) return;
         // REST calls over this socket go through the same routes and checks as over HTTP, as this session.
         const base = tenantBasePath(request.tenant.slug);
         const headers = {
