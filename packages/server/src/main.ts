@@ -2,8 +2,8 @@
  * Entry point: validate the configuration, build, listen, print where
  * everything is, and shut down cleanly on SIGINT/SIGTERM.
  */
-import { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig } from './config/index.ts';
-import { DEMO_USERS } from './demo/index.ts';
+import { ConfigError, loadConfig } from './config/index.ts';
+import { startupBanner } from './demo/index.ts';
 import { StoreError } from './store/index.ts';
 import { buildApp } from './app.ts';
 
@@ -47,14 +47,7 @@ async function main(): Promise<void> {
     lines.push(`  Playground (host page):     ${playgroundUrl}`);
     lines.push(`  Demo shop (web chat):       ${playgroundUrl}shop`);
   }
-  if (config.demo) {
-    lines.push(
-      '',
-      // The documented default is printed; a password the operator chose is a secret and never echoed.
-      `  Demo logins (password for all: ${config.demoPassword === DEFAULT_DEMO_PASSWORD ? config.demoPassword : 'the one set in PARLEY_DEMO_PASSWORD'}):`,
-      `    ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}`,
-    );
-  }
+  lines.push(...startupBanner(config));
   lines.push('');
   console.log(lines.join('\n'));
 

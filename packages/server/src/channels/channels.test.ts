@@ -7,6 +7,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgent, type Frame } from '../testing/agents.ts';
+import { HandsetDevice } from '../testing/handsets.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { STORE_KINDS } from '../testing/stores.ts';
 import { signRequest } from './signature.ts';
@@ -80,20 +81,11 @@ describe.each(STORE_KINDS)('messaging channels on %s', (kind) => {
       body: new URLSearchParams(form),
     });
 
-  const handset = async (number: string) =>
-    (await (await fetch(`${base}demo/handset/${encodeURIComponent(number)}/messages`)).json()) as Array<{
-      direction: string;
-      body: string;
-      peer: string;
-      channel: string;
-    }>;
-
+  // One browser with the handset page: it claims each number it uses.
+  let device: HandsetDevice | null = null;
+  const handset = (number: string) => (device ??= new HandsetDevice(base)).messages(number);
   const text = (from: string, to: string, body: string, channel: 'sms' | 'whatsapp' = 'sms') =>
-    fetch(`${base}demo/handset/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from, to, body, channel }),
-    });
+    (device ??= new HandsetDevice(base)).send(from, to, body, channel);
 
   /** Accepts the next offer from `from` and answers with the interaction id. */
   const acceptOffer = async (from: string): Promise<string> => {

@@ -19,6 +19,7 @@ import { HttpError } from '../http/errors.ts';
 import type { DemoHandsetMessageTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 import { splitTenantUrl, type Tenant } from '../tenants/index.ts';
+import { assertOwnHandset, claimHandset } from './devices.ts';
 
 /** A number that always fails delivery, to show what a failed message looks like. */
 export const UNREACHABLE_NUMBER = '+15555550999';
@@ -74,7 +75,7 @@ export function demoProviderRoutes(ctx: AppContext) {
       const row = { ...m, id: newId(), created_at: nowIso() };
       await ctx.db.insertInto('demo_handset_messages').values(row).execute();
       const wire = toWire(row);
-      news.emit(row.handset, wire);
+      news.emit(`${row.tenant_id}:${row.handset}`, wire);
       return wire;
     };
 
@@ -137,6 +138,7 @@ export function demoProviderRoutes(ctx: AppContext) {
         const sid = `SM${randomBytes(16).toString('hex')}`;
         const failing = to === UNREACHABLE_NUMBER;
         const message = await store({
+          tenant_id: tenant?.id ?? null,
           sid,
           channel,
           handset: to,
@@ -175,11 +177,23 @@ export function demoProviderRoutes(ctx: AppContext) {
     );
 
     // ── the handsets (what the /handset page calls) ─────────────────────────
+    // A browser claims a number first; then only it reads and sends as that number.
+    const Claim = Type.Object({ number: Type.String({ pattern: PHONE.source }) }, { additionalProperties: false });
+    app.post<{ Body: Static<typeof Claim> }>(
+      '/demo/handsets',
+      { schema: { body: Claim, hide: true } },
+      async (request, reply) => {
+        await claimHandset(ctx, request, reply, request.body.number);
+        return reply.code(204).send();
+      },
+    );
+
     app.post<{ Body: Static<typeof HandsetSend> }>(
       '/demo/handset/messages',
       { schema: { body: HandsetSend, hide: true } },
       async (request, reply) => {
         const { from, to, body } = request.body;
+        await assertOwnHandset(ctx, request, from);
         const channel = request.body.channel ?? 'sms';
         const secret = await secretOf(ctx, request.tenant);
         if (!secret) throw new HttpError('invalid_state', 'This tenant has no webhook secret.');
@@ -204,6 +218,7 @@ export function demoProviderRoutes(ctx: AppContext) {
           );
         }
         const message = await store({
+          tenant_id: request.tenant.id,
           sid,
           channel,
           handset: from,
@@ -222,9 +237,11 @@ export function demoProviderRoutes(ctx: AppContext) {
       '/demo/handset/:number/messages',
       { schema: { params: Number_, hide: true } },
       async (request) => {
+        await assertOwnHandset(ctx, request, request.params.number);
         const rows = await ctx.db
           .selectFrom('demo_handset_messages')
           .selectAll()
+          .where('tenant_id', '=', request.tenant.id)
           .where('handset', '=', request.params.number)
           .orderBy('created_at')
           .limit(500)
@@ -238,6 +255,8 @@ export function demoProviderRoutes(ctx: AppContext) {
       '/demo/handset/:number/events',
       { schema: { params: Number_, hide: true } },
       async (request, reply: FastifyReply) => {
+        await assertOwnHandset(ctx, request, request.params.number);
+        const topic = `${request.tenant.id}:${request.params.number}`;
         reply.hijack();
         reply.raw.writeHead(200, {
           'content-type': 'text/event-stream',
@@ -247,12 +266,12 @@ export function demoProviderRoutes(ctx: AppContext) {
         reply.raw.write(': connected\n\n');
         const listener = (m: HandsetMessage) => reply.raw.write(`data: ${JSON.stringify(m)}\n\n`);
         const ping = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
-        news.on(request.params.number, listener);
+        news.on(topic, listener);
         streams.add(reply.raw);
         request.raw.on('close', () => {
           streams.delete(reply.raw);
           clearInterval(ping);
-          news.off(request.params.number, listener);
+          news.off(topic, listener);
         });
       },
     );

@@ -16,6 +16,7 @@ import WebSocket from 'ws';
 import { goertzel } from '../media/dsp.ts';
 import { Softphone } from '../media/softphone.ts';
 import { readWav } from '../media/wav.ts';
+import { HandsetDevice } from '../testing/handsets.ts';
 import { createPostgresDatabase, STORE_KINDS } from '../testing/stores.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
@@ -245,11 +246,8 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
     await api(agent.token, 'PUT', '/api/v1/me/state', { ready: true });
 
     const handset = '+4917000000001';
-    const texted = await fetch(`${base}demo/handset/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from: handset, to: '+15557771000', body: 'Before the crash' }),
-    });
+    const device = new HandsetDevice(base);
+    const texted = await device.send(handset, '+15557771000', 'Before the crash');
     expect(texted.status).toBe(201);
     const smsOffer = await p.waitFor((f) => f.data?.event === 'offered' && f.data.interaction.channel_type === 'sms');
     const sms = smsOffer.data.interaction.id as string;
@@ -342,9 +340,7 @@ describe.each(STORE_KINDS)('a server killed mid-work on %s', (kind) => {
       throw new Error(`timed out waiting for ${what}: ${log}`);
     };
     const received = await until('the SMS on the handset', async () => {
-      const list = (await (
-        await fetch(`${base}demo/handset/${encodeURIComponent(handset)}/messages`)
-      ).json()) as Json[];
+      const list = (await device.messages(handset)) as Json[];
       return list.some((m) => m.body === 'Reply that waits') ? list : undefined;
     });
     expect(received.map((m: Json) => `${m.direction}:${m.body}`)).toEqual([

@@ -7,6 +7,7 @@ import type { Contact, InteractionId, QueueId } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { requireRole } from '../agents/index.ts';
 import { HttpError } from '../http/errors.ts';
 import { whatsappTemplates, type AgentAction, type TargetInput, type WaitingEntry } from '../interactions/index.ts';
 import { findQueueByAddress, listQueuesOfUser } from '../queues/index.ts';
@@ -420,7 +421,8 @@ export function interactionRoutes(ctx: AppContext) {
       '/api/v1/demo/contacts',
       { schema: { body: DemoContactBody } },
       async (request, reply) => {
-        await caller(request);
+        // Making up customers is a supervisor's test tool, not an agent's.
+        requireRole((await caller(request)).user, 'supervisor');
         const b = request.body;
         if ((b.queue_id === undefined) === (b.to === undefined))
           throw HttpError.invalidArgument('give queue_id or to (a queue address), not both');
@@ -453,7 +455,19 @@ export function interactionRoutes(ctx: AppContext) {
       '/api/v1/demo/interactions/:id/remote',
       { schema: { params: IdParams, body: RemoteBody } },
       async (request) => {
-        await caller(request);
+        // The far party of an agent's own call, as for every other action; a supervisor may play any.
+        const { user } = await caller(request);
+        if (user.role === 'agent') {
+          const row = await ctx.db
+            .selectFrom('interactions')
+            .select('agent_id')
+            .where('tenant_id', '=', request.tenant.id)
+            .where('id', '=', request.params.id)
+            .executeTakeFirst();
+          if (!row) throw new HttpError('not_found', `No interaction ${request.params.id}.`);
+          if (row.agent_id !== user.id)
+            throw HttpError.forbidden("Only the interaction's own agent, or a supervisor, may play its far party.");
+        }
         return ctx.interactions.remote(request.tenant.id, request.params.id, request.body.event);
       },
     );

@@ -26,6 +26,7 @@ import * as recordings from './migrations/2026-11-21-06-recordings.ts';
 import * as addressKeys from './migrations/2026-12-01-07-address-keys.ts';
 import * as webhookReceipts from './migrations/2026-12-01-08-webhook-receipts.ts';
 import * as transcriptRequests from './migrations/2026-12-01-09-transcript-requests.ts';
+import * as demoHandsets from './migrations/2026-12-01-10-demo-handsets.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-01-07-address-keys': addressKeys,
   '2026-12-01-08-webhook-receipts': webhookReceipts,
   '2026-12-01-09-transcript-requests': transcriptRequests,
+  '2026-12-01-10-demo-handsets': demoHandsets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -261,6 +261,16 @@ export interface DemoHandsetMessageTable {
   status: string;
   idempotency_key: string | null;
   created_at: string;
+  /** Null for messages of before handsets belonged to a tenant. */
+  tenant_id: string | null;
+}
+
+/** A demo handset number claimed by one browser (its device key, hashed). */
+export interface DemoHandsetTable {
+  tenant_id: string;
+  number: string;
+  device_hash: string;
+  created_at: string;
 }
 
 export interface DemoMailboxTable {
@@ -321,6 +331,7 @@ export interface Database {
   attachments: AttachmentTable;
   recordings: RecordingTable;
   demo_handset_messages: DemoHandsetMessageTable;
+  demo_handsets: DemoHandsetTable;
   demo_mailbox: DemoMailboxTable;
 }
 

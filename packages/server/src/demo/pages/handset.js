@@ -45,17 +45,35 @@
     if (source) source.close();
     $('log').textContent = '';
     seen = {};
-    fetch('demo/handset/' + encodeURIComponent(number) + '/messages')
+    $('error').textContent = '';
+    // This browser claims the number first: only it reads and sends as that number.
+    fetch('demo/handsets', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ number: number }),
+    })
+      .then(function (r) {
+        if (r.ok) return;
+        return r.json().then(function (answer) {
+          throw new Error(answer.error ? answer.error.message : 'HTTP ' + r.status);
+        });
+      })
+      .then(function () {
+        return fetch('demo/handset/' + encodeURIComponent(number) + '/messages');
+      })
       .then(function (r) {
         return r.json();
       })
       .then(function (list) {
         list.forEach(show);
+        source = new EventSource('demo/handset/' + encodeURIComponent(number) + '/events');
+        source.onmessage = function (e) {
+          show(JSON.parse(e.data));
+        };
+      })
+      .catch(function (err) {
+        $('error').textContent = err.message;
       });
-    source = new EventSource('demo/handset/' + encodeURIComponent(number) + '/events');
-    source.onmessage = function (e) {
-      show(JSON.parse(e.data));
-    };
   }
 
   function loadNumbers() {
