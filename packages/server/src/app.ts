@@ -34,6 +34,7 @@ import {
 } from './channels/index.ts';
 import { CaptureRelay, demoPageRoutes, demoProviderRoutes, mailboxRoutes, seedDemo } from './demo/index.ts';
 import { HttpError, installErrorHandlers } from './http/errors.ts';
+import { installInputGuards } from './http/input.ts';
 import { InteractionService, type InteractionServiceOptions } from './interactions/index.ts';
 import { panelRoutes } from './http/panel.ts';
 import { DEFAULT_DIST, type DistPaths } from './http/paths.ts';
@@ -247,6 +248,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     },
   });
   installErrorHandlers(app);
+  installInputGuards(app);
   app.decorateRequest('tenant', null as unknown as Tenant);
   app.addHook('onRequest', async (request) => {
     const slug = (request.raw as TaggedRequest)[TENANT_SLUG] ?? DEFAULT_TENANT_SLUG;

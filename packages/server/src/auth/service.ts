@@ -104,6 +104,9 @@ export class AuthService {
   ): Promise<{ user: UserRecord; token: string; session: Session }> {
     const { db, log, lifetimes } = this.#deps;
     const now = this.#deps.now?.() ?? Date.now();
+    // PostgreSQL cannot even look a NUL up; no real credential has one.
+    if (input.username.includes('\0') || input.password.includes('\0'))
+      throw HttpError.invalidArgument('username and password may not contain NUL characters');
     const userKey = `${tenant.id}:${input.username.toLowerCase()}`;
     // Reserved before the hash is checked, in one synchronous step: parallel guesses count.
     const ticket = this.guard.begin(userKey, input.ip, now);

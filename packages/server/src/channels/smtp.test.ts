@@ -226,3 +226,40 @@ describe('inbound SMTP under abuse', () => {
     expect(await readLimited(Readable.from([Buffer.from('abc'), 'defg']), 6)).toBeNull();
   });
 });
+
+describe('inbound SMTP with text PostgreSQL cannot store', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({}, 'postgres');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('takes a mail with NUL characters and an HTML-only UTF-7 mail once, instead of a 451 forever', async () => {
+    const s = await session(h.smtpPort ?? 0);
+    await s.reply();
+    await s.send('EHLO tester');
+    const mails = [
+      'From: nul@example.com\r\nSubject: Nul\0here\r\n\r\nBefore\0after.\r\n',
+      'From: seven@example.com\r\nSubject: Seven\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-7\r\n\r\n<p>Hi +AAA- there</p>\r\n',
+    ];
+    for (const mail of mails) {
+      expect(await s.send('MAIL FROM:<sender@example.com>')).toMatch(/^250 /);
+      expect(await s.send('RCPT TO:<support@demo.parley.local>')).toMatch(/^250 /);
+      expect(await s.send('DATA')).toMatch(/^354 /);
+      s.socket.write(mail);
+      expect(await s.send('.')).toMatch(/^250 /);
+    }
+    s.socket.destroy();
+    const stored = await h.db
+      .selectFrom('messages')
+      .select(['body', 'subject', 'html'])
+      .where('subject', 'in', ['Nulhere', 'Seven'])
+      .orderBy('subject')
+      .execute();
+    expect(stored.map((m) => m.subject)).toEqual(['Nulhere', 'Seven']);
+    expect(stored[0]?.body).toContain('Beforeafter.');
+    expect(stored[1]?.html ?? '').toContain('there');
+  });
+});

@@ -13,6 +13,7 @@ import { findMailbox } from '../queues/index.ts';
 import type { InteractionService } from '../interactions/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Database } from '../store/index.ts';
+import { HttpError } from '../http/errors.ts';
 import { refuseAttachment, safeFileName } from './attachments.ts';
 import { sanitizeEmailHtml } from './sanitize.ts';
 
@@ -246,25 +247,31 @@ export class InboundSmtp {
       ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : []),
       ...(mail.inReplyTo ? [mail.inReplyTo] : []),
     ];
-    const text = mail.text ?? '';
-    const html = typeof mail.html === 'string' ? sanitizeEmailHtml(mail.html) : undefined;
+    // NUL cannot be stored (PostgreSQL) and means nothing in a mail; a charset like UTF-7 can decode to it.
+    const text = stripNul(mail.text ?? '');
+    const html = typeof mail.html === 'string' ? sanitizeEmailHtml(stripNul(mail.html)) : undefined;
     for (const box of boxes) {
       try {
         await this.#o.interactions.inboundMessage(box.tenantId, {
           channel: 'email',
           queueId: box.queueId,
           from: from.address,
-          ...(from.name ? { name: from.name } : {}),
+          ...(from.name ? { name: stripNul(from.name) } : {}),
           to: box.address,
           content: text.trim() === '' && !html ? '(no text)' : text,
           ...(html ? { html } : {}),
-          subject: (mail.subject ?? '(no subject)').slice(0, 998),
-          ...(mail.messageId ? { externalId: mail.messageId } : {}),
-          ...(thread.length ? { thread } : {}),
+          subject: stripNul(mail.subject ?? '(no subject)').slice(0, 998),
+          ...(mail.messageId ? { externalId: stripNul(mail.messageId) } : {}),
+          ...(thread.length ? { thread: thread.map(stripNul) } : {}),
           cc: addresses(mail.cc).map((a) => a.address),
           attachments: files,
         });
       } catch (err) {
+        // A message refused for what it is will be refused again: permanent, so the sender stops retrying.
+        if (err instanceof HttpError && err.status < 500) {
+          this.#o.log.info({ err }, 'an inbound email was refused');
+          throw smtpError(554, `5.6.0 The message cannot be accepted: ${err.message}`);
+        }
         this.#o.log.error({ err }, 'an inbound email could not be stored');
         throw smtpError(451, '4.3.0 The message could not be stored; try again later');
       }
@@ -272,10 +279,14 @@ export class InboundSmtp {
   }
 }
 
+function stripNul(text: string): string {
+  return text.includes('\0') ? text.replace(/\0/g, '') : text;
+}
+
 function addresses(value: AddressObject | AddressObject[] | undefined): Array<{ address: string; name: string }> {
   const list = Array.isArray(value) ? value : value ? [value] : [];
   return list.flatMap((o) =>
-    o.value.flatMap((a) => (a.address ? [{ address: a.address.toLowerCase(), name: a.name }] : [])),
+    o.value.flatMap((a) => (a.address ? [{ address: stripNul(a.address.toLowerCase()), name: stripNul(a.name) }] : [])),
   );
 }
 

@@ -112,6 +112,12 @@ describe.each(STORE_KINDS)('web chat on %s', (kind) => {
     // The same message resent (say after a reconnect) is acknowledged again and stored once.
     const again = await c.request('send', { content: 'Hello, anyone?', client_message_id: 'm1' });
     expect(again.data.id).toBe(early.data.id);
+    // Text the store cannot hold (PostgreSQL and NUL) is refused, clearly, and the socket stays.
+    const nul = await c.request('send', { content: 'Hello\u0000', client_message_id: 'm-nul' });
+    expect(nul).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument', message: 'data/content: may not contain NUL characters' },
+    });
 
     await agent1.act(interactionId, 'accept');
     const connected = await c.waitFor((f) => f.type === 'state' && f.data.state === 'connected');

@@ -15,6 +15,7 @@ import type { WebSocket } from 'ws';
 import { isRecord, MAX_CLIENT_FRAME_BYTES } from '@parley/protocol';
 import type { BusEvents } from '../bus/index.ts';
 import type { AppContext } from '../context.ts';
+import { nulIn } from '../http/input.ts';
 import { HttpError } from '../http/errors.ts';
 
 /** The subprotocol prefix that carries the customer's conversation token. */
@@ -126,6 +127,11 @@ export class CustomerGateway {
     const id = request['id'];
     const data = request['data'];
     const fail = (code: string, message: string) => this.#reply(conn, id, { ok: false, error: { code, message } });
+    const nul = nulIn(data);
+    if (nul) {
+      fail('invalid_argument', `data/${nul}: may not contain NUL characters`);
+      return;
+    }
     const now = Date.now();
     const recent = (this.#recent.get(conn.conversationId) ?? []).filter((t) => now - t < RATE_WINDOW_MS);
     if (recent.length >= RATE_LIMIT) {

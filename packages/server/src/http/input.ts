@@ -1,0 +1,108 @@
+/**
+ * Guards at the HTTP edge against input that would otherwise reach the
+ * store or the stack and come back as a 500: JSON nested deeper than a
+ * bound, NUL characters (PostgreSQL cannot store them in text), and
+ * numbers in query strings that are not plain finite integers
+ * (`?limit=Infinity`, `?limit=1e309`). Each is a 400 that names the field.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from './errors.ts';
+
+/** Deepest nesting a JSON body may have. */
+export const MAX_JSON_DEPTH = 64;
+
+const clientError = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
+
+/**
+ * Scans raw JSON text once, without parsing it: the deepest nesting, and
+ * whether a string holds an escaped NUL (`\u0000`). A literal NUL is not
+ * valid JSON and fails the parser anyway.
+ */
+export function scanJson(text: string): { depth: number; nul: boolean } {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  let nul = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) {
+        if (text.startsWith('u0000', i + 1)) nul = true;
+        i += 1;
+      } else if (c === 0x22 /* " */) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth += 1;
+      if (depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth -= 1;
+  }
+  return { depth: max, nul };
+}
+
+/** The first place in a parsed value (up to a depth) where a string holds NUL, as a field path; null if none. */
+export function nulIn(value: unknown, path = '', depth = 0): string | null {
+  if (depth > MAX_JSON_DEPTH) return null;
+  if (typeof value === 'string') return value.includes('\0') ? path || 'value' : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulIn(value[i], `${path}[${i}]`, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key.includes('\0')) return `${path}${path ? '.' : ''}${key.replace(/\0/g, '\\0')}`;
+      const found = nulIn(v, path ? `${path}.${key}` : key, depth + 1);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+const INTEGER = /^-?\d{1,15}$/;
+const DECIMAL = /^-?\d{1,15}(\.\d{1,15})?$/;
+
+interface ObjectSchema {
+  readonly properties?: Record<string, { readonly type?: unknown }>;
+}
+
+export function installInputGuards(app: FastifyInstance): void {
+  const json = app.getDefaultJsonParser('error', 'ignore');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    const { depth, nul } = scanJson(text);
+    if (depth > MAX_JSON_DEPTH)
+      return done(clientError(`body: nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+    if (nul) return done(clientError('body: text may not contain NUL characters (\\u0000)'), undefined);
+    json(request, text, done);
+  });
+
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    for (const [where, value] of [
+      ['querystring', request.query],
+      ['params', request.params],
+      // Form bodies (the CPC login, provider webhooks) are not JSON: checked here.
+      ['body', typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? request.body : undefined],
+    ] as const) {
+      const found = nulIn(value);
+      if (found) throw HttpError.invalidArgument(`${where}/${found}: may not contain NUL characters`);
+    }
+    // Numbers in the query string are plain decimal integers: Infinity, 1e309 or 0x10 are not.
+    const schema = request.routeOptions.schema?.querystring as ObjectSchema | undefined;
+    const query = request.query as Record<string, unknown> | undefined;
+    if (!schema?.properties || !query) return;
+    for (const [name, property] of Object.entries(schema.properties)) {
+      if (property.type !== 'integer' && property.type !== 'number') continue;
+      const raw = query[name];
+      if (raw === undefined) continue;
+      const integer = property.type === 'integer';
+      if (typeof raw !== 'string' || !(integer ? INTEGER : DECIMAL).test(raw))
+        throw HttpError.invalidArgument(
+          `querystring/${name}: expected ${integer ? 'a whole number' : 'a decimal number'}, got ${JSON.stringify(raw)}`,
+        );
+    }
+  });
+}
