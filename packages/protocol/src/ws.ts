@@ -115,14 +115,27 @@ export function isTunnelMethod(method: string): method is RestTunnelRequest['met
  */
 export function tunnelPathProblem(path: string): string | null {
   if (path.length === 0 || path.length > 2048) return 'rest needs data.path of 1 to 2048 characters';
-  if (!path.startsWith('api/v1/') && !path.startsWith('ecfs/RI/'))
-    return 'rest carries paths under api/v1/ or ecfs/RI/ only';
-  if (path.startsWith('api/v1/auth/')) return 'rest does not carry api/v1/auth/: log in and out over HTTP';
-  const route = path.split('?')[0] ?? '';
-  if (/[\\#\s]/.test(path) || /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(route) || route.includes('//'))
-    return 'rest needs a plain path: no dot segments, backslashes, blanks or fragments';
+  const plain = 'rest needs a plain path: no dot segments, backslashes, blanks or fragments';
+  if (/[\\#\s]/.test(path)) return plain;
+  const raw = path.split('?')[0] ?? '';
+  // Checked as written and as the router reads it: `api/v1/%61uth/` is `api/v1/auth/`.
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return 'rest needs a plain path: its percent-encoding is broken';
+  }
+  if (/[\\#\s?\0]/.test(decoded)) return plain;
+  for (const route of [raw, decoded]) {
+    if (!route.startsWith('api/v1/') && !route.startsWith('ecfs/RI/'))
+      return 'rest carries paths under api/v1/ or ecfs/RI/ only';
+    if (route.startsWith('api/v1/auth/') || route === 'api/v1/auth')
+      return 'rest does not carry api/v1/auth/: log in and out over HTTP';
+    if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(route) || route.includes('//')) return plain;
+  }
   return null;
 }
+
 export type ClientRequestType = keyof ClientRequestMap;
 
 /** One request frame from the panel. */

@@ -284,6 +284,19 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     },
   });
   await app.register(fastifyWebsocket, {
+    // A client's broken frames or dropped connection are the client's doing: info with its address, so the
+    // operator's error level holds only the server's own failures.
+    errorHandler: (error, socket, request) => {
+      const code = (error as { code?: unknown }).code;
+      const client =
+        (typeof code === 'string' &&
+          (code.startsWith('WS_ERR_') || ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))) ||
+        error instanceof RangeError;
+      if (client)
+        request.log.info({ err: error, client: request.ip }, 'a WebSocket client broke the protocol or the connection');
+      else request.log.error({ err: error, client: request.ip }, 'WebSocket handler failed');
+      socket.terminate();
+    },
     options: {
       maxPayload: WS_MAX_PAYLOAD,
       // A client that offers subprotocols (the panel's token fallback) must get one back.

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from './password.ts';
+import { ensureTenant } from '../tenants/index.ts';
+import { createUser } from '../users/index.ts';
 import {
   basicForm,
   DEMO_PASSWORD,
@@ -236,6 +239,62 @@ describe('sessions', () => {
     expect(
       (await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { parley_session: cookie } })).statusCode,
     ).toBe(200);
+  });
+
+  it('refuses a login from a cross-site form, or from a page off the allowlist (login CSRF)', async () => {
+    const form = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      payload: new URLSearchParams({ username: 'agent1', password: DEMO_PASSWORD }).toString(),
+    });
+    expect(form.statusCode).toBe(400);
+    expect(form.json().error.message).toContain('application/json');
+    expect(form.headers['set-cookie']).toBeUndefined();
+    const foreign = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: 'https://evil.example' },
+      payload: { username: 'agent1', password: DEMO_PASSWORD },
+    });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.headers['set-cookie']).toBeUndefined();
+    const allowed = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: HOST_ORIGIN },
+      payload: { username: 'agent1', password: DEMO_PASSWORD },
+    });
+    expect(allowed.statusCode).toBe(200);
+  });
+
+  it("lets an explicit bearer win over another tenant's cookie riding along", async () => {
+    const acme = await ensureTenant(h.db, { slug: 'acme', name: 'Acme' });
+    await createUser(h.db, acme.id, {
+      username: 'alice',
+      displayName: 'Alice',
+      email: 'alice@acme.example',
+      role: 'admin',
+      passwordHash: await hashPassword('acme-password'),
+    });
+    const home = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'agent2', password: DEMO_PASSWORD },
+    });
+    const cookie = `parley_session=${sessionCookie(home.headers['set-cookie'])}`;
+    const alice = await h.app.inject({
+      method: 'POST',
+      url: '/t/acme/api/v1/auth/login',
+      payload: { username: 'alice', password: 'acme-password' },
+    });
+    const me = await h.app.inject({
+      method: 'GET',
+      url: '/t/acme/api/v1/me',
+      headers: { cookie, authorization: `Bearer ${alice.json().token}` },
+    });
+    expect(me.statusCode, me.body).toBe(200);
+    expect(me.json().username).toBe('alice');
   });
 
   it('records logins and failures in the audit log without secrets', async () => {

@@ -25,21 +25,18 @@ export const BEARER_PROTOCOL_PREFIX = 'parley.bearer.';
 export const WS_PROTOCOL = 'parley.v1';
 
 /**
- * Reads the session token from the request: the cookie, else
- * `Authorization: Bearer`, else (WebSocket upgrades) a `parley.bearer.<token>` subprotocol.
- * With `preferBearer`, an explicit bearer wins over the cookie (a panel ending its pop-out's
- * session sends that session's token while its own cookie rides along).
+ * Reads the session token from the request: `Authorization: Bearer` (an
+ * explicit credential wins: the default tenant's cookie, `Path=/`, also rides
+ * along to `/t/{slug}/`, and a panel ending its pop-out's session sends that
+ * session's token beside its own cookie), else the cookie, else (WebSocket
+ * upgrades) a `parley.bearer.<token>` subprotocol.
  */
-export function sessionToken(
-  request: FastifyRequest,
-  options: { preferBearer?: boolean } = {},
-): { token: string; via: 'cookie' | 'bearer' } | null {
+export function sessionToken(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
   const header = request.headers.authorization;
   const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
-  if (bearer && options.preferBearer) return { token: bearer, via: 'bearer' };
+  if (bearer) return { token: bearer, via: 'bearer' };
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) return { token: cookie, via: 'cookie' };
-  if (bearer) return { token: bearer, via: 'bearer' };
   const protocols = request.headers['sec-websocket-protocol'];
   if (typeof protocols === 'string') {
     const entry = protocols

@@ -93,7 +93,7 @@ export function authRoutes(ctx: AppContext) {
 
     app.post<{ Body: Static<typeof LoginBody> }>(
       '/api/v1/auth/login',
-      { schema: { body: LoginBody } },
+      { schema: { body: LoginBody }, preValidation: async (request) => assertLoginSource(request) },
       async (request, reply) => {
         const login = await ctx.auth.loginWithPassword(request.tenant, { ...request.body, ip: request.ip });
         const user = await startSession(request, reply, login);
@@ -119,8 +119,33 @@ export function authRoutes(ctx: AppContext) {
       return reply.header('cache-control', 'no-store').send({ token, expires_at: session.expiresAt });
     });
 
+    /**
+     * Login CSRF: a cross-site form could post credentials of the attacker's and plant their session.
+     * The JSON login takes JSON only (a form cannot send it without a CORS preflight), and a browser's
+     * Origin must be Parley's own or the tenant's allowlist.
+     */
+    function assertLoginSource(request: FastifyRequest): void {
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase();
+      if (type !== 'application/json')
+        throw HttpError.invalidArgument('header Content-Type: this login takes application/json only');
+      const origin = request.headers.origin;
+      const own = `${request.protocol}://${request.headers.host ?? ''}`;
+      if (
+        origin !== undefined &&
+        origin !== ctx.selfOrigin &&
+        origin !== own &&
+        !ctx.isAllowedOrigin(request.tenant, origin)
+      )
+        throw HttpError.forbidden(
+          `Logins from ${JSON.stringify(origin)} are not accepted: it is not on the allowlist.`,
+        );
+    }
+
     async function logout(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-      const found = sessionToken(request, { preferBearer: true });
+      const found = sessionToken(request);
       const session = found ? await findSession(ctx.db, found.token, ctx.lifetimes) : null;
       if (session && session.tenantId === request.tenant.id) {
         if (found?.via === 'cookie') assertSameSiteWrite(ctx, request);

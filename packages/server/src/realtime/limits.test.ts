@@ -72,6 +72,17 @@ describe('socket limits', () => {
     await Promise.all(held.map((s) => s.closed));
   });
 
+  it("logs a client's broken frames at info with its address, not as the server's error", async () => {
+    const s = open(`${ws}ws/phone`, { localAddress: '127.0.0.6' });
+    await s.opened;
+    s.ws.send('x'.repeat(70_000));
+    expect([1006, 1009]).toContain((await s.closed).code);
+    const lines = h.logs.filter((l) => l.includes('a WebSocket client broke the protocol'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.some((l) => l.includes('"client":"127.0.0.6"'))).toBe(true);
+    expect(h.logs.filter((l) => /"level":50/.test(l))).toEqual([]);
+  });
+
   it('closes a socket that floods frames, and the server stays responsive', async () => {
     const floods = [1, 2, 3, 4, 5].map(() => open(`${ws}ws/phone`, { localAddress: '127.0.0.3' }));
     await Promise.all(floods.map((s) => s.opened));

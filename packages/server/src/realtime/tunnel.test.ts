@@ -77,6 +77,11 @@ describe('REST over the agent socket (`rest` requests)', () => {
   it('refuses what it does not carry, saying why, without running it', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ method: 'POST', path: 'api/v1/auth/logout' }, /log in and out over HTTP/],
+      // Percent-encoded, the router would read it as api/v1/auth/popout and mint a token.
+      [{ method: 'POST', path: 'api/v1/%61uth/popout' }, /log in and out over HTTP/],
+      [{ method: 'POST', path: 'api/v1%2Fauth/popout' }, /under api\/v1\/ or ecfs/],
+      [{ method: 'GET', path: 'api/v1/me%3Fx' }, /plain path/],
+      [{ method: 'GET', path: 'api/v1/%E0%A4%A' }, /percent-encoding is broken/],
       [{ method: 'GET', path: '/api/v1/me' }, /under api\/v1\/ or ecfs\/RI\//],
       [{ method: 'GET', path: 'api/v1/../../ws/agent' }, /dot segments/],
       [{ method: 'GET', path: 'api/v1/%2e%2e/admin' }, /dot segments/],
@@ -90,8 +95,14 @@ describe('REST over the agent socket (`rest` requests)', () => {
       expect(reply, JSON.stringify(data)).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
       expect(reply.error.message).toMatch(message);
     }
-    // The session is still there: logout was not carried.
+    // The session is still there: logout was not carried, and no pop-out session was made.
     expect((await agent.rest('GET', '/api/v1/me')).statusCode).toBe(200);
+    const popouts = await h.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'popout_session')
+      .execute();
+    expect(popouts).toEqual([]);
   });
 
   it('speaks for the tenant the socket belongs to', async () => {
