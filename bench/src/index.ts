@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createPostgresDatabase } from '@parley/server/testing';
+import { abuseRows, runAbuseBench } from './abuse.ts';
 import { runEmbedBench } from './embed.ts';
 import { runAssignmentBench, runOfferLatencyBench, type AssignmentBenchResult } from './interactions.ts';
 import { writeReport } from './report.ts';
@@ -68,6 +69,11 @@ if (process.argv.includes('--voice')) {
   process.exit(0);
 }
 
+if (process.argv.includes('--abuse')) {
+  for (const line of abuseRows(await runAbuseBench())) console.log(line);
+  process.exit(0);
+}
+
 // Interactions first: they measure the server alone, before a browser shares the two cores.
 const assignments: AssignmentBenchResult[] = [];
 const assignmentOpts = { agents: 100, contacts: quick ? 1000 : 4000, concurrency: 64 };
@@ -92,6 +98,8 @@ const embed = await runEmbedBench({
   serverRoundTrips: quick ? 100 : 500,
   loads: quick ? 5 : 20,
 });
+
+const abuse = abuseRows(await runAbuseBench());
 
 const routing = runRoutingBench({ agents: 10_000, queues: 1_000, contacts: quick ? 50_000 : 300_000 });
 
@@ -194,7 +202,9 @@ console.log(`SDK vs polling baseline, p50: ${(pollP50 / sdkP50).toFixed(0)}× fa
 console.log(
   `SDK vs window.postMessage baseline, p50: ${(quantile(embed.windowRoundTrip, 0.5) / sdkP50).toFixed(1)}× faster`,
 );
-console.log(`SDK IIFE: ${sizes.sdkIifeGzipBytes} B min+gzip (budget 5120 B)`);
+console.log('');
+for (const line of abuse) console.log(line);
+console.log(`\nSDK IIFE: ${sizes.sdkIifeGzipBytes} B min+gzip (budget 5120 B)`);
 console.log(`Panel first load: ${sizes.panelFirstLoadGzipBytes} B gzip JS+CSS (budget 81920 B)\n`);
 
 const out = path.join(root, 'bench/results/latest.json');
@@ -221,6 +231,7 @@ fs.writeFileSync(
       },
       sessions,
       voice,
+      abuse,
       ratioPollingOverSdkP50: pollP50 / sdkP50,
       ratioWindowOverSdkP50: quantile(embed.windowRoundTrip, 0.5) / sdkP50,
       sizes,

@@ -29,6 +29,8 @@ interface Latest {
     aliveAfterHeartbeat: number;
   };
   voice?: Array<Row & { note: string }>;
+  /** The abuse bench's table, as printed. */
+  abuse?: string[];
   ratioPollingOverSdkP50: number;
   ratioWindowOverSdkP50: number;
   sizes: { sdkIifeGzipBytes: number; panelFirstLoadGzipBytes: number };
@@ -180,6 +182,16 @@ export function writeReport(latestFile: string, docsDir: string): void {
           '| metric | n | p50 ms | p99 ms | budget | |',
           '| --- | ---: | ---: | ---: | --- | --- |',
           ...r.voice.map((x) => `| ${x.metric} | ${x.n} | ${f(x.p50, 2)} | ${f(x.p99, 2)} | ${x.budget} | ${x.note} |`),
+        ]
+      : []),
+    ...(r.abuse
+      ? [
+          '',
+          '## Abuse',
+          '',
+          'What one hostile client can take of a server process (`npm run bench -- --abuse`): sockets held on the unauthenticated `/ws/phone`, `/healthz` while 50 sockets flood 2,000 junk frames each, and an SMTP connection flood followed by a real sender. The baseline is the same server with the limits lifted to where they were before them (docs/security.md).',
+          '',
+          ...r.abuse,
         ]
       : []),
     '',
