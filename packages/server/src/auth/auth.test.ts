@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from './password.ts';
-import { ensureTenant } from '../tenants/index.ts';
-import { createUser } from '../users/index.ts';
+import { otherTenant } from '../testing/tenants.ts';
 import {
   basicForm,
   DEMO_PASSWORD,
@@ -269,14 +267,7 @@ describe('sessions', () => {
   });
 
   it("lets an explicit bearer win over another tenant's cookie riding along", async () => {
-    const acme = await ensureTenant(h.db, { slug: 'acme', name: 'Acme' });
-    await createUser(h.db, acme.id, {
-      username: 'alice',
-      displayName: 'Alice',
-      email: 'alice@acme.example',
-      role: 'admin',
-      passwordHash: await hashPassword('acme-password'),
-    });
+    await otherTenant(h.db);
     const home = await h.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',

@@ -4,12 +4,10 @@
  * demo handset's messages are its own browser's, in its own tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../auth/password.ts';
 import { TestAgent } from '../testing/agents.ts';
 import { HandsetDevice } from '../testing/handsets.ts';
+import { otherTenant } from '../testing/tenants.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
-import { ensureTenant } from '../tenants/index.ts';
-import { createUser } from '../users/index.ts';
 import { startupBanner } from './index.ts';
 
 let h: Harness;
@@ -69,14 +67,7 @@ describe('demo tools', () => {
     const events = await fetch(`${base}demo/handset/${encodeURIComponent(number)}/events`);
     expect(events.status).toBe(403);
     // Another tenant's handset of the same number is another handset.
-    const acme = await ensureTenant(h.db, { slug: 'acme', name: 'Acme' });
-    await createUser(h.db, acme.id, {
-      username: 'alice',
-      displayName: 'Alice',
-      email: 'alice@acme.example',
-      role: 'admin',
-      passwordHash: await hashPassword('acme-password'),
-    });
+    await otherTenant(h.db);
     const elsewhere = new HandsetDevice(`${base}t/acme/`);
     expect((await elsewhere.claim(number)).status).toBe(204);
     expect(await elsewhere.messages(number)).toEqual([]);

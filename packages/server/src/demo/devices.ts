@@ -38,12 +38,7 @@ export async function claimHandset(
       maxAge: 30 * 86400,
     });
   }
-  const owner = await ctx.db
-    .selectFrom('demo_handsets')
-    .select('device_hash')
-    .where('tenant_id', '=', request.tenant.id)
-    .where('number', '=', number)
-    .executeTakeFirst();
+  const owner = await ownerOf(ctx, request, number);
   if (owner) {
     if (owner.device_hash !== hash(device)) throw taken(number);
     return;
@@ -62,14 +57,18 @@ export async function claimHandset(
 /** Refuses unless the calling browser owns `number` (403, saying how to get it). */
 export async function assertOwnHandset(ctx: AppContext, request: FastifyRequest, number: string): Promise<void> {
   const device = deviceOf(request);
-  const owner = await ctx.db
+  const owner = await ownerOf(ctx, request, number);
+  if (!device || owner?.device_hash !== hash(device))
+    throw HttpError.forbidden(`The number ${number} is not this handset's: open it on the handset page first.`);
+}
+
+function ownerOf(ctx: AppContext, request: FastifyRequest, number: string) {
+  return ctx.db
     .selectFrom('demo_handsets')
     .select('device_hash')
     .where('tenant_id', '=', request.tenant.id)
     .where('number', '=', number)
     .executeTakeFirst();
-  if (!device || owner?.device_hash !== hash(device))
-    throw HttpError.forbidden(`The number ${number} is not this handset's: open it on the handset page first.`);
 }
 
 function taken(number: string): HttpError {

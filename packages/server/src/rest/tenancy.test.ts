@@ -7,11 +7,9 @@
 import type { InjectOptions } from 'fastify';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../auth/password.ts';
-import { ensureTenant } from '../tenants/index.ts';
 import { DEMO_PASSWORD, startHarness, type Harness } from '../testing/harness.ts';
+import { OTHER_TENANT_PASSWORD, otherTenant } from '../testing/tenants.ts';
 import { STORE_KINDS } from '../testing/stores.ts';
-import { createUser } from '../users/index.ts';
 
 describe.each(STORE_KINDS)('addresses across tenants on %s', (kind) => {
   let h: Harness;
@@ -21,17 +19,10 @@ describe.each(STORE_KINDS)('addresses across tenants on %s', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({}, kind);
-    const acme = await ensureTenant(h.db, { slug: 'acme', name: 'Acme Inc' });
-    await createUser(h.db, acme.id, {
-      username: 'alice',
-      displayName: 'Alice',
-      email: 'alice@acme.example',
-      role: 'admin',
-      passwordHash: await hashPassword('acme-password'),
-    });
+    await otherTenant(h.db);
     for (const [name, base, password] of [
       ['admin', '', DEMO_PASSWORD],
-      ['alice', '/t/acme', 'acme-password'],
+      ['alice', '/t/acme', OTHER_TENANT_PASSWORD],
     ] as const) {
       const res = await h.app.inject({
         method: 'POST',
