@@ -17,7 +17,7 @@ import { AgentService } from './agents/index.ts';
 import { authRoutes } from './auth/routes.ts';
 import { WS_PROTOCOL } from './auth/request.ts';
 import { AuthService } from './auth/service.ts';
-import { sweepSessions } from './auth/sessions.ts';
+import { pruneSessionEnds, sessionsEndedSince, sweepSessions } from './auth/sessions.ts';
 import { InProcessBus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
 import type { AppContext } from './context.ts';
@@ -74,6 +74,8 @@ export interface AppOptions {
    * (`POST /api/v1/demo/interactions/:id/remote`) instead of the virtual PSTN.
    */
   readonly voice?: { readonly scriptedFarParty?: boolean };
+  /** How often every open socket's session is checked in full (15 s by default; tests of idle lifetimes want less). */
+  readonly sessionSweepMs?: number;
   /** The login limits' clock, in ms (tests hold time still so a delay cannot run out under a slow machine). */
   readonly authClock?: () => number;
 }
@@ -137,7 +139,11 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
       closed: (t, u, owner) => media.detachStation(t, u, owner),
     },
     sessions: {
-      sweep: (hashes) => sweepSessions(db, hashes, lifetimes),
+      endedSince: (cursor) => sessionsEndedSince(db, cursor),
+      sweep: async (hashes) => {
+        await pruneSessionEnds(db);
+        return sweepSessions(db, hashes, lifetimes);
+      },
       // The agent's last session is over: offline, as after a logout.
       ended: async (tenantId, userId) => {
         const left = await db
@@ -148,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
         const t = left ? null : await findTenant(db, tenantId);
         if (t) await agents.loggedOut(t, userId);
       },
+      ...(options.sessionSweepMs ? { sweepMs: options.sessionSweepMs } : {}),
     },
   });
   const interactions = new InteractionService({

@@ -145,3 +145,38 @@ export async function sweepSessions(
   }
   return ended;
 }
+
+/**
+ * Sessions ended since `afterSeq` (the trigger's log), and the new cursor.
+ * With no cursor yet, only the cursor: what ended before a server started
+ * has no socket on it.
+ */
+export async function sessionsEndedSince(
+  db: Db,
+  afterSeq: number | null,
+): Promise<{ seq: number; tokenHashes: string[] }> {
+  if (afterSeq === null) {
+    const last = await db
+      .selectFrom('session_ends')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    return { seq: Number(last?.seq ?? 0), tokenHashes: [] };
+  }
+  const rows = await db
+    .selectFrom('session_ends')
+    .select(['seq', 'token_hash'])
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(10_000)
+    .execute();
+  const last = rows.at(-1);
+  return { seq: last ? Number(last.seq) : afterSeq, tokenHashes: rows.map((r) => r.token_hash) };
+}
+
+/** Forgets ended sessions older than a day (no server's cursor is that far behind). */
+export async function pruneSessionEnds(db: Db, now: Date = new Date()): Promise<void> {
+  await db
+    .deleteFrom('session_ends')
+    .where('ended_at', '<', nowIso(new Date(now.getTime() - 86_400_000)))
+    .execute();
+}

@@ -35,6 +35,8 @@ interface Connection {
   /** Supervisors and admins also get every agent's state changes. */
   readonly supervises: boolean;
   readonly sessionHash: string;
+  /** When the session's absolute lifetime ends, ms since the epoch. */
+  readonly sessionExpiresAt: number;
   seq: number;
   alive: boolean;
   /** Interaction events that arrive while a snapshot or replay is being sent wait here. */
@@ -72,15 +74,20 @@ export interface GatewayOptions {
   /** Heartbeat interval in ms; a socket that misses one pong is closed. */
   readonly heartbeatMs?: number;
   /**
-   * The sessions behind open sockets, checked against the store every
-   * `checkMs` (500 ms by default, so a socket closes within a second): `sweep` answers the ended ones with why, and
-   * their sockets close with `sessionEnded`; `ended` hears of each user whose
-   * socket closed that way (the app takes them offline when no session is left).
+   * The sessions behind open sockets. Every `checkMs` (500 ms by default, so
+   * a socket closes within a second) `endedSince` reads the sessions that
+   * ended since the last look, by whatever process, and sockets past their
+   * session's absolute lifetime close too; every `sweepMs` (15 s) `sweep`
+   * checks each open socket's session in full (idle lifetime, rows gone
+   * missing) and keeps it fresh. Closed sockets get `sessionEnded` and a
+   * reason; `ended` hears of each user whose socket closed that way.
    */
   readonly sessions?: {
+    endedSince(cursor: number | null): Promise<{ seq: number; tokenHashes: string[] }>;
     sweep(tokenHashes: readonly string[]): Promise<ReadonlyMap<string, string>>;
     ended(tenantId: string, userId: string): Promise<void>;
     checkMs?: number;
+    sweepMs?: number;
   };
 }
 
@@ -91,8 +98,10 @@ export class AgentGateway {
   readonly #byUser = new Map<string, Set<Connection>>();
   readonly #opts: GatewayOptions;
   readonly #heartbeat: NodeJS.Timeout;
-  readonly #sessionCheck: NodeJS.Timeout | null;
-  #sweeping = false;
+  readonly #sessionTimers: NodeJS.Timeout[] = [];
+  /** How far this gateway has read the log of ended sessions. */
+  #endedCursor: number | null = null;
+  #checking = false;
   readonly #unsubscribe: Array<() => void>;
   #closed = false;
 
@@ -100,8 +109,15 @@ export class AgentGateway {
     this.#opts = opts;
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs ?? 30_000);
     this.#heartbeat.unref();
-    this.#sessionCheck = opts.sessions ? setInterval(() => void this.#sweep(), opts.sessions.checkMs ?? 500) : null;
-    this.#sessionCheck?.unref();
+    if (opts.sessions) {
+      const { checkMs = 500, sweepMs = 15_000 } = opts.sessions;
+      this.#sessionTimers.push(
+        setInterval(() => void this.#checkSessions(false), checkMs),
+        setInterval(() => void this.#checkSessions(true), sweepMs),
+      );
+      for (const t of this.#sessionTimers) t.unref();
+      void this.#checkSessions(false);
+    }
     this.#unsubscribe = [
       // A failed push (the store closing under a late event) is logged, never an unhandled rejection.
       // After the change's own answer has gone out: the push reads the store again.
@@ -139,7 +155,14 @@ export class AgentGateway {
   /** Adopts an authenticated socket and sends `hello`. */
   async accept(
     socket: WebSocket,
-    identity: { tenantId: string; userId: string; sessionHash: string; supervises: boolean; rest?: RestRunner },
+    identity: {
+      tenantId: string;
+      userId: string;
+      sessionHash: string;
+      sessionExpiresAt: number;
+      supervises: boolean;
+      rest?: RestRunner;
+    },
   ): Promise<void> {
     const conn: Connection = { socket, ...identity, seq: 0, alive: true, held: [] };
     const key = `${conn.tenantId}:${conn.userId}`;
@@ -240,14 +263,28 @@ export class AgentGateway {
     }
   }
 
-  /** Closes the sockets whose session ended by a path this process did not see (CLI, another node, expiry). */
-  async #sweep(): Promise<void> {
+  /**
+   * Closes the sockets whose session ended by a path this process did not
+   * see (the CLI, another node, an expiry): from the log of ended sessions,
+   * or, with `full`, by checking every open socket's session.
+   */
+  async #checkSessions(full: boolean): Promise<void> {
     const sessions = this.#opts.sessions;
-    if (!sessions || this.#sweeping || this.#connections.size === 0) return;
-    this.#sweeping = true;
+    if (!sessions || this.#checking || this.#closed) return;
+    this.#checking = true;
     try {
-      const hashes = [...new Set([...this.#connections].map((c) => c.sessionHash))];
-      const ended = await sessions.sweep(hashes);
+      const ended = new Map<string, string>();
+      const log = await sessions.endedSince(this.#endedCursor);
+      this.#endedCursor = log.seq;
+      for (const hash of log.tokenHashes) ended.set(hash, 'session ended');
+      const now = Date.now();
+      for (const conn of this.#connections)
+        if (conn.sessionExpiresAt <= now && !ended.has(conn.sessionHash))
+          ended.set(conn.sessionHash, 'session expired');
+      if (full && this.#connections.size > 0) {
+        const hashes = [...new Set([...this.#connections].map((c) => c.sessionHash))];
+        for (const [hash, reason] of await sessions.sweep(hashes)) if (!ended.has(hash)) ended.set(hash, reason);
+      }
       if (ended.size === 0 || this.#closed) return;
       const users = new Map<string, { tenantId: string; userId: string }>();
       for (const conn of this.#connections) {
@@ -263,7 +300,7 @@ export class AgentGateway {
     } catch (err) {
       this.#opts.log.warn({ err }, 'cannot check the sessions of open sockets');
     } finally {
-      this.#sweeping = false;
+      this.#checking = false;
     }
   }
 
@@ -271,7 +308,7 @@ export class AgentGateway {
   close(): void {
     this.#closed = true;
     clearInterval(this.#heartbeat);
-    if (this.#sessionCheck) clearInterval(this.#sessionCheck);
+    for (const t of this.#sessionTimers) clearInterval(t);
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const conn of this.#connections) conn.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
     this.#connections.clear();

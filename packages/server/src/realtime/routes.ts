@@ -49,6 +49,7 @@ export function realtimeRoutes(ctx: AppContext) {
             tenantId: request.tenant.id,
             userId: caller.user.id,
             sessionHash: caller.session.tokenHash,
+            sessionExpiresAt: Date.parse(caller.session.expiresAt),
             supervises: caller.user.role !== 'agent',
             rest: async ({ method, path, body }) => {
               const res = await app.inject({

@@ -5,16 +5,21 @@
  * is out of routing, without any announcement on this process's bus.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
+import WebSocket from 'ws';
+import { hashPassword } from '../auth/password.ts';
 import { hashToken } from '../auth/sessions.ts';
 import { runCli } from '../cli/index.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { TestAgent } from '../testing/agents.ts';
+import { STORE_KINDS } from '../testing/stores.ts';
+import { createUser } from '../users/index.ts';
 
 let h: Harness;
 let wsBase: string;
 beforeAll(async () => {
-  h = await startHarness();
+  // The full check of every open socket's session (idle and absolute lifetimes written by others) runs
+  // every 15 s in production; ended sessions are seen from their log within a second either way.
+  h = await startHarness({}, 'sqlite', { sessionSweepMs: 300 });
   wsBase = (await h.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws');
 });
 afterAll(async () => {
@@ -138,5 +143,44 @@ describe('sockets bound to their session', () => {
     expect(h.ctx.gateway.isOnline(h.tenant.id, second.id)).toBe(true);
     expect(await workStatus(second)).not.toBe('offline');
     await second.disconnect();
+  });
+});
+
+describe.each(STORE_KINDS)('the log of ended sessions on %s', (kind) => {
+  let g: Harness;
+  let base: string;
+  beforeAll(async () => {
+    // The full check runs every 15 s here: what closes these sockets within the test's 5 s is the log alone.
+    g = await startHarness({}, kind, { listen: true });
+    base = (g.url ?? '').replace('http', 'ws').slice(0, -1);
+  });
+  afterAll(async () => {
+    await g.close();
+  });
+
+  it('closes a socket within a second of its row going, however it went (a delete, a user removed)', async () => {
+    const first = await TestAgent.login(g, base, 'agent1');
+    await first.connect();
+    const bye = closed(first.ws!, 5000);
+    await g.db.deleteFrom('sessions').where('token_hash', '=', hashToken(first.token)).execute();
+    expect(await bye).toEqual({ code: 4001, reason: 'session ended' });
+    // Deleting the user cascades to its sessions: the trigger sees those too.
+    const temp = await createUser(g.db, g.tenant.id, {
+      username: 'temp',
+      displayName: 'Temp',
+      email: 'temp@example.org',
+      role: 'agent',
+      passwordHash: await hashPassword('temp-password-1'),
+    });
+    const login = await g.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'temp', password: 'temp-password-1' },
+    });
+    const ws = new WebSocket(`${base}/ws/agent`, { headers: { authorization: `Bearer ${login.json().token}` } });
+    await new Promise((r) => ws.once('open', r));
+    const gone = closed(ws, 5000);
+    await g.db.deleteFrom('users').where('id', '=', temp.id).execute();
+    expect(await gone).toEqual({ code: 4001, reason: 'session ended' });
   });
 });

@@ -27,6 +27,7 @@ import * as addressKeys from './migrations/2026-12-01-07-address-keys.ts';
 import * as webhookReceipts from './migrations/2026-12-01-08-webhook-receipts.ts';
 import * as transcriptRequests from './migrations/2026-12-01-09-transcript-requests.ts';
 import * as demoHandsets from './migrations/2026-12-01-10-demo-handsets.ts';
+import * as sessionEnds from './migrations/2026-12-01-11-session-ends.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-01-08-webhook-receipts': webhookReceipts,
   '2026-12-01-09-transcript-requests': transcriptRequests,
   '2026-12-01-10-demo-handsets': demoHandsets,
+  '2026-12-01-11-session-ends': sessionEnds,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

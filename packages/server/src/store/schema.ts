@@ -102,6 +102,13 @@ export interface TranscriptRequestTable {
   sent_at: string | null;
 }
 
+/** A session that ended, logged by a trigger on every delete from `sessions`. */
+export interface SessionEndTable {
+  seq: Generated<number>;
+  token_hash: string;
+  ended_at: string;
+}
+
 export interface QueueMemberTable {
   tenant_id: string;
   queue_id: string;
@@ -319,6 +326,7 @@ export interface Database {
   queue_addresses: QueueAddressTable;
   webhook_receipts: WebhookReceiptTable;
   transcript_requests: TranscriptRequestTable;
+  session_ends: SessionEndTable;
   queue_members: QueueMemberTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;

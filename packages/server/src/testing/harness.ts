@@ -44,7 +44,7 @@ export function freePort(): Promise<number> {
 export async function startHarness(
   env: Record<string, string> = {},
   store: StoreKind = 'sqlite',
-  options: Pick<AppOptions, 'interactions' | 'voice' | 'authClock'> & {
+  options: Pick<AppOptions, 'interactions' | 'voice' | 'authClock' | 'sessionSweepMs'> & {
     /** Listen on a free loopback port (for what calls the server over HTTP, like the demo SMS provider). */
     listen?: boolean;
   } = {},
