@@ -192,6 +192,8 @@ export function writeReport(latestFile: string, docsDir: string): void {
           'What one hostile client can take of a server process (`npm run bench -- --abuse`): sockets held on the unauthenticated `/ws/phone`, `/healthz` while 50 sockets flood 2,000 junk frames each, and an SMTP connection flood followed by a real sender. The baseline is the same server with the limits lifted to where they were before them (docs/security.md).',
           '',
           ...r.abuse,
+          '',
+          '- Junk frames on `/ws/phone` are cheap to refuse, so `/healthz` held up under this flood with the limits lifted too; what the frame limit changes is that a flooding socket is cut off after its burst instead of being answered 2,000 times. The SMTP flood locked every other sender out before the per-address cap (421); now the real mail gets in.',
         ]
       : []),
     '',
