@@ -523,7 +523,7 @@ describe('RoutingEngine', () => {
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: Number(process.env.PROP_RUNS ?? 500) },
     );
   });
 
@@ -539,6 +539,18 @@ describe('RoutingEngine', () => {
     expect(engine.handle(reject('c1', 'a1'), 7_000)).toEqual([
       expect.objectContaining({ type: 'offer', agentId: 'a0' }),
     ]);
+  });
+
+  it('forgets a preferred window that closed the moment its offer ended: no stale deadline (found by the property above)', () => {
+    const engine = new RoutingEngine({ preferredWindowMs: 5_000 });
+    engine.handle(queue('q', { offerTimeoutMs: 7_000 }), 0);
+    engine.handle(agent('a1', [['q', 3]], { capacity: { ...CAPACITY, phone: 1 } }), 0);
+    engine.handle(arrive('c1', 'q', 'a1'), 1_000);
+    // a1 rejects just as the window closes (1 s + 5 s); nobody else can take it.
+    expect(engine.handle(reject('c1', 'a1'), 6_000)).toEqual([]);
+    // c1 now waits as anyone's: its window's deadline does not come due again.
+    expect(engine.waiting('q')).toEqual([expect.objectContaining({ contactId: 'c1', offeredTo: null })]);
+    expect(engine.nextDeadline()).toBeNull();
   });
 
   it.each<[string, RoutingEvent[], string, string]>([

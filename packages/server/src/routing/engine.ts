@@ -117,7 +117,8 @@ interface Contact {
   excluded: Set<string> | null;
   offer: { readonly agentId: string; readonly expiresAt: number } | null;
   readonly preferredAgentId: string | null;
-  readonly preferredUntil: number;
+  /** While `now` is before it, only the preferred agent is offered it (0: no preferred agent). */
+  preferredUntil: number;
 }
 
 /** A moment at which `tick` may have something to do. Stale entries are skipped when they come up. */
@@ -459,6 +460,9 @@ export class RoutingEngine {
     this.#scheduleOverflow(contact, this.#queue(contact.queueId).spec);
     if (contact.preferredAgentId && contact.preferredUntil > now)
       this.#deadlines.push({ at: contact.preferredUntil, kind: PREFERRED, contact });
+    // A window that closed while it was offered is over: the release serves it as anyone's, and the
+    // window's own deadline must not come due again (found by the deadline property).
+    else if (contact.preferredAgentId) contact.preferredUntil = 0;
     agent.load[channel] = Math.max(0, agent.load[channel] - 1);
     this.#reindex(agent);
   }
