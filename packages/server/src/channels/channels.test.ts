@@ -7,7 +7,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgent, type Frame } from '../testing/agents.ts';
-import { HandsetDevice } from '../testing/handsets.ts';
+import { HandsetDevice } from '../demo/index.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { STORE_KINDS } from '../testing/stores.ts';
 import { signRequest } from './signature.ts';

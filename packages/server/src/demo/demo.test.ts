@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgent } from '../testing/agents.ts';
-import { HandsetDevice } from '../testing/handsets.ts';
+import { HandsetDevice } from '../demo/index.ts';
 import { otherTenant } from '../testing/tenants.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { startupBanner } from './index.ts';

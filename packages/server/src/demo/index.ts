@@ -3,3 +3,4 @@ export { demoProviderRoutes, UNREACHABLE_NUMBER, type HandsetMessage } from './p
 export { CaptureRelay, mailboxRoutes, type MailboxMessage } from './mailbox.ts';
 export { demoPageRoutes } from './pages.ts';
 export { startupBanner } from './banner.ts';
+export { HandsetDevice } from './handset-client.ts';

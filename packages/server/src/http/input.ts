@@ -69,6 +69,12 @@ interface ObjectSchema {
   readonly properties?: Record<string, { readonly type?: unknown }>;
 }
 
+function isJson(request: FastifyRequest): boolean {
+  return String(request.headers['content-type'] ?? '')
+    .toLowerCase()
+    .startsWith('application/json');
+}
+
 export function installInputGuards(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser('error', 'ignore');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -84,8 +90,8 @@ export function installInputGuards(app: FastifyInstance): void {
     for (const [where, value] of [
       ['querystring', request.query],
       ['params', request.params],
-      // Form bodies (the CPC login, provider webhooks) are not JSON: checked here.
-      ['body', typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? request.body : undefined],
+      // Form bodies (the CPC login, provider webhooks); JSON bodies were scanned as text by the parser.
+      ['body', isJson(request) || Buffer.isBuffer(request.body) ? undefined : request.body],
     ] as const) {
       const found = nulIn(value);
       if (found) throw HttpError.invalidArgument(`${where}/${found}: may not contain NUL characters`);

@@ -16,7 +16,7 @@ import WebSocket from 'ws';
 import { goertzel } from '../media/dsp.ts';
 import { Softphone } from '../media/softphone.ts';
 import { readWav } from '../media/wav.ts';
-import { HandsetDevice } from '../testing/handsets.ts';
+import { HandsetDevice } from '../demo/index.ts';
 import { createPostgresDatabase, STORE_KINDS } from '../testing/stores.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');

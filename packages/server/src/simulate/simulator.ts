@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
+import { HandsetDevice } from '../demo/index.ts';
 import { Softphone } from '../media/softphone.ts';
 import { draw, nextArrival, type Scenario, type SimChannel } from './scenario.ts';
 
@@ -367,28 +368,13 @@ export async function simulate(scenario: Scenario, options: SimulateOptions): Pr
       stats.error(`chat customer: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
-  let handsetCookie: string | null = null;
+  const handsets = new HandsetDevice(base);
   const smsCustomer = async () => {
     const n = ++customerSeq;
     try {
       const from = `+4917${String(100_000_000 + (Date.now() % 100_000) * 1000 + (n % 1000)).slice(0, 9)}`;
-      // As the handset page does: claim the number for this device (its cookie), then text from it.
-      const claim = await fetch(`${base}demo/handsets`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(handsetCookie ? { cookie: handsetCookie } : {}) },
-        body: JSON.stringify({ number: from }),
-      });
-      handsetCookie =
-        claim.headers
-          .getSetCookie()
-          .find((c) => c.startsWith('parley_handset='))
-          ?.split(';')[0] ?? handsetCookie;
-      if (!claim.ok) throw new Error(`demo/handsets: ${claim.status} ${(await claim.text()).slice(0, 200)}`);
-      const sent = await fetch(`${base}demo/handset/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(handsetCookie ? { cookie: handsetCookie } : {}) },
-        body: JSON.stringify({ from, to: targets['sms'], body: `Hello from simulated handset ${n}.` }),
-      });
+      // As the handset page does: this device claims the number, then texts from it.
+      const sent = await handsets.send(from, targets['sms'] ?? '', `Hello from simulated handset ${n}.`);
       if (!sent.ok) throw new Error(`demo/handset/messages: ${sent.status} ${(await sent.text()).slice(0, 200)}`);
       stats.arrivals.sms += 1;
       stats.customerMessages += 1;

@@ -1,5 +1,5 @@
 /**
- * A browser as the demo handset page is one, for tests: it keeps the
+ * A client of the demo handsets as the handset page is one (tests, the simulator): it keeps the
  * device cookie, claims each number it uses, then reads and sends as it.
  */
 export class HandsetDevice {
