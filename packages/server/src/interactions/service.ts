@@ -10,19 +10,19 @@ import type { Bus, BusEvents } from '../bus/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { RoutingOptions } from '../routing/index.ts';
 import type { Database } from '../store/index.ts';
-import {
-  Desk,
-  type Actor,
-  type AgentAction,
-  type ConversationView,
-  type InboundInput,
-  type InboundMessageInput,
-  type MessageInput,
-  type OutboundInput,
-  type OutgoingMessage,
-  type RemoteEvent,
-  type WaitingEntry,
-} from './desk.ts';
+import { Desk } from './desk.ts';
+import type {
+  Actor,
+  AgentAction,
+  ConversationView,
+  InboundInput,
+  InboundMessageInput,
+  MessageInput,
+  OutboundInput,
+  OutgoingMessage,
+  RemoteEvent,
+  WaitingEntry,
+} from './inputs.ts';
 
 export interface InteractionServiceOptions {
   readonly db: Kysely<Database>;

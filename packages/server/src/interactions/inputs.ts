@@ -1,0 +1,128 @@
+/**
+ * What the desk takes and gives: the inputs of its operations and the views
+ * it answers with. Plain types, shared by the desk's parts and its callers.
+ */
+import type { ChannelType, Message } from '@parley/protocol';
+import type { CustomerState } from '../bus/index.ts';
+
+/** Who acts: an agent (or supervisor) acting on their own interactions. */
+export interface Actor {
+  readonly id: string;
+  readonly username: string;
+}
+
+/** Where a transfer or consultation goes: one of these, or `address` to be resolved (queue address, username, number). */
+export interface TargetInput {
+  readonly queueId?: string;
+  readonly agentId?: string;
+  readonly number?: string;
+  readonly address?: string;
+}
+
+export interface InboundInput {
+  readonly queueId: string;
+  readonly from: string;
+  /** The address the customer reached; the queue's first address by default. */
+  readonly to?: string;
+  readonly subject?: string;
+  readonly preferredAgentId?: string;
+  /** The customer's conversation, when the contact continues one (web chat). */
+  readonly conversationId?: string;
+}
+
+export interface OutboundInput {
+  readonly channel: ChannelType;
+  readonly to: string;
+  /** An address of a queue the agent serves: the caller id or sender. */
+  readonly from?: string;
+  readonly queueId?: string;
+  readonly subject?: string;
+  /** A first message sent at once (SMS, WhatsApp, email); without it the conversation opens empty (a draft). */
+  readonly message?: MessageInput;
+}
+
+/** What an agent writes: chat, SMS and WhatsApp use `content`; email adds a subject and addresses. */
+export interface MessageInput {
+  readonly content: string;
+  readonly clientMessageId?: string;
+  readonly subject?: string;
+  /** Email recipients; a reply goes to the customer when left out. */
+  readonly to?: readonly string[];
+  readonly cc?: readonly string[];
+  /** A WhatsApp template: its text is sent (with `content` ignored when empty). */
+  readonly templateId?: string;
+  /** Files uploaded to the conversation before (web chat). */
+  readonly attachmentIds?: readonly string[];
+}
+
+/** A message from a customer on SMS, WhatsApp or email, as a connector received it. */
+export interface InboundMessageInput {
+  readonly channel: 'sms' | 'whatsapp' | 'email';
+  readonly queueId: string;
+  /** The customer's number or email address. */
+  readonly from: string;
+  readonly name?: string;
+  /** The queue address written to. */
+  readonly to: string;
+  readonly content: string;
+  readonly html?: string;
+  readonly subject?: string;
+  /** The provider's message id or the email's Message-ID: a repeat is the same message. */
+  readonly externalId?: string;
+  /** Email: the Message-IDs this one answers (In-Reply-To, References), newest last. */
+  readonly thread?: readonly string[];
+  readonly cc?: readonly string[];
+  readonly media?: readonly string[];
+  readonly attachments?: ReadonlyArray<{ name: string; contentType: string; data: Buffer }>;
+}
+
+/** A stored outgoing message as the dispatcher hands it to the provider or relay. */
+export interface OutgoingMessage {
+  readonly id: string;
+  readonly channel: 'sms' | 'whatsapp' | 'email';
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly subject: string | null;
+  readonly content: string;
+  /** Email: this message's Message-ID and the thread it answers. */
+  readonly messageId: string | null;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly attachments: ReadonlyArray<{ name: string; contentType: string; data: Buffer }>;
+  readonly status: string;
+}
+
+/** What the far party (customer, external number) does; the demo API and channel connectors report it. */
+export type RemoteEvent = 'answer' | 'hangup' | 'reject' | 'no_answer' | 'fail';
+
+export type AgentAction =
+  | { readonly type: 'accept' | 'reject' | 'hangup' | 'hold' | 'unhold' }
+  | { readonly type: 'mute' | 'unmute' | 'start_recording' | 'stop_recording' }
+  | { readonly type: 'handle'; readonly code?: string; readonly notes?: string }
+  | { readonly type: 'wrapup'; readonly code?: string; readonly notes?: string; readonly extendSeconds?: number }
+  | { readonly type: 'transfer' | 'consult'; readonly to: TargetInput }
+  | { readonly type: 'cancel_consult' | 'join' | 'conference' }
+  | { readonly type: 'dtmf'; readonly digits: string };
+
+/** A conversation as its customer sees it. */
+export interface ConversationView {
+  readonly id: string;
+  readonly state: CustomerState;
+  readonly agent: string | null;
+  /** While waiting in a queue: the place in line, 1 being next. */
+  readonly position?: number;
+  /** While waiting: about how long until an agent answers (seconds), when the queue's recent pace tells. */
+  readonly estimatedWaitSeconds?: number;
+  readonly messages: Message[];
+}
+
+export interface WaitingEntry {
+  readonly contactId: string;
+  readonly queueId: string;
+  readonly arrivedAt: number;
+  readonly priority: number;
+  readonly offeredTo: string | null;
+  readonly channel?: ChannelType;
+  readonly remoteAddress?: string;
+}

@@ -1,0 +1,147 @@
+/**
+ * An agent starts a contact: a call, or an SMS, WhatsApp or email
+ * conversation, from an address of a queue they serve.
+ */
+import type { Interaction } from '@parley/protocol';
+import { HttpError } from '../http/errors.ts';
+import type { QueueRecord } from '../queues/index.ts';
+import { nowIso } from '../store/index.ts';
+import type { Audience } from './audience.ts';
+import type { GroupCommit } from './commit.ts';
+import type { Conversations } from './conversations.ts';
+import type { Actor, OutboundInput } from './inputs.ts';
+import type { Ledger } from './ledger.ts';
+import type { QueueBook } from './queue-book.ts';
+import type { Router } from './router.ts';
+import { blank, checkReachable, EMAIL, PHONE_NUMBER } from './rules.ts';
+
+export interface OutboundOptions {
+  readonly tenantId: string;
+  readonly gc: GroupCommit;
+  readonly ledger: Ledger;
+  readonly router: Router;
+  readonly queues: QueueBook;
+  readonly audience: Audience;
+  readonly conversations: Conversations;
+  readonly reachable?: ((number: string) => boolean) | undefined;
+}
+
+export class Outbound {
+  readonly #d: OutboundOptions;
+
+  constructor(o: OutboundOptions) {
+    this.#d = o;
+  }
+
+  /** An agent starts a call, SMS, WhatsApp or email from an address of a queue they serve. */
+  async outbound(actor: Actor, input: OutboundInput, requestId?: string): Promise<Interaction> {
+    return this.#d.gc.idempotent(actor, requestId, 'outbound', '', async () => {
+      if (input.channel === 'chat')
+        throw HttpError.invalidArgument(
+          'channel: chats start from the customer; outbound works for phone, sms, whatsapp and email',
+        );
+      const valid =
+        input.channel === 'email' ? EMAIL.test(input.to) : PHONE_NUMBER.test(input.to.replace(/[\s()-]/g, ''));
+      if (!valid)
+        throw HttpError.invalidArgument(
+          input.channel === 'email'
+            ? `to: ${JSON.stringify(input.to)} is not an email address`
+            : `to: ${JSON.stringify(input.to)} is not a phone number (digits, optionally a leading +)`,
+        );
+      if (input.channel === 'phone') checkReachable(this.#d.reachable, input.to.replace(/[\s()-]/g, ''));
+      const queue = await this.#outboundQueue(actor, input);
+      const from = input.from ?? queue.addresses[0];
+      if (!from) throw HttpError.forbidden(`Queue ${queue.name} has no address to send or call from.`);
+      if (!this.#d.router.engine.hasRoom(actor.id, input.channel))
+        throw new HttpError(
+          'invalid_state',
+          `You have no free ${input.channel} capacity (finish or hang up the current one first).`,
+        );
+      if (input.message && input.channel === 'email' && !(input.subject ?? input.message.subject))
+        throw HttpError.invalidArgument('subject: an email sent at once needs a subject');
+      return this.#d.gc.commit(actor.id, async (tx) => {
+        const to = input.channel === 'phone' ? input.to.replace(/[\s()-]/g, '') : input.to;
+        // Messages need a conversation to live in; a call does not.
+        const conversationId =
+          input.channel === 'phone'
+            ? null
+            : await this.#d.conversations.newConversation(tx, {
+                channel: input.channel,
+                name: to,
+                address: to,
+                local: from,
+                subject: input.subject ?? input.message?.subject ?? null,
+              });
+        let r = await this.#d.ledger.write(
+          tx,
+          {
+            ...blank(this.#d.tenantId, tx.now),
+            channel: input.channel,
+            direction: 'outbound',
+            state: 'outgoing',
+            queueId: queue.id,
+            agentId: actor.id,
+            remoteAddress: to,
+            localAddress: from,
+            subject: input.subject ?? input.message?.subject ?? null,
+            conversationId,
+          },
+          'created',
+          actor.id,
+          undefined,
+          true,
+        );
+        this.#d.router.decide(tx, { type: 'interaction_assigned', agentId: actor.id, channel: input.channel });
+        // A call rings the far end; a message conversation is open at once.
+        r =
+          input.channel === 'phone'
+            ? await this.#d.ledger.step(tx, r, 'alert', 'alerting', actor.id)
+            : await this.#d.ledger.step(tx, r, 'accept', 'accepted', actor.id, {
+                acceptedAt: nowIso(new Date(tx.now)),
+              });
+        if (conversationId) {
+          await tx.trx
+            .updateTable('conversations')
+            .set({ interaction_id: r.id })
+            .where('id', '=', conversationId)
+            .execute();
+          this.#d.audience.conversations.set(conversationId, { interactionId: r.id, told: 'connected' });
+          if (input.message)
+            await this.#d.conversations.storeMessage(tx, conversationId, r, 'out', actor.id, input.message);
+        }
+        return this.#d.ledger.wire(r);
+      });
+    });
+  }
+
+  /** The queue an outbound interaction belongs to; 403 unless the agent serves it. */
+  async #outboundQueue(actor: Actor, input: OutboundInput): Promise<QueueRecord> {
+    const served = await this.#d.gc
+      .db()
+      .selectFrom('queue_members')
+      .select('queue_id')
+      .where('tenant_id', '=', this.#d.tenantId)
+      .where('user_id', '=', actor.id)
+      .where('can_serve', '=', 1)
+      .execute();
+    const mine = served
+      .map((m) => this.#d.queues.get(m.queue_id))
+      .filter((q): q is QueueRecord => !!q && q.channel === input.channel);
+    if (input.from !== undefined) {
+      const queue = mine.find((q) => q.addresses.includes(input.from as string));
+      if (!queue)
+        throw HttpError.forbidden(`from: ${input.from} is not an address of a ${input.channel} queue you serve.`);
+      if (input.queueId !== undefined && input.queueId !== queue.id)
+        throw HttpError.invalidArgument(`from: ${input.from} belongs to another queue than queue_id`);
+      return queue;
+    }
+    if (input.queueId !== undefined) {
+      const queue = mine.find((q) => q.id === input.queueId);
+      if (!queue) throw HttpError.forbidden(`queue_id: you do not serve a ${input.channel} queue ${input.queueId}.`);
+      return queue;
+    }
+    const first = [...mine].sort((a, b) => a.name.localeCompare(b.name)).find((q) => q.addresses.length > 0);
+    if (!first) throw HttpError.forbidden(`You serve no ${input.channel} queue with an address to send or call from.`);
+    return first;
+  }
+}
