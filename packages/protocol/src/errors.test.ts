@@ -12,3 +12,13 @@ describe('error codes', () => {
     expect(parseErrorPayload({ code: 'from_the_future', message: 'x' })).toEqual({ code: 'internal', message: 'x' });
   });
 });
+
+describe('CodedError', () => {
+  it('carries a catalogued code, its status and the catalogue message by default', async () => {
+    const { CodedError } = await import('./errors.ts');
+    const e = CodedError.conflict('taken');
+    expect(e).toBeInstanceOf(Error);
+    expect([e.code, e.status, e.message]).toEqual(['conflict', 409, 'taken']);
+    expect(new CodedError('not_found').message).toBe(ERROR_CODES.not_found.message);
+  });
+});

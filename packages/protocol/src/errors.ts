@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   },
   too_large: { status: 413, message: 'The upload or message is larger than allowed.' },
   unreachable: { status: 422, message: 'The destination cannot be reached.' },
+  upstream_error: { status: 502, message: 'A provider or mail relay did not take the message.' },
   rate_limited: { status: 429, message: 'Too many attempts; retry later.' },
   unsupported: { status: 501, message: 'This command is not supported by this panel version.' },
   timeout: { status: 504, message: 'No answer arrived in time.' },
@@ -39,7 +40,7 @@ export interface ErrorPayload {
  */
 export const ERROR_CODE_NAMES: readonly ErrorCode[] = (
   'invalid_argument unauthorized not_logged_in forbidden not_found invalid_state conflict template_required too_large ' +
-  'unreachable rate_limited unsupported timeout panel_unavailable internal'
+  'unreachable upstream_error rate_limited unsupported timeout panel_unavailable internal'
 ).split(' ') as ErrorCode[];
 
 /** True when `value` is one of the catalogued error codes. */
@@ -60,4 +61,43 @@ export function parseErrorPayload(value: unknown): ErrorPayload | null {
 /** True for plain objects (not arrays, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * An error with a stable code from the catalogue. Domain code throws it (or
+ * a subclass); the HTTP layer only maps its code to the catalogue's status,
+ * and the WebSocket gateways put the same code in their error frames.
+ */
+export class CodedError extends Error {
+  override name = 'CodedError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code].message,
+  ) {
+    super(message);
+  }
+
+  /** The HTTP status the catalogue gives the code. */
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  static invalidArgument(message: string): CodedError {
+    return new CodedError('invalid_argument', message);
+  }
+  static forbidden(message?: string): CodedError {
+    return new CodedError('forbidden', message);
+  }
+  static notFound(message: string): CodedError {
+    return new CodedError('not_found', message);
+  }
+  static invalidState(message: string): CodedError {
+    return new CodedError('invalid_state', message);
+  }
+  static conflict(message: string): CodedError {
+    return new CodedError('conflict', message);
+  }
+  static unreachable(message: string): CodedError {
+    return new CodedError('unreachable', message);
+  }
 }

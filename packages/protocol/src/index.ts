@@ -6,7 +6,7 @@ export type { Brand, InteractionId, UserId, TenantId, QueueId } from './ids.ts';
 export { isHexId, parseInteractionId, parseUserId, parseTenantId, parseQueueId } from './ids.ts';
 
 export type { ErrorCode, ErrorPayload } from './errors.ts';
-export { ERROR_CODES, ERROR_CODE_NAMES, isErrorCode, parseErrorPayload, isRecord } from './errors.ts';
+export { ERROR_CODES, ERROR_CODE_NAMES, CodedError, isErrorCode, parseErrorPayload, isRecord } from './errors.ts';
 
 export type {
   ChannelType,

@@ -7,7 +7,7 @@
 import type { AgentState, User, UserId, WorkStatus } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/index.ts';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import { findPresenceProfile, findReasonCode, listPresenceProfiles } from '../presence/index.ts';
 import type { Database } from '../store/index.ts';
 import { audit } from '../store/index.ts';
@@ -22,7 +22,7 @@ export function mayManage(actor: UserRecord, targetId: string): boolean {
 /** Throws 403 unless the actor holds at least `role`. */
 export function requireRole(actor: UserRecord, role: 'supervisor' | 'admin'): void {
   const ok = role === 'admin' ? actor.role === 'admin' : actor.role === 'supervisor' || actor.role === 'admin';
-  if (!ok) throw HttpError.forbidden(`This needs the ${role} role.`);
+  if (!ok) throw CodedError.forbidden(`This needs the ${role} role.`);
 }
 
 export class AgentService {
@@ -55,8 +55,8 @@ export class AgentService {
   /** Loads the target of an action, checking the actor may manage it (404 across tenants, 403 for others). */
   async target(tenant: Tenant, actor: UserRecord, targetId: string): Promise<UserRecord> {
     const target = await findUser(this.db, tenant.id, targetId);
-    if (!target) throw new HttpError('not_found', `No user ${targetId}.`);
-    if (!mayManage(actor, targetId)) throw HttpError.forbidden('Agents may change only their own state.');
+    if (!target) throw new CodedError('not_found', `No user ${targetId}.`);
+    if (!mayManage(actor, targetId)) throw CodedError.forbidden('Agents may change only their own state.');
     return target;
   }
 
@@ -94,7 +94,7 @@ export class AgentService {
     let reasonId: string | null = null;
     if (reason !== undefined) {
       const code = await findReasonCode(this.db, tenant.id, 'not_ready', reason);
-      if (!code) throw HttpError.invalidArgument(`reason: no not-ready reason code ${JSON.stringify(reason)}`);
+      if (!code) throw CodedError.invalidArgument(`reason: no not-ready reason code ${JSON.stringify(reason)}`);
       reasonId = code.id;
     }
     return this.#apply(
@@ -114,7 +114,7 @@ export class AgentService {
     const target = await this.target(tenant, actor, targetId);
     this.#assertOnline(target);
     const found = await findPresenceProfile(this.db, tenant.id, profile);
-    if (!found) throw new HttpError('not_found', `No presence profile ${JSON.stringify(profile)}.`);
+    if (!found) throw new CodedError('not_found', `No presence profile ${JSON.stringify(profile)}.`);
     const workStatus = this.#keepBusy(target, found.ready ? 'ready' : 'not_ready');
     return this.#apply(
       tenant,
@@ -165,7 +165,7 @@ export class AgentService {
 
   #assertOnline(target: UserRecord): void {
     if (target.workStatus === 'offline') {
-      throw new HttpError(
+      throw new CodedError(
         'invalid_state',
         `${target.username} is offline; an agent must be logged in to change state.`,
       );

@@ -2,6 +2,7 @@
  * Outgoing email through an SMTP relay with nodemailer. In demo mode the
  * relay is Parley's own capture server (demo/mailbox.ts).
  */
+import { CodedError } from '@parley/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { OutgoingMessage } from '../interactions/index.ts';
@@ -17,14 +18,13 @@ export interface Mailer {
 }
 
 /** Why the relay did not take a message; permanent (5xx) failures are not retried. */
-export class MailError extends Error {
-  readonly code = 'mail_error';
+export class MailError extends CodedError {
+  override name = 'MailError';
   constructor(
     message: string,
     readonly retryable: boolean,
   ) {
-    super(message);
-    this.name = 'MailError';
+    super('upstream_error', message);
   }
 }
 

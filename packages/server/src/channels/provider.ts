@@ -7,6 +7,7 @@
  * provider later reports `queued`/`sent`/`delivered`/`failed` to the status
  * callback (see webhooks.ts).
  */
+import { CodedError } from '@parley/protocol';
 
 export interface OutgoingSms {
   readonly channel: 'sms' | 'whatsapp';
@@ -26,15 +27,14 @@ export interface ProviderAnswer {
 }
 
 /** Why a send failed, and whether trying again can help. */
-export class ProviderError extends Error {
-  readonly code = 'provider_error';
+export class ProviderError extends CodedError {
+  override name = 'ProviderError';
   constructor(
     message: string,
     /** False for a refusal (bad number, bad credentials): retrying is pointless. */
     readonly retryable: boolean,
   ) {
-    super(message);
-    this.name = 'ProviderError';
+    super('upstream_error', message);
   }
 }
 

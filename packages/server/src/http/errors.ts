@@ -1,30 +1,30 @@
 /**
- * HTTP errors carry a stable code from the protocol catalogue; the status
- * comes from the catalogue too, so a code always means the same status.
+ * The HTTP edge's errors. Domain code throws {@link CodedError}s from the
+ * protocol catalogue; here a code only becomes its catalogue status. An
+ * HttpError is a CodedError that also carries response headers
+ * (`Retry-After`), for what only the HTTP edge decides.
  */
-import { ERROR_CODES, type ErrorCode } from '@parley/protocol';
+import { CodedError, ERROR_CODES, type ErrorCode } from '@parley/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** An error answered to the client as `{error: {code, message}}` with the code's status. */
-export class HttpError extends Error {
+export class HttpError extends CodedError {
   override name = 'HttpError';
-  readonly status: number;
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string = ERROR_CODES[code].message,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    super(message);
-    this.status = ERROR_CODES[code].status;
+    super(code, message);
   }
 
-  static invalidArgument(message: string): HttpError {
+  static override invalidArgument(message: string): HttpError {
     return new HttpError('invalid_argument', message);
   }
   static unauthorized(message = 'Invalid username or password.'): HttpError {
     return new HttpError('unauthorized', message);
   }
-  static forbidden(message?: string): HttpError {
+  static override forbidden(message?: string): HttpError {
     return new HttpError('forbidden', message);
   }
   static rateLimited(retryAfterSeconds: number, what = 'Too many failed attempts'): HttpError {
@@ -36,14 +36,14 @@ export class HttpError extends Error {
 
 /**
  * Installs the error and not-found handlers: schema failures become 400
- * `invalid_argument` naming the field, HttpErrors keep their code, anything
- * else is logged and answered as a 500 without its message.
+ * `invalid_argument` naming the field, coded errors keep their code (and
+ * its status), anything else is logged and answered as a 500 without its message.
  */
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) {
+  app.setErrorHandler((error: FastifyError | CodedError, request, reply) => {
+    if (error instanceof CodedError) {
       void reply
-        .headers(error.headers)
+        .headers(error instanceof HttpError ? error.headers : {})
         .code(error.status)
         .send({ error: { code: error.code, message: error.message } });
       return;

@@ -4,7 +4,7 @@
  * decline, no answer, failure), and taking a contact from the picklist.
  */
 import type { Interaction } from '@parley/protocol';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import { findReasonCode } from '../presence/index.ts';
 import { nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
@@ -78,7 +78,7 @@ export class Calls {
 
   async hold(actor: Actor, r: InteractionRecord, action: 'hold' | 'unhold'): Promise<Interaction> {
     if (r.channel !== 'phone')
-      throw HttpError.invalidArgument(`${action}: only calls can be held; this is a ${r.channel}`);
+      throw CodedError.invalidArgument(`${action}: only calls can be held; this is a ${r.channel}`);
     return this.#d.gc.commit(actor.id, async (tx) =>
       this.#d.ledger.wire(
         await this.#d.ledger.step(tx, r, action, action === 'hold' ? 'held' : 'unheld', actor.id, {
@@ -94,9 +94,9 @@ export class Calls {
     action: 'mute' | 'unmute' | 'start_recording' | 'stop_recording',
   ): Promise<Interaction> {
     if (r.channel !== 'phone')
-      throw HttpError.invalidArgument(`${action}: only calls can be muted or recorded; this is a ${r.channel}`);
+      throw CodedError.invalidArgument(`${action}: only calls can be muted or recorded; this is a ${r.channel}`);
     if (!TALKING.has(r.state)) {
-      throw new HttpError('invalid_state', `Interaction ${r.id} is ${r.state}; ${action} needs a call in progress.`);
+      throw new CodedError('invalid_state', `Interaction ${r.id} is ${r.state}; ${action} needs a call in progress.`);
     }
     const patch =
       action === 'mute' || action === 'unmute'
@@ -109,9 +109,9 @@ export class Calls {
 
   /** Tones into a call (an IVR's menu, say). Recorded as an event; the audio arrives with the media plane. */
   async dtmf(actor: Actor, r: InteractionRecord, digits: string): Promise<Interaction> {
-    if (r.channel !== 'phone') throw HttpError.invalidArgument(`dtmf: tones go into calls; this is a ${r.channel}`);
+    if (r.channel !== 'phone') throw CodedError.invalidArgument(`dtmf: tones go into calls; this is a ${r.channel}`);
     if (r.state !== 'accepted')
-      throw new HttpError('invalid_state', `Interaction ${r.id} is ${r.state}; tones need a call in progress.`);
+      throw new CodedError('invalid_state', `Interaction ${r.id} is ${r.state}; tones need a call in progress.`);
     return this.#d.gc.commit(actor.id, async (tx) =>
       this.#d.ledger.wire(await this.#d.ledger.write(tx, r, 'dtmf', actor.id, { digits })),
     );
@@ -134,7 +134,7 @@ export class Calls {
     input: { code?: string; notes?: string; extendSeconds?: number },
   ): Promise<Interaction> {
     if (!['accepted', 'held', 'ended', 'wrap_up'].includes(r.state)) {
-      throw new HttpError(
+      throw new CodedError(
         'invalid_state',
         `Interaction ${r.id} is ${r.state}; a disposition can be set until it is handled.`,
       );
@@ -143,14 +143,14 @@ export class Calls {
     let wrapupUntil = r.wrapupUntil;
     if (input.extendSeconds !== undefined) {
       if (r.state !== 'wrap_up' || !r.wrapupUntil || !r.endedAt)
-        throw new HttpError(
+        throw new CodedError(
           'invalid_state',
           `Interaction ${r.id} is ${r.state}; only a running wrap-up can be extended.`,
         );
       const until = Date.parse(r.wrapupUntil) + input.extendSeconds * 1000;
       const total = Math.round((until - Date.parse(r.endedAt)) / 1000);
       if (total > MAX_WRAPUP_SECONDS)
-        throw HttpError.invalidArgument(
+        throw CodedError.invalidArgument(
           `extend_seconds: wrap-up may last at most ${MAX_WRAPUP_SECONDS} s in all; ${Math.max(0, MAX_WRAPUP_SECONDS - Math.round((Date.parse(r.wrapupUntil) - Date.parse(r.endedAt)) / 1000))} s are left`,
         );
       wrapupUntil = nowIso(new Date(until));
@@ -176,14 +176,14 @@ export class Calls {
       const waiting = this.#d.router.engine.contact(contactId);
       if (!waiting) {
         const r = await findInteraction(this.#d.gc.db(), this.#d.tenantId, contactId);
-        if (!r) throw new HttpError('not_found', `No contact ${contactId}.`);
-        throw new HttpError(
+        if (!r) throw new CodedError('not_found', `No contact ${contactId}.`);
+        throw new CodedError(
           'invalid_state',
           `Contact ${contactId} is ${r.state}; only waiting contacts can be picked.`,
         );
       }
       if (!servedQueueIds.includes(waiting.queueId))
-        throw HttpError.forbidden('You may pick contacts only from queues you serve.');
+        throw CodedError.forbidden('You may pick contacts only from queues you serve.');
       if (waiting.offeredTo === actor.id) {
         const r = await this.#d.ledger.own(actor, contactId);
         return this.accept(actor, r);
@@ -211,7 +211,7 @@ export class Calls {
   /** The far party answers, hangs up, declines, does not answer, or cannot be reached. */
   async remote(id: string, event: RemoteEvent): Promise<Interaction> {
     const r = await findInteraction(this.#d.gc.db(), this.#d.tenantId, id);
-    if (!r) throw new HttpError('not_found', `No interaction ${id}.`);
+    if (!r) throw new CodedError('not_found', `No interaction ${id}.`);
     return this.#d.gc.commit(null, async (tx) => {
       switch (event) {
         case 'answer': {
@@ -268,8 +268,8 @@ export class Calls {
   /** The far party pressed keys during a call (RFC 4733 events): recorded in the interaction's event log. */
   async remoteTones(id: string, digits: string): Promise<Interaction> {
     const r = await findInteraction(this.#d.gc.db(), this.#d.tenantId, id);
-    if (!r) throw new HttpError('not_found', `No interaction ${id}.`);
-    if (r.channel !== 'phone') throw HttpError.invalidArgument(`dtmf: tones come with calls; this is a ${r.channel}`);
+    if (!r) throw new CodedError('not_found', `No interaction ${id}.`);
+    if (r.channel !== 'phone') throw CodedError.invalidArgument(`dtmf: tones come with calls; this is a ${r.channel}`);
     return this.#d.gc.commit(null, async (tx) =>
       this.#d.ledger.wire(await this.#d.ledger.write(tx, r, 'dtmf_received', r.agentId, { digits })),
     );
@@ -281,7 +281,7 @@ export class Calls {
   ): Promise<InteractionRecord['wrapup']> {
     if (input.code !== undefined) {
       const code = await findReasonCode(this.#d.gc.db(), this.#d.tenantId, 'wrap_up', input.code);
-      if (!code) throw HttpError.invalidArgument(`code: no wrap-up code ${JSON.stringify(input.code)}`);
+      if (!code) throw CodedError.invalidArgument(`code: no wrap-up code ${JSON.stringify(input.code)}`);
     }
     if (input.code === undefined && input.notes === undefined) return r.wrapup;
     return {

@@ -4,7 +4,7 @@
  * recipients, subject and thread headers.
  */
 import type { ChannelType } from '@parley/protocol';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import type { Tx } from './commit.ts';
 import type { InboundMessageInput, MessageInput } from './inputs.ts';
 import { parseMeta, strings } from './messages.ts';
@@ -57,7 +57,7 @@ export async function whatsappRule(
     const row = await tx.trx.selectFrom('tenants').select('settings').where('id', '=', tenantId).executeTakeFirst();
     const template = whatsappTemplates(row?.settings ?? '{}').find((t) => t.id === input.templateId);
     if (!template)
-      throw HttpError.invalidArgument(`template_id: no WhatsApp template ${JSON.stringify(input.templateId)}`);
+      throw CodedError.invalidArgument(`template_id: no WhatsApp template ${JSON.stringify(input.templateId)}`);
     return template;
   }
   const c = await tx.trx
@@ -76,12 +76,12 @@ export async function whatsappRule(
     .orderBy('messages.created_at', 'desc')
     .executeTakeFirst();
   if (!last)
-    throw new HttpError(
+    throw new CodedError(
       'template_required',
       `${c.customer_address ?? 'This number'} has never written to you on WhatsApp: the first message must be a template.`,
     );
   if (tx.now - Date.parse(last.created_at) > WHATSAPP_WINDOW_MS)
-    throw new HttpError(
+    throw new CodedError(
       'template_required',
       `The customer last wrote ${last.created_at}, more than 24 hours ago: WhatsApp allows only a template now.`,
     );
@@ -113,10 +113,11 @@ export async function prepareEmail(
     .executeTakeFirst();
   const to = input.to?.length ? [...input.to] : conversation.customer_address ? [conversation.customer_address] : [];
   for (const address of [...to, ...(input.cc ?? [])])
-    if (!EMAIL.test(address)) throw HttpError.invalidArgument(`to: ${JSON.stringify(address)} is not an email address`);
-  if (to.length === 0) throw HttpError.invalidArgument('to: name at least one recipient');
+    if (!EMAIL.test(address))
+      throw CodedError.invalidArgument(`to: ${JSON.stringify(address)} is not an email address`);
+  if (to.length === 0) throw CodedError.invalidArgument('to: name at least one recipient');
   const subject = input.subject ?? (conversation.subject ? reply(conversation.subject) : null);
-  if (!subject) throw HttpError.invalidArgument('subject: an email needs a subject');
+  if (!subject) throw CodedError.invalidArgument('subject: an email needs a subject');
   const domain = r.localAddress.split('@')[1] ?? 'parley.local';
   const references = last?.external_id ? [...strings(parseMeta(last.meta)['references']), last.external_id] : [];
   return {

@@ -12,7 +12,7 @@
 import type { Interaction } from '@parley/protocol';
 import { sql, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
 import type { Bus, BusEvents } from '../bus/index.ts';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import type { Database } from '../store/index.ts';
 import { nowIso } from '../store/index.ts';
 
@@ -241,9 +241,11 @@ export class GroupCommit {
       .executeTakeFirst();
     if (seen) {
       if (seen.action !== action || seen.interaction_id !== interactionId)
-        throw HttpError.invalidArgument(`request_id: ${JSON.stringify(requestId)} was already used for another action`);
+        throw CodedError.invalidArgument(
+          `request_id: ${JSON.stringify(requestId)} was already used for another action`,
+        );
       const r = await this.#o.replay(db, seen.result_id);
-      if (!r) throw new HttpError('not_found', `No interaction ${seen.result_id}.`);
+      if (!r) throw new CodedError('not_found', `No interaction ${seen.result_id}.`);
       return r;
     }
     this.#pending = { actorId: actor.id, requestId, action, interactionId };

@@ -6,7 +6,7 @@
  */
 import type { ChannelType, Interaction, Message } from '@parley/protocol';
 import type { Bus, CustomerState } from '../bus/index.ts';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import type { MessageTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
@@ -57,7 +57,7 @@ export class Conversations {
     tokenHash: string;
   }): Promise<{ conversationId: string; interaction: Interaction }> {
     const queue = this.#d.queues.require(input.queueId);
-    if (queue.channel !== 'chat') throw HttpError.invalidArgument(`queue: ${queue.name} is not a chat queue`);
+    if (queue.channel !== 'chat') throw CodedError.invalidArgument(`queue: ${queue.name} is not a chat queue`);
     const conversationId = newId();
     await this.#d.gc
       .db()
@@ -144,9 +144,9 @@ export class Conversations {
   async agentMessage(actor: Actor, interactionId: string, input: MessageInput): Promise<Message> {
     const r = await this.#d.ledger.own(actor, interactionId);
     if (!r.conversationId)
-      throw HttpError.invalidArgument(`message: interaction ${r.id} has no conversation to write to`);
+      throw CodedError.invalidArgument(`message: interaction ${r.id} has no conversation to write to`);
     if (!TALKING.has(r.state))
-      throw new HttpError(
+      throw new CodedError(
         'invalid_state',
         `Interaction ${r.id} is ${r.state}; messages go to conversations in progress.`,
       );
@@ -157,7 +157,7 @@ export class Conversations {
   async customerMessage(conversationId: string, input: MessageInput): Promise<Message> {
     const current = this.#d.audience.conversations.get(conversationId);
     const r = current ? this.#d.open.get(current.interactionId) : undefined;
-    if (!current || !r) throw new HttpError('invalid_state', 'This conversation has ended; start a new one.');
+    if (!current || !r) throw new CodedError('invalid_state', 'This conversation has ended; start a new one.');
     return this.#postMessage(conversationId, r, 'in', null, input);
   }
 
@@ -174,7 +174,7 @@ export class Conversations {
   ): Promise<{ message: Message; interactionId: string; duplicate: boolean }> {
     const queue = this.#d.queues.require(input.queueId);
     if (queue.channel !== input.channel)
-      throw HttpError.invalidArgument(`to: ${input.to} is a ${queue.channel} address, not ${input.channel}`);
+      throw CodedError.invalidArgument(`to: ${input.to} is a ${queue.channel} address, not ${input.channel}`);
     if (input.externalId) {
       const seen = await this.#d.gc
         .db()
@@ -276,7 +276,7 @@ export class Conversations {
       .where('id', '=', messageId)
       .where('conversation_id', '=', conversationId)
       .executeTakeFirst();
-    if (!upTo) throw new HttpError('not_found', `No message ${messageId} in this conversation.`);
+    if (!upTo) throw new CodedError('not_found', `No message ${messageId} in this conversation.`);
     const direction = 'agentId' in reader ? 'in' : 'out';
     const unread = await this.#d.gc
       .db()
@@ -392,7 +392,7 @@ export class Conversations {
   ): Promise<Message> {
     if (direction === 'out') {
       const refused = refuseFields(r.channel, input);
-      if (refused) throw HttpError.invalidArgument(refused);
+      if (refused) throw CodedError.invalidArgument(refused);
     }
     const id = newId();
     const external = direction === 'out' && (r.channel === 'sms' || r.channel === 'whatsapp' || r.channel === 'email');
@@ -413,7 +413,8 @@ export class Conversations {
       externalId = email.externalId;
       meta = email.meta;
     }
-    if (body.trim() === '' && !input.attachmentIds?.length) throw HttpError.invalidArgument('content: write something');
+    if (body.trim() === '' && !input.attachmentIds?.length)
+      throw CodedError.invalidArgument('content: write something');
     const row: MessageTable = {
       id,
       tenant_id: this.#d.tenantId,
@@ -441,7 +442,7 @@ export class Conversations {
         .where('id', 'in', [...input.attachmentIds])
         .executeTakeFirst();
       if (Number(linked.numUpdatedRows) !== new Set(input.attachmentIds).size)
-        throw HttpError.invalidArgument('attachments: upload each file to this conversation first, and send it once');
+        throw CodedError.invalidArgument('attachments: upload each file to this conversation first, and send it once');
     }
     for (const f of files)
       await tx.trx

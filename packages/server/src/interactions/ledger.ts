@@ -7,7 +7,7 @@
  */
 import type { Interaction, WorkStatus } from '@parley/protocol';
 import type { Transaction } from 'kysely';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import type { Database } from '../store/index.ts';
 import type { Audience } from './audience.ts';
 import type { GroupCommit, Tx } from './commit.ts';
@@ -16,7 +16,7 @@ import type { Actor } from './inputs.ts';
 import type { OpenInteractions } from './open-set.ts';
 import type { QueueBook } from './queue-book.ts';
 import { findInteraction, toRow, toWire, type InteractionRecord } from './records.ts';
-import { InteractionError, transition, type InteractionAction, type InteractionState } from './state-machine.ts';
+import { transition, type InteractionAction } from './state-machine.ts';
 
 export interface LedgerOptions {
   readonly tenantId: string;
@@ -69,13 +69,7 @@ export class Ledger {
     patch: Partial<InteractionRecord> = {},
     detail?: Record<string, unknown>,
   ): Promise<InteractionRecord> {
-    let state: InteractionState;
-    try {
-      state = transition(r, action);
-    } catch (err) {
-      if (err instanceof InteractionError) throw new HttpError('invalid_state', err.message);
-      throw err;
-    }
+    const state = transition(r, action);
     // A conversation ends, or a contact is lost, for many reasons: one event name, the reason as its cause.
     const named = action === 'hangup' ? 'ended' : action === 'abandon' ? 'missed' : null;
     if (named && event !== named)
@@ -136,8 +130,8 @@ export class Ledger {
   /** The actor's own interaction: `not_found`, or `forbidden` when it is someone else's. */
   async own(actor: Actor, id: string): Promise<InteractionRecord> {
     const r = await this.find(this.#d.gc.db(), id);
-    if (!r) throw new HttpError('not_found', `No interaction ${id}.`);
-    if (r.agentId !== actor.id) throw HttpError.forbidden(`Interaction ${id} is not yours.`);
+    if (!r) throw new CodedError('not_found', `No interaction ${id}.`);
+    if (r.agentId !== actor.id) throw CodedError.forbidden(`Interaction ${id} is not yours.`);
     return r;
   }
 

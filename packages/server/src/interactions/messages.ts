@@ -4,7 +4,7 @@
  * and the files of a chat.
  */
 import type { InteractionId, Message, MessageStatus } from '@parley/protocol';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import type { AttachmentTable, MessageTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
@@ -142,7 +142,7 @@ export class MessageStore {
     file: { name: string; contentType: string; data: Buffer },
   ): Promise<{ id: string; name: string; content_type: string; size: number }> {
     if (!this.#d.audience.conversations.has(conversationId))
-      throw new HttpError('invalid_state', 'This conversation has ended; start a new one.');
+      throw new CodedError('invalid_state', 'This conversation has ended; start a new one.');
     const row: AttachmentTable = {
       id: newId(),
       tenant_id: this.#d.tenantId,
@@ -182,7 +182,7 @@ export class MessageStore {
         .where('conversation_id', '=', row.conversation_id)
         .where('agent_id', '=', reader.userId)
         .executeTakeFirst();
-      if (!served) throw HttpError.forbidden(`Attachment ${id} belongs to a conversation you did not serve.`);
+      if (!served) throw CodedError.forbidden(`Attachment ${id} belongs to a conversation you did not serve.`);
     }
     return { name: row.name, contentType: row.content_type, data: Buffer.from(row.data, 'base64') };
   }

@@ -3,7 +3,7 @@
  * conversation, from an address of a queue they serve.
  */
 import type { Interaction } from '@parley/protocol';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import type { QueueRecord } from '../queues/index.ts';
 import { nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
@@ -37,13 +37,13 @@ export class Outbound {
   async outbound(actor: Actor, input: OutboundInput, requestId?: string): Promise<Interaction> {
     return this.#d.gc.idempotent(actor, requestId, 'outbound', '', async () => {
       if (input.channel === 'chat')
-        throw HttpError.invalidArgument(
+        throw CodedError.invalidArgument(
           'channel: chats start from the customer; outbound works for phone, sms, whatsapp and email',
         );
       const valid =
         input.channel === 'email' ? EMAIL.test(input.to) : PHONE_NUMBER.test(input.to.replace(/[\s()-]/g, ''));
       if (!valid)
-        throw HttpError.invalidArgument(
+        throw CodedError.invalidArgument(
           input.channel === 'email'
             ? `to: ${JSON.stringify(input.to)} is not an email address`
             : `to: ${JSON.stringify(input.to)} is not a phone number (digits, optionally a leading +)`,
@@ -51,14 +51,14 @@ export class Outbound {
       if (input.channel === 'phone') checkReachable(this.#d.reachable, input.to.replace(/[\s()-]/g, ''));
       const queue = await this.#outboundQueue(actor, input);
       const from = input.from ?? queue.addresses[0];
-      if (!from) throw HttpError.forbidden(`Queue ${queue.name} has no address to send or call from.`);
+      if (!from) throw CodedError.forbidden(`Queue ${queue.name} has no address to send or call from.`);
       if (!this.#d.router.engine.hasRoom(actor.id, input.channel))
-        throw new HttpError(
+        throw new CodedError(
           'invalid_state',
           `You have no free ${input.channel} capacity (finish or hang up the current one first).`,
         );
       if (input.message && input.channel === 'email' && !(input.subject ?? input.message.subject))
-        throw HttpError.invalidArgument('subject: an email sent at once needs a subject');
+        throw CodedError.invalidArgument('subject: an email sent at once needs a subject');
       return this.#d.gc.commit(actor.id, async (tx) => {
         const to = input.channel === 'phone' ? input.to.replace(/[\s()-]/g, '') : input.to;
         // Messages need a conversation to live in; a call does not.
@@ -130,18 +130,18 @@ export class Outbound {
     if (input.from !== undefined) {
       const queue = mine.find((q) => q.addresses.includes(input.from as string));
       if (!queue)
-        throw HttpError.forbidden(`from: ${input.from} is not an address of a ${input.channel} queue you serve.`);
+        throw CodedError.forbidden(`from: ${input.from} is not an address of a ${input.channel} queue you serve.`);
       if (input.queueId !== undefined && input.queueId !== queue.id)
-        throw HttpError.invalidArgument(`from: ${input.from} belongs to another queue than queue_id`);
+        throw CodedError.invalidArgument(`from: ${input.from} belongs to another queue than queue_id`);
       return queue;
     }
     if (input.queueId !== undefined) {
       const queue = mine.find((q) => q.id === input.queueId);
-      if (!queue) throw HttpError.forbidden(`queue_id: you do not serve a ${input.channel} queue ${input.queueId}.`);
+      if (!queue) throw CodedError.forbidden(`queue_id: you do not serve a ${input.channel} queue ${input.queueId}.`);
       return queue;
     }
     const first = [...mine].sort((a, b) => a.name.localeCompare(b.name)).find((q) => q.addresses.length > 0);
-    if (!first) throw HttpError.forbidden(`You serve no ${input.channel} queue with an address to send or call from.`);
+    if (!first) throw CodedError.forbidden(`You serve no ${input.channel} queue with an address to send or call from.`);
     return first;
   }
 }

@@ -3,7 +3,7 @@
  * the desk opens and whenever a queue's configuration changes.
  */
 import type { Transaction } from 'kysely';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import { listQueues, type QueueRecord } from '../queues/index.ts';
 import type { QueueSpec } from '../routing/index.ts';
 import type { Database } from '../store/index.ts';
@@ -27,7 +27,7 @@ export class QueueBook {
   /** The queue, or `not_found`. */
   require(id: string): QueueRecord {
     const queue = this.#queues.get(id);
-    if (!queue) throw new HttpError('not_found', `No queue ${id}.`);
+    if (!queue) throw new CodedError('not_found', `No queue ${id}.`);
     return queue;
   }
 

@@ -14,7 +14,7 @@ import {
   type RoutingEvent,
   type RoutingOptions,
 } from '../routing/index.ts';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import type { QueueRecord } from '../queues/index.ts';
 import { nowIso } from '../store/index.ts';
 import { DEFAULT_CAPACITY, findUser, type UserRecord } from '../users/index.ts';
@@ -170,7 +170,7 @@ export class Router {
       this.#gc.touch();
       return decisions;
     } catch (err) {
-      if (err instanceof RoutingError) throw new HttpError('invalid_state', `Routing refused it: ${err.message}.`);
+      if (err instanceof RoutingError) throw new CodedError('invalid_state', `Routing refused it: ${err.message}.`);
       throw err;
     }
   }

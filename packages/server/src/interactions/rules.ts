@@ -3,7 +3,7 @@
  * which rows hold an agent's capacity, what a fresh row looks like, and the
  * errors an action out of place answers with. Pure; no I/O.
  */
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import { newId, nowIso } from '../store/index.ts';
 import { holdsAgent, type InteractionRecord } from './records.ts';
 import { InteractionError, type InteractionAction, type InteractionState } from './state-machine.ts';
@@ -52,18 +52,21 @@ export function customerStateOf(state: InteractionState): CustomerState {
 }
 
 /** The answer to an action the row's state does not allow. */
-export function invalid(r: InteractionRecord, action: InteractionAction): HttpError {
-  return new HttpError('invalid_state', InteractionError.invalidState(r.id, r.state, action).message);
+export function invalid(r: InteractionRecord, action: InteractionAction): CodedError {
+  return InteractionError.notAllowed(r.id, r.state, action);
 }
 
-export function needsConversation(r: InteractionRecord, what: string): HttpError {
-  return new HttpError('invalid_state', `Interaction ${r.id} is ${r.state}; ${what} needs a conversation in progress.`);
+export function needsConversation(r: InteractionRecord, what: string): CodedError {
+  return new CodedError(
+    'invalid_state',
+    `Interaction ${r.id} is ${r.state}; ${what} needs a conversation in progress.`,
+  );
 }
 
 /** Refuses a call to a number the trunk cannot ring now (`unreachable`), before anything is stored. */
 export function checkReachable(reachable: ((number: string) => boolean) | undefined, number: string): void {
   if (reachable && !reachable(number))
-    throw new HttpError('unreachable', `${number} cannot be reached: no phone answers that number now.`);
+    throw new CodedError('unreachable', `${number} cannot be reached: no phone answers that number now.`);
 }
 
 /** A fresh row: every field at its default, to be spread over. */

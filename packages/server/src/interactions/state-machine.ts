@@ -7,7 +7,7 @@
  * plus rejected, missed and failed. Chat, SMS, WhatsApp and email follow the
  * same lifecycle without hold. Mute and recording are flags of a call, not states.
  */
-import type { ChannelType } from '@parley/protocol';
+import { CodedError, type ChannelType } from '@parley/protocol';
 
 export const INTERACTION_STATES = [
   'incoming',
@@ -52,18 +52,17 @@ export type Direction = 'inbound' | 'outbound';
 export const TERMINAL_STATES: ReadonlySet<InteractionState> = new Set(['handled', 'rejected', 'missed', 'failed']);
 
 /** Thrown for an action the current state does not allow; `code` is `invalid_state` (409). */
-export class InteractionError extends Error {
+export class InteractionError extends CodedError {
   override name = 'InteractionError';
-  readonly code = 'invalid_state';
   constructor(
     readonly interactionId: string,
     readonly from: InteractionState,
     readonly action: InteractionAction,
   ) {
-    super(`Interaction ${interactionId} is ${from}; ${action} is not possible in that state.`);
+    super('invalid_state', `Interaction ${interactionId} is ${from}; ${action} is not possible in that state.`);
   }
 
-  static invalidState(id: string, from: InteractionState, action: InteractionAction): InteractionError {
+  static notAllowed(id: string, from: InteractionState, action: InteractionAction): InteractionError {
     return new InteractionError(id, from, action);
   }
 }
@@ -121,7 +120,7 @@ export function transition(
   action: InteractionAction,
 ): InteractionState {
   const next = TABLES[interaction.direction][interaction.channel][interaction.state]?.[action];
-  if (!next) throw InteractionError.invalidState(interaction.id, interaction.state, action);
+  if (!next) throw InteractionError.notAllowed(interaction.id, interaction.state, action);
   return next;
 }
 

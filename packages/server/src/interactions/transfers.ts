@@ -6,7 +6,7 @@
  */
 import type { ChannelType, Interaction } from '@parley/protocol';
 import type { Kysely, Transaction } from 'kysely';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 import { findQueueByAddress } from '../queues/index.ts';
 import type { Database } from '../store/index.ts';
 import { nowIso } from '../store/index.ts';
@@ -42,7 +42,7 @@ export class Transfers {
   async transfer(actor: Actor, r: InteractionRecord, to: TargetInput): Promise<Interaction> {
     if (!TALKING.has(r.state)) throw needsConversation(r, 'transfer');
     if (isConsultLeg(r))
-      throw HttpError.invalidArgument('transfer: use join to hand the customer to the consulted party');
+      throw CodedError.invalidArgument('transfer: use join to hand the customer to the consulted party');
     const target = await this.target(actor, to, r.channel);
     return this.#d.gc.commit(actor.id, async (tx) => {
       const next =
@@ -71,11 +71,11 @@ export class Transfers {
 
   async consult(actor: Actor, r: InteractionRecord, to: TargetInput): Promise<Interaction> {
     if (r.channel === 'email')
-      throw HttpError.invalidArgument('consult: an email is not consulted on; transfer it instead');
-    if (isConsultLeg(r)) throw HttpError.invalidArgument('consult: this is already a consultation');
+      throw CodedError.invalidArgument('consult: an email is not consulted on; transfer it instead');
+    if (isConsultLeg(r)) throw CodedError.invalidArgument('consult: this is already a consultation');
     if (!TALKING.has(r.state)) throw needsConversation(r, 'consult');
     if (await this.#openConsultation(this.#d.gc.db(), r, actor.id))
-      throw new HttpError('invalid_state', `Interaction ${r.id} has a consultation already; cancel or join it first.`);
+      throw new CodedError('invalid_state', `Interaction ${r.id} has a consultation already; cancel or join it first.`);
     const target = await this.target(actor, to, r.channel);
     return this.#d.gc.commit(actor.id, async (tx) => {
       // A call goes on hold; a chat or message conversation simply waits.
@@ -135,7 +135,7 @@ export class Transfers {
     const leg =
       r.consultationOf && r.direction === 'outbound' ? r : await this.#openConsultation(this.#d.gc.db(), r, actor.id);
     if (!leg || isTerminal(leg.state) || leg.state === 'ended')
-      throw new HttpError('invalid_state', `Interaction ${r.id} has no consultation in progress.`);
+      throw new CodedError('invalid_state', `Interaction ${r.id} has no consultation in progress.`);
     return this.#d.gc.commit(actor.id, async (tx) => {
       await this.#d.endings.closeLeg(tx, leg, 'consult_cancelled');
       if (leg.peerId) await this.#d.endings.dropPeer(tx, leg.peerId, 'consult_cancelled');
@@ -152,7 +152,7 @@ export class Transfers {
     const leg =
       r.consultationOf && r.direction === 'outbound' ? r : await this.#openConsultation(this.#d.gc.db(), r, actor.id);
     if (!leg || leg.state !== 'accepted')
-      throw new HttpError(
+      throw new CodedError(
         'invalid_state',
         `Interaction ${r.id} has no answered consultation; ${kind} needs the consulted party on the line.`,
       );
@@ -263,7 +263,7 @@ export class Transfers {
   /** Resolves a transfer or consultation target and checks it can take the interaction now. */
   async target(actor: Actor, to: TargetInput, channel: ChannelType): Promise<Target> {
     const given = [to.queueId, to.agentId, to.number, to.address].filter((v) => v !== undefined).length;
-    if (given !== 1) throw HttpError.invalidArgument('to: give exactly one of queue_id, agent_id, number or address');
+    if (given !== 1) throw CodedError.invalidArgument('to: give exactly one of queue_id, agent_id, number or address');
     let queueId = to.queueId;
     let agentId = to.agentId;
     let number = to.number;
@@ -284,13 +284,13 @@ export class Transfers {
     }
     if (queueId !== undefined) {
       const queue = this.#d.queues.get(queueId);
-      if (!queue) throw new HttpError('not_found', `No queue ${queueId}.`);
+      if (!queue) throw new CodedError('not_found', `No queue ${queueId}.`);
       if (queue.channel !== channel)
-        throw HttpError.invalidArgument(`to: queue ${queue.name} takes ${queue.channel}, not ${channel}`);
+        throw CodedError.invalidArgument(`to: queue ${queue.name} takes ${queue.channel}, not ${channel}`);
       return { kind: 'queue', id: queue.id, address: queue.addresses[0] ?? queue.name };
     }
     if (agentId !== undefined) {
-      if (agentId === actor.id) throw HttpError.invalidArgument('to: that is you');
+      if (agentId === actor.id) throw CodedError.invalidArgument('to: that is you');
       const user = await this.#d.gc
         .db()
         .selectFrom('users')
@@ -298,16 +298,16 @@ export class Transfers {
         .where('tenant_id', '=', this.#d.tenantId)
         .where('id', '=', agentId)
         .executeTakeFirst();
-      if (!user) throw new HttpError('not_found', `No user ${agentId}.`);
+      if (!user) throw new CodedError('not_found', `No user ${agentId}.`);
       if (!this.#d.router.engine.isAvailable(user.id, channel))
-        throw new HttpError('unreachable', `${user.username} is not available for a ${channel} right now.`);
+        throw new CodedError('unreachable', `${user.username} is not available for a ${channel} right now.`);
       return { kind: 'agent', id: user.id, address: user.username };
     }
     const cleaned = (number ?? '').replace(/[\s()-]/g, '');
     if (channel !== 'phone')
-      throw HttpError.invalidArgument(`to: a ${channel} can go to a queue or an agent, not a number`);
+      throw CodedError.invalidArgument(`to: a ${channel} can go to a queue or an agent, not a number`);
     if (!PHONE_NUMBER.test(cleaned))
-      throw HttpError.invalidArgument(`to: ${JSON.stringify(number)} is not a phone number`);
+      throw CodedError.invalidArgument(`to: ${JSON.stringify(number)} is not a phone number`);
     checkReachable(this.#d.reachable, cleaned);
     return { kind: 'number', address: cleaned };
   }

@@ -1,13 +1,11 @@
+import { CodedError } from '@parley/protocol';
+
 /** Errors of the media plane, with stable codes the edges turn into 4xx answers. */
 export type MediaErrorCode =
   'invalid_argument' | 'not_found' | 'unreachable' | 'invalid_state' | 'conflict' | 'rate_limited';
 
-export class MediaError extends Error {
+/** A media plane failure; its code is one of {@link MediaErrorCode}. */
+export class MediaError extends CodedError {
   override name = 'MediaError';
-  constructor(
-    readonly code: MediaErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+  declare readonly code: MediaErrorCode;
 }

@@ -2,7 +2,7 @@
  * Queues, their addresses (numbers, email addresses) and their members.
  */
 import type { ChannelType, Queue, QueueId } from '@parley/protocol';
-import { CHANNEL_TYPES } from '@parley/protocol';
+import { CHANNEL_TYPES, CodedError } from '@parley/protocol';
 import type { Db, QueueTable } from '../store/index.ts';
 import { isUniqueViolation, newId, nowIso } from '../store/index.ts';
 
@@ -136,10 +136,13 @@ export interface QueueInput {
  * any other: numbers and email addresses route from the outside world to one
  * queue. The message names no owner.
  */
-export class AddressTakenError extends Error {
-  readonly code = 'conflict';
+export class AddressTakenError extends CodedError {
+  override name = 'AddressTakenError';
   constructor(readonly address: string) {
-    super(`The address ${address} is already in use; each number and email address can route to one queue only.`);
+    super(
+      'conflict',
+      `The address ${address} is already in use; each number and email address can route to one queue only.`,
+    );
   }
 }
 

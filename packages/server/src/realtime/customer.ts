@@ -16,7 +16,7 @@ import { isRecord, MAX_CLIENT_FRAME_BYTES } from '@parley/protocol';
 import type { BusEvents } from '../bus/index.ts';
 import type { AppContext } from '../context.ts';
 import { nulIn } from '../http/input.ts';
-import { HttpError } from '../http/errors.ts';
+import { CodedError } from '@parley/protocol';
 
 /** The subprotocol prefix that carries the customer's conversation token. */
 export const CUSTOMER_PROTOCOL_PREFIX = 'parley.customer.';
@@ -207,7 +207,7 @@ export class CustomerGateway {
           fail('invalid_argument', `unknown request type ${JSON.stringify(String(request['type']).slice(0, 40))}`);
       }
     } catch (err) {
-      if (err instanceof HttpError) fail(err.code, err.message);
+      if (err instanceof CodedError) fail(err.code, err.message);
       else {
         this.ctx.log.error({ err }, 'customer request failed');
         fail('internal', 'Something went wrong on our side.');

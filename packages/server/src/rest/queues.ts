@@ -44,7 +44,7 @@ const MemberBody = Type.Object(
 
 export function queueRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    const { caller, conflictsToHttp, queueOr404 } = restHelpers(ctx);
+    const { caller, queueOr404 } = restHelpers(ctx);
     const QueueQuery = Type.Object({ type: Type.Optional(Channel) }, { additionalProperties: false });
     app.get<{ Querystring: Static<typeof QueueQuery> }>(
       '/api/v1/queues',
@@ -114,37 +114,33 @@ export function queueRoutes(ctx: AppContext) {
         requireRole(actor, 'admin');
         const b = request.body;
         if (b.overflow_queue_id) await queueOr404(request.tenant.id, b.overflow_queue_id);
-        const created = await ctx.db
-          .transaction()
-          .execute(async (trx) => {
-            const existing = await trx
-              .selectFrom('queues')
-              .select('id')
-              .where('tenant_id', '=', request.tenant.id)
-              .where('name', '=', b.name)
-              .executeTakeFirst();
-            if (existing)
-              throw new HttpError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
-            const q = await createQueue(trx, request.tenant.id, {
-              name: b.name,
-              channel: b.type,
-              ...(b.addresses === undefined ? {} : { addresses: b.addresses }),
-              ...(b.priority === undefined ? {} : { priority: b.priority }),
-              ...(b.offer_timeout_s === undefined ? {} : { offerTimeoutSeconds: b.offer_timeout_s }),
-              ...(b.wrapup_s === undefined ? {} : { wrapupSeconds: b.wrapup_s }),
-              ...(b.skills === undefined ? {} : { skills: b.skills }),
-              overflowQueueId: b.overflow_queue_id ?? null,
-              overflowAfterSeconds: b.overflow_after_s ?? null,
-            });
-            await audit(trx, {
-              tenantId: request.tenant.id,
-              actorId: actor.id,
-              action: 'queue_created',
-              detail: { target: q.id, name: q.name },
-            });
-            return q;
-          })
-          .catch(conflictsToHttp);
+        const created = await ctx.db.transaction().execute(async (trx) => {
+          const existing = await trx
+            .selectFrom('queues')
+            .select('id')
+            .where('tenant_id', '=', request.tenant.id)
+            .where('name', '=', b.name)
+            .executeTakeFirst();
+          if (existing) throw new HttpError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
+          const q = await createQueue(trx, request.tenant.id, {
+            name: b.name,
+            channel: b.type,
+            ...(b.addresses === undefined ? {} : { addresses: b.addresses }),
+            ...(b.priority === undefined ? {} : { priority: b.priority }),
+            ...(b.offer_timeout_s === undefined ? {} : { offerTimeoutSeconds: b.offer_timeout_s }),
+            ...(b.wrapup_s === undefined ? {} : { wrapupSeconds: b.wrapup_s }),
+            ...(b.skills === undefined ? {} : { skills: b.skills }),
+            overflowQueueId: b.overflow_queue_id ?? null,
+            overflowAfterSeconds: b.overflow_after_s ?? null,
+          });
+          await audit(trx, {
+            tenantId: request.tenant.id,
+            actorId: actor.id,
+            action: 'queue_created',
+            detail: { target: q.id, name: q.name },
+          });
+          return q;
+        });
         ctx.bus.publish('queue.changed', { tenantId: request.tenant.id, queueId: created.id });
         return reply.code(201).send(queueDetail(created));
       },
@@ -163,46 +159,42 @@ export function queueRoutes(ctx: AppContext) {
             throw HttpError.invalidArgument('overflow_queue_id: a queue cannot overflow into itself');
           await queueOr404(request.tenant.id, b.overflow_queue_id);
         }
-        await ctx.db
-          .transaction()
-          .execute(async (trx) => {
-            const set = {
-              ...(b.name === undefined ? {} : { name: b.name }),
-              ...(b.priority === undefined ? {} : { priority: b.priority }),
-              ...(b.offer_timeout_s === undefined ? {} : { offer_timeout_s: b.offer_timeout_s }),
-              ...(b.wrapup_s === undefined ? {} : { wrapup_s: b.wrapup_s }),
-              ...(b.skills === undefined ? {} : { skills: JSON.stringify(b.skills) }),
-              ...(b.overflow_queue_id === undefined ? {} : { overflow_queue_id: b.overflow_queue_id }),
-              ...(b.overflow_after_s === undefined ? {} : { overflow_after_s: b.overflow_after_s }),
-            };
-            if (b.name !== undefined) {
-              const clash = await trx
-                .selectFrom('queues')
-                .select('id')
-                .where('tenant_id', '=', request.tenant.id)
-                .where('name', '=', b.name)
-                .where('id', '!=', queue.id)
-                .executeTakeFirst();
-              if (clash)
-                throw new HttpError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
-            }
-            if (Object.keys(set).length)
-              await trx
-                .updateTable('queues')
-                .set(set)
-                .where('tenant_id', '=', request.tenant.id)
-                .where('id', '=', queue.id)
-                .execute();
-            if (b.addresses !== undefined)
-              await setQueueAddresses(trx, request.tenant.id, queue.id, queue.channel, b.addresses);
-            await audit(trx, {
-              tenantId: request.tenant.id,
-              actorId: actor.id,
-              action: 'queue_updated',
-              detail: { target: queue.id, fields: Object.keys(b) },
-            });
-          })
-          .catch(conflictsToHttp);
+        await ctx.db.transaction().execute(async (trx) => {
+          const set = {
+            ...(b.name === undefined ? {} : { name: b.name }),
+            ...(b.priority === undefined ? {} : { priority: b.priority }),
+            ...(b.offer_timeout_s === undefined ? {} : { offer_timeout_s: b.offer_timeout_s }),
+            ...(b.wrapup_s === undefined ? {} : { wrapup_s: b.wrapup_s }),
+            ...(b.skills === undefined ? {} : { skills: JSON.stringify(b.skills) }),
+            ...(b.overflow_queue_id === undefined ? {} : { overflow_queue_id: b.overflow_queue_id }),
+            ...(b.overflow_after_s === undefined ? {} : { overflow_after_s: b.overflow_after_s }),
+          };
+          if (b.name !== undefined) {
+            const clash = await trx
+              .selectFrom('queues')
+              .select('id')
+              .where('tenant_id', '=', request.tenant.id)
+              .where('name', '=', b.name)
+              .where('id', '!=', queue.id)
+              .executeTakeFirst();
+            if (clash) throw new HttpError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
+          }
+          if (Object.keys(set).length)
+            await trx
+              .updateTable('queues')
+              .set(set)
+              .where('tenant_id', '=', request.tenant.id)
+              .where('id', '=', queue.id)
+              .execute();
+          if (b.addresses !== undefined)
+            await setQueueAddresses(trx, request.tenant.id, queue.id, queue.channel, b.addresses);
+          await audit(trx, {
+            tenantId: request.tenant.id,
+            actorId: actor.id,
+            action: 'queue_updated',
+            detail: { target: queue.id, fields: Object.keys(b) },
+          });
+        });
         ctx.bus.publish('queue.changed', { tenantId: request.tenant.id, queueId: queue.id });
         return queueDetail(await queueOr404(request.tenant.id, queue.id));
       },

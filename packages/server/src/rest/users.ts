@@ -49,7 +49,7 @@ const UserPatchBody = Type.Object(
 
 export function userRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    const { caller, seesDetail, conflictsToHttp } = restHelpers(ctx);
+    const { caller, seesDetail } = restHelpers(ctx);
     app.get('/api/v1/users', async (request) => {
       const { user } = await caller(request);
       const users = await listUsers(ctx.db, request.tenant.id);
@@ -79,29 +79,26 @@ export function userRoutes(ctx: AppContext) {
         }
         const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
         const profiles = await listPresenceProfiles(ctx.db, request.tenant.id);
-        const created = await ctx.db
-          .transaction()
-          .execute(async (trx) => {
-            const u = await createUser(trx, request.tenant.id, {
-              username: body.username,
-              displayName: body.display_name,
-              email: body.email,
-              role: body.role,
-              passwordHash,
-              oauthSubject: body.oauth_subject ?? null,
-              ...(body.language === undefined ? {} : { language: body.language }),
-              ...(body.capacity === undefined ? {} : { capacity: body.capacity }),
-              presenceProfileId: profiles[0]?.id ?? null,
-            });
-            await audit(trx, {
-              tenantId: request.tenant.id,
-              actorId: actor.id,
-              action: 'user_created',
-              detail: { target: u.id, username: u.username },
-            });
-            return u;
-          })
-          .catch(conflictsToHttp);
+        const created = await ctx.db.transaction().execute(async (trx) => {
+          const u = await createUser(trx, request.tenant.id, {
+            username: body.username,
+            displayName: body.display_name,
+            email: body.email,
+            role: body.role,
+            passwordHash,
+            oauthSubject: body.oauth_subject ?? null,
+            ...(body.language === undefined ? {} : { language: body.language }),
+            ...(body.capacity === undefined ? {} : { capacity: body.capacity }),
+            presenceProfileId: profiles[0]?.id ?? null,
+          });
+          await audit(trx, {
+            tenantId: request.tenant.id,
+            actorId: actor.id,
+            action: 'user_created',
+            detail: { target: u.id, username: u.username },
+          });
+          return u;
+        });
         return reply.code(201).send(userDetail(created));
       },
     );

@@ -3,7 +3,7 @@
  * the User object the panel hands to hosts.
  */
 import type { ChannelType, PresenceProfile, Role, User, UserId, WorkStatus } from '@parley/protocol';
-import { CHANNEL_TYPES, ROLES, WORK_STATUSES } from '@parley/protocol';
+import { CHANNEL_TYPES, CodedError, ROLES, WORK_STATUSES } from '@parley/protocol';
 import type { Db, UserTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 
@@ -162,10 +162,10 @@ export interface UserInput {
 }
 
 /** Thrown when a username is already taken within the tenant. */
-export class UsernameTakenError extends Error {
-  readonly code = 'invalid_state';
+export class UsernameTakenError extends CodedError {
+  override name = 'UsernameTakenError';
   constructor(readonly username: string) {
-    super(`username ${username} is already taken`);
+    super('invalid_state', `username ${username} is already taken`);
   }
 }
 
