@@ -4,17 +4,58 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Lower packages never import upward: protocol ← sdk, panel, widget, server. */
-const layering = (/** @type {string[]} */ forbidden) => ({
-  'no-restricted-imports': [
-    'error',
-    {
-      patterns: forbidden.map((name) => ({
-        group: [name, `${name}/*`],
-        message: 'Lower packages never import upward.',
-      })),
-    },
-  ],
-});
+const upward = (/** @type {string[]} */ forbidden) =>
+  forbidden.map((name) => ({ group: [name, `${name}/*`], message: 'Lower packages never import upward.' }));
+
+/**
+ * A folder is a module with one door: from outside it, only its `index.ts`
+ * may be imported (folders of files their parent loads, `migrations/` and
+ * `pages/`, are not modules).
+ */
+const DOORS = [
+  {
+    regex: String.raw`^(\.\./)+[a-z][a-z-]*/(?!index\.tsx?$)[^/]+$`,
+    message: 'Import another module through its index.ts door, never a file inside it.',
+  },
+  {
+    regex: String.raw`^\./(?!migrations/|pages/)[a-z][a-z-]*/(?!index\.tsx?$)[^/]+$`,
+    message: 'Import a sub-module through its index.ts door, never a file inside it.',
+  },
+];
+
+/** Below the edge: the domain knows nothing of HTTP, Fastify, the app context or the routes. */
+const DOMAIN = [
+  {
+    group: ['fastify', '@fastify/*'],
+    message: 'Domain modules do not use Fastify; take what you need as a parameter.',
+  },
+  {
+    regex: String.raw`^(\.\./)+(http|routes|rest|ri|demo)/`,
+    message: 'Domain modules do not import the HTTP edge (http/, routes/, rest/, ri/, demo/).',
+  },
+  { regex: String.raw`^(\.\./)+context\.ts$`, message: 'Domain modules do not see the app context.' },
+];
+
+const restricted = (/** @type {object[]} */ patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+/** The server's modules below the edge. */
+const SERVER_DOMAIN = [
+  'agents',
+  'auth',
+  'bus',
+  'channels',
+  'config',
+  'interactions',
+  'log',
+  'media',
+  'presence',
+  'queues',
+  'realtime',
+  'routing',
+  'store',
+  'tenants',
+  'users',
+].map((m) => `packages/server/src/${m}/**`);
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.e2e-tmp/**'] },
@@ -46,14 +87,20 @@ export default tseslint.config(
   },
   {
     files: ['packages/protocol/src/**'],
-    rules: layering(['@parley/sdk', '@parley/panel', '@parley/widget', '@parley/server']),
+    rules: restricted([...upward(['@parley/sdk', '@parley/panel', '@parley/widget', '@parley/server']), ...DOORS]),
   },
   {
     files: ['packages/sdk/src/**', 'packages/panel/src/**', 'packages/widget/src/**'],
-    rules: layering(['@parley/server', '@parley/sdk', '@parley/panel', '@parley/widget']),
+    rules: restricted([...upward(['@parley/server', '@parley/sdk', '@parley/panel', '@parley/widget']), ...DOORS]),
   },
   {
     files: ['packages/server/src/**'],
-    rules: layering(['@parley/sdk', '@parley/panel', '@parley/widget']),
+    rules: restricted([...upward(['@parley/sdk', '@parley/panel', '@parley/widget']), ...DOORS]),
+  },
+  {
+    // Tests drive a module from the outside (a whole app, the demo's handset): only the code is held to the layers.
+    files: SERVER_DOMAIN,
+    ignores: ['**/*.test.ts'],
+    rules: restricted([...upward(['@parley/sdk', '@parley/panel', '@parley/widget']), ...DOORS, ...DOMAIN]),
   },
 );

@@ -1,6 +1,6 @@
 import type { Interaction, PanelMessage, User } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import type { SocketHandlers } from './api/socket.ts';
+import type { SocketHandlers } from './api/index.ts';
 import { CommandError, HostBridge, type HostTransport } from './bridge/index.ts';
 import type { VoiceLike } from './voice.ts';
 import { PanelController, QUALITY_EVERY_MS, type RestLike } from './controller.ts';

@@ -15,9 +15,8 @@ import type {
 } from '@parley/protocol';
 import { DETAIL_SUBJECTS, isCommand, isHexId, isRecord, parseCredentials } from '@parley/protocol';
 import { CommandError, type HostBridge } from './bridge/index.ts';
-import type { ConnectionState, SocketHandlers } from './api/socket.ts';
+import type { ConnectionState, SocketHandlers, DirectoryEntry, ReasonCode } from './api/index.ts';
 import { Conversations } from './conversations.ts';
-import type { DirectoryEntry, ReasonCode } from './api/rest.ts';
 import type { VoiceLike } from './voice.ts';
 
 export type Phase = 'loading' | 'login' | 'ready';

@@ -3,14 +3,13 @@
  * controller and the bridge, render.
  */
 import { render } from 'preact';
-import { AgentSocket } from './api/socket.ts';
-import { RestClient } from './api/rest.ts';
+import { AgentSocket, RestClient } from './api/index.ts';
 import { readBootConfig } from './boot-config.ts';
 import { createWindowTransport, HostBridge, resolveHostOrigin } from './bridge/index.ts';
 import { Voice } from './voice.ts';
 import { PanelController } from './controller.ts';
 import { handOver, popoutUrl, receiveSession } from './popout.ts';
-import { App, Refused, type Layout } from './ui/app.tsx';
+import { App, Refused, type Layout } from './ui/index.ts';
 import './styles.css';
 
 const config = readBootConfig(document);

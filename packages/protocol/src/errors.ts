@@ -73,6 +73,8 @@ export class CodedError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string = ERROR_CODES[code].message,
+    /** For `rate_limited`: when a retry can succeed (HTTP answers it as `Retry-After`). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -82,6 +84,12 @@ export class CodedError extends Error {
     return ERROR_CODES[this.code].status;
   }
 
+  static unauthorized(message = 'Invalid username or password.'): CodedError {
+    return new CodedError('unauthorized', message);
+  }
+  static rateLimited(retryAfterSeconds: number, what = 'Too many failed attempts'): CodedError {
+    return new CodedError('rate_limited', `${what}; retry in ${retryAfterSeconds} s.`, retryAfterSeconds);
+  }
   static invalidArgument(message: string): CodedError {
     return new CodedError('invalid_argument', message);
   }

@@ -71,3 +71,5 @@ export {
   parseServerFrame,
   tunnelPathProblem,
 } from './ws.ts';
+
+export { MAX_JSON_DEPTH, nulIn } from './input.ts';

@@ -2,6 +2,7 @@
  * buildApp(): the whole server without listening, so tests use inject() and
  * real sockets alike. main.ts adds listen() and signal handling.
  */
+import { CodedError } from '@parley/protocol';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
@@ -14,10 +15,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
 import { AgentService } from './agents/index.ts';
-import { authRoutes } from './auth/routes.ts';
-import { WS_PROTOCOL } from './auth/request.ts';
-import { AuthService } from './auth/service.ts';
-import { pruneSessionEnds, sessionsEndedSince, sweepSessions } from './auth/sessions.ts';
+import { AuthService, pruneSessionEnds, sessionsEndedSince, sweepSessions } from './auth/index.ts';
 import { InProcessBus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
 import type { AppContext } from './context.ts';
@@ -26,23 +24,33 @@ import {
   Dispatcher,
   HttpMessagingProvider,
   InboundSmtp,
-  secretOf,
   SmtpMailer,
-  webhookRoutes,
   type Mailer,
   type MessagingProvider,
 } from './channels/index.ts';
 import { CaptureRelay, demoPageRoutes, demoProviderRoutes, mailboxRoutes, seedDemo } from './demo/index.ts';
-import { HttpError, installErrorHandlers } from './http/errors.ts';
-import { installInputGuards } from './http/input.ts';
 import { InteractionService, type InteractionServiceOptions } from './interactions/index.ts';
-import { panelRoutes } from './http/panel.ts';
-import { DEFAULT_DIST, type DistPaths } from './http/paths.ts';
-import { buildPlayground } from './http/playground.ts';
+import {
+  buildPlayground,
+  DEFAULT_DIST,
+  installErrorHandlers,
+  installInputGuards,
+  panelRoutes,
+  WS_PROTOCOL,
+  type DistPaths,
+} from './http/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
-import { AgentGateway, DEFAULT_SOCKET_LIMITS, realtimeRoutes, SocketLimits, WS_MAX_PAYLOAD } from './realtime/index.ts';
-import { CustomerGateway, customerRoutes } from './realtime/customer.ts';
-import { MediaPlane, Recorder, mediaRoutes } from './media/index.ts';
+import { AgentGateway, CustomerGateway, DEFAULT_SOCKET_LIMITS, SocketLimits } from './realtime/index.ts';
+import { MediaPlane, Recorder } from './media/index.ts';
+import {
+  authRoutes,
+  customerRoutes,
+  mediaRoutes,
+  realtimeRoutes,
+  secretOf,
+  webhookRoutes,
+  WS_MAX_PAYLOAD,
+} from './routes/index.ts';
 import { restRoutes } from './rest/index.ts';
 import { riRoutes } from './ri/index.ts';
 import { openStore, type Database } from './store/index.ts';
@@ -260,7 +268,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   app.addHook('onRequest', async (request) => {
     const slug = (request.raw as TaggedRequest)[TENANT_SLUG] ?? DEFAULT_TENANT_SLUG;
     const found = await tenants.get(slug);
-    if (!found) throw new HttpError('not_found', `No tenant ${JSON.stringify(slug)}.`);
+    if (!found) throw new CodedError('not_found', `No tenant ${JSON.stringify(slug)}.`);
     request.tenant = found;
   });
   await app.register(fastifyCookie);

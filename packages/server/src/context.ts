@@ -5,17 +5,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { AgentService } from './agents/index.ts';
-import type { AuthService } from './auth/service.ts';
-import type { SessionLifetimes } from './auth/sessions.ts';
+import type { AuthService, SessionLifetimes } from './auth/index.ts';
 import type { Bus } from './bus/index.ts';
 import type { Mailer } from './channels/index.ts';
 import type { Config } from './config/index.ts';
 import type { InteractionService } from './interactions/index.ts';
 import type { Logger } from './log/index.ts';
 import type { MediaPlane, Recorder } from './media/index.ts';
-import type { AgentGateway } from './realtime/gateway.ts';
-import type { CustomerGateway } from './realtime/customer.ts';
-import type { SocketLimits } from './realtime/limits.ts';
+import type { AgentGateway, CustomerGateway, SocketLimits } from './realtime/index.ts';
 import type { Database } from './store/index.ts';
 import type { Tenant, TenantRegistry } from './tenants/index.ts';
 

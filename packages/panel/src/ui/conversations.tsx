@@ -6,7 +6,7 @@
  */
 import type { Contact, Interaction, Message, Queue } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { DirectoryEntry, ReasonCode } from '../api/rest.ts';
+import type { DirectoryEntry, ReasonCode } from '../api/index.ts';
 import type { Draft, PanelController, PanelState } from '../controller.ts';
 import { t } from '../i18n.ts';
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otherTenant } from '../testing/tenants.ts';
 import {
+  otherTenant,
   basicForm,
   DEMO_PASSWORD,
   HOST_ORIGIN,
   sessionCookie,
   startHarness,
   type Harness,
-} from '../testing/harness.ts';
+} from '../testing/index.ts';
 
 let h: Harness;
 beforeAll(async () => {

@@ -6,7 +6,7 @@
  * peer's X-Forwarded-For is ignored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, startHarness, type Harness } from '../testing/harness.ts';
+import { DEMO_PASSWORD, startHarness, type Harness } from '../testing/index.ts';
 
 let h: Harness;
 // The limits' clock stands still unless a test moves it: no delay runs out because the machine is slow.

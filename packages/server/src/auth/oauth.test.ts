@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, jwtVerify, createLocalJWKSet, SignJWT, type JWK } from 'jose';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, DEMO_PASSWORD } from '../testing/harness.ts';
+import { startHarness, type Harness, DEMO_PASSWORD } from '../testing/index.ts';
 import { createUser } from '../users/index.ts';
 import { OAuthVerifier } from './oauth.ts';
 

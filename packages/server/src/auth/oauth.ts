@@ -12,9 +12,9 @@
  * are cached per token for a minute, so one token never costs more than one
  * userinfo call a minute. Only allowlisted issuers are ever fetched.
  */
+import { CodedError } from '@parley/protocol';
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { HttpError } from '../http/errors.ts';
 
 /** What the issuer vouched for. */
 export interface OAuthIdentity {
@@ -49,13 +49,13 @@ function decodeJwtOrNull(token: string): JWTPayload | null {
 }
 
 /** Thrown for every refusal; always 401, the message says what to fix. */
-function refuse(message: string): HttpError {
-  return HttpError.unauthorized(message);
+function refuse(message: string): CodedError {
+  return CodedError.unauthorized(message);
 }
 
 export class OAuthVerifier {
   readonly #issuers = new Map<string, IssuerInfo>();
-  readonly #userinfo = new Map<string, { at: number; result: { sub: string; email: string } | HttpError }>();
+  readonly #userinfo = new Map<string, { at: number; result: { sub: string; email: string } | CodedError }>();
   readonly #now: () => number;
   readonly #timeoutMs: number;
   readonly #discoveryTtlMs: number;
@@ -66,7 +66,7 @@ export class OAuthVerifier {
     this.#discoveryTtlMs = options.discoveryTtlMs ?? 3_600_000;
   }
 
-  /** Verifies a bearer token for a tenant; resolves with the identity or throws a 401 {@link HttpError}. */
+  /** Verifies a bearer token for a tenant; resolves with the identity or throws a 401 {@link CodedError}. */
   async verify(token: string, acceptedIssuers: readonly string[]): Promise<OAuthIdentity> {
     const claims = decodeJwtOrNull(token);
     return claims ? this.#verifyJwt(token, claims, acceptedIssuers) : this.#verifyOpaque(token, acceptedIssuers);
@@ -97,14 +97,14 @@ export class OAuthVerifier {
 
   async #verifyOpaque(token: string, acceptedIssuers: readonly string[]): Promise<OAuthIdentity> {
     if (!/^[\x21-\x7e]+$/.test(token)) throw refuse('The bearer token has characters no token has.');
-    let last: HttpError | null = null;
+    let last: CodedError | null = null;
     for (const issuer of acceptedIssuers) {
       try {
         const info = await this.#issuer(issuer);
         const user = await this.#userinfoFor(token, info.userinfoEndpoint);
         return { issuer, subject: user.sub, email: user.email };
       } catch (err) {
-        if (!(err instanceof HttpError)) throw err;
+        if (!(err instanceof CodedError)) throw err;
         last = err;
       }
     }
@@ -142,10 +142,10 @@ export class OAuthVerifier {
     const now = this.#now();
     const cached = this.#userinfo.get(key);
     if (cached && now - cached.at < USERINFO_TTL_MS) {
-      if (cached.result instanceof HttpError) throw cached.result;
+      if (cached.result instanceof CodedError) throw cached.result;
       return cached.result;
     }
-    let result: { sub: string; email: string } | HttpError;
+    let result: { sub: string; email: string } | CodedError;
     try {
       const res = await fetch(endpoint, {
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
@@ -169,7 +169,7 @@ export class OAuthVerifier {
     if (this.#userinfo.size > 10_000) {
       for (const [k, v] of this.#userinfo) if (now - v.at >= USERINFO_TTL_MS) this.#userinfo.delete(k);
     }
-    if (result instanceof HttpError) throw result;
+    if (result instanceof CodedError) throw result;
     return result;
   }
 }

@@ -1,9 +1,9 @@
 /**
  * The login core shared by the CPC form endpoint and the JSON endpoint.
  */
+import { CodedError } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../log/index.ts';
-import { HttpError } from '../http/errors.ts';
 import type { Database } from '../store/index.ts';
 import { audit } from '../store/index.ts';
 import type { Tenant } from '../tenants/index.ts';
@@ -47,17 +47,17 @@ export class AuthService {
     const now = this.#deps.now?.() ?? Date.now();
     // Counted before the token is checked, so parallel attempts count; a success gives it back.
     const wait = this.guard.address.reserve(input.ip, now);
-    if (wait > 0) throw HttpError.rateLimited(wait);
+    if (wait > 0) throw CodedError.rateLimited(wait);
     try {
       if (tenant.oauthIssuers.length === 0)
-        throw HttpError.unauthorized('OAuth bearer login is not enabled: this tenant accepts no OAuth issuers.');
+        throw CodedError.unauthorized('OAuth bearer login is not enabled: this tenant accepts no OAuth issuers.');
       const identity = await this.oauth.verify(input.token, tenant.oauthIssuers);
       const candidates = await findUsersByOAuth(db, tenant.id, identity.subject, identity.email);
       const matches = candidates.filter(
         (u) => u.oauthSubject === identity.subject && u.email.toLowerCase() === identity.email.toLowerCase(),
       );
       if (matches.length !== 1 || !matches[0]) {
-        throw HttpError.unauthorized(
+        throw CodedError.unauthorized(
           'No user of this tenant has both the subject and the email the issuer vouched for.',
         );
       }
@@ -78,7 +78,7 @@ export class AuthService {
       this.guard.address.release(input.ip);
       return { user, token, session };
     } catch (err) {
-      if (!(err instanceof HttpError && err.code === 'unauthorized')) this.guard.address.release(input.ip);
+      if (!(err instanceof CodedError && err.code === 'unauthorized')) this.guard.address.release(input.ip);
       else {
         await audit(db, {
           tenantId: tenant.id,
@@ -106,13 +106,13 @@ export class AuthService {
     const now = this.#deps.now?.() ?? Date.now();
     // PostgreSQL cannot even look a NUL up; no real credential has one.
     if (input.username.includes('\0') || input.password.includes('\0'))
-      throw HttpError.invalidArgument('username and password may not contain NUL characters');
+      throw CodedError.invalidArgument('username and password may not contain NUL characters');
     const userKey = `${tenant.id}:${input.username.toLowerCase()}`;
     // Reserved before the hash is checked, in one synchronous step: parallel guesses count.
     const ticket = this.guard.begin(userKey, input.ip, now);
     if ('retryAfter' in ticket) {
       log.warn({ username: input.username, ip: input.ip }, 'login rate-limited');
-      throw HttpError.rateLimited(ticket.retryAfter);
+      throw CodedError.rateLimited(ticket.retryAfter);
     }
     let found: Awaited<ReturnType<typeof findUserForLogin>>;
     let ok: boolean;
@@ -133,7 +133,7 @@ export class AuthService {
         detail: { username: input.username, ip: input.ip },
       });
       log.info({ username: input.username, ip: input.ip }, 'login failed');
-      throw HttpError.unauthorized();
+      throw CodedError.unauthorized();
     }
     this.guard.succeeded(ticket);
     const user = found.user;

@@ -6,10 +6,8 @@
  */
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestAgent, type Frame } from '../testing/agents.ts';
+import { TestAgent, type Frame, startHarness, type Harness, STORE_KINDS } from '../testing/index.ts';
 import { HandsetDevice } from '../demo/index.ts';
-import { startHarness, type Harness } from '../testing/harness.ts';
-import { STORE_KINDS } from '../testing/stores.ts';
 import { signRequest } from './signature.ts';
 
 const SMS_NUMBER = '+15555557300';

@@ -12,4 +12,5 @@ export { InboundSmtp, type InboundSmtpOptions } from './smtp.ts';
 export { sanitizeEmailHtml } from './sanitize.ts';
 export { refuseAttachment, safeFileName, ALLOWED_TYPES } from './attachments.ts';
 export { signRequest, verifyRequest, SIGNATURE_HEADER } from './signature.ts';
-export { webhookRoutes, secretOf } from './webhooks.ts';
+export { WebhookReceipts } from './receipts.ts';
+export type { FormParams } from './signature.ts';

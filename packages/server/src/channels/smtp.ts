@@ -6,6 +6,7 @@
  * server says 250; a failure to store is a 451 so the sender tries again,
  * and nothing is half-stored.
  */
+import { CodedError } from '@parley/protocol';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { Kysely } from 'kysely';
@@ -13,7 +14,6 @@ import { findMailbox } from '../queues/index.ts';
 import type { InteractionService } from '../interactions/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Database } from '../store/index.ts';
-import { HttpError } from '../http/errors.ts';
 import { refuseAttachment, safeFileName } from './attachments.ts';
 import { sanitizeEmailHtml } from './sanitize.ts';
 
@@ -268,7 +268,7 @@ export class InboundSmtp {
         });
       } catch (err) {
         // A message refused for what it is will be refused again: permanent, so the sender stops retrying.
-        if (err instanceof HttpError && err.status < 500) {
+        if (err instanceof CodedError && err.status < 500) {
           this.#o.log.info({ err }, 'an inbound email was refused');
           throw smtpError(554, `5.6.0 The message cannot be accepted: ${err.message}`);
         }

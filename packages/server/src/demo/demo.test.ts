@@ -4,10 +4,8 @@
  * demo handset's messages are its own browser's, in its own tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestAgent } from '../testing/agents.ts';
+import { TestAgent, otherTenant, startHarness, type Harness } from '../testing/index.ts';
 import { HandsetDevice } from '../demo/index.ts';
-import { otherTenant } from '../testing/tenants.ts';
-import { startHarness, type Harness } from '../testing/harness.ts';
 import { startupBanner } from './index.ts';
 
 let h: Harness;

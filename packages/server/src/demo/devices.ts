@@ -4,10 +4,10 @@
  * Strict cookie (never in a URL), stored hashed. Only the owning device
  * reads the number's messages, follows its events or sends from it.
  */
+import { CodedError } from '@parley/protocol';
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 import { isUniqueViolation, nowIso } from '../store/index.ts';
 import { tenantBasePath } from '../tenants/index.ts';
 
@@ -59,7 +59,7 @@ export async function assertOwnHandset(ctx: AppContext, request: FastifyRequest,
   const device = deviceOf(request);
   const owner = await ownerOf(ctx, request, number);
   if (!device || owner?.device_hash !== hash(device))
-    throw HttpError.forbidden(`The number ${number} is not this handset's: open it on the handset page first.`);
+    throw CodedError.forbidden(`The number ${number} is not this handset's: open it on the handset page first.`);
 }
 
 function ownerOf(ctx: AppContext, request: FastifyRequest, number: string) {
@@ -71,6 +71,6 @@ function ownerOf(ctx: AppContext, request: FastifyRequest, number: string) {
     .executeTakeFirst();
 }
 
-function taken(number: string): HttpError {
-  return new HttpError('conflict', `The number ${number} is in use on another handset; choose another.`);
+function taken(number: string): CodedError {
+  return new CodedError('conflict', `The number ${number} is in use on another handset; choose another.`);
 }

@@ -5,6 +5,7 @@
  * a customer can also write to a queue address or answer a mail: that goes
  * over real SMTP to Parley's inbound server, threaded by `In-Reply-To`.
  */
+import { CodedError } from '@parley/protocol';
 import { EventEmitter } from 'node:events';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -13,7 +14,6 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 import type { Logger } from '../log/index.ts';
 import type { Database, DemoMailboxTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
@@ -159,7 +159,7 @@ export function mailboxRoutes(ctx: AppContext, relay: CaptureRelay, inbound: () 
       { schema: { body: Send, hide: true } },
       async (request, reply) => {
         const port = inbound();
-        if (port === null) throw new HttpError('invalid_state', 'Inbound email is off (PARLEY_SMTP_PORT=off).');
+        if (port === null) throw new CodedError('invalid_state', 'Inbound email is off (PARLEY_SMTP_PORT=off).');
         const b = request.body;
         const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
         try {
@@ -173,7 +173,7 @@ export function mailboxRoutes(ctx: AppContext, relay: CaptureRelay, inbound: () 
           });
           return await reply.code(201).send({ message_id: info.messageId });
         } catch (err) {
-          throw HttpError.invalidArgument(
+          throw CodedError.invalidArgument(
             `The mail server refused: ${err instanceof Error ? err.message : String(err)}`,
           );
         } finally {

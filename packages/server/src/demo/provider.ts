@@ -8,14 +8,14 @@
  * The `/handset` page is a phone in the browser: pick a number, text a
  * queue number, read the replies as they arrive (server-sent events).
  */
+import { CodedError } from '@parley/protocol';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { secretOf } from '../channels/webhooks.ts';
-import { signRequest } from '../channels/signature.ts';
+import { secretOf } from '../routes/index.ts';
+import { signRequest } from '../channels/index.ts';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 import type { DemoHandsetMessageTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 import { splitTenantUrl, type Tenant } from '../tenants/index.ts';
@@ -196,7 +196,7 @@ export function demoProviderRoutes(ctx: AppContext) {
         await assertOwnHandset(ctx, request, from);
         const channel = request.body.channel ?? 'sms';
         const secret = await secretOf(ctx, request.tenant);
-        if (!secret) throw new HttpError('invalid_state', 'This tenant has no webhook secret.');
+        if (!secret) throw new CodedError('invalid_state', 'This tenant has no webhook secret.');
         const sid = `SM${randomBytes(16).toString('hex')}`;
         const prefix = channel === 'whatsapp' ? 'whatsapp:' : '';
         const url = `${ctx.baseUrlOf(request.tenant)}webhooks/${channel}`;
@@ -209,10 +209,10 @@ export function demoProviderRoutes(ctx: AppContext) {
           Body: body,
           NumMedia: '0',
         }).catch(() => null);
-        if (!res) throw new HttpError('unreachable', 'Parley did not answer the webhook.');
+        if (!res) throw new CodedError('unreachable', 'Parley did not answer the webhook.');
         if (!res.ok) {
           const answer = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-          throw new HttpError(
+          throw new CodedError(
             res.status === 404 ? 'not_found' : 'unreachable',
             answer?.error?.message ?? `The webhook was answered with HTTP ${res.status}.`,
           );

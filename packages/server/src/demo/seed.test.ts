@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyPassword } from '../auth/password.ts';
+import { verifyPassword } from '../auth/index.ts';
 import { openStore } from '../store/index.ts';
 import { findUserForLogin } from '../users/index.ts';
 import { DEMO_QUEUES, DEMO_USERS, seedDemo } from './seed.ts';

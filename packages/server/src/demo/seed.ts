@@ -5,7 +5,7 @@
  */
 import type { ChannelType, Role } from '@parley/protocol';
 import type { Kysely } from 'kysely';
-import { hashPassword, verifyPassword } from '../auth/password.ts';
+import { hashPassword, verifyPassword } from '../auth/index.ts';
 import { ensurePresenceProfile, ensureReasonCode } from '../presence/index.ts';
 import { createQueue, listQueues, setMembership } from '../queues/index.ts';
 import type { Database } from '../store/index.ts';

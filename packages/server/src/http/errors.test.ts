@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CodedError, ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from '@parley/protocol';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { HttpError, installErrorHandlers } from './errors.ts';
+import { installErrorHandlers } from './errors.ts';
 
 describe('the error catalogue in docs/errors.md', () => {
   it('documents every code with its status, and no code that does not exist', () => {
@@ -17,14 +17,14 @@ describe('the error catalogue in docs/errors.md', () => {
 });
 
 describe('the HTTP layer', () => {
-  it("answers a domain error with its code's status, and an HttpError with its headers too", async () => {
+  it("answers a domain error with its code's status, and an CodedError with its headers too", async () => {
     const app = Fastify();
     installErrorHandlers(app);
     app.get('/domain', () => {
       throw CodedError.conflict('The number is in use.');
     });
     app.get('/edge', () => {
-      throw HttpError.rateLimited(7);
+      throw CodedError.rateLimited(7);
     });
     const domain = await app.inject('/domain');
     expect([domain.statusCode, domain.json()]).toEqual([

@@ -1,38 +1,10 @@
 /**
- * The HTTP edge's errors. Domain code throws {@link CodedError}s from the
- * protocol catalogue; here a code only becomes its catalogue status. An
- * HttpError is a CodedError that also carries response headers
- * (`Retry-After`), for what only the HTTP edge decides.
+ * The HTTP edge's error answers. Everyone throws {@link CodedError}s from the
+ * protocol catalogue; here a code only becomes its catalogue status (and a
+ * `rate_limited` error's retry time its `Retry-After`).
  */
-import { CodedError, ERROR_CODES, type ErrorCode } from '@parley/protocol';
+import { CodedError, ERROR_CODES } from '@parley/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
-
-/** An error answered to the client as `{error: {code, message}}` with the code's status. */
-export class HttpError extends CodedError {
-  override name = 'HttpError';
-  constructor(
-    code: ErrorCode,
-    message: string = ERROR_CODES[code].message,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(code, message);
-  }
-
-  static override invalidArgument(message: string): HttpError {
-    return new HttpError('invalid_argument', message);
-  }
-  static unauthorized(message = 'Invalid username or password.'): HttpError {
-    return new HttpError('unauthorized', message);
-  }
-  static override forbidden(message?: string): HttpError {
-    return new HttpError('forbidden', message);
-  }
-  static rateLimited(retryAfterSeconds: number, what = 'Too many failed attempts'): HttpError {
-    return new HttpError('rate_limited', `${what}; retry in ${retryAfterSeconds} s.`, {
-      'retry-after': String(retryAfterSeconds),
-    });
-  }
-}
 
 /**
  * Installs the error and not-found handlers: schema failures become 400
@@ -43,7 +15,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | CodedError, request, reply) => {
     if (error instanceof CodedError) {
       void reply
-        .headers(error instanceof HttpError ? error.headers : {})
+        .headers(error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) })
         .code(error.status)
         .send({ error: { code: error.code, message: error.message } });
       return;

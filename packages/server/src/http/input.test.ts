@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nulIn, scanJson } from './input.ts';
+import { nulIn } from '@parley/protocol';
+import { scanJson } from './input.ts';
 
 describe('scanJson', () => {
   it.each([

@@ -5,11 +5,8 @@
  * numbers in query strings that are not plain finite integers
  * (`?limit=Infinity`, `?limit=1e309`). Each is a 400 that names the field.
  */
+import { CodedError, MAX_JSON_DEPTH, nulIn } from '@parley/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpError } from './errors.ts';
-
-/** Deepest nesting a JSON body may have. */
-export const MAX_JSON_DEPTH = 64;
 
 const clientError = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
 
@@ -39,27 +36,6 @@ export function scanJson(text: string): { depth: number; nul: boolean } {
     } else if (c === 0x7d || c === 0x5d) depth -= 1;
   }
   return { depth: max, nul };
-}
-
-/** The first place in a parsed value (up to a depth) where a string holds NUL, as a field path; null if none. */
-export function nulIn(value: unknown, path = '', depth = 0): string | null {
-  if (depth > MAX_JSON_DEPTH) return null;
-  if (typeof value === 'string') return value.includes('\0') ? path || 'value' : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulIn(value[i], `${path}[${i}]`, depth + 1);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      if (key.includes('\0')) return `${path}${path ? '.' : ''}${key.replace(/\0/g, '\\0')}`;
-      const found = nulIn(v, path ? `${path}.${key}` : key, depth + 1);
-      if (found) return found;
-    }
-  }
-  return null;
 }
 
 const INTEGER = /^-?\d{1,15}$/;
@@ -94,7 +70,7 @@ export function installInputGuards(app: FastifyInstance): void {
       ['body', isJson(request) || Buffer.isBuffer(request.body) ? undefined : request.body],
     ] as const) {
       const found = nulIn(value);
-      if (found) throw HttpError.invalidArgument(`${where}/${found}: may not contain NUL characters`);
+      if (found) throw CodedError.invalidArgument(`${where}/${found}: may not contain NUL characters`);
     }
     // Numbers in the query string are plain decimal integers: Infinity, 1e309 or 0x10 are not.
     const schema = request.routeOptions.schema?.querystring as ObjectSchema | undefined;
@@ -106,7 +82,7 @@ export function installInputGuards(app: FastifyInstance): void {
       if (raw === undefined) continue;
       const integer = property.type === 'integer';
       if (typeof raw !== 'string' || !(integer ? INTEGER : DECIMAL).test(raw))
-        throw HttpError.invalidArgument(
+        throw CodedError.invalidArgument(
           `querystring/${name}: expected ${integer ? 'a whole number' : 'a decimal number'}, got ${JSON.stringify(raw)}`,
         );
     }

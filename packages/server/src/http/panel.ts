@@ -2,12 +2,12 @@
  * Serves the panel: the same app at Parley's path and at the CPC
  * compatibility paths, framable only by allowlisted origins.
  */
+import { CodedError } from '@parley/protocol';
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { HttpError } from './errors.ts';
 
 /** The config the panel reads at start, embedded in its HTML (no extra round trip). */
 export interface PanelBootConfig {
@@ -96,7 +96,7 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string;
     // The customer chat widget, for a <script> tag on the business's own site.
     app.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
       const file = path.join(dist.widget, 'widget.js');
-      if (!fs.existsSync(file)) throw new HttpError('not_found', 'The widget is not built: run npm run build.');
+      if (!fs.existsSync(file)) throw new CodedError('not_found', 'The widget is not built: run npm run build.');
       return reply
         .header('content-type', 'text/javascript; charset=utf-8')
         .header('cross-origin-resource-policy', 'cross-origin')
@@ -116,7 +116,7 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string;
       );
       app.get('/phone.js', { schema: { hide: true } }, async (_request, reply) => {
         const file = path.join(dist.widget, 'phone.js');
-        if (!fs.existsSync(file)) throw new HttpError('not_found', 'The phone is not built: run npm run build.');
+        if (!fs.existsSync(file)) throw new CodedError('not_found', 'The phone is not built: run npm run build.');
         return reply
           .header('content-type', 'text/javascript; charset=utf-8')
           .header('cache-control', 'no-cache')

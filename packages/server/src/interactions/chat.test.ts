@@ -6,9 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestAgent, type Frame } from '../testing/agents.ts';
-import { startHarness, type Harness } from '../testing/harness.ts';
-import { STORE_KINDS } from '../testing/stores.ts';
+import { TestAgent, type Frame, startHarness, type Harness, STORE_KINDS } from '../testing/index.ts';
 
 /** The customer's side: a widget-like client. */
 async function customer(wsBase: string, token: string) {

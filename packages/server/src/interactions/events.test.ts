@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTenant, type Tenant } from '../tenants/index.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../testing/stores.ts';
+import { openTestStore, STORE_KINDS, type TestStore } from '../testing/index.ts';
 import { appendEvent, eventsSince, lastSeq } from './events.ts';
 
 describe.each(STORE_KINDS)('event log on %s', (kind) => {

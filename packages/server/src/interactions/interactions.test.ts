@@ -5,9 +5,7 @@
  * Time is the test's own: routing timers run when the test ticks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestAgent } from '../testing/agents.ts';
-import { startHarness, type Harness } from '../testing/harness.ts';
-import { STORE_KINDS } from '../testing/stores.ts';
+import { TestAgent, startHarness, type Harness, STORE_KINDS } from '../testing/index.ts';
 
 describe.each(STORE_KINDS)('interactions on %s', (kind) => {
   let h: Harness;

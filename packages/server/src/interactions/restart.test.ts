@@ -13,11 +13,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
-import { goertzel } from '../media/dsp.ts';
-import { Softphone } from '../media/softphone.ts';
-import { readWav } from '../media/wav.ts';
+import { goertzel, Softphone, readWav } from '../media/index.ts';
 import { HandsetDevice } from '../demo/index.ts';
-import { createPostgresDatabase, STORE_KINDS } from '../testing/stores.ts';
+import { createPostgresDatabase, STORE_KINDS } from '../testing/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const PASSWORD = 'restart-test-password';

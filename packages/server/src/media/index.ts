@@ -10,4 +10,4 @@ export { VirtualPstn } from './pstn.ts';
 export { Recorder, type RecordingInfo } from './recorder.ts';
 export { OutsideCall, type Trunk, type EndReason, type CallProgress } from './trunk.ts';
 export { readWav, wavHeader } from './wav.ts';
-export { mediaRoutes } from './routes.ts';
+export { Softphone } from './softphone.ts';

@@ -5,8 +5,7 @@
  */
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../testing/harness.ts';
-import { TestAgent, type Frame } from '../testing/agents.ts';
+import { startHarness, type Harness, TestAgent, type Frame } from '../testing/index.ts';
 import { Softphone } from './softphone.ts';
 
 const SALES = '+15555550100';

@@ -10,13 +10,11 @@
  * `client_message_id` is acknowledged again and stored once.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { isRecord, MAX_CLIENT_FRAME_BYTES } from '@parley/protocol';
-import type { BusEvents } from '../bus/index.ts';
-import type { AppContext } from '../context.ts';
-import { nulIn } from '../http/input.ts';
-import { CodedError } from '@parley/protocol';
+import { CodedError, isRecord, MAX_CLIENT_FRAME_BYTES, nulIn } from '@parley/protocol';
+import type { Bus, BusEvents } from '../bus/index.ts';
+import type { InteractionService } from '../interactions/index.ts';
+import type { Logger } from '../log/index.ts';
 
 /** The subprotocol prefix that carries the customer's conversation token. */
 export const CUSTOMER_PROTOCOL_PREFIX = 'parley.customer.';
@@ -36,13 +34,20 @@ const RATE_WINDOW_MS = 10_000;
 export const hashConversationToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Tracks customer sockets and pushes their conversation's messages and state. */
+/** What the customer gateway works with. */
+export interface CustomerGatewayDeps {
+  readonly bus: Bus;
+  readonly interactions: InteractionService;
+  readonly log: Logger;
+}
+
 export class CustomerGateway {
   readonly #byConversation = new Map<string, Set<CustomerConnection>>();
   /** Request times per conversation, for the rate limit. */
   readonly #recent = new Map<string, number[]>();
   readonly #unsubscribe: () => void;
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(private readonly ctx: CustomerGatewayDeps) {
     const stops = [
       ctx.bus.subscribe('conversation.changed', (e) => this.#push(e)),
       ctx.bus.subscribe('conversation.typing', (e) => {
@@ -214,27 +219,4 @@ export class CustomerGateway {
       }
     }
   }
-}
-
-/** Registers the customer WebSocket endpoint. */
-export function customerRoutes(ctx: AppContext) {
-  return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get('/ws/customer', { websocket: true }, (socket, request) => {
-      if (!ctx.sockets.admit(socket, 'customer', request.ip, request.ip)) return;
-      const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
-        .split(',')
-        .map((p) => p.trim());
-      const token = protocols
-        .find((p) => p.startsWith(CUSTOMER_PROTOCOL_PREFIX))
-        ?.slice(CUSTOMER_PROTOCOL_PREFIX.length);
-      if (!token) {
-        socket.close(4001, 'a conversation token is required');
-        return;
-      }
-      ctx.customers.accept(socket, request.tenant.id, token).catch((err: unknown) => {
-        ctx.log.warn({ err }, 'cannot open a customer socket');
-        socket.close(1011, 'try again');
-      });
-    });
-  };
 }

@@ -7,8 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestAgent } from '../testing/agents.ts';
-import { startHarness, type Harness } from '../testing/harness.ts';
+import { TestAgent, startHarness, type Harness } from '../testing/index.ts';
 
 /** REST calls carried over the agent socket: real and made-up paths, random bodies. */
 const restCall = fc

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestAgent } from '../testing/agents.ts';
-import { startHarness, type Harness } from '../testing/harness.ts';
+import { TestAgent, startHarness, type Harness } from '../testing/index.ts';
 import { FrameBucket } from './limits.ts';
 
 describe('FrameBucket', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { basicForm, DEMO_PASSWORD, sessionCookie, startHarness, type Harness } from '../testing/harness.ts';
+import { basicForm, DEMO_PASSWORD, sessionCookie, startHarness, type Harness } from '../testing/index.ts';
 
 let h: Harness;
 let base: string;

@@ -6,12 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { hashPassword } from '../auth/password.ts';
-import { hashToken } from '../auth/sessions.ts';
+import { hashPassword, hashToken } from '../auth/index.ts';
 import { runCli } from '../cli/index.ts';
-import { startHarness, type Harness } from '../testing/harness.ts';
-import { TestAgent } from '../testing/agents.ts';
-import { STORE_KINDS } from '../testing/stores.ts';
+import { startHarness, type Harness, TestAgent, STORE_KINDS } from '../testing/index.ts';
 import { createUser } from '../users/index.ts';
 
 let h: Harness;

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTenant } from '../tenants/index.ts';
-import { hashPassword } from '../auth/password.ts';
+import { hashPassword } from '../auth/index.ts';
 import { createUser } from '../users/index.ts';
-import { TestAgent } from '../testing/agents.ts';
-import { startHarness, type Harness } from '../testing/harness.ts';
+import { TestAgent, startHarness, type Harness } from '../testing/index.ts';
 
 let h: Harness;
 let wsBase: string;

@@ -7,12 +7,12 @@
  * checked (channels/attachments.ts); files are served as downloads that
  * never run in Parley's origin.
  */
+import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { refuseAttachment, safeFileName } from '../channels/index.ts';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
-import { hashConversationToken } from '../realtime/customer.ts';
+import { hashConversationToken } from '../realtime/index.ts';
 import { restHelpers } from './helpers.ts';
 import { IdParams } from './schemas.ts';
 
@@ -43,9 +43,9 @@ export function attachmentRoutes(ctx: AppContext) {
     const conversationOf = async (tenantId: string, header: string | string[] | undefined): Promise<string> => {
       const token = typeof header === 'string' ? header : '';
       if (!/^[A-Za-z0-9_-]{20,100}$/.test(token))
-        throw HttpError.unauthorized(`Send the conversation token in the ${CONVERSATION_HEADER} header.`);
+        throw CodedError.unauthorized(`Send the conversation token in the ${CONVERSATION_HEADER} header.`);
       const id = await ctx.interactions.conversationIdByToken(tenantId, hashConversationToken(token));
-      if (!id) throw HttpError.unauthorized('Unknown conversation token.');
+      if (!id) throw CodedError.unauthorized('Unknown conversation token.');
       return id;
     };
 
@@ -58,7 +58,7 @@ export function attachmentRoutes(ctx: AppContext) {
           userId: user.id,
           supervisor: seesDetail(user),
         });
-        if (!file) throw new HttpError('not_found', `No attachment ${request.params.id}.`);
+        if (!file) throw new CodedError('not_found', `No attachment ${request.params.id}.`);
         return sendFile(reply, file);
       },
     );
@@ -80,7 +80,7 @@ export function attachmentRoutes(ctx: AppContext) {
           data,
         };
         const refused = refuseAttachment(file, maxBytes);
-        if (refused) throw HttpError.invalidArgument(refused);
+        if (refused) throw CodedError.invalidArgument(refused);
         const stored = await ctx.interactions.addAttachment(request.tenant.id, conversationId, file);
         return reply.code(201).send(stored);
       },
@@ -92,7 +92,7 @@ export function attachmentRoutes(ctx: AppContext) {
       async (request, reply) => {
         const conversationId = await conversationOf(request.tenant.id, request.headers[CONVERSATION_HEADER]);
         const file = await ctx.interactions.attachment(request.tenant.id, request.params.id, { conversationId });
-        if (!file) throw new HttpError('not_found', `No attachment ${request.params.id} in this conversation.`);
+        if (!file) throw new CodedError('not_found', `No attachment ${request.params.id} in this conversation.`);
         return sendFile(reply, file);
       },
     );

@@ -3,13 +3,13 @@
  * any site. No cookies: the answer's token is the conversation's only key
  * (kept hashed). Rate-limited per address. CORS is open (no credentials).
  */
+import { CodedError } from '@parley/protocol';
 import { randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 import { findQueueByAddress, listQueues, type QueueRecord } from '../queues/index.ts';
-import { hashConversationToken } from '../realtime/customer.ts';
+import { hashConversationToken } from '../realtime/index.ts';
 import { Id } from './schemas.ts';
 
 const LeaveMessage = Type.Object(
@@ -44,7 +44,7 @@ export function chatRoutes(ctx: AppContext) {
       const now = Date.now();
       const recent = (starts.get(ip) ?? []).filter((t) => now - t < 60_000);
       if (recent.length >= ctx.config.channels.chatStartsPerMinute)
-        throw HttpError.rateLimited(60, 'Too many chats and messages from this address');
+        throw CodedError.rateLimited(60, 'Too many chats and messages from this address');
       starts.set(ip, [...recent, now]);
       // Forget addresses that went quiet, so the table does not grow without end.
       if (starts.size > 10_000)
@@ -55,11 +55,11 @@ export function chatRoutes(ctx: AppContext) {
       if (address !== undefined) {
         const queue = await findQueueByAddress(ctx.db, tenantId, address);
         if (!queue || queue.channel !== 'chat')
-          throw new HttpError('not_found', `No chat queue has the address ${address}.`);
+          throw new CodedError('not_found', `No chat queue has the address ${address}.`);
         return queue;
       }
       const queue = (await listQueues(ctx.db, tenantId, 'chat'))[0];
-      if (!queue) throw new HttpError('not_found', 'This contact center has no chat queue.');
+      if (!queue) throw new CodedError('not_found', 'This contact center has no chat queue.');
       return queue;
     };
 
@@ -90,7 +90,7 @@ export function chatRoutes(ctx: AppContext) {
         const b = request.body;
         const queue = (await listQueues(ctx.db, request.tenant.id, 'email'))[0];
         const to = queue?.addresses[0];
-        if (!queue || !to) throw new HttpError('not_found', 'This contact center takes no messages (no email queue).');
+        if (!queue || !to) throw new CodedError('not_found', 'This contact center takes no messages (no email queue).');
         const stored = await ctx.interactions.inboundMessage(request.tenant.id, {
           channel: 'email',
           queueId: queue.id,
@@ -114,13 +114,13 @@ export function chatRoutes(ctx: AppContext) {
         let queueId = b.queue_id;
         if (b.address !== undefined) {
           const queue = await findQueueByAddress(ctx.db, tenantId, b.address);
-          if (!queue) throw new HttpError('not_found', `No queue has the address ${b.address}.`);
+          if (!queue) throw new CodedError('not_found', `No queue has the address ${b.address}.`);
           queueId = queue.id;
         }
         if (queueId === undefined) {
           const chatQueues = await listQueues(ctx.db, tenantId, 'chat');
           queueId = chatQueues[0]?.id;
-          if (!queueId) throw new HttpError('not_found', 'This contact center has no chat queue.');
+          if (!queueId) throw new CodedError('not_found', 'This contact center has no chat queue.');
         }
         const token = randomBytes(32).toString('base64url');
         const started = await ctx.interactions.startChat(tenantId, {

@@ -8,8 +8,7 @@ import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../store/index.ts';
-import { DEMO_PASSWORD, startHarness, type Harness } from '../testing/harness.ts';
-import { STORE_KINDS } from '../testing/stores.ts';
+import { DEMO_PASSWORD, startHarness, type Harness, STORE_KINDS } from '../testing/index.ts';
 
 interface Route {
   readonly method: string;

@@ -1,7 +1,7 @@
 /** What every REST route file needs: the caller, wire conversion and rights. */
+import { CodedError } from '@parley/protocol';
 import type { FastifyRequest } from 'fastify';
-import { requireCaller, type Caller } from '../auth/request.ts';
-import { HttpError } from '../http/errors.ts';
+import { requireCaller, type Caller } from '../http/index.ts';
 import { listPresenceProfiles } from '../presence/index.ts';
 import { findQueue } from '../queues/index.ts';
 import { toWireUser, type UserRecord } from '../users/index.ts';
@@ -13,7 +13,7 @@ export function restHelpers(ctx: AppContext) {
   const seesDetail = (user: UserRecord) => user.role === 'supervisor' || user.role === 'admin';
   const queueOr404 = async (tenantId: string, id: string) => {
     const queue = await findQueue(ctx.db, tenantId, id);
-    if (!queue) throw new HttpError('not_found', `No queue ${id}.`);
+    if (!queue) throw new CodedError('not_found', `No queue ${id}.`);
     return queue;
   };
 

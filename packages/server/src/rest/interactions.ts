@@ -3,12 +3,12 @@
  * contacts, the picklist of waiting contacts, and — only with PARLEY_DEMO —
  * endpoints that play the customer for tests, the playground and the simulator.
  */
+import { CodedError } from '@parley/protocol';
 import type { Contact, InteractionId, QueueId } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../agents/index.ts';
-import { HttpError } from '../http/errors.ts';
 import { whatsappTemplates, type AgentAction, type TargetInput, type WaitingEntry } from '../interactions/index.ts';
 import { findQueueByAddress, listQueuesOfUser } from '../queues/index.ts';
 import type { UserRecord } from '../users/index.ts';
@@ -154,7 +154,7 @@ type ActionInput = Static<typeof ActionBody>;
 function toAction(body: ActionInput): AgentAction {
   const extra = (allowed: readonly string[]) => {
     const stray = Object.keys(body).filter((k) => k !== 'action' && k !== 'request_id' && !allowed.includes(k));
-    if (stray.length > 0) throw HttpError.invalidArgument(`${stray[0]}: not a field of the ${body.action} action`);
+    if (stray.length > 0) throw CodedError.invalidArgument(`${stray[0]}: not a field of the ${body.action} action`);
   };
   switch (body.action) {
     case 'handle':
@@ -163,7 +163,7 @@ function toAction(body: ActionInput): AgentAction {
     case 'wrapup':
       extra(['code', 'notes', 'extend_seconds']);
       if (body.code === undefined && body.notes === undefined && body.extend_seconds === undefined)
-        throw HttpError.invalidArgument('wrapup: give code, notes or extend_seconds');
+        throw CodedError.invalidArgument('wrapup: give code, notes or extend_seconds');
       return {
         type: 'wrapup',
         ...pick(body, ['code', 'notes']),
@@ -172,7 +172,7 @@ function toAction(body: ActionInput): AgentAction {
     case 'transfer':
     case 'consult': {
       extra(['to']);
-      if (!body.to) throw HttpError.invalidArgument(`to: ${body.action} needs a target`);
+      if (!body.to) throw CodedError.invalidArgument(`to: ${body.action} needs a target`);
       const to: TargetInput = {
         ...(body.to.queue_id ? { queueId: body.to.queue_id } : {}),
         ...(body.to.agent_id ? { agentId: body.to.agent_id } : {}),
@@ -183,7 +183,7 @@ function toAction(body: ActionInput): AgentAction {
     }
     case 'dtmf':
       extra(['digits']);
-      if (!body.digits) throw HttpError.invalidArgument('digits: dtmf needs the tones to send (0-9 * # A-D)');
+      if (!body.digits) throw CodedError.invalidArgument('digits: dtmf needs the tones to send (0-9 * # A-D)');
       return { type: 'dtmf', digits: body.digits };
     default:
       extra([]);
@@ -203,7 +203,7 @@ function requestIdOf(request: FastifyRequest, body: { request_id?: string } | un
   const header = request.headers['idempotency-key'];
   if (typeof header !== 'string') return undefined;
   if (!/^[\x21-\x7e]{1,64}$/.test(header))
-    throw HttpError.invalidArgument('Idempotency-Key: 1–64 visible ASCII characters');
+    throw CodedError.invalidArgument('Idempotency-Key: 1–64 visible ASCII characters');
   return header;
 }
 
@@ -241,7 +241,7 @@ export function interactionRoutes(ctx: AppContext) {
         const b = request.body;
         const sending = b.content !== undefined || b.template_id !== undefined;
         if (sending && (b.channel === 'phone' || b.channel === 'chat'))
-          throw HttpError.invalidArgument(`content: a ${b.channel} interaction starts without a message`);
+          throw CodedError.invalidArgument(`content: a ${b.channel} interaction starts without a message`);
         const created = await ctx.interactions.outbound(
           request.tenant.id,
           actor(user),
@@ -293,9 +293,9 @@ export function interactionRoutes(ctx: AppContext) {
           .where('tenant_id', '=', request.tenant.id)
           .where('id', '=', request.params.id)
           .executeTakeFirst();
-        if (!row) throw new HttpError('not_found', `No interaction ${request.params.id}.`);
+        if (!row) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
         if (user.role === 'agent' && row.agent_id !== user.id)
-          throw HttpError.forbidden(`Interaction ${request.params.id} is not yours.`);
+          throw CodedError.forbidden(`Interaction ${request.params.id} is not yours.`);
         const events = await ctx.db
           .selectFrom('interaction_events')
           .select(['seq', 'type', 'data', 'actor_id', 'created_at'])
@@ -372,7 +372,7 @@ export function interactionRoutes(ctx: AppContext) {
       const names = new Map(served.map((q) => [q.id, q.name]));
       if (queueIds) {
         const foreign = queueIds.find((id) => !names.has(id));
-        if (foreign) throw HttpError.forbidden(`You do not serve queue ${foreign}.`);
+        if (foreign) throw CodedError.forbidden(`You do not serve queue ${foreign}.`);
       }
       const entries = await ctx.interactions.waiting(tenantId, queueIds ?? [...names.keys()], limit);
       return entries.map((e) => toContact(e, names.get(e.queueId) ?? null));
@@ -425,11 +425,11 @@ export function interactionRoutes(ctx: AppContext) {
         requireRole((await caller(request)).user, 'supervisor');
         const b = request.body;
         if ((b.queue_id === undefined) === (b.to === undefined))
-          throw HttpError.invalidArgument('give queue_id or to (a queue address), not both');
+          throw CodedError.invalidArgument('give queue_id or to (a queue address), not both');
         let queueId = b.queue_id;
         if (b.to !== undefined) {
           const queue = await findQueueByAddress(ctx.db, request.tenant.id, b.to);
-          if (!queue) throw new HttpError('not_found', `No queue has the address ${b.to}.`);
+          if (!queue) throw new CodedError('not_found', `No queue has the address ${b.to}.`);
           queueId = queue.id;
         }
         if (b.preferred_agent_id) {
@@ -439,7 +439,7 @@ export function interactionRoutes(ctx: AppContext) {
             .where('tenant_id', '=', request.tenant.id)
             .where('id', '=', b.preferred_agent_id)
             .executeTakeFirst();
-          if (!agent) throw new HttpError('not_found', `No user ${b.preferred_agent_id}.`);
+          if (!agent) throw new CodedError('not_found', `No user ${b.preferred_agent_id}.`);
         }
         const created = await ctx.interactions.inbound(request.tenant.id, {
           queueId: queueId as string,
@@ -464,9 +464,9 @@ export function interactionRoutes(ctx: AppContext) {
             .where('tenant_id', '=', request.tenant.id)
             .where('id', '=', request.params.id)
             .executeTakeFirst();
-          if (!row) throw new HttpError('not_found', `No interaction ${request.params.id}.`);
+          if (!row) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
           if (row.agent_id !== user.id)
-            throw HttpError.forbidden("Only the interaction's own agent, or a supervisor, may play its far party.");
+            throw CodedError.forbidden("Only the interaction's own agent, or a supervisor, may play its far party.");
         }
         return ctx.interactions.remote(request.tenant.id, request.params.id, request.body.event);
       },

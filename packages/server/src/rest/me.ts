@@ -1,8 +1,7 @@
 /** Me: the caller's own user, state, queues and password. */
+import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
-import { changePassword } from '../auth/password-change.ts';
-import { verifyPassword } from '../auth/password.ts';
-import { HttpError } from '../http/errors.ts';
+import { changePassword, verifyPassword } from '../auth/index.ts';
 import { listQueuesOfUser, toWireQueue } from '../queues/index.ts';
 import { updateUser } from '../users/index.ts';
 import { Language, OwnPasswordBody, PresenceBody, StateBody, Theme } from './schemas.ts';
@@ -71,7 +70,7 @@ export function meRoutes(ctx: AppContext) {
           .executeTakeFirst();
         const current = request.body.current_password;
         if (!row?.password_hash || !(await verifyPassword(row.password_hash, current))) {
-          throw HttpError.unauthorized('current_password is wrong.');
+          throw CodedError.unauthorized('current_password is wrong.');
         }
         await changePassword(ctx.db, {
           tenantId: request.tenant.id,

@@ -1,8 +1,8 @@
 /** Queues, their members and their statistics. */
+import { CodedError } from '@parley/protocol';
 import type { ChannelType } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import { requireRole } from '../agents/index.ts';
-import { HttpError } from '../http/errors.ts';
 import {
   createQueue,
   listMembers,
@@ -121,7 +121,8 @@ export function queueRoutes(ctx: AppContext) {
             .where('tenant_id', '=', request.tenant.id)
             .where('name', '=', b.name)
             .executeTakeFirst();
-          if (existing) throw new HttpError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
+          if (existing)
+            throw new CodedError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
           const q = await createQueue(trx, request.tenant.id, {
             name: b.name,
             channel: b.type,
@@ -156,7 +157,7 @@ export function queueRoutes(ctx: AppContext) {
         const b = request.body;
         if (b.overflow_queue_id) {
           if (b.overflow_queue_id === queue.id)
-            throw HttpError.invalidArgument('overflow_queue_id: a queue cannot overflow into itself');
+            throw CodedError.invalidArgument('overflow_queue_id: a queue cannot overflow into itself');
           await queueOr404(request.tenant.id, b.overflow_queue_id);
         }
         await ctx.db.transaction().execute(async (trx) => {
@@ -177,7 +178,7 @@ export function queueRoutes(ctx: AppContext) {
               .where('name', '=', b.name)
               .where('id', '!=', queue.id)
               .executeTakeFirst();
-            if (clash) throw new HttpError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
+            if (clash) throw new CodedError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
           }
           if (Object.keys(set).length)
             await trx
@@ -223,7 +224,7 @@ export function queueRoutes(ctx: AppContext) {
         requireRole(actor, 'admin');
         await queueOr404(request.tenant.id, request.params.id);
         const member = await findUser(ctx.db, request.tenant.id, request.params.userId);
-        if (!member) throw new HttpError('not_found', `No user ${request.params.userId}.`);
+        if (!member) throw new CodedError('not_found', `No user ${request.params.userId}.`);
         await ctx.db.transaction().execute(async (trx) => {
           await setMembership(trx, request.tenant.id, {
             queueId: request.params.id,
@@ -251,7 +252,7 @@ export function queueRoutes(ctx: AppContext) {
         const { user: actor } = await caller(request);
         requireRole(actor, 'admin');
         const removed = await removeMembership(ctx.db, request.tenant.id, request.params.id, request.params.userId);
-        if (!removed) throw new HttpError('not_found', 'No such membership.');
+        if (!removed) throw new CodedError('not_found', 'No such membership.');
         await audit(ctx.db, {
           tenantId: request.tenant.id,
           actorId: actor.id,

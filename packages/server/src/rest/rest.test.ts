@@ -4,10 +4,9 @@
  */
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../auth/password.ts';
+import { hashPassword } from '../auth/index.ts';
 import { ensureTenant } from '../tenants/index.ts';
-import { DEMO_PASSWORD, HOST_ORIGIN, startHarness, type Harness } from '../testing/harness.ts';
-import { STORE_KINDS } from '../testing/stores.ts';
+import { DEMO_PASSWORD, HOST_ORIGIN, startHarness, type Harness, STORE_KINDS } from '../testing/index.ts';
 import { createUser } from '../users/index.ts';
 
 describe.each(STORE_KINDS)('REST on %s', (kind) => {

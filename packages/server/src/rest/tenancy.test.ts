@@ -7,9 +7,14 @@
 import type { InjectOptions } from 'fastify';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, startHarness, type Harness } from '../testing/harness.ts';
-import { OTHER_TENANT_PASSWORD, otherTenant } from '../testing/tenants.ts';
-import { STORE_KINDS } from '../testing/stores.ts';
+import {
+  DEMO_PASSWORD,
+  startHarness,
+  type Harness,
+  OTHER_TENANT_PASSWORD,
+  otherTenant,
+  STORE_KINDS,
+} from '../testing/index.ts';
 
 describe.each(STORE_KINDS)('addresses across tenants on %s', (kind) => {
   let h: Harness;

@@ -1,7 +1,7 @@
 /** The tenant (admin) and its audit log. */
+import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import { requireRole } from '../agents/index.ts';
-import { HttpError } from '../http/errors.ts';
 import { audit } from '../store/index.ts';
 import { setWebhookSecret, updateTenant } from '../tenants/index.ts';
 import { tenantDetail } from './dto.ts';
@@ -28,7 +28,7 @@ function origins(entries: readonly string[]): string[] {
   return entries.map((entry) => {
     const origin = parseOrigin(entry);
     if (!origin)
-      throw HttpError.invalidArgument(
+      throw CodedError.invalidArgument(
         `body/allowed_origins: ${JSON.stringify(entry)} is not an origin (scheme://host[:port], lowercase, nothing after)`,
       );
     return origin;
@@ -66,7 +66,7 @@ export function tenantRoutes(ctx: AppContext) {
           });
           return t;
         });
-        if (!updated) throw new HttpError('not_found', 'The tenant vanished.');
+        if (!updated) throw new CodedError('not_found', 'The tenant vanished.');
         ctx.tenants.remember(updated);
         return tenantDetail(updated, ctx.baseUrlOf(updated));
       },

@@ -4,7 +4,7 @@
  * three a day whichever chats and tenants ask, and never the chat's text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../testing/harness.ts';
+import { startHarness, type Harness } from '../testing/index.ts';
 import { CONFIRMATIONS_PER_ADDRESS_PER_DAY } from './transcript.ts';
 
 let h: Harness;

@@ -9,13 +9,13 @@
  * Confirmation mails are limited per conversation (one per 10 minutes) and
  * per recipient (3 a day, across tenants).
  */
+import { CodedError } from '@parley/protocol';
 import { createHash, randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 import { listQueues } from '../queues/index.ts';
-import { hashConversationToken } from '../realtime/customer.ts';
+import { hashConversationToken } from '../realtime/index.ts';
 import { nowIso } from '../store/index.ts';
 import { CONVERSATION_HEADER } from './attachments.ts';
 
@@ -76,7 +76,7 @@ function hashLinkToken(token: string): string {
 export function transcriptRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const mailerOr422 = () => {
-      if (!ctx.mailer) throw new HttpError('unreachable', 'This contact center cannot send email.');
+      if (!ctx.mailer) throw new CodedError('unreachable', 'This contact center cannot send email.');
       return ctx.mailer;
     };
     const fromOf = async (tenantId: string) =>
@@ -90,7 +90,7 @@ export function transcriptRoutes(ctx: AppContext) {
       const view = /^[A-Za-z0-9_-]{20,100}$/.test(token)
         ? await ctx.interactions.conversationByToken(request.tenant.id, hashConversationToken(token))
         : null;
-      if (!view) throw HttpError.unauthorized(`Send the conversation token in the ${CONVERSATION_HEADER} header.`);
+      if (!view) throw CodedError.unauthorized(`Send the conversation token in the ${CONVERSATION_HEADER} header.`);
       const conversation = await ctx.db
         .selectFrom('conversations')
         .select(['customer_email'])
@@ -98,7 +98,7 @@ export function transcriptRoutes(ctx: AppContext) {
         .executeTakeFirstOrThrow();
       const email = conversation.customer_email?.toLowerCase();
       if (!email)
-        throw HttpError.invalidArgument(
+        throw CodedError.invalidArgument(
           'email: no address was given when the chat started, so there is nowhere to send it',
         );
       const now = Date.now();
@@ -109,9 +109,9 @@ export function transcriptRoutes(ctx: AppContext) {
         .where('created_at', '>', nowIso(new Date(now - 24 * 3600_000)))
         .execute();
       if (recent.some((r) => r.conversation_id === view.id && now - Date.parse(r.created_at) < 10 * 60_000))
-        throw HttpError.rateLimited(600, 'A confirmation link for this chat was sent already');
+        throw CodedError.rateLimited(600, 'A confirmation link for this chat was sent already');
       if (recent.length >= CONFIRMATIONS_PER_ADDRESS_PER_DAY)
-        throw HttpError.rateLimited(24 * 3600, 'This address got enough transcript links for today');
+        throw CodedError.rateLimited(24 * 3600, 'This address got enough transcript links for today');
       const mailer = mailerOr422();
       const link = randomBytes(32).toString('base64url');
       await ctx.db
@@ -137,7 +137,7 @@ export function transcriptRoutes(ctx: AppContext) {
         });
       } catch (err) {
         await ctx.db.deleteFrom('transcript_requests').where('token_hash', '=', hashLinkToken(link)).execute();
-        throw new HttpError(
+        throw new CodedError(
           'unreachable',
           `The confirmation could not be sent: ${err instanceof Error ? err.message : String(err)}`,
         );
@@ -168,8 +168,8 @@ export function transcriptRoutes(ctx: AppContext) {
           .where('tenant_id', '=', request.tenant.id)
           .executeTakeFirst();
         if (!row || Date.now() - Date.parse(row.created_at) > LINK_HOURS * 3600_000)
-          throw new HttpError('not_found', 'This link is unknown or has expired; ask for the transcript again.');
-        if (row.sent_at) throw new HttpError('invalid_state', `The transcript was sent to ${row.email} already.`);
+          throw new CodedError('not_found', 'This link is unknown or has expired; ask for the transcript again.');
+        if (row.sent_at) throw new CodedError('invalid_state', `The transcript was sent to ${row.email} already.`);
         const claimed = await ctx.db
           .updateTable('transcript_requests')
           .set({ sent_at: nowIso() })
@@ -177,7 +177,7 @@ export function transcriptRoutes(ctx: AppContext) {
           .where('sent_at', 'is', null)
           .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1)
-          throw new HttpError('invalid_state', `The transcript was sent to ${row.email} already.`);
+          throw new CodedError('invalid_state', `The transcript was sent to ${row.email} already.`);
         const mailer = mailerOr422();
         const conversation = await ctx.db
           .selectFrom('conversations')
@@ -203,7 +203,7 @@ export function transcriptRoutes(ctx: AppContext) {
             .set({ sent_at: null })
             .where('token_hash', '=', hash)
             .execute();
-          throw new HttpError(
+          throw new CodedError(
             'unreachable',
             `The transcript could not be sent: ${err instanceof Error ? err.message : String(err)}`,
           );

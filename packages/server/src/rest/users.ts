@@ -1,9 +1,8 @@
 /** The directory, users (admin), presence profiles and reason codes. */
+import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import { requireRole } from '../agents/index.ts';
-import { changePassword } from '../auth/password-change.ts';
-import { hashPassword } from '../auth/password.ts';
-import { HttpError } from '../http/errors.ts';
+import { changePassword, hashPassword } from '../auth/index.ts';
 import {
   ensurePresenceProfile,
   ensureReasonCode,
@@ -62,7 +61,7 @@ export function userRoutes(ctx: AppContext) {
       async (request) => {
         const { user } = await caller(request);
         const found = await findUser(ctx.db, request.tenant.id, request.params.id);
-        if (!found) throw new HttpError('not_found', `No user ${request.params.id}.`);
+        if (!found) throw new CodedError('not_found', `No user ${request.params.id}.`);
         return seesDetail(user) || found.id === user.id ? userDetail(found) : directoryEntry(found);
       },
     );
@@ -75,7 +74,7 @@ export function userRoutes(ctx: AppContext) {
         requireRole(actor, 'admin');
         const body = request.body;
         if (body.password === undefined && body.oauth_subject === undefined) {
-          throw HttpError.invalidArgument('body: a user needs a password or an oauth_subject to log in');
+          throw CodedError.invalidArgument('body: a user needs a password or an oauth_subject to log in');
         }
         const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
         const profiles = await listPresenceProfiles(ctx.db, request.tenant.id);
@@ -119,7 +118,7 @@ export function userRoutes(ctx: AppContext) {
             ...(b.language === undefined ? {} : { language: b.language }),
             ...(b.capacity === undefined ? {} : { capacity: b.capacity }),
           });
-          if (!u) throw new HttpError('not_found', `No user ${request.params.id}.`);
+          if (!u) throw new CodedError('not_found', `No user ${request.params.id}.`);
           await audit(trx, {
             tenantId: request.tenant.id,
             actorId: actor.id,
@@ -141,7 +140,7 @@ export function userRoutes(ctx: AppContext) {
         const { user: actor } = await caller(request);
         requireRole(actor, 'admin');
         const target = await findUser(ctx.db, request.tenant.id, request.params.id);
-        if (!target) throw new HttpError('not_found', `No user ${request.params.id}.`);
+        if (!target) throw new CodedError('not_found', `No user ${request.params.id}.`);
         ctx.auth.unlock(request.tenant, target.username);
         await audit(ctx.db, {
           tenantId: request.tenant.id,
@@ -160,7 +159,7 @@ export function userRoutes(ctx: AppContext) {
         const { user: actor } = await caller(request);
         requireRole(actor, 'admin');
         const target = await findUser(ctx.db, request.tenant.id, request.params.id);
-        if (!target) throw new HttpError('not_found', `No user ${request.params.id}.`);
+        if (!target) throw new CodedError('not_found', `No user ${request.params.id}.`);
         await changePassword(ctx.db, {
           tenantId: request.tenant.id,
           userId: target.id,
@@ -193,7 +192,7 @@ export function userRoutes(ctx: AppContext) {
         requireRole(actor, 'admin');
         const existing = await findPresenceProfile(ctx.db, request.tenant.id, request.body.name);
         if (existing?.name === request.body.name)
-          throw new HttpError(
+          throw new CodedError(
             'invalid_state',
             `A presence profile named ${JSON.stringify(request.body.name)} exists already.`,
           );
@@ -234,7 +233,7 @@ export function userRoutes(ctx: AppContext) {
         requireRole(actor, 'admin');
         const b = request.body;
         if (await findReasonCode(ctx.db, request.tenant.id, b.kind, b.code)) {
-          throw new HttpError('invalid_state', `A ${b.kind} reason code ${JSON.stringify(b.code)} exists already.`);
+          throw new CodedError('invalid_state', `A ${b.kind} reason code ${JSON.stringify(b.code)} exists already.`);
         }
         const id = await ctx.db.transaction().execute(async (trx) => {
           const created = await ensureReasonCode(trx, request.tenant.id, {

@@ -3,16 +3,15 @@
  * §3), in the current user's context. They map onto the same services as
  * `/api/v1`, so rights and tenant scoping are the same.
  */
+import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { requireCaller } from '../auth/request.ts';
+import { requireCaller } from '../http/index.ts';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 import { listPresenceProfiles } from '../presence/index.ts';
 import { listQueues, listQueuesOfUser, toWireQueue } from '../queues/index.ts';
-import { directoryEntry, toContact } from '../rest/index.ts';
+import { directoryEntry, toContact, IdParams, Id } from '../rest/index.ts';
 import { findUser, listUsers, toWireUser } from '../users/index.ts';
-import { IdParams, Id } from '../rest/schemas.ts';
 
 /** The RI APIs that exist, and their resources (told to callers of an unknown one). */
 export const RI_APIS = {
@@ -38,7 +37,7 @@ export function riRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const wire = async (tenantId: string, userId: string) => {
       const user = await findUser(ctx.db, tenantId, userId);
-      if (!user) throw new HttpError('not_found', `No user ${userId}.`);
+      if (!user) throw new CodedError('not_found', `No user ${userId}.`);
       return toWireUser(user, await listPresenceProfiles(ctx.db, tenantId));
     };
 
@@ -58,7 +57,7 @@ export function riRoutes(ctx: AppContext) {
       async (request) => {
         await requireCaller(ctx, request);
         const user = await findUser(ctx.db, request.tenant.id, request.params.id);
-        if (!user) throw new HttpError('not_found', `No user ${request.params.id}.`);
+        if (!user) throw new CodedError('not_found', `No user ${request.params.id}.`);
         return directoryEntry(user);
       },
     );
@@ -121,7 +120,7 @@ export function riRoutes(ctx: AppContext) {
         api in RI_APIS
           ? `No resource ${request.method} ${request.url.split('?')[0]}`
           : `No RI API ${JSON.stringify(api)}`;
-      throw new HttpError('not_found', `${what}. APIs: ${known}.`);
+      throw new CodedError('not_found', `${what}. APIs: ${known}.`);
     });
   };
 }

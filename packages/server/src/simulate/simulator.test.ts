@@ -4,7 +4,7 @@
  * Time runs ten times faster on the simulator's side.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, startHarness, type Harness } from '../testing/harness.ts';
+import { DEMO_PASSWORD, startHarness, type Harness } from '../testing/index.ts';
 import { parseScenario } from './scenario.ts';
 import { simulate, type Progress } from './simulator.ts';
 

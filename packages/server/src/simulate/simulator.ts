@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
 import { HandsetDevice } from '../demo/index.ts';
-import { Softphone } from '../media/softphone.ts';
+import { Softphone } from '../media/index.ts';
 import { draw, nextArrival, type Scenario, type SimChannel } from './scenario.ts';
 
 /** The tones the simulated parties speak in, so each side can tell it hears the other. */

@@ -3,7 +3,7 @@
  * before them, on SQLite and PostgreSQL.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyTestDatabase, STORE_KINDS } from '../testing/stores.ts';
+import { emptyTestDatabase, STORE_KINDS } from '../testing/index.ts';
 import { openStore } from './index.ts';
 
 describe.each(STORE_KINDS)('migrations on %s', (kind) => {

@@ -2,7 +2,7 @@
  * The storage suite, on real SQLite and real PostgreSQL alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, deleteSession, findSession } from '../auth/sessions.ts';
+import { createSession, deleteSession, findSession } from '../auth/index.ts';
 import {
   ensurePresenceProfile,
   ensureReasonCode,
@@ -21,7 +21,7 @@ import {
   setMembership,
 } from '../queues/index.ts';
 import { ensureTenant, findTenantBySlug, updateTenant, type Tenant } from '../tenants/index.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../testing/stores.ts';
+import { openTestStore, STORE_KINDS, type TestStore } from '../testing/index.ts';
 import {
   createUser,
   findUsersByOAuth,

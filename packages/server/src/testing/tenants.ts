@@ -1,6 +1,6 @@
 /** A second tenant with an admin, for tests of what tenants may not share. */
 import type { Kysely } from 'kysely';
-import { hashPassword } from '../auth/password.ts';
+import { hashPassword } from '../auth/index.ts';
 import type { Database } from '../store/index.ts';
 import { ensureTenant, type Tenant } from '../tenants/index.ts';
 import { createUser } from '../users/index.ts';

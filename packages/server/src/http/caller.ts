@@ -4,12 +4,12 @@
  * blocked). Cookie-authenticated state-changing requests must come from an
  * allowed Origin (CSRF defence); bearer requests carry no ambient credential.
  */
+import { CodedError } from '@parley/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 import type { UserRecord } from '../users/index.ts';
 import { findUser } from '../users/index.ts';
-import { findSession, SESSION_COOKIE, type Session } from './sessions.ts';
+import { findSession, SESSION_COOKIE, type Session } from '../auth/index.ts';
 
 export interface Caller {
   readonly session: Session;
@@ -61,7 +61,7 @@ export async function findCaller(ctx: AppContext, request: FastifyRequest): Prom
 /** Like {@link findCaller} but answers 401 when nobody is logged in and 403 on a cross-site cookie write. */
 export async function requireCaller(ctx: AppContext, request: FastifyRequest): Promise<Caller> {
   const caller = await findCaller(ctx, request);
-  if (!caller) throw new HttpError('not_logged_in', 'Log in first: no valid session on this request.');
+  if (!caller) throw new CodedError('not_logged_in', 'Log in first: no valid session on this request.');
   if (caller.via === 'cookie' && !SAFE_METHODS.has(request.method)) assertSameSiteWrite(ctx, request);
   return caller;
 }
@@ -70,5 +70,5 @@ export async function requireCaller(ctx: AppContext, request: FastifyRequest): P
 export function assertSameSiteWrite(ctx: AppContext, request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (origin === undefined || origin === ctx.selfOrigin || ctx.isAllowedOrigin(request.tenant, origin)) return;
-  throw HttpError.forbidden(`Origin ${JSON.stringify(origin)} may not change state with a session cookie.`);
+  throw CodedError.forbidden(`Origin ${JSON.stringify(origin)} may not change state with a session cookie.`);
 }

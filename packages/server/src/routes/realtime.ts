@@ -5,10 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { findCaller, sessionToken, type Caller } from '../auth/request.ts';
-import { HttpError } from '../http/errors.ts';
+import { findCaller, sessionToken, type Caller } from '../http/index.ts';
 import { tenantBasePath } from '../tenants/index.ts';
-import { MAX_CLIENT_FRAME_BYTES } from '@parley/protocol';
+import { CodedError, MAX_CLIENT_FRAME_BYTES } from '@parley/protocol';
 
 /** Registers the agent WebSocket endpoint. */
 export function realtimeRoutes(ctx: AppContext) {
@@ -21,11 +20,11 @@ export function realtimeRoutes(ctx: AppContext) {
           const origin = request.headers.origin;
           const own = `${request.protocol}://${request.headers.host ?? ''}`;
           if (origin !== undefined && origin !== ctx.selfOrigin && origin !== own) {
-            throw HttpError.forbidden(`WebSocket connections from ${JSON.stringify(origin)} are not accepted`);
+            throw CodedError.forbidden(`WebSocket connections from ${JSON.stringify(origin)} are not accepted`);
           }
           const caller = await findCaller(ctx, request);
           if (!caller)
-            throw new HttpError('not_logged_in', 'Log in first: no valid session on this WebSocket upgrade.');
+            throw new CodedError('not_logged_in', 'Log in first: no valid session on this WebSocket upgrade.');
           request.caller = caller;
         },
       },

@@ -2,17 +2,23 @@
  * Login and logout: the CPC-compatible form endpoint (PROTOCOL.md §3), a JSON
  * login for Parley's own panel, and `GET/PATCH /api/v1/me`.
  */
+import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 import { listPresenceProfiles } from '../presence/index.ts';
 import { audit } from '../store/index.ts';
 import { tenantBasePath, type Tenant } from '../tenants/index.ts';
 import { toWireUser, type UserRecord } from '../users/index.ts';
-import { parseBasicAuthorization } from './basic.ts';
-import { assertSameSiteWrite, requireCaller, sessionToken } from './request.ts';
-import { createSession, deleteSession, findSession, SESSION_COOKIE, type Session } from './sessions.ts';
+import {
+  createSession,
+  deleteSession,
+  findSession,
+  parseBasicAuthorization,
+  SESSION_COOKIE,
+  type Session,
+} from '../auth/index.ts';
+import { assertSameSiteWrite, requireCaller, sessionToken } from '../http/index.ts';
 
 const LoginBody = Type.Object(
   {
@@ -57,7 +63,7 @@ export function authRoutes(ctx: AppContext) {
       // The header decides the login kind, so it is checked before the body.
       if (bearerOf(request) !== null) return;
       if (request.headers.authorization?.trim() !== 'ECFAuth') {
-        throw HttpError.invalidArgument(
+        throw CodedError.invalidArgument(
           'header Authorization: ECFAuth is required for basic login (or use Authorization: Bearer <token>)',
         );
       }
@@ -70,7 +76,7 @@ export function authRoutes(ctx: AppContext) {
         const bearer = bearerOf(request);
         if (bearer !== null) {
           if (bearer.length === 0 || bearer.length > 16_384)
-            throw HttpError.unauthorized('The bearer token is empty or too long.');
+            throw CodedError.unauthorized('The bearer token is empty or too long.');
           const login = await ctx.auth.loginWithToken(request.tenant, { token: bearer, ip: request.ip });
           // The session token too, for panels where the cookie is refused (the caller holds the OAuth token already).
           const user = await userBody(await startSession(request, reply, login));
@@ -80,7 +86,7 @@ export function authRoutes(ctx: AppContext) {
         const field =
           typeof form === 'object' && form !== null ? (form as Record<string, unknown>)['Authorization'] : undefined;
         const parsed = parseBasicAuthorization(field);
-        if (!parsed.ok) throw HttpError.invalidArgument(parsed.message);
+        if (!parsed.ok) throw CodedError.invalidArgument(parsed.message);
         const login = await ctx.auth.loginWithPassword(request.tenant, {
           username: parsed.username,
           password: parsed.password,
@@ -109,7 +115,7 @@ export function authRoutes(ctx: AppContext) {
     app.post('/api/v1/auth/popout', async (request, reply) => {
       const caller = await requireCaller(ctx, request);
       if (caller.via === 'cookie' && request.headers.origin !== ctx.selfOrigin)
-        throw HttpError.forbidden('Only the panel itself may open a pop-out session.');
+        throw CodedError.forbidden('Only the panel itself may open a pop-out session.');
       const { token, session } = await createSession(
         ctx.db,
         { tenantId: request.tenant.id, userId: caller.user.id },
@@ -130,7 +136,7 @@ export function authRoutes(ctx: AppContext) {
         ?.trim()
         .toLowerCase();
       if (type !== 'application/json')
-        throw HttpError.invalidArgument('header Content-Type: this login takes application/json only');
+        throw CodedError.invalidArgument('header Content-Type: this login takes application/json only');
       const origin = request.headers.origin;
       const own = `${request.protocol}://${request.headers.host ?? ''}`;
       if (
@@ -139,7 +145,7 @@ export function authRoutes(ctx: AppContext) {
         origin !== own &&
         !ctx.isAllowedOrigin(request.tenant, origin)
       )
-        throw HttpError.forbidden(
+        throw CodedError.forbidden(
           `Logins from ${JSON.stringify(origin)} are not accepted: it is not on the allowlist.`,
         );
     }

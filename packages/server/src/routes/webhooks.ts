@@ -8,14 +8,12 @@
  * provider gets its 200, and a retried webhook (same `MessageSid`) is
  * answered without storing twice.
  */
+import { CodedError } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 import { findQueueByAddress } from '../queues/index.ts';
 import { webhookSecret, type Tenant } from '../tenants/index.ts';
-import { SIGNATURE_HEADER, verifyRequest, type FormParams } from './signature.ts';
-import { toStatus } from './provider.ts';
-import { WebhookReceipts } from './receipts.ts';
+import { SIGNATURE_HEADER, toStatus, verifyRequest, WebhookReceipts, type FormParams } from '../channels/index.ts';
 
 const PHONE = /^\+?[0-9]{3,20}$/;
 /** The provider's message ids: `SM` (or `MM` with media) and 32 hex digits; a re-split field cannot keep this shape. */
@@ -52,19 +50,19 @@ export function webhookRoutes(ctx: AppContext) {
     const verified = async (request: FastifyRequest): Promise<{ form: Record<string, string>; signature: string }> => {
       const params = request.body;
       if (typeof params !== 'object' || params === null || Array.isArray(params))
-        throw HttpError.invalidArgument('body: expected application/x-www-form-urlencoded fields');
+        throw CodedError.invalidArgument('body: expected application/x-www-form-urlencoded fields');
       const secret = await secretOf(ctx, request.tenant);
-      if (!secret) throw HttpError.forbidden('Webhooks are not set up for this tenant: set its webhook secret first.');
+      if (!secret) throw CodedError.forbidden('Webhooks are not set up for this tenant: set its webhook secret first.');
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       const path = request.url.split('?')[0]?.replace(/^\//, '') ?? '';
       const url = ctx.baseUrlOf(request.tenant) + path + query;
       const header = request.headers[SIGNATURE_HEADER];
       const signature = typeof header === 'string' ? header : undefined;
       if (!signature || !verifyRequest(secret, url, params as FormParams, signature))
-        throw HttpError.forbidden(`Bad or missing ${SIGNATURE_HEADER} header: the request is not from your provider.`);
+        throw CodedError.forbidden(`Bad or missing ${SIGNATURE_HEADER} header: the request is not from your provider.`);
       const form: Record<string, string> = {};
       for (const [name, value] of Object.entries(params as Record<string, unknown>)) {
-        if (typeof value !== 'string') throw HttpError.invalidArgument(`${name}: expected one value`);
+        if (typeof value !== 'string') throw CodedError.invalidArgument(`${name}: expected one value`);
         form[name] = value;
       }
       return { form, signature };
@@ -75,34 +73,34 @@ export function webhookRoutes(ctx: AppContext) {
       const address = (name: 'From' | 'To'): string => {
         let value = form[name]?.trim() ?? '';
         if (channel === 'whatsapp') {
-          if (!value.startsWith('whatsapp:')) throw HttpError.invalidArgument(`${name}: expected whatsapp:+number`);
+          if (!value.startsWith('whatsapp:')) throw CodedError.invalidArgument(`${name}: expected whatsapp:+number`);
           value = value.slice('whatsapp:'.length);
         }
         if (!PHONE.test(value))
-          throw HttpError.invalidArgument(`${name}: ${JSON.stringify(form[name] ?? '')} is not a phone number`);
+          throw CodedError.invalidArgument(`${name}: ${JSON.stringify(form[name] ?? '')} is not a phone number`);
         return value;
       };
       const from = address('From');
       const to = address('To');
       const sid = form['MessageSid'] ?? '';
       if (!SID.test(sid))
-        throw HttpError.invalidArgument("MessageSid: expected the provider's message id (SM or MM and 32 hex digits)");
+        throw CodedError.invalidArgument("MessageSid: expected the provider's message id (SM or MM and 32 hex digits)");
       const body = form['Body'] ?? '';
-      if (body.length > MAX_BODY) throw HttpError.invalidArgument(`Body: longer than ${MAX_BODY} characters`);
+      if (body.length > MAX_BODY) throw CodedError.invalidArgument(`Body: longer than ${MAX_BODY} characters`);
       const numMedia = Number(form['NumMedia'] ?? '0');
       if (!Number.isInteger(numMedia) || numMedia < 0 || numMedia > MAX_MEDIA)
-        throw HttpError.invalidArgument(`NumMedia: expected 0 to ${MAX_MEDIA}`);
+        throw CodedError.invalidArgument(`NumMedia: expected 0 to ${MAX_MEDIA}`);
       const media: string[] = [];
       for (let i = 0; i < numMedia; i++) {
         const url = form[`MediaUrl${i}`] ?? '';
         if (!/^https?:\/\/\S{1,2000}$/.test(url))
-          throw HttpError.invalidArgument(`MediaUrl${i}: expected an http(s) URL`);
+          throw CodedError.invalidArgument(`MediaUrl${i}: expected an http(s) URL`);
         media.push(url);
       }
-      if (body.trim() === '' && media.length === 0) throw HttpError.invalidArgument('Body: the message is empty');
+      if (body.trim() === '' && media.length === 0) throw CodedError.invalidArgument('Body: the message is empty');
       const queue = await findQueueByAddress(ctx.db, request.tenant.id, to);
       if (!queue || queue.channel !== channel)
-        throw new HttpError('not_found', `No ${channel} queue has the number ${to}.`);
+        throw new CodedError('not_found', `No ${channel} queue has the number ${to}.`);
       await once(request, signature, async () => {
         await ctx.interactions.inboundMessage(request.tenant.id, {
           channel,
@@ -126,10 +124,10 @@ export function webhookRoutes(ctx: AppContext) {
     app.post('/webhooks/status', { schema }, async (request, reply) => {
       const { form } = await verified(request);
       const status = form['MessageStatus'] ?? form['SmsStatus'] ?? '';
-      if (!/^[a-z_]{2,20}$/.test(status)) throw HttpError.invalidArgument('MessageStatus: expected a status word');
+      if (!/^[a-z_]{2,20}$/.test(status)) throw CodedError.invalidArgument('MessageStatus: expected a status word');
       const sid = form['MessageSid'] ?? '';
       if (!SID.test(sid))
-        throw HttpError.invalidArgument("MessageSid: expected the provider's message id (SM or MM and 32 hex digits)");
+        throw CodedError.invalidArgument("MessageSid: expected the provider's message id (SM or MM and 32 hex digits)");
       const own = (request.query as Record<string, unknown>)['message'];
       const id = typeof own === 'string' && /^[0-9a-f]{32}$/.test(own) ? own : undefined;
       const parleyStatus = toStatus(status);
@@ -140,7 +138,7 @@ export function webhookRoutes(ctx: AppContext) {
         status: parleyStatus,
         ...(parleyStatus === 'failed' ? { error: error ?? 'not delivered' } : {}),
       });
-      if (!message) throw new HttpError('not_found', `No message ${id ?? sid}.`);
+      if (!message) throw new CodedError('not_found', `No message ${id ?? sid}.`);
       return reply.code(204).send();
     });
   };

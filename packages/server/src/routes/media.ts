@@ -4,12 +4,12 @@
  * (`GET /api/v1/interactions/:id/recordings`, `GET /api/v1/recordings/:id`)
  * with rights checks: the agent whose call it was, or a supervisor.
  */
+import { CodedError } from '@parley/protocol';
 import fs from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { requireCaller } from '../auth/request.ts';
+import { requireCaller } from '../http/index.ts';
 import type { AppContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) }, { additionalProperties: false });
 
@@ -32,11 +32,11 @@ export function mediaRoutes(ctx: AppContext) {
           .where('tenant_id', '=', request.tenant.id)
           .where('id', '=', request.params.id)
           .executeTakeFirst();
-        if (!row) throw new HttpError('not_found', `No interaction ${request.params.id}.`);
+        if (!row) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
         const list = await ctx.recorder.list(request.tenant.id, [row.id]);
         const mine = caller.user.role !== 'agent' || row.agent_id === caller.user.id;
         if (!mine)
-          throw HttpError.forbidden('Only the agent who had the call, or a supervisor, may list its recordings.');
+          throw CodedError.forbidden('Only the agent who had the call, or a supervisor, may list its recordings.');
         return list.map((r) => ({ ...r, url: `api/v1/recordings/${r.id}` }));
       },
     );
@@ -47,15 +47,15 @@ export function mediaRoutes(ctx: AppContext) {
       async (request, reply) => {
         const caller = await requireCaller(ctx, request);
         const found = await ctx.recorder.find(request.tenant.id, request.params.id);
-        if (!found) throw new HttpError('not_found', `No recording ${request.params.id}.`);
+        if (!found) throw new CodedError('not_found', `No recording ${request.params.id}.`);
         if (caller.user.role === 'agent' && found.row.agent_id !== caller.user.id)
-          throw HttpError.forbidden('Only the agent who had the call, or a supervisor, may listen to it.');
+          throw CodedError.forbidden('Only the agent who had the call, or a supervisor, may listen to it.');
         let stream: fs.ReadStream;
         try {
           await fs.promises.access(found.path, fs.constants.R_OK);
           stream = fs.createReadStream(found.path);
         } catch {
-          throw new HttpError('not_found', `The file of recording ${request.params.id} is missing.`);
+          throw new CodedError('not_found', `The file of recording ${request.params.id} is missing.`);
         }
         return reply
           .header('content-type', 'audio/wav')

@@ -1,0 +1,3 @@
+/** The panel's views (Preact). */
+export { App, Refused } from './app.tsx';
+export type { Layout } from './app.tsx';
