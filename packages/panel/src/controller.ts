@@ -12,6 +12,7 @@ import type {
   ServerEvent,
   StatePayload,
   User,
+  AgentActionName,
 } from '@parley/protocol';
 import { DETAIL_SUBJECTS, isCommand, isHexId, isRecord, parseCredentials } from '@parley/protocol';
 import { CommandError, type HostBridge } from './bridge/index.ts';
@@ -82,7 +83,7 @@ export interface RestLike {
 }
 
 /** `callState` values and the REST actions they are. */
-const CALL_STATE_ACTIONS: Readonly<Record<string, string>> = {
+const CALL_STATE_ACTIONS: Readonly<Record<string, AgentActionName>> = {
   hold: 'hold',
   unhold: 'unhold',
   mute: 'mute',
@@ -91,7 +92,15 @@ const CALL_STATE_ACTIONS: Readonly<Record<string, string>> = {
   stopRecording: 'stop_recording',
 };
 /** `interaction` values: the design's, plus (ext) `cancel_consult` and `conference`. */
-const INTERACTION_ACTIONS = ['accept', 'reject', 'hangup', 'handle', 'pick', 'cancel_consult', 'conference'] as const;
+const INTERACTION_ACTIONS = [
+  'accept',
+  'reject',
+  'hangup',
+  'handle',
+  'pick',
+  'cancel_consult',
+  'conference',
+] as const satisfies ReadonlyArray<AgentActionName | 'pick'>;
 
 const RI_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 

@@ -4,10 +4,7 @@
  * view. Pure: fed frames, it returns the host events they mean
  * (PROTOCOL.md §1.4), so each transition reaches the host exactly once.
  */
-import type { Interaction, InteractionFrame, StatePayload } from '@parley/protocol';
-
-/** States after which an interaction leaves the list. */
-const GONE = new Set(['handled', 'rejected', 'missed', 'failed']);
+import { isTerminalState, type Interaction, type InteractionFrame, type StatePayload } from '@parley/protocol';
 
 /** The host status (`incoming`, `accepted`, …) an event means, if any. */
 function hostStatus(
@@ -94,20 +91,20 @@ export class Conversations {
     const mine = i.agent_id === this.me();
     const before = this.#items.get(i.id);
     const out: StatePayload[] = [];
-    if (!mine || GONE.has(i.state)) {
-      if (!before && !GONE.has(i.state)) return [];
+    if (!mine || isTerminalState(i.state)) {
+      if (!before && !isTerminalState(i.state)) return [];
       this.#items.delete(i.id);
     } else {
       this.#items.set(i.id, i);
     }
     const status = before || mine ? hostStatus(frame.event, i, mine) : null;
     if (status && !(status === 'rejected' && !before)) out.push({ attribute: 'status', value: status, interaction: i });
-    if (status !== 'handled' && GONE.has(i.state) && before)
+    if (status !== 'handled' && isTerminalState(i.state) && before)
       out.push({ attribute: 'status', value: 'handled', interaction: i });
     if (
       opts.channelStatus &&
       before &&
-      !GONE.has(i.state) &&
+      !isTerminalState(i.state) &&
       (before.held !== i.held || before.muted !== i.muted || before.recording !== i.recording)
     )
       out.push({

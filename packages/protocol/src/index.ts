@@ -73,3 +73,25 @@ export {
 } from './ws.ts';
 
 export { MAX_JSON_DEPTH, nulIn } from './input.ts';
+
+export type { InteractionState, TerminalState, OpenState, AgentActionName } from './vocabulary.ts';
+export {
+  INTERACTION_STATES,
+  TERMINAL_STATES,
+  OPEN_STATES,
+  AGENT_ACTIONS,
+  isInteractionState,
+  isTerminalState,
+  isAgentAction,
+} from './vocabulary.ts';
+
+export type {
+  CustomerState,
+  CustomerStanding,
+  CustomerFrameMap,
+  CustomerFrameType,
+  CustomerFrame,
+  PhoneClientFrame,
+  PhoneServerFrame,
+} from './customer.ts';
+export { parseCustomerFrame, parsePhoneServerFrame } from './customer.ts';

@@ -2,6 +2,7 @@
  * The objects the panel hands to the host (PROTOCOL.md §1.5). Field names are
  * snake_case on the wire, as in the CPC model.
  */
+import type { InteractionState } from './vocabulary.ts';
 import type { InteractionId, QueueId, UserId } from './ids.ts';
 
 /** The channel an interaction or a queue belongs to. */
@@ -54,7 +55,7 @@ export interface Interaction {
   readonly id: InteractionId;
   readonly channel_type: ChannelType;
   readonly direction: 'inbound' | 'outbound';
-  readonly state: string;
+  readonly state: InteractionState;
   readonly queue_id: QueueId | null;
   readonly queue_name: string | null;
   readonly remote_address: string;

@@ -3,37 +3,13 @@
  * keep one socket open (reconnecting with backoff), send with client ids so
  * a resend after a drop is stored once, and report messages and state.
  */
-export type ChatState = 'waiting' | 'connected' | 'closed';
+import { isRecord, parseCustomerFrame, type CustomerFrame, type CustomerState, type Message } from '@parley/protocol';
 
-export interface ChatMessage {
-  readonly id: string;
-  readonly direction: 'in' | 'out';
-  readonly author: string;
-  readonly content: string;
-  readonly created: string;
-  readonly client_message_id?: string;
-  /** `sent`, `delivered` or `read` (the other side saw it). */
-  readonly status?: string;
-  readonly attachments?: ReadonlyArray<{ id: string; name: string; content_type: string; size: number }>;
-}
-
-export type ChatFrame =
-  | {
-      type: 'hello';
-      data: {
-        conversation: {
-          id: string;
-          state: ChatState;
-          agent: string | null;
-          position?: number;
-          estimated_wait_s?: number;
-        };
-        messages: ChatMessage[];
-      };
-    }
-  | { type: 'message'; data: ChatMessage }
-  | { type: 'typing'; data: Record<string, never> }
-  | { type: 'state'; data: { state: ChatState; agent: string | null; position?: number; estimated_wait_s?: number } };
+export type ChatState = CustomerState;
+/** A message as the customer sees it: the protocol's message. */
+export type ChatMessage = Message;
+/** A frame the server pushes on the customer socket. */
+export type ChatFrame = CustomerFrame;
 
 export interface ChatEvents {
   /** A new message, or a newer copy of one already shown (its status changed). */
@@ -42,8 +18,6 @@ export interface ChatEvents {
   onConnection(online: boolean): void;
   onTyping?(): void;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class ChatConversation {
   #ws: WebSocket | null = null;
@@ -125,7 +99,8 @@ export class ChatConversation {
         }
         return;
       }
-      const f = frame as unknown as ChatFrame;
+      const f = parseCustomerFrame(frame);
+      if (!f) return;
       if (f.type === 'hello') {
         for (const m of f.data.messages) this.#deliver(m);
         const c = f.data.conversation;

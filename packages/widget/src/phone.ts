@@ -6,6 +6,8 @@
  * the browser's DTMF sender). Audio is WebRTC to the server, in G.711.
  */
 
+import { parsePhoneServerFrame, type PhoneClientFrame, type PhoneServerFrame } from '@parley/protocol';
+
 export type PhoneEvent =
   | { type: 'registered'; number: string }
   | { type: 'incoming'; callId: string; from: string }
@@ -61,40 +63,41 @@ export class Phone {
     return this.#open;
   }
 
-  #send(frame: Record<string, unknown>): void {
+  #send(frame: PhoneClientFrame): void {
     this.#ws?.send(JSON.stringify(frame));
   }
 
   async #frame(raw: unknown): Promise<void> {
-    let f: Record<string, unknown>;
+    let f: PhoneServerFrame | null;
     try {
-      f = JSON.parse(String(raw)) as Record<string, unknown>;
+      f = parsePhoneServerFrame(JSON.parse(String(raw)));
     } catch {
       return;
     }
-    const callId = typeof f['call_id'] === 'string' ? f['call_id'] : '';
+    if (!f) return;
+    const callId = 'call_id' in f && f.call_id ? f.call_id : '';
     const call = this.#calls.get(callId);
-    switch (f['type']) {
+    switch (f.type) {
       case 'registered':
-        this.onEvent({ type: 'registered', number: String(f['number']) });
+        this.onEvent({ type: 'registered', number: f.number });
         return;
       case 'incoming':
         this.#calls.set(callId, { pc: null, direction: 'in' });
-        this.onEvent({ type: 'incoming', callId, from: String(f['from']) });
+        this.onEvent({ type: 'incoming', callId, from: f.from });
         return;
       case 'answer':
         if (call?.pc) {
-          await call.pc.setRemoteDescription({ type: 'answer', sdp: String(f['sdp']) });
+          await call.pc.setRemoteDescription({ type: 'answer', sdp: f.sdp });
           this.onEvent({ type: 'answered', callId });
         }
         return;
       case 'progress':
-        this.onEvent({ type: 'progress', callId, status: f['status'] as 'queued' });
+        this.onEvent({ type: 'progress', callId, status: f.status });
         return;
       case 'ended':
         call?.pc?.close();
         this.#calls.delete(callId);
-        this.onEvent({ type: 'ended', callId, reason: String(f['reason']) });
+        this.onEvent({ type: 'ended', callId, reason: f.reason });
         return;
       case 'error':
         if (call && !call.pc?.remoteDescription) {
@@ -104,8 +107,8 @@ export class Phone {
         this.onEvent({
           type: 'error',
           ...(callId ? { callId } : {}),
-          code: String(f['code']),
-          message: String(f['message']),
+          code: f.code,
+          message: f.message,
         });
     }
   }

@@ -4,7 +4,7 @@
  * A Redis implementation of the same interface lets several processes share it.
  */
 
-import type { Interaction, Message } from '@parley/protocol';
+import type { CustomerState, Interaction, Message } from '@parley/protocol';
 
 /** Every bus event and what it carries. */
 export interface BusEvents {
@@ -60,7 +60,7 @@ export interface BusEvents {
 export type BusEventType = keyof BusEvents;
 
 /** Where a customer's conversation stands, as the customer sees it. */
-export type CustomerState = 'waiting' | 'connected' | 'closed';
+export type { CustomerState };
 
 export interface Bus {
   /** Delivers an event to every subscriber of its type. */

@@ -2,7 +2,7 @@
  * What the desk takes and gives: the inputs of its operations and the views
  * it answers with. Plain types, shared by the desk's parts and its callers.
  */
-import type { ChannelType, Message } from '@parley/protocol';
+import type { AgentActionName, ChannelType, Message } from '@parley/protocol';
 import type { CustomerState } from '../bus/index.ts';
 
 /** Who acts: an agent (or supervisor) acting on their own interactions. */
@@ -104,6 +104,11 @@ export type AgentAction =
   | { readonly type: 'transfer' | 'consult'; readonly to: TargetInput }
   | { readonly type: 'cancel_consult' | 'join' | 'conference' }
   | { readonly type: 'dtmf'; readonly digits: string };
+
+/** Every action name of the protocol has its shape above, and no other: a new name fails to compile until it does. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const EVERY_ACTION: Same<AgentAction['type'], AgentActionName> = true;
+void EVERY_ACTION;
 
 /** A conversation as its customer sees it. */
 export interface ConversationView {

@@ -3,21 +3,13 @@
  * which rows hold an agent's capacity, what a fresh row looks like, and the
  * errors an action out of place answers with. Pure; no I/O.
  */
-import { CodedError } from '@parley/protocol';
+import { CodedError, isTerminalState } from '@parley/protocol';
 import { newId, nowIso } from '../store/index.ts';
 import { holdsAgent, type InteractionRecord } from './records.ts';
 import { InteractionError, type InteractionAction, type InteractionState } from './state-machine.ts';
 import type { CustomerState } from '../bus/index.ts';
 
-export const OPEN_STATES: readonly InteractionState[] = [
-  'incoming',
-  'outgoing',
-  'alerting',
-  'accepted',
-  'held',
-  'ended',
-  'wrap_up',
-];
+export { OPEN_STATES } from '@parley/protocol';
 /** The states an agent's panel shows: everything open but waiting in a queue. */
 export const AGENT_STATES: readonly InteractionState[] = [
   'outgoing',
@@ -41,8 +33,7 @@ export const isConsultLeg = (r: InteractionRecord) =>
 /** Whether the row takes a unit of its agent's capacity (a consulting agent's own leg rides on the call). */
 export const countsLoad = (r: InteractionRecord) =>
   holdsAgent(r) && !(r.consultationOf !== null && r.direction === 'outbound');
-export const isTerminal = (s: InteractionState) =>
-  s === 'handled' || s === 'rejected' || s === 'missed' || s === 'failed';
+export const isTerminal = (s: InteractionState) => isTerminalState(s);
 
 /** How the customer of a conversation sees its current leg's state. */
 export function customerStateOf(state: InteractionState): CustomerState {

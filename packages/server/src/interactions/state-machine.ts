@@ -7,22 +7,9 @@
  * plus rejected, missed and failed. Chat, SMS, WhatsApp and email follow the
  * same lifecycle without hold. Mute and recording are flags of a call, not states.
  */
-import { CodedError, type ChannelType } from '@parley/protocol';
+import { CodedError, TERMINAL_STATES as TERMINAL, type ChannelType, type InteractionState } from '@parley/protocol';
 
-export const INTERACTION_STATES = [
-  'incoming',
-  'outgoing',
-  'alerting',
-  'accepted',
-  'held',
-  'ended',
-  'wrap_up',
-  'handled',
-  'rejected',
-  'missed',
-  'failed',
-] as const;
-export type InteractionState = (typeof INTERACTION_STATES)[number];
+export { INTERACTION_STATES, type InteractionState } from '@parley/protocol';
 
 export const INTERACTION_ACTIONS = [
   /** Routing offered it to an agent (inbound), or the far end rings (outbound). */
@@ -49,7 +36,7 @@ export type InteractionAction = (typeof INTERACTION_ACTIONS)[number];
 export type Direction = 'inbound' | 'outbound';
 
 /** States no action leaves. */
-export const TERMINAL_STATES: ReadonlySet<InteractionState> = new Set(['handled', 'rejected', 'missed', 'failed']);
+export const TERMINAL_STATES: ReadonlySet<InteractionState> = new Set(TERMINAL);
 
 /** Thrown for an action the current state does not allow; `code` is `invalid_state` (409). */
 export class InteractionError extends CodedError {

@@ -6,6 +6,8 @@
  * music, or silence. No I/O, no clocks: the mixer applies the result.
  */
 
+import type { Interaction } from '@parley/protocol';
+
 /** One phone interaction row, as far as audio goes. */
 export interface CallLine {
   readonly id: string;
@@ -127,4 +129,30 @@ export function planAudio(input: PlanInput): Plan {
   }
   for (const leg of music) if (!plan.has(leg)) plan.set(leg, { sources: [], music: true });
   return plan;
+}
+
+/** A phone interaction as the plan sees it; agents are keyed `tenant:user`, like stations. */
+export function callLine(l: Interaction & { readonly tenantId: string }, remoteLeg: string | null): CallLine {
+  return {
+    id: l.id,
+    agentId: l.agent_id ? `${l.tenantId}:${l.agent_id}` : null,
+    state: l.state,
+    held: l.held,
+    muted: l.muted,
+    conference: l.conference === true,
+    consultationOf: l.consultation_of ?? null,
+    peerId: l.peer_id ?? null,
+    remoteLeg,
+  };
+}
+
+/** Whose voices a call's recording takes: the far party, everyone it hears, and the agent's station. */
+export function recordingParties(plan: Plan, far: string | undefined, mine: string | undefined): string[] {
+  const parties = new Set<string>();
+  if (far) {
+    parties.add(far);
+    for (const src of plan.get(far)?.sources ?? []) parties.add(src);
+  }
+  if (mine) parties.add(mine);
+  return [...parties];
 }

@@ -11,66 +11,21 @@
  * panel that comes back (reload, network) offers again and the call goes
  * on; after `reattachSeconds` the call goes back to its queue.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Interaction } from '@parley/protocol';
-import type { Kysely } from 'kysely';
-import type { Bus, BusEvents } from '../bus/index.ts';
-import type { InteractionService } from '../interactions/index.ts';
-import type { Logger } from '../log/index.ts';
+import { isTerminalState, type Interaction } from '@parley/protocol';
+import type { BusEvents } from '../bus/index.ts';
 import { findQueueByAddress } from '../queues/index.ts';
-import type { Database } from '../store/index.ts';
 import { dtmfFrames } from './dsp.ts';
 import { MediaError } from './errors.ts';
-import { answerOffer, type Leg, type LegNetwork } from './leg.ts';
+import { answerOffer, type Leg } from './leg.ts';
 import { Mixer, type MixSink } from './mixer.ts';
-import { planAudio, type CallLine } from './plan.ts';
+import { callLine, planAudio, recordingParties, type CallLine } from './plan.ts';
 import { VirtualPstn } from './pstn.ts';
-import type { Recorder } from './recorder.ts';
 import type { OutsideCall, Trunk } from './trunk.ts';
+import { customerFollows, isLive, rowEnded, type TopologyStep } from './topology.ts';
+import { CallJournal } from './journal.ts';
+import type { MediaPlaneOptions, MediaStats, Station } from './plane-options.ts';
 
-export interface MediaPlaneOptions {
-  readonly bus: Bus;
-  readonly db: Kysely<Database>;
-  readonly log: Logger;
-  readonly interactions: () => InteractionService;
-  readonly recorder: Recorder;
-  readonly network: LegNetwork;
-  readonly virtualPstn: boolean;
-  readonly reattachSeconds: number;
-  readonly ringSeconds: number;
-  /** Calls one client address may start per minute on /ws/phone. */
-  readonly dialsPerMinute: number;
-  /** Numbers no phone registered are left to the demo REST API to play (tests). */
-  readonly scriptedFarParty?: boolean;
-  /**
-   * A file listing the calls with media in progress, kept current. Media
-   * lives in this process: after a crash the calls listed there are over,
-   * and {@link MediaPlane.recover} ends their interactions.
-   */
-  readonly journal?: string;
-}
-
-const LIVE = new Set(['incoming', 'outgoing', 'alerting', 'accepted', 'held']);
-const TERMINAL = new Set(['handled', 'rejected', 'missed', 'failed']);
-
-interface Station {
-  readonly leg: Leg;
-  readonly tenantId: string;
-  readonly userId: string;
-  /** The connection that offered it: only its closing takes the station away. */
-  readonly owner: object;
-}
-
-/** Where the media plane has got to, for `/healthz`-style checks and benches. */
-export interface MediaStats {
-  readonly legs: number;
-  readonly stations: number;
-  readonly calls: number;
-  readonly relayed: number;
-  readonly mixed: number;
-  readonly late: number;
-}
+export type { MediaPlaneOptions, MediaStats } from './plane-options.ts';
 
 export class MediaPlane {
   readonly #o: MediaPlaneOptions;
@@ -94,14 +49,13 @@ export class MediaPlane {
   readonly #reattach = new Map<string, NodeJS.Timeout>();
   readonly #unsubscribe: () => void;
   #chain: Promise<void> = Promise.resolve();
-  /** What the journal says now (JSON), and the calls a previous process left in it. */
-  #journaled = '[]';
-  readonly #orphans: Array<{ t: string; id: string }>;
+  /** The calls with media in progress, on disk; and those a previous process left there. */
+  readonly #journal: CallJournal;
 
   constructor(options: MediaPlaneOptions) {
     this.#o = options;
     // Read before anything can rewrite it: these calls died with the last process.
-    this.#orphans = readJournal(options.journal, options.log);
+    this.#journal = new CallJournal(options.journal, options.log);
     this.#unsubscribe = options.bus.subscribe('interaction.changed', (e) => {
       if (e.interaction.channel_type !== 'phone') return;
       // One event at a time, in order: each may dial, bridge or record.
@@ -120,7 +74,7 @@ export class MediaPlane {
    */
   async recover(): Promise<number> {
     let ended = 0;
-    for (const { t, id } of this.#orphans.splice(0)) {
+    for (const { t, id } of this.#journal.takeOrphans()) {
       try {
         await this.#o.interactions().remote(t, id, 'hangup');
         ended += 1;
@@ -325,7 +279,7 @@ export class MediaPlane {
     for (const [id, c] of this.#remote) {
       if (c !== call) continue;
       const line = this.#lines.get(id);
-      if (!line || LIVE.has(line.state)) found = id;
+      if (!line || isLive(line.state)) found = id;
     }
     return found;
   }
@@ -406,18 +360,11 @@ export class MediaPlane {
   async #onEvent(e: BusEvents['interaction.changed']): Promise<void> {
     const line = { ...e.interaction, tenantId: e.tenantId };
     const before = this.#lines.get(line.id);
-    if (TERMINAL.has(line.state)) this.#lines.delete(line.id);
+    if (isTerminalState(line.state)) this.#lines.delete(line.id);
     else this.#lines.set(line.id, line);
 
-    // The customer goes with the call: to a transfer's or requeue's new row, to the consulted agent on join.
-    if (line.transferred_from && !this.#remote.has(line.id)) {
-      const call = this.#remote.get(line.transferred_from);
-      if (call) this.#remote.set(line.id, call);
-    }
-    if (e.event === 'joined' && line.consultation_of && line.direction === 'inbound') {
-      const call = this.#remote.get(line.consultation_of);
-      if (call) this.#remote.set(line.id, call);
-    }
+    const view = { remote: this.#remote, joining: this.#joining, lines: this.#lines };
+    this.#follow(e.tenantId, customerFollows(view, e.event, line));
 
     // An outbound call (or a consultation of a number) rings its number. A consultation of an
     // agent rings too, but that agent's panel is its far end: it has a peer and no number to ring.
@@ -431,37 +378,19 @@ export class MediaPlane {
       this.#ringFor(e.tenantId, line);
 
     const call = this.#remote.get(line.id);
-    const ended = !LIVE.has(line.state);
+    const ended = !isLive(line.state);
     // A hang-up is always the event `ended`; why (transferred, joined, requeued…) is its cause.
     const cause = e.event === 'ended' ? String(e.detail?.['cause'] ?? '') : e.event;
-    if (ended && before && LIVE.has(before.state)) {
+    if (ended && before && isLive(before.state)) {
       await this.#stopRecording(line.id, true);
-      if (call) {
-        const target = e.detail?.['target'] as { kind?: string; address?: string } | undefined;
-        if (cause === 'transferred' && target?.kind === 'number' && target.address) {
-          this.#remote.delete(line.id);
-          this.#putThrough(e.tenantId, call, target.address, line.local_address);
-        } else if (cause === 'joined' && line.consultation_of && line.direction === 'outbound') {
-          // A consulted number joins the customer: hold on to it until the original ends.
-          this.#remote.delete(line.id);
-          this.#joining.set(line.consultation_of, call);
-        } else if (cause === 'joined' && this.#joining.has(line.id)) {
-          const other = this.#joining.get(line.id) as OutsideCall;
-          this.#joining.delete(line.id);
-          this.#remote.delete(line.id);
-          this.#bridges.set(call, other);
-          this.#bridges.set(other, call);
-        } else {
-          this.#remote.delete(line.id);
-          this.#release(call, line);
-        }
-      }
+      const target = e.detail?.['target'] as { kind?: string; address?: string } | undefined;
+      this.#follow(e.tenantId, rowEnded(view, line, cause, target));
     }
     if (!ended && call) {
       if (line.state === 'accepted' || line.state === 'held') call.progress('connected');
     }
 
-    if (line.recording && LIVE.has(line.state) && !this.#o.recorder.isRecording(line.id)) {
+    if (line.recording && isLive(line.state) && !this.#o.recorder.isRecording(line.id)) {
       const sink = await this.#o.recorder.start(e.tenantId, line.id, line.agent_id ?? null);
       this.#recordings.set(line.id, sink);
       this.#mixer.addSink(sink);
@@ -484,20 +413,32 @@ export class MediaPlane {
     return peer?.agent_id ? (this.#stations.get(`${peer.tenantId}:${peer.agent_id}`)?.leg.id ?? null) : null;
   }
 
-  /** The row ended: its customer hangs up unless another live row (a conference party) still has them. */
-  #release(call: OutsideCall, line: Interaction & { tenantId: string }): void {
-    const group = line.consultation_of ?? line.id;
-    if (line.conference) {
-      const heir = [...this.#lines.values()].find(
-        (l) => l.conference && LIVE.has(l.state) && (l.consultation_of ?? l.id) === group && !this.#remote.has(l.id),
-      );
-      if (heir) {
-        this.#remote.set(heir.id, call);
-        return;
+  /** Carries out what the call topology says (see topology.ts). */
+  #follow(tenantId: string, steps: ReadonlyArray<TopologyStep<OutsideCall>>): void {
+    for (const step of steps) {
+      switch (step.op) {
+        case 'follow':
+          this.#remote.set(step.id, step.call);
+          break;
+        case 'forget':
+          this.#remote.delete(step.id);
+          break;
+        case 'put_through':
+          this.#putThrough(tenantId, step.call, step.to, step.from);
+          break;
+        case 'await_join':
+          this.#joining.set(step.original, step.call);
+          break;
+        case 'bridge':
+          this.#joining.delete(step.joined);
+          this.#bridges.set(step.a, step.b);
+          this.#bridges.set(step.b, step.a);
+          break;
+        case 'hang_up':
+          step.call.hangup('hangup');
+          break;
       }
     }
-    for (const [id, c] of this.#remote) if (c === call && LIVE.has(this.#lines.get(id)?.state ?? '')) return;
-    call.hangup('hangup');
   }
 
   async #stopRecording(id: string, finish: boolean): Promise<void> {
@@ -512,19 +453,7 @@ export class MediaPlane {
 
   #replan(): void {
     const lines: CallLine[] = [];
-    for (const l of this.#lines.values()) {
-      lines.push({
-        id: l.id,
-        agentId: l.agent_id ? `${l.tenantId}:${l.agent_id}` : null,
-        state: l.state,
-        held: l.held,
-        muted: l.muted,
-        conference: l.conference === true,
-        consultationOf: l.consultation_of ?? null,
-        peerId: l.peer_id ?? null,
-        remoteLeg: this.#remote.get(l.id)?.leg?.id ?? null,
-      });
-    }
+    for (const l of this.#lines.values()) lines.push(callLine(l, this.#remote.get(l.id)?.leg?.id ?? null));
     const stations = new Map<string, string>();
     for (const [key, s] of this.#stations) stations.set(key, s.leg.id);
     const customerLegs: string[] = [];
@@ -537,42 +466,21 @@ export class MediaPlane {
     this.#writeJournal();
     // Recordings take the voices of the legs of their call.
     for (const [id, sink] of this.#recordings) {
-      const parties = new Set<string>();
       const l = this.#lines.get(id);
-      const far = this.#remote.get(id)?.leg?.id;
-      if (far) {
-        parties.add(far);
-        for (const src of plan.get(far)?.sources ?? []) parties.add(src);
-      }
       const mine = l?.agent_id ? this.#stations.get(`${l.tenantId}:${l.agent_id}`)?.leg.id : undefined;
-      if (mine) parties.add(mine);
-      sink.parties = [...parties];
+      sink.parties = recordingParties(plan, this.#remote.get(id)?.leg?.id, mine);
     }
   }
 
-  /** Keeps the journal equal to the calls with media in progress (written only when that changes). */
+  /** Keeps the journal equal to the calls with media in progress. */
   #writeJournal(): void {
-    const file = this.#o.journal;
-    if (!file) return;
     const live: Array<{ t: string; id: string }> = [];
     for (const [id, call] of this.#remote) {
       const tenantId = this.#calls.get(call);
       const state = this.#lines.get(id)?.state;
-      if (tenantId && !call.ended && (state === undefined || LIVE.has(state))) live.push({ t: tenantId, id });
+      if (tenantId && !call.ended && (state === undefined || isLive(state))) live.push({ t: tenantId, id });
     }
-    // Calls the last process left stay listed until recover() has ended them.
-    for (const orphan of this.#orphans) live.push(orphan);
-    live.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const json = JSON.stringify(live);
-    if (json === this.#journaled) return;
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(`${file}.tmp`, json);
-      fs.renameSync(`${file}.tmp`, file);
-      this.#journaled = json;
-    } catch (err) {
-      this.#o.log.warn({ err }, 'cannot write the list of calls in progress');
-    }
+    this.#journal.write(live);
   }
 
   /** Ends everything (server shutdown): outside calls are hung up and recordings completed. */
@@ -586,21 +494,5 @@ export class MediaPlane {
     this.#stations.clear();
     this.#standby.clear();
     await this.#o.recorder.finishAll();
-  }
-}
-
-/** The calls a journal lists (none when it is missing or unreadable). */
-function readJournal(file: string | undefined, log: Logger): Array<{ t: string; id: string }> {
-  if (!file) return [];
-  try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (!Array.isArray(parsed)) return [];
-    return parsed.filter(
-      (e): e is { t: string; id: string } =>
-        typeof e === 'object' && e !== null && typeof e.t === 'string' && typeof e.id === 'string',
-    );
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ENOENT') log.warn({ err }, 'the list of calls in progress is unreadable');
-    return [];
   }
 }

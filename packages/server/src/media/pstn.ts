@@ -11,6 +11,7 @@
  * `incoming {call_id, from}`, `progress {call_id, status, …}`,
  * `ended {call_id, reason}`, `error {call_id?, code, message}`.
  */
+import type { PhoneServerFrame } from '@parley/protocol';
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log/index.ts';
@@ -162,7 +163,7 @@ export class VirtualPstn implements Trunk {
     }
   }
 
-  #send(page: Page, frame: Record<string, unknown>): void {
+  #send(page: Page, frame: PhoneServerFrame): void {
     if (page.socket.readyState === page.socket.OPEN) page.socket.send(JSON.stringify(frame));
   }
 

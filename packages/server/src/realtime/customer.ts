@@ -11,7 +11,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { CodedError, isRecord, MAX_CLIENT_FRAME_BYTES, nulIn } from '@parley/protocol';
+import {
+  CodedError,
+  isRecord,
+  MAX_CLIENT_FRAME_BYTES,
+  nulIn,
+  type CustomerFrameMap,
+  type CustomerFrameType,
+} from '@parley/protocol';
 import type { Bus, BusEvents } from '../bus/index.ts';
 import type { InteractionService } from '../interactions/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -108,7 +115,7 @@ export class CustomerGateway {
     }
   }
 
-  #send(conn: CustomerConnection, type: string, data: unknown): void {
+  #send<K extends CustomerFrameType>(conn: CustomerConnection, type: K, data: CustomerFrameMap[K]): void {
     conn.seq += 1;
     if (conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify({ seq: conn.seq, type, data }));
   }

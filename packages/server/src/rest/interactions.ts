@@ -3,7 +3,7 @@
  * contacts, the picklist of waiting contacts, and — only with PARLEY_DEMO —
  * endpoints that play the customer for tests, the playground and the simulator.
  */
-import { CodedError } from '@parley/protocol';
+import { AGENT_ACTIONS, CodedError } from '@parley/protocol';
 import type { Contact, InteractionId, QueueId } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -32,28 +32,9 @@ const TargetBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1, maxProperties: 1 },
 );
-const ACTIONS = [
-  'accept',
-  'reject',
-  'hangup',
-  'hold',
-  'unhold',
-  'mute',
-  'unmute',
-  'start_recording',
-  'stop_recording',
-  'handle',
-  'wrapup',
-  'transfer',
-  'consult',
-  'cancel_consult',
-  'join',
-  'conference',
-  'dtmf',
-] as const;
 const ActionBody = Type.Object(
   {
-    action: Type.Union(ACTIONS.map((a) => Type.Literal(a))),
+    action: Type.Union(AGENT_ACTIONS.map((a) => Type.Literal(a))),
     request_id: Type.Optional(RequestId),
     to: Type.Optional(TargetBody),
     code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),

@@ -30,8 +30,23 @@
  * a line is a few pointer moves (bench/routing).
  */
 import type { ChannelType } from '@parley/protocol';
-import { CHANNEL_TYPES } from '@parley/protocol';
 import { MinHeap } from './heap.ts';
+import {
+  before,
+  buildSlots,
+  hasRoom,
+  newLoad,
+  OFFER,
+  OVERFLOW,
+  Pool,
+  PREFERRED,
+  reindex,
+  toWaiting,
+  type Agent,
+  type Contact,
+  type Deadline,
+  type Queue,
+} from './model.ts';
 import {
   RoutingError,
   type AgentSpec,
@@ -42,100 +57,6 @@ import {
   type WaitingContact,
   type WithdrawReason,
 } from './types.ts';
-
-interface Queue {
-  spec: QueueSpec;
-  /** Waiting contacts by arrival order (offered ones keep their place). */
-  readonly waiting: Contact[];
-  /** Eligible agents, longest idle first (queues that are not skills-based). */
-  readonly idle: Pool;
-  /** Skills-based queues: eligible agents per proficiency (index 1–5), each longest idle first. */
-  readonly byProficiency: ReadonlyArray<Pool>;
-}
-
-interface Slot {
-  readonly queue: Queue;
-  /** The pool this slot joins when eligible. */
-  readonly pool: Pool;
-  /** True while the agent sits in `pool`. */
-  inPool: boolean;
-  readonly agent: Agent;
-  /** Neighbours in the pool's line. */
-  prev: Slot | null;
-  next: Slot | null;
-}
-
-/**
- * A line of eligible agents, longest idle first: a doubly-linked list of
- * their slots, so joining, leaving and going to the back cost a few
- * pointer moves and no hashing.
- */
-class Pool {
-  head: Slot | null = null;
-  tail: Slot | null = null;
-
-  add(slot: Slot): void {
-    slot.prev = this.tail;
-    slot.next = null;
-    if (this.tail) this.tail.next = slot;
-    else this.head = slot;
-    this.tail = slot;
-  }
-
-  delete(slot: Slot): void {
-    if (slot.prev) slot.prev.next = slot.next;
-    else this.head = slot.next;
-    if (slot.next) slot.next.prev = slot.prev;
-    else this.tail = slot.prev;
-    slot.prev = null;
-    slot.next = null;
-  }
-}
-
-interface Agent {
-  spec: AgentSpec;
-  readonly load: Record<ChannelType, number>;
-  /** One slot per queue the agent serves. */
-  slots: Slot[];
-  readonly offers: Set<string>;
-  missed: number;
-  /** Made not ready by routing (missed offers) until the next agent_updated says otherwise. */
-  forcedNotReady: boolean;
-}
-
-interface Contact {
-  readonly id: string;
-  queueId: string;
-  /** Served before lower priorities; the queue's, or higher when it brought one along. */
-  priority: number;
-  /** Global arrival order; ties in time are broken by it. */
-  readonly seq: number;
-  readonly arrivedAt: number;
-  /** When it entered its current queue (overflow counts from here). */
-  enqueuedAt: number;
-  /** Agents it is never offered to again; null until there is one (most contacts never have any). */
-  excluded: Set<string> | null;
-  offer: { readonly agentId: string; readonly expiresAt: number } | null;
-  readonly preferredAgentId: string | null;
-  /** While `now` is before it, only the preferred agent is offered it (0: no preferred agent). */
-  preferredUntil: number;
-}
-
-/** A moment at which `tick` may have something to do. Stale entries are skipped when they come up. */
-interface Deadline {
-  readonly at: number;
-  readonly kind: 0 | 1 | 2;
-  readonly contact: Contact;
-}
-const OFFER = 0;
-const OVERFLOW = 1;
-const PREFERRED = 2;
-
-/** Deadlines by time, then kind (offers first). */
-const before = (a: Deadline, b: Deadline) => a.at < b.at || (a.at === b.at && a.kind < b.kind);
-
-const newLoad = (): Record<ChannelType, number> =>
-  Object.fromEntries(CHANNEL_TYPES.map((c) => [c, 0])) as Record<ChannelType, number>;
 
 export class RoutingEngine {
   readonly #queues = new Map<string, Queue>();
@@ -167,7 +88,7 @@ export class RoutingEngine {
         const agent = this.#agent(event.agentId);
         agent.spec = { ...agent.spec, connected: false };
         this.#withdrawAll(agent, 'disconnected', now, out);
-        this.#reindex(agent);
+        reindex(agent, this.#phoneBlocks);
         break;
       }
       case 'contact_arrived':
@@ -190,7 +111,7 @@ export class RoutingEngine {
           // Picking what one is offered is accepting it.
           return this.handle({ type: 'offer_accepted', contactId: contact.id, agentId: agent.spec.id }, now);
         }
-        if (!this.#hasRoom(agent, channel))
+        if (!hasRoom(agent, channel, this.#phoneBlocks))
           throw new RoutingError('invalid_state', `agent ${agent.spec.id} has no free ${channel} capacity`);
         const other = contact.offer ? this.#agent(contact.offer.agentId) : null;
         if (other) {
@@ -200,7 +121,7 @@ export class RoutingEngine {
         }
         this.#remove(contact);
         agent.load[channel] += 1;
-        this.#reindex(agent, true);
+        reindex(agent, this.#phoneBlocks, true);
         out.push({ type: 'assigned', contactId: contact.id, agentId: agent.spec.id, queueId: contact.queueId });
         if (other) this.#serveAgent(other, now, out);
         break;
@@ -208,7 +129,7 @@ export class RoutingEngine {
       case 'interaction_assigned': {
         const agent = this.#agent(event.agentId);
         agent.load[event.channel] += 1;
-        this.#reindex(agent);
+        reindex(agent, this.#phoneBlocks);
         break;
       }
       case 'offer_accepted': {
@@ -234,7 +155,7 @@ export class RoutingEngine {
       case 'interaction_ended': {
         const agent = this.#agent(event.agentId);
         agent.load[event.channel] = Math.max(0, agent.load[event.channel] - 1);
-        this.#reindex(agent);
+        reindex(agent, this.#phoneBlocks);
         this.#serveAgent(agent, now, out);
         break;
       }
@@ -274,7 +195,7 @@ export class RoutingEngine {
   /** Whether the agent has room for one more interaction on the channel, ready or not (outbound work). */
   hasRoom(agentId: string, channel: ChannelType): boolean {
     const agent = this.#agents.get(agentId);
-    return agent ? this.#hasRoom(agent, channel) : false;
+    return agent ? hasRoom(agent, channel, this.#phoneBlocks) : false;
   }
 
   /** Whether the agent could take one more interaction on the channel now (connected, ready, with room). */
@@ -282,7 +203,7 @@ export class RoutingEngine {
     const agent = this.#agents.get(agentId);
     if (!agent) return false;
     const { connected, ready } = agent.spec;
-    return connected && ready && !agent.forcedNotReady && this.#hasRoom(agent, channel);
+    return connected && ready && !agent.forcedNotReady && hasRoom(agent, channel, this.#phoneBlocks);
   }
 
   /** The channels' loads of an agent (offers and assigned interactions). */
@@ -313,8 +234,8 @@ export class RoutingEngine {
     // Agents who list this queue get a slot for it, in the kind of pool the queue uses now.
     for (const agent of this.#agents.values()) {
       if (!agent.spec.memberships.some((m) => m.queueId === spec.id)) continue;
-      this.#buildSlots(agent);
-      this.#reindex(agent);
+      buildSlots(agent, this.#queues);
+      reindex(agent, this.#phoneBlocks);
     }
   }
 
@@ -330,8 +251,8 @@ export class RoutingEngine {
     agent.forcedNotReady = false;
     if (spec.ready) agent.missed = 0;
     if (wasConnected && !spec.connected) this.#withdrawAll(agent, 'disconnected', now, out);
-    this.#buildSlots(agent);
-    this.#reindex(agent);
+    buildSlots(agent, this.#queues);
+    reindex(agent, this.#phoneBlocks);
     this.#serveAgent(agent, now, out);
   }
 
@@ -446,7 +367,7 @@ export class RoutingEngine {
     agent.offers.add(contact.id);
     agent.load[queue.spec.channel] += 1;
     // Being offered work ends the agent's idle time: to the back of every line.
-    this.#reindex(agent, true);
+    reindex(agent, this.#phoneBlocks, true);
     out.push({ type: 'offer', contactId: contact.id, agentId: agent.spec.id, queueId: queue.spec.id, expiresAt });
   }
 
@@ -464,7 +385,7 @@ export class RoutingEngine {
     // window's own deadline must not come due again (found by the deadline property).
     else if (contact.preferredAgentId) contact.preferredUntil = 0;
     agent.load[channel] = Math.max(0, agent.load[channel] - 1);
-    this.#reindex(agent);
+    reindex(agent, this.#phoneBlocks);
   }
 
   #withdraw(contact: Contact, reason: WithdrawReason, now: number, out: Decision[]): void {
@@ -517,7 +438,7 @@ export class RoutingEngine {
         agent.missed += 1;
         if (this.#maxMissed > 0 && agent.missed >= this.#maxMissed && !agent.forcedNotReady) {
           agent.forcedNotReady = true;
-          this.#reindex(agent);
+          reindex(agent, this.#phoneBlocks);
           out.push({ type: 'agent_not_ready', agentId: agent.spec.id, reason: 'missed_offers' });
           this.#withdrawAll(agent, 'agent_not_ready', now, out);
         }
@@ -548,47 +469,6 @@ export class RoutingEngine {
     this.#scheduleOverflow(contact, to.spec);
   }
 
-  // ── eligibility index ──────────────────────────────────────────────────────
-
-  /** A call always blocks new calls, and other channels too when configured so. */
-  #hasRoom(agent: Agent, channel: ChannelType): boolean {
-    if (agent.load.phone > 0 && (channel === 'phone' || this.#phoneBlocks)) return false;
-    return agent.load[channel] < (agent.spec.capacity[channel] ?? 0);
-  }
-
-  /** Rebuilds the agent's slots from its memberships and the queues that exist. */
-  #buildSlots(agent: Agent): void {
-    for (const slot of agent.slots) if (slot.inPool) slot.pool.delete(slot);
-    agent.slots = [];
-    for (const m of agent.spec.memberships) {
-      const queue = this.#queues.get(m.queueId);
-      if (!queue) continue;
-      const proficiency = Math.min(5, Math.max(1, Math.round(m.proficiency)));
-      const pool = (queue.spec.skillsBased ? queue.byProficiency[proficiency] : queue.idle) ?? queue.idle;
-      agent.slots.push({ queue, pool, inPool: false, agent, prev: null, next: null });
-    }
-  }
-
-  /**
-   * Puts the agent in (or out of) each queue's pool. With `toBack`, an agent
-   * who stays eligible moves behind everyone else.
-   */
-  #reindex(agent: Agent, toBack = false): void {
-    const available = agent.spec.connected && agent.spec.ready && !agent.forcedNotReady;
-    for (const slot of agent.slots) {
-      const eligible = available && this.#hasRoom(agent, slot.queue.spec.channel);
-      if (slot.inPool && eligible && toBack && slot.pool.tail === slot) continue; // already last in line
-      if (slot.inPool && (toBack || !eligible)) {
-        slot.pool.delete(slot);
-        slot.inPool = false;
-      }
-      if (eligible && !slot.inPool) {
-        slot.pool.add(slot);
-        slot.inPool = true;
-      }
-    }
-  }
-
   // ── lookups ────────────────────────────────────────────────────────────────
 
   #queue(id: string): Queue {
@@ -616,18 +496,4 @@ export class RoutingEngine {
     }
     return contact;
   }
-}
-
-function toWaiting(c: Contact): WaitingContact {
-  return {
-    contactId: c.id,
-    queueId: c.queueId,
-    arrivedAt: c.arrivedAt,
-    priority: c.priority,
-    enqueuedAt: c.enqueuedAt,
-    offeredTo: c.offer?.agentId ?? null,
-    offerExpiresAt: c.offer?.expiresAt ?? null,
-    preferredAgentId: c.preferredAgentId,
-    preferredUntil: c.preferredUntil,
-  };
 }

@@ -14,12 +14,7 @@ import WebSocket from 'ws';
 import { HandsetDevice } from '../demo/index.ts';
 import { Softphone } from '../media/index.ts';
 import { draw, nextArrival, type Scenario, type SimChannel } from './scenario.ts';
-
-/** The tones the simulated parties speak in, so each side can tell it hears the other. */
-const AGENT_TONE_HZ = 1000;
-const CALLER_TONE_HZ = 2200;
-/** Goertzel power above which a tone counts as heard (the tests' threshold). */
-const HEARD = 1e5;
+import { AGENT_TONE_HZ, CALLER_TONE_HZ, sleep, listen, quantile, Stats } from './stats.ts';
 
 export interface SimulateOptions {
   /** The server's (tenant's) base URL, ending in `/`. */
@@ -69,48 +64,6 @@ export interface Summary {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- frames are read structurally
 type Frame = any;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Whether `phone` hears a tone at `hz` at some point before `until` settles (checked every 200 ms). */
-async function listen(phone: Softphone, hz: number, until: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  const stop = () => {
-    done = true;
-  };
-  until.then(stop, stop);
-  let heard = false;
-  while (!done && !heard) {
-    await Promise.race([until, sleep(200)]);
-    heard = phone.level(hz, 400) > HEARD;
-  }
-  return heard;
-}
-const quantile = (sorted: readonly number[], q: number): number | null =>
-  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null) : null;
-
-class Stats {
-  arrivals = { chat: 0, sms: 0, email: 0, call: 0 };
-  handled = 0;
-  transferred = 0;
-  held = 0;
-  connected = 0;
-  callerHeardAgent = 0;
-  agentHeardCaller = 0;
-  abandoned = 0;
-  customerMessages = 0;
-  agentMessages = 0;
-  waits: number[] = [];
-  errors = 0;
-  samples: string[] = [];
-  get total() {
-    return this.arrivals.chat + this.arrivals.sms + this.arrivals.email + this.arrivals.call;
-  }
-  error(what: string) {
-    this.errors += 1;
-    if (this.samples.length < 10) this.samples.push(what);
-  }
-}
 
 export async function simulate(scenario: Scenario, options: SimulateOptions): Promise<Summary> {
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
