@@ -4,11 +4,11 @@
  * that keeps it so refusing a deliberate deep import and a domain module
  * reaching for the HTTP edge.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { circles, graphOf, moduleFolders, pastTheDoor, ROOT } from './imports.ts';
+import { circles, graphOf, moduleFolders, pastTheDoor, ROOT, sourceFiles } from './imports.ts';
 
 const PACKAGES = ['packages/protocol', 'packages/sdk', 'packages/panel', 'packages/widget', 'packages/server'];
 const SOURCES = [...PACKAGES, 'apps/playground'].map((p) => join(ROOT, p, 'src'));
@@ -34,6 +34,16 @@ describe('the import graph', () => {
     ]);
     expect(circles(graph)).toHaveLength(1);
     expect(pastTheDoor(src, graph)).toHaveLength(2);
+  });
+});
+
+describe('source files', () => {
+  it('are at most 500 lines, tests and migrations aside', () => {
+    const long = SOURCES.flatMap(sourceFiles)
+      .filter((f) => !/\.test\.tsx?$/.test(f) && !f.includes('/migrations/'))
+      .map((f) => [f.slice(ROOT.length + 1), readFileSync(f, 'utf8').split('\n').length - 1] as const)
+      .filter(([, lines]) => lines > 500);
+    expect(long).toEqual([]);
   });
 });
 

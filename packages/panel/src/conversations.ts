@@ -4,7 +4,13 @@
  * view. Pure: fed frames, it returns the host events they mean
  * (PROTOCOL.md §1.4), so each transition reaches the host exactly once.
  */
-import { isTerminalState, type Interaction, type InteractionFrame, type StatePayload } from '@parley/protocol';
+import {
+  isTerminalState,
+  type Interaction,
+  type InteractionFrame,
+  type Message,
+  type StatePayload,
+} from '@parley/protocol';
 
 /** The host status (`incoming`, `accepted`, …) an event means, if any. */
 function hostStatus(
@@ -134,4 +140,17 @@ export class Conversations {
     this.#active = next;
     out.push({ attribute: 'activeInteraction', value: this.active });
   }
+}
+
+/** An interaction's messages with `incoming` merged in, once each, oldest first; null when nothing changed. */
+export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] | null {
+  const byId = new Map(current.map((m) => [m.id, m]));
+  let changed = false;
+  for (const m of incoming) {
+    const before = byId.get(m.id);
+    if (before && before.status === m.status) continue;
+    byId.set(m.id, m);
+    changed = true;
+  }
+  return changed ? [...byId.values()].sort((a, b) => a.created.localeCompare(b.created)) : null;
 }

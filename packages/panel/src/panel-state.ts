@@ -1,0 +1,90 @@
+/** The panel's state as its views see it, and what the controller is built with (REST, socket, voice clients). */
+import type { Contact, Interaction, Message, Queue, User } from '@parley/protocol';
+import type { ConnectionState, SocketHandlers, DirectoryEntry, ReasonCode } from './api/index.ts';
+import type { Draft } from './commands.ts';
+import type { VoiceLike } from './voice.ts';
+
+export type Phase = 'loading' | 'login' | 'ready';
+
+export interface PanelState {
+  readonly phase: Phase;
+  readonly user: User | null;
+  readonly connection: ConnectionState;
+  readonly loginError: string | null;
+  readonly busy: boolean;
+  /** My Conversations: open interactions, oldest first. */
+  readonly interactions: readonly Interaction[];
+  /** The id of the interaction in view. */
+  readonly active: string | null;
+  /** Conversation messages by interaction id, oldest first (chat and message channels). */
+  readonly messages: Readonly<Record<string, readonly Message[]>>;
+  /** Prefilled answers (outbound with `direct: false`): interaction id → draft. */
+  readonly drafts: Readonly<Record<string, Draft>>;
+  /** Conversations whose customer is typing: interaction id → until when (ms). */
+  readonly typing: Readonly<Record<string, number>>;
+  /** Call audio: connected, not (yet) set up, or unavailable (no microphone, no WebRTC). */
+  readonly audio: 'off' | 'connected' | 'unavailable';
+  /** Keys the far party pressed, by call (from `dtmf_received` events). */
+  readonly tones: Readonly<Record<string, string>>;
+}
+
+/** What the controller needs from the REST client. */
+export interface RestLike {
+  me(): Promise<User | null>;
+  login(username: string, password: string): Promise<User>;
+  loginWithToken(token: string): Promise<User>;
+  logout(): Promise<void>;
+  setReady(ready: boolean, reason?: string): Promise<User>;
+  setPresence(profile: string): Promise<User>;
+  updateMe(patch: { language?: string; theme?: { dark: boolean; primary: string } }): Promise<User>;
+  myQueues(): Promise<Queue[]>;
+  popoutToken(): Promise<string>;
+  endSession(token: string): Promise<void>;
+  ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  interactions(): Promise<Interaction[]>;
+  messages(id: string): Promise<Message[]>;
+  sendMessage(id: string, body: Record<string, unknown>): Promise<Message>;
+  markRead(id: string, messageId: string): Promise<void>;
+  readonly baseUrl: string;
+  templates(): Promise<Array<{ id: string; name: string; body: string }>>;
+  directory(): Promise<DirectoryEntry[]>;
+  allQueues(): Promise<Queue[]>;
+  reasonCodes(kind: 'not_ready' | 'wrap_up'): Promise<ReasonCode[]>;
+  interaction(id: string): Promise<Interaction>;
+  act(id: string, body: Record<string, unknown>): Promise<Interaction>;
+  outbound(body: Record<string, unknown>): Promise<Interaction>;
+  picklist(limit: number, queueIds?: string): Promise<Contact[]>;
+  pick(id: string): Promise<Interaction>;
+}
+
+/** What the controller needs from the WebSocket client. */
+export interface SocketLike {
+  connect(): void;
+  close(): void;
+  typing?(interactionId: string): void;
+  /** A request answered by the server (the media offer). */
+  request?(type: string, data: unknown): Promise<unknown>;
+}
+
+export interface ControllerDeps {
+  readonly rest: RestLike;
+  readonly openSocket: (handlers: SocketHandlers) => SocketLike;
+  /** Call audio; left out where there is none (Node tests, browsers without WebRTC). */
+  readonly voice?: VoiceLike;
+}
+
+/** Before anything is known: loading, logged out, offline. */
+export const INITIAL_STATE: PanelState = {
+  phase: 'loading',
+  user: null,
+  connection: 'offline',
+  loginError: null,
+  busy: false,
+  interactions: [],
+  active: null,
+  messages: {},
+  drafts: {},
+  typing: {},
+  audio: 'off',
+  tones: {},
+};
