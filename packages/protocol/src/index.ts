@@ -95,3 +95,6 @@ export type {
   PhoneServerFrame,
 } from './customer.ts';
 export { parseCustomerFrame, parsePhoneServerFrame } from './customer.ts';
+
+export type { ChannelTraits, ExternalChannel } from './channels.ts';
+export { CHANNEL_TRAITS, EXTERNAL_CHANNELS, isExternalChannel } from './channels.ts';

@@ -46,3 +46,18 @@ describe('customer and phone frames', () => {
     expect(parsePhoneServerFrame({ type: 'error', code: 'not_found', message: 'No such number.' })?.type).toBe('error');
   });
 });
+
+describe('channel traits', () => {
+  it('describe every channel, and the external ones are those a provider or relay sends', async () => {
+    const { CHANNEL_TYPES } = await import('./objects.ts');
+    const { CHANNEL_TRAITS, EXTERNAL_CHANNELS, isExternalChannel } = await import('./channels.ts');
+    expect(Object.keys(CHANNEL_TRAITS).sort()).toEqual([...CHANNEL_TYPES].sort());
+    expect(EXTERNAL_CHANNELS).toEqual(
+      ['email', 'sms', 'whatsapp']
+        .filter((c) => CHANNEL_TYPES.includes(c as never))
+        .sort((a, b) => CHANNEL_TYPES.indexOf(a as never) - CHANNEL_TYPES.indexOf(b as never)),
+    );
+    expect(isExternalChannel('chat')).toBe(false);
+    expect(CHANNEL_TRAITS.chat.outbound).toBe(false);
+  });
+});

@@ -4,7 +4,7 @@
  * agents and customers write in them. Messages are stored, with their
  * channel's rules applied, in the same transaction as their event.
  */
-import type { ChannelType, Interaction, Message } from '@parley/protocol';
+import { CHANNEL_TRAITS, type ChannelType, type Interaction, type Message } from '@parley/protocol';
 import type { Bus, CustomerState } from '../bus/index.ts';
 import { CodedError } from '@parley/protocol';
 import type { MessageTable } from '../store/index.ts';
@@ -395,19 +395,19 @@ export class Conversations {
       if (refused) throw CodedError.invalidArgument(refused);
     }
     const id = newId();
-    const external = direction === 'out' && (r.channel === 'sms' || r.channel === 'whatsapp' || r.channel === 'email');
+    const external = direction === 'out' && CHANNEL_TRAITS[r.channel].external;
     let body = input.content;
     let subject = input.subject ?? null;
     let externalId = extra.external_id ?? null;
     let meta = extra.meta ?? null;
-    if (external && r.channel === 'whatsapp') {
+    if (external && CHANNEL_TRAITS[r.channel].templates) {
       const template = await whatsappRule(tx, this.#d.tenantId, conversationId, input);
       if (template) {
         body = template.body;
         meta = { template_id: template.id };
       }
     }
-    if (external && r.channel === 'email') {
+    if (external && CHANNEL_TRAITS[r.channel].threaded) {
       const email = await prepareEmail(tx, conversationId, r, id, input);
       subject = email.subject;
       externalId = email.externalId;

@@ -2,7 +2,7 @@
  * What the desk takes and gives: the inputs of its operations and the views
  * it answers with. Plain types, shared by the desk's parts and its callers.
  */
-import type { AgentActionName, ChannelType, Message } from '@parley/protocol';
+import type { AgentActionName, ChannelType, ExternalChannel, Message } from '@parley/protocol';
 import type { CustomerState } from '../bus/index.ts';
 
 /** Who acts: an agent (or supervisor) acting on their own interactions. */
@@ -57,7 +57,7 @@ export interface MessageInput {
 
 /** A message from a customer on SMS, WhatsApp or email, as a connector received it. */
 export interface InboundMessageInput {
-  readonly channel: 'sms' | 'whatsapp' | 'email';
+  readonly channel: ExternalChannel;
   readonly queueId: string;
   /** The customer's number or email address. */
   readonly from: string;
@@ -79,7 +79,7 @@ export interface InboundMessageInput {
 /** A stored outgoing message as the dispatcher hands it to the provider or relay. */
 export interface OutgoingMessage {
   readonly id: string;
-  readonly channel: 'sms' | 'whatsapp' | 'email';
+  readonly channel: ExternalChannel;
   readonly from: string;
   readonly to: readonly string[];
   readonly cc: readonly string[];

@@ -3,7 +3,7 @@
  * delivery reports that only move forward, what the dispatcher sends,
  * and the files of a chat.
  */
-import type { InteractionId, Message, MessageStatus } from '@parley/protocol';
+import { isExternalChannel, type InteractionId, type Message, type MessageStatus } from '@parley/protocol';
 import { CodedError } from '@parley/protocol';
 import type { AttachmentTable, MessageTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
@@ -93,7 +93,7 @@ export class MessageStore {
       .where('messages.direction', '=', 'out')
       .executeTakeFirst();
     if (!row || row.status !== 'queued') return null;
-    if (row.channel !== 'sms' && row.channel !== 'whatsapp' && row.channel !== 'email') return null;
+    if (!isExternalChannel(row.channel)) return null;
     const meta = parseMeta(row.meta);
     const files = await this.#d.gc
       .db()

@@ -2,7 +2,7 @@
  * An agent starts a contact: a call, or an SMS, WhatsApp or email
  * conversation, from an address of a queue they serve.
  */
-import type { Interaction } from '@parley/protocol';
+import { CHANNEL_TRAITS, type Interaction } from '@parley/protocol';
 import { CodedError } from '@parley/protocol';
 import type { QueueRecord } from '../queues/index.ts';
 import { nowIso } from '../store/index.ts';
@@ -36,7 +36,7 @@ export class Outbound {
   /** An agent starts a call, SMS, WhatsApp or email from an address of a queue they serve. */
   async outbound(actor: Actor, input: OutboundInput, requestId?: string): Promise<Interaction> {
     return this.#d.gc.idempotent(actor, requestId, 'outbound', '', async () => {
-      if (input.channel === 'chat')
+      if (!CHANNEL_TRAITS[input.channel].outbound)
         throw CodedError.invalidArgument(
           'channel: chats start from the customer; outbound works for phone, sms, whatsapp and email',
         );
