@@ -3,22 +3,15 @@
  * which rows hold an agent's capacity, what a fresh row looks like, and the
  * errors an action out of place answers with. Pure; no I/O.
  */
-import { CodedError, isTerminalState } from '@parley/protocol';
+import { CodedError, isTerminalState, OPEN_STATES } from '@parley/protocol';
 import { newId, nowIso } from '../store/index.ts';
 import { holdsAgent, type InteractionRecord } from './records.ts';
 import { InteractionError, type InteractionAction, type InteractionState } from './state-machine.ts';
 import type { CustomerState } from '../bus/index.ts';
 
-export { OPEN_STATES } from '@parley/protocol';
+export { OPEN_STATES };
 /** The states an agent's panel shows: everything open but waiting in a queue. */
-export const AGENT_STATES: readonly InteractionState[] = [
-  'outgoing',
-  'alerting',
-  'accepted',
-  'held',
-  'ended',
-  'wrap_up',
-];
+export const AGENT_STATES: readonly InteractionState[] = OPEN_STATES.filter((s) => s !== 'incoming');
 export const TALKING: ReadonlySet<InteractionState> = new Set(['accepted', 'held']);
 /** The longest wrap-up an agent may extend to, counted from the end of the conversation. */
 export const MAX_WRAPUP_SECONDS = 900;
