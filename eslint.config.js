@@ -40,6 +40,7 @@ const restricted = (/** @type {object[]} */ patterns) => ({ 'no-restricted-impor
 
 /** The server's modules below the edge. */
 const SERVER_DOMAIN = [
+  'access',
   'agents',
   'auth',
   'bus',

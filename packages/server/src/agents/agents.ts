@@ -8,6 +8,7 @@ import type { AgentState, User, UserId, WorkStatus } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/index.ts';
 import { CodedError } from '@parley/protocol';
+import { hasRole, mayManageAgent } from '../access/index.ts';
 import { findPresenceProfile, findReasonCode, listPresenceProfiles } from '../presence/index.ts';
 import type { Database } from '../store/index.ts';
 import { audit } from '../store/index.ts';
@@ -16,13 +17,12 @@ import { findUser, setAgentState, toWireUser, type UserRecord } from '../users/i
 
 /** True when `actor` may read or change `targetId`'s agent state. */
 export function mayManage(actor: UserRecord, targetId: string): boolean {
-  return actor.id === targetId || actor.role === 'supervisor' || actor.role === 'admin';
+  return mayManageAgent(actor, targetId);
 }
 
 /** Throws 403 unless the actor holds at least `role`. */
 export function requireRole(actor: UserRecord, role: 'supervisor' | 'admin'): void {
-  const ok = role === 'admin' ? actor.role === 'admin' : actor.role === 'supervisor' || actor.role === 'admin';
-  if (!ok) throw CodedError.forbidden(`This needs the ${role} role.`);
+  if (!hasRole(actor, role)) throw CodedError.forbidden(`This needs the ${role} role.`);
 }
 
 export class AgentService {

@@ -23,5 +23,5 @@ describe('seedDemo', () => {
       expect(await verifyPassword(hash, 'first-password')).toBe(false);
     }
     await db.destroy();
-  });
+  }, 30_000); // argon2id for every demo user, twice: about 4 s alone, more on a loaded machine
 });

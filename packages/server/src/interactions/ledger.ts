@@ -8,6 +8,7 @@
 import type { Interaction, WorkStatus } from '@parley/protocol';
 import type { Transaction } from 'kysely';
 import { CodedError } from '@parley/protocol';
+import { mayAct } from '../access/index.ts';
 import type { Database } from '../store/index.ts';
 import type { Audience } from './audience.ts';
 import type { GroupCommit, Tx } from './commit.ts';
@@ -131,7 +132,7 @@ export class Ledger {
   async own(actor: Actor, id: string): Promise<InteractionRecord> {
     const r = await this.find(this.#d.gc.db(), id);
     if (!r) throw new CodedError('not_found', `No interaction ${id}.`);
-    if (r.agentId !== actor.id) throw CodedError.forbidden(`Interaction ${id} is not yours.`);
+    if (!mayAct(actor, r)) throw CodedError.forbidden(`Interaction ${id} is not yours.`);
     return r;
   }
 

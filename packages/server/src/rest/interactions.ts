@@ -8,6 +8,7 @@ import type { Contact, InteractionId, QueueId } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { hasRole, mayRead } from '../access/index.ts';
 import { requireRole } from '../agents/index.ts';
 import { whatsappTemplates, type AgentAction, type TargetInput, type WaitingEntry } from '../interactions/index.ts';
 import { findQueueByAddress, listQueuesOfUser } from '../queues/index.ts';
@@ -275,7 +276,7 @@ export function interactionRoutes(ctx: AppContext) {
           .where('id', '=', request.params.id)
           .executeTakeFirst();
         if (!row) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
-        if (user.role === 'agent' && row.agent_id !== user.id)
+        if (!mayRead(user, { agentId: row.agent_id }))
           throw CodedError.forbidden(`Interaction ${request.params.id} is not yours.`);
         const events = await ctx.db
           .selectFrom('interaction_events')
@@ -438,7 +439,7 @@ export function interactionRoutes(ctx: AppContext) {
       async (request) => {
         // The far party of an agent's own call, as for every other action; a supervisor may play any.
         const { user } = await caller(request);
-        if (user.role === 'agent') {
+        if (!hasRole(user, 'supervisor')) {
           const row = await ctx.db
             .selectFrom('interactions')
             .select('agent_id')
@@ -446,7 +447,7 @@ export function interactionRoutes(ctx: AppContext) {
             .where('id', '=', request.params.id)
             .executeTakeFirst();
           if (!row) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
-          if (row.agent_id !== user.id)
+          if (!mayRead(user, { agentId: row.agent_id }))
             throw CodedError.forbidden("Only the interaction's own agent, or a supervisor, may play its far party.");
         }
         return ctx.interactions.remote(request.tenant.id, request.params.id, request.body.event);

@@ -8,6 +8,7 @@ import { CodedError } from '@parley/protocol';
 import fs from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { mayRead } from '../access/index.ts';
 import { requireCaller } from '../http/index.ts';
 import type { AppContext } from '../context.ts';
 
@@ -48,7 +49,7 @@ export function mediaRoutes(ctx: AppContext) {
         const caller = await requireCaller(ctx, request);
         const found = await ctx.recorder.find(request.tenant.id, request.params.id);
         if (!found) throw new CodedError('not_found', `No recording ${request.params.id}.`);
-        if (caller.user.role === 'agent' && found.row.agent_id !== caller.user.id)
+        if (!mayRead(caller.user, { agentId: found.row.agent_id }))
           throw CodedError.forbidden('Only the agent who had the call, or a supervisor, may listen to it.');
         let stream: fs.ReadStream;
         try {

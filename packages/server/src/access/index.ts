@@ -1,0 +1,2 @@
+/** Who may do what: the one access policy. */
+export { hasRole, mayAct, mayManageAgent, mayRead, type Subject } from './policy.ts';
