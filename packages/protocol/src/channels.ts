@@ -78,7 +78,9 @@ export const CHANNEL_TRAITS = {
 export type ExternalChannel = {
   [C in ChannelType]: (typeof CHANNEL_TRAITS)[C]['external'] extends true ? C : never;
 }[ChannelType];
-export const EXTERNAL_CHANNELS = CHANNEL_TYPES.filter((c): c is ExternalChannel => CHANNEL_TRAITS[c].external);
+export const EXTERNAL_CHANNELS = /* @__PURE__ */ CHANNEL_TYPES.filter(
+  (c): c is ExternalChannel => CHANNEL_TRAITS[c].external,
+);
 
 export function isExternalChannel(channel: string): channel is ExternalChannel {
   return (EXTERNAL_CHANNELS as readonly string[]).includes(channel);

@@ -36,7 +36,7 @@ export type TerminalState = (typeof TERMINAL_STATES)[number];
 export type OpenState = Exclude<InteractionState, TerminalState>;
 
 /** States of an interaction still in progress (waiting, ringing, talking, wrapping up). */
-export const OPEN_STATES = INTERACTION_STATES.filter((s): s is OpenState => !isTerminalState(s));
+export const OPEN_STATES = /* @__PURE__ */ INTERACTION_STATES.filter((s): s is OpenState => !isTerminalState(s));
 
 export function isInteractionState(value: unknown): value is InteractionState {
   return typeof value === 'string' && (INTERACTION_STATES as readonly string[]).includes(value);
