@@ -14,11 +14,11 @@ const upward = (/** @type {string[]} */ forbidden) =>
  */
 const DOORS = [
   {
-    regex: String.raw`^(\.\./)+[a-z][a-z-]*/(?!index\.tsx?$)[^/]+$`,
+    regex: String.raw`^(\.\./)+[a-z][a-z-]*/(?!index\.tsx?$).+$`,
     message: 'Import another module through its index.ts door, never a file inside it.',
   },
   {
-    regex: String.raw`^\./(?!migrations/|pages/)[a-z][a-z-]*/(?!index\.tsx?$)[^/]+$`,
+    regex: String.raw`^\./(?!migrations/|pages/)[a-z][a-z-]*/(?!index\.tsx?$).+$`,
     message: 'Import a sub-module through its index.ts door, never a file inside it.',
   },
 ];

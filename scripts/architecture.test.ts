@@ -57,13 +57,15 @@ describe('the lint rule for doors and layers', () => {
     const code = [
       "import { Desk } from '../interactions/desk.ts';",
       "import { installErrorHandlers } from '../http/index.ts';",
-      'export const used = [Desk, installErrorHandlers];',
+      "import * as initial from '../store/migrations/2026-11-21-01-initial.ts';",
+      'export const used = [Desk, installErrorHandlers, initial];',
       '',
     ].join('\n');
     const messages = await lint(code, 'packages/server/src/queues/fixture.ts');
     expect(messages).toEqual([
       expect.stringContaining('through its index.ts door'),
       expect.stringContaining('do not import the HTTP edge'),
+      expect.stringContaining('through its index.ts door'),
     ]);
   });
 

@@ -3,7 +3,10 @@
  * (postMessage, so anything) and returns what the command needs, or throws
  * a CommandError `invalid_argument` that says what to send instead. Pure.
  */
-import { isRecord, type AgentActionName } from '@parley/protocol';
+import { CHANNEL_TRAITS, CHANNEL_TYPES, isRecord, type AgentActionName, type ChannelType } from '@parley/protocol';
+
+/** The channels an agent may start a contact on (a chat starts from the customer). */
+const OUTBOUND_CHANNELS: readonly string[] = CHANNEL_TYPES.filter((c: ChannelType) => CHANNEL_TRAITS[c].outbound);
 import { CommandError } from './bridge/index.ts';
 
 /** A message the agent is about to send; email adds a subject and addresses, WhatsApp may use a template. */
@@ -122,8 +125,8 @@ export function parseMessage(v: unknown): string {
 export function parseOutbound(value: unknown): { body: Record<string, unknown>; draft: Draft | null } {
   if (!isRecord(value)) throw new CommandError('invalid_argument', 'outbound needs {channel, to, from?}');
   const channel = value['channel'];
-  if (channel !== 'phone' && channel !== 'sms' && channel !== 'whatsapp' && channel !== 'email')
-    throw new CommandError('invalid_argument', 'outbound channel must be phone, sms, whatsapp or email');
+  if (typeof channel !== 'string' || !OUTBOUND_CHANNELS.includes(channel))
+    throw new CommandError('invalid_argument', `outbound channel must be ${OUTBOUND_CHANNELS.join(', ')}`);
   const rawTo = value['to'];
   const recipients = channel === 'email' && Array.isArray(rawTo) ? rawTo : [rawTo];
   const [to, ...moreTo] = recipients;

@@ -82,8 +82,9 @@ const PHONE_FRAME_FIELDS: Readonly<Record<PhoneServerFrame['type'], readonly str
 
 /** Reads a frame from the phone socket; null when it is not one the server sends. */
 export function parsePhoneServerFrame(value: unknown): PhoneServerFrame | null {
-  if (!isRecord(value) || typeof value['type'] !== 'string') return null;
-  const fields = PHONE_FRAME_FIELDS[value['type'] as PhoneServerFrame['type']] as readonly string[] | undefined;
-  if (!fields || !Object.hasOwn(PHONE_FRAME_FIELDS, value['type'])) return null;
+  if (!isRecord(value)) return null;
+  const type = value['type'];
+  if (typeof type !== 'string' || !Object.hasOwn(PHONE_FRAME_FIELDS, type)) return null;
+  const fields = PHONE_FRAME_FIELDS[type as PhoneServerFrame['type']];
   return fields.every((f) => typeof value[f] === 'string') ? (value as unknown as PhoneServerFrame) : null;
 }

@@ -13,7 +13,7 @@ import type { Audience } from './audience.ts';
 import type { Calls } from './calls.ts';
 import { matchConversation, prepareEmail, refuseFields, whatsappRule } from './channel-rules.ts';
 import type { GroupCommit, Tx } from './commit.ts';
-import type { Actor, ConversationView, InboundInput, InboundMessageInput, MessageInput } from './inputs.ts';
+import type { Actor, ConversationView, InboundMessageInput, MessageInput } from './inputs.ts';
 import type { Ledger } from './ledger.ts';
 import type { MessageStore } from './messages.ts';
 import type { OpenInteractions } from './open-set.ts';
@@ -41,12 +41,6 @@ export class Conversations {
 
   constructor(o: ConversationsOptions) {
     this.#d = o;
-  }
-
-  /** A customer contact arrives in a queue (channel connectors; the demo API). */
-  async inbound(input: InboundInput): Promise<Interaction> {
-    const queue = this.#d.queues.require(input.queueId);
-    return this.#d.gc.commit(null, async (tx) => this.#d.ledger.wire(await this.#d.router.arrive(tx, queue, input)));
   }
 
   /** A customer starts a chat: the conversation and its first interaction, routed to the queue. */
@@ -78,7 +72,7 @@ export class Conversations {
       })
       .execute();
     this.#d.gc.touch();
-    const interaction = await this.inbound({
+    const interaction = await this.#d.router.inbound({
       queueId: queue.id,
       from: input.email ? `${input.name} <${input.email}>` : input.name,
       conversationId,

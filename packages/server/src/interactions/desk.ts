@@ -262,7 +262,7 @@ export class Desk {
 
   /** A customer contact arrives in a queue (channel connectors; the demo API). */
   inbound(input: InboundInput): Promise<Interaction> {
-    return this.#conversations.inbound(input);
+    return this.#router.inbound(input);
   }
 
   /** An agent starts a call, SMS, WhatsApp or email from an address of a queue they serve. */

@@ -3,13 +3,14 @@
  * (the queue's wrap-up time) or handled; consultation legs close without
  * wrap-up; conference parties follow the customer.
  */
+import { isTerminalState } from '@parley/protocol';
 import { nowIso } from '../store/index.ts';
 import type { Tx } from './commit.ts';
 import type { Ledger } from './ledger.ts';
 import type { QueueBook } from './queue-book.ts';
 import { findInteraction, toRecord, type InteractionRecord } from './records.ts';
 import type { Router } from './router.ts';
-import { isConsultLeg, isTerminal, TALKING } from './rules.ts';
+import { isConsultLeg, TALKING } from './rules.ts';
 
 export interface EndingsOptions {
   readonly tenantId: string;
@@ -73,7 +74,7 @@ export class Endings {
   /** Closes a consultation leg (no wrap-up). */
   async closeLeg(tx: Tx, leg: InteractionRecord, event: string): Promise<void> {
     const current = await this.#d.ledger.reload(tx, leg.id);
-    if (isTerminal(current.state)) return;
+    if (isTerminalState(current.state)) return;
     if (current.state === 'ended') {
       await this.afterEnd(tx, current);
       return;
@@ -88,7 +89,7 @@ export class Endings {
   /** Ends the consulted agent's leg, however far it got. */
   async dropPeer(tx: Tx, peerId: string, event: string): Promise<void> {
     const peer = await this.#d.ledger.reload(tx, peerId);
-    if (isTerminal(peer.state)) return;
+    if (isTerminalState(peer.state)) return;
     if (peer.state === 'incoming' || peer.state === 'alerting') {
       const lostTo = peer.agentId;
       await this.#d.router.unroute(tx, peer);

@@ -2,8 +2,9 @@
  * Every open interaction of a desk as stored (the desk writes them all),
  * and their ids by agent: the cache the desk reads instead of the store.
  */
+import { isTerminalState } from '@parley/protocol';
 import type { InteractionRecord } from './records.ts';
-import { isTerminal } from './rules.ts';
+import {} from './rules.ts';
 
 export class OpenInteractions {
   readonly #open = new Map<string, InteractionRecord>();
@@ -17,7 +18,7 @@ export class OpenInteractions {
   remember(r: InteractionRecord): void {
     const before = this.#open.get(r.id);
     if (before?.agentId) this.#byAgent.get(before.agentId)?.delete(r.id);
-    if (isTerminal(r.state)) {
+    if (isTerminalState(r.state)) {
       this.#open.delete(r.id);
       return;
     }

@@ -14,7 +14,7 @@ import {
   type RoutingEvent,
   type RoutingOptions,
 } from '../routing/index.ts';
-import { CodedError } from '@parley/protocol';
+import { CodedError, type Interaction } from '@parley/protocol';
 import type { QueueRecord } from '../queues/index.ts';
 import { nowIso } from '../store/index.ts';
 import { DEFAULT_CAPACITY, findUser, type UserRecord } from '../users/index.ts';
@@ -123,6 +123,12 @@ export class Router {
       const r = await this.#ledger.reload(tx, id);
       if (r.agentId === userId && r.state === 'alerting') await this.directEnded(tx, r, 'disconnected');
     }
+  }
+
+  /** A customer contact arrives in a queue (channel connectors, the demo API, a chat starting). */
+  async inbound(input: InboundInput): Promise<Interaction> {
+    const queue = this.#queues.require(input.queueId);
+    return this.#gc.commit(null, async (tx) => this.#ledger.wire(await this.arrive(tx, queue, input)));
   }
 
   /** A new inbound contact, stored and put in its queue's line. */

@@ -3,7 +3,7 @@
  * which rows hold an agent's capacity, what a fresh row looks like, and the
  * errors an action out of place answers with. Pure; no I/O.
  */
-import { CodedError, isTerminalState, OPEN_STATES } from '@parley/protocol';
+import { CodedError, OPEN_STATES } from '@parley/protocol';
 import { newId, nowIso } from '../store/index.ts';
 import { holdsAgent, type InteractionRecord } from './records.ts';
 import { InteractionError, type InteractionAction, type InteractionState } from './state-machine.ts';
@@ -26,7 +26,6 @@ export const isConsultLeg = (r: InteractionRecord) =>
 /** Whether the row takes a unit of its agent's capacity (a consulting agent's own leg rides on the call). */
 export const countsLoad = (r: InteractionRecord) =>
   holdsAgent(r) && !(r.consultationOf !== null && r.direction === 'outbound');
-export const isTerminal = (s: InteractionState) => isTerminalState(s);
 
 /** How the customer of a conversation sees its current leg's state. */
 export function customerStateOf(state: InteractionState): CustomerState {

@@ -7,9 +7,9 @@
  * plus rejected, missed and failed. Chat, SMS, WhatsApp and email follow the
  * same lifecycle without hold. Mute and recording are flags of a call, not states.
  */
-import { CodedError, TERMINAL_STATES as TERMINAL, type ChannelType, type InteractionState } from '@parley/protocol';
+import { CodedError, type ChannelType, type InteractionState } from '@parley/protocol';
 
-export { INTERACTION_STATES, type InteractionState } from '@parley/protocol';
+export { INTERACTION_STATES, TERMINAL_STATES, type InteractionState } from '@parley/protocol';
 
 export const INTERACTION_ACTIONS = [
   /** Routing offered it to an agent (inbound), or the far end rings (outbound). */
@@ -34,9 +34,6 @@ export const INTERACTION_ACTIONS = [
 export type InteractionAction = (typeof INTERACTION_ACTIONS)[number];
 
 export type Direction = 'inbound' | 'outbound';
-
-/** States no action leaves. */
-export const TERMINAL_STATES: ReadonlySet<InteractionState> = new Set(TERMINAL);
 
 /** Thrown for an action the current state does not allow; `code` is `invalid_state` (409). */
 export class InteractionError extends CodedError {

@@ -4,6 +4,7 @@
  * someone), cancelling it, joining the customer to the consulted party,
  * making it a conference, and requeueing a call whose agent went away.
  */
+import { isTerminalState } from '@parley/protocol';
 import type { ChannelType, Interaction } from '@parley/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import { CodedError } from '@parley/protocol';
@@ -18,7 +19,7 @@ import type { Ledger } from './ledger.ts';
 import type { QueueBook } from './queue-book.ts';
 import { findInteraction, toRecord, type InteractionRecord, type Target } from './records.ts';
 import type { Router } from './router.ts';
-import { blank, checkReachable, isConsultLeg, isTerminal, needsConversation, PHONE_NUMBER, TALKING } from './rules.ts';
+import { blank, checkReachable, isConsultLeg, needsConversation, PHONE_NUMBER, TALKING } from './rules.ts';
 
 export interface TransfersOptions {
   readonly tenantId: string;
@@ -134,7 +135,7 @@ export class Transfers {
   async cancelConsult(actor: Actor, r: InteractionRecord): Promise<Interaction> {
     const leg =
       r.consultationOf && r.direction === 'outbound' ? r : await this.#openConsultation(this.#d.gc.db(), r, actor.id);
-    if (!leg || isTerminal(leg.state) || leg.state === 'ended')
+    if (!leg || isTerminalState(leg.state) || leg.state === 'ended')
       throw new CodedError('invalid_state', `Interaction ${r.id} has no consultation in progress.`);
     return this.#d.gc.commit(actor.id, async (tx) => {
       await this.#d.endings.closeLeg(tx, leg, 'consult_cancelled');

@@ -1,7 +1,7 @@
 export type { G711Codec } from './g711.ts';
 export { decode, encode } from './g711.ts';
 export { FRAME, SAMPLE_RATE, ToneLoop, detectDtmf, dtmfFrames, goertzel, holdMusic } from './dsp.ts';
-export { MediaError, type MediaErrorCode } from './errors.ts';
+export { MediaError } from './errors.ts';
 export { answerOffer, checkOffer, type Leg, type LegNetwork } from './leg.ts';
 export { Mixer, type MixSink } from './mixer.ts';
 export { planAudio, type CallLine, type Hearing, type Plan } from './plan.ts';
