@@ -35,6 +35,15 @@ describe('the import graph', () => {
     expect(circles(graph)).toHaveLength(1);
     expect(pastTheDoor(src, graph)).toHaveLength(2);
   });
+
+  it('lets a sub-module use the files of its enclosing module, but not the other way round', () => {
+    const src = join(ROOT, 'packages/server/src');
+    const sms = join(src, 'channels/sms/index.ts');
+    const adapter = join(src, 'channels/adapter.ts');
+    const email = join(src, 'channels/email/mailer.ts');
+    expect(pastTheDoor(src, new Map([[sms, [adapter]]]))).toEqual([]);
+    expect(pastTheDoor(src, new Map([[adapter, [email]]]))).toHaveLength(1);
+  });
 });
 
 describe('source files', () => {

@@ -110,7 +110,8 @@ export function pastTheDoor(src: string, graph: Graph): string[] {
     const from = moduleOf(src, file);
     for (const target of targets) {
       const to = moduleOf(src, target);
-      if (to === from || to === src) continue;
+      // A module's own files, and its enclosing module's (a channel's folder uses the channels' shared types).
+      if (to === from || to === src || from.startsWith(to + sep)) continue;
       // A module may use its own sub-modules' doors; everyone else the door too.
       if (target === join(to, 'index.ts')) continue;
       out.push(`${relative(ROOT, file)} → ${relative(ROOT, target)}`);

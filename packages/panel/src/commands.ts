@@ -127,13 +127,14 @@ export function parseOutbound(value: unknown): { body: Record<string, unknown>; 
   const channel = value['channel'];
   if (typeof channel !== 'string' || !OUTBOUND_CHANNELS.includes(channel))
     throw new CommandError('invalid_argument', `outbound channel must be ${OUTBOUND_CHANNELS.join(', ')}`);
+  const traits = CHANNEL_TRAITS[channel as ChannelType];
   const rawTo = value['to'];
-  const recipients = channel === 'email' && Array.isArray(rawTo) ? rawTo : [rawTo];
+  const recipients = traits.subject && Array.isArray(rawTo) ? rawTo : [rawTo];
   const [to, ...moreTo] = recipients;
   if (typeof to !== 'string' || to.length === 0 || moreTo.some((r) => typeof r !== 'string' || r === ''))
     throw new CommandError(
       'invalid_argument',
-      channel === 'email' ? 'outbound email needs to: [address, …]' : 'outbound needs to',
+      traits.subject ? `outbound ${channel} needs to: [address, …]` : 'outbound needs to',
     );
   const from = value['from'];
   if (from !== undefined && typeof from !== 'string')
@@ -145,18 +146,19 @@ export function parseOutbound(value: unknown): { body: Record<string, unknown>; 
     throw new CommandError('invalid_argument', 'outbound content must be text');
   if (subject !== undefined && typeof subject !== 'string')
     throw new CommandError('invalid_argument', 'outbound subject must be text');
-  if (template !== undefined && (typeof template !== 'string' || channel !== 'whatsapp'))
+  if (template !== undefined && (typeof template !== 'string' || !traits.templates))
     throw new CommandError('invalid_argument', 'defaultReplyTemplateId is a WhatsApp template id');
   const direct = value['direct'] === true;
   if (direct) {
-    if (channel === 'phone') throw new CommandError('invalid_argument', 'a call has no direct content');
-    if (channel !== 'whatsapp' && !content?.trim())
+    if (traits.voice) throw new CommandError('invalid_argument', 'a call has no direct content');
+    if (!traits.templates && !content?.trim())
       throw new CommandError('invalid_argument', `direct: true needs content (the ${channel} to send)`);
-    if (channel === 'whatsapp' && !content?.trim() && !template)
+    if (traits.templates && !content?.trim() && !template)
       throw new CommandError('invalid_argument', 'direct: true needs content or defaultReplyTemplateId');
-    if (channel === 'email' && !subject?.trim())
+    if (traits.subject && !subject?.trim())
       throw new CommandError('invalid_argument', 'direct: true needs a subject for an email');
-    if ((channel === 'sms' || channel === 'whatsapp') && from === undefined)
+    // A text goes from one of the queue's numbers; an email may go from the queue's first address.
+    if (!traits.subject && from === undefined)
       throw new CommandError('invalid_argument', 'direct: true needs from (the queue number to send from)');
   }
   const body = {

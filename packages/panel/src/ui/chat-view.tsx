@@ -1,5 +1,5 @@
 /** A conversation's messages and the composer: chat, SMS, WhatsApp (templates) and email (subject, recipients, HTML). */
-import type { Interaction, Message } from '@parley/protocol';
+import { CHANNEL_TRAITS, type Interaction, type Message } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Draft, PanelController } from '../controller.ts';
 import { t } from '../i18n.ts';
@@ -38,7 +38,8 @@ function Attachments({ controller, m }: { controller: PanelController; m: Messag
 
 /** A conversation's messages and, while it runs, the box to answer in (chat, SMS, WhatsApp, email). */
 export function ChatView({ controller, interaction: i }: { controller: PanelController; interaction: Interaction }) {
-  const email = i.channel_type === 'email';
+  const traits = CHANNEL_TRAITS[i.channel_type];
+  const email = traits.subject;
   const draft = controller.state.drafts[i.id];
   const messages = controller.state.messages[i.id] ?? [];
   const lastIn = [...messages].reverse().find((m) => m.direction === 'in');
@@ -70,8 +71,7 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
     if (i.channel_type === 'chat' && lastIn && lastIn.status !== 'read') controller.markRead(i.id, lastIn.id);
   }, [lastIn?.id, lastIn?.status]);
   useEffect(() => {
-    if (i.channel_type === 'whatsapp' && templates === null)
-      void controller.templates().then(setTemplates, () => setTemplates([]));
+    if (traits.templates && templates === null) void controller.templates().then(setTemplates, () => setTemplates([]));
   }, [i.channel_type]);
   const open = i.state === 'accepted' || i.state === 'held';
   const list = (value: string) =>
@@ -191,7 +191,7 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
               />
             </>
           )}
-          {i.channel_type === 'whatsapp' && templates && templates.length > 0 && (
+          {traits.templates && templates && templates.length > 0 && (
             <select
               aria-label={t('wa.template')}
               value={template}

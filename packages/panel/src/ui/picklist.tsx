@@ -1,5 +1,5 @@
 /** The picklist of waiting contacts, and the dialer for outbound contacts. */
-import type { Contact, Queue } from '@parley/protocol';
+import { CHANNEL_TRAITS, CHANNEL_TYPES, type Contact, type Queue } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import type { PanelController } from '../controller.ts';
 import { t } from '../i18n.ts';
@@ -85,7 +85,7 @@ export function Dialer({ controller }: { controller: PanelController }) {
       }}
     >
       <select aria-label={t('dial.channel')} value={channel} onChange={(e) => setChannel(e.currentTarget.value)}>
-        {(['phone', 'sms', 'whatsapp', 'email'] as const).map((c) => (
+        {CHANNEL_TYPES.filter((c) => CHANNEL_TRAITS[c].outbound).map((c) => (
           <option key={c} value={c}>
             {t(`channel.${c}`)}
           </option>

@@ -7,17 +7,17 @@
  * message `failed` with the reason, which the agent sees.
  * One queue per tenant keeps each conversation's messages in order.
  */
-import type { ExternalChannel } from '@parley/protocol';
 import type { Bus } from '../bus/index.ts';
-import type { InteractionService, OutgoingMessage } from '../interactions/index.ts';
 import type { Logger } from '../log/index.ts';
-import { MailError, type Mailer } from './mailer.ts';
-import { ProviderError, type MessagingProvider } from './provider.ts';
+import type { Mailer, MessagingProvider, Outbox, OutgoingMessage, SendDeps } from './adapter.ts';
+import { MailError } from './email/index.ts';
+import { ProviderError } from './provider.ts';
+import { adapterOf } from './registry.ts';
 
 export interface DispatcherOptions {
   readonly bus: Bus;
   readonly log: Logger;
-  readonly interactions: InteractionService;
+  readonly interactions: Outbox;
   readonly sms: MessagingProvider | null;
   readonly mail: Mailer | null;
   /** The status callback URL the provider reports a message's delivery to. */
@@ -65,38 +65,17 @@ export class Dispatcher {
     });
   }
 
-  /** How each external channel leaves Parley: a record over every one, so a new channel cannot go unsent. */
-  readonly #senders: Readonly<Record<ExternalChannel, (tenantId: string, message: OutgoingMessage) => Promise<void>>> =
-    {
-      email: (tenantId, message) => this.#mail(tenantId, message),
-      sms: (tenantId, message) => this.#text(tenantId, message),
-      whatsapp: (tenantId, message) => this.#text(tenantId, message),
-    };
-
-  async #mail(tenantId: string, message: OutgoingMessage): Promise<void> {
-    if (!this.#o.mail) throw new MailError('no SMTP relay is configured (PARLEY_SMTP_RELAY)', false);
-    await this.#o.mail.send(message);
-    await this.#o.interactions.messageStatus(tenantId, { id: message.id, status: 'sent' });
+  get #deps(): SendDeps {
+    return { sms: this.#o.sms, mail: this.#o.mail, statusCallback: this.#o.statusCallback };
   }
 
-  /** SMS and WhatsApp go through the messaging provider. */
-  async #text(tenantId: string, message: OutgoingMessage): Promise<void> {
-    if (message.channel === 'email') throw new ProviderError('an email does not go through the SMS provider', false);
-    if (!this.#o.sms) throw new ProviderError('no SMS provider is configured (PARLEY_SMS_PROVIDER_URL)', false);
-    const to = message.to[0];
-    if (!to) throw new ProviderError('the message has no recipient', false);
-    const answer = await this.#o.sms.send({
-      channel: message.channel,
-      from: message.from,
-      to,
-      body: message.content,
-      statusCallback: await this.#o.statusCallback(tenantId, message.id),
-      idempotencyKey: message.id,
-    });
+  /** Hands the message to its channel's sender (every external channel has one) and records the outcome. */
+  async #deliver(tenantId: string, message: OutgoingMessage): Promise<void> {
+    const result = await adapterOf(message.channel).send(this.#deps, tenantId, message);
     await this.#o.interactions.messageStatus(tenantId, {
       id: message.id,
-      status: answer.status === 'queued' ? 'sent' : answer.status,
-      setExternalId: answer.sid,
+      status: result.status,
+      ...(result.externalId ? { setExternalId: result.externalId } : {}),
     });
   }
 
@@ -113,7 +92,7 @@ export class Dispatcher {
     // Sent already (a duplicate notice) or gone.
     if (!message) return;
     try {
-      await this.#senders[message.channel](tenantId, message);
+      await this.#deliver(tenantId, message);
     } catch (err) {
       const retryable = err instanceof ProviderError || err instanceof MailError ? err.retryable : true;
       const delays = this.#o.retryDelays ?? RETRY_DELAYS;

@@ -5,26 +5,20 @@
  * Basic auth with the account id and token, and a JSON answer
  * `{sid, status}`. WhatsApp numbers carry a `whatsapp:` prefix. The
  * provider later reports `queued`/`sent`/`delivered`/`failed` to the status
- * callback (see webhooks.ts).
+ * callback (routes/webhooks.ts), and its inbound webhooks carry the same
+ * form fields (`From`, `To`, `Body`, `MessageSid`, `NumMedia`, `MediaUrl0`…).
+ * The SMS and WhatsApp adapters share this file: it is the provider's, not
+ * either channel's.
  */
 import { CodedError } from '@parley/protocol';
-
-export interface OutgoingSms {
-  readonly channel: 'sms' | 'whatsapp';
-  readonly from: string;
-  readonly to: string;
-  readonly body: string;
-  /** Where the provider reports delivery. */
-  readonly statusCallback: string;
-  /** Parley's message id: a retried send is the same message to the provider. */
-  readonly idempotencyKey: string;
-}
-
-export interface ProviderAnswer {
-  /** The provider's message id, used by its status callbacks. */
-  readonly sid: string;
-  readonly status: 'queued' | 'sent' | 'delivered' | 'failed';
-}
+import type {
+  MessagingProvider,
+  OutgoingSms,
+  ProviderAnswer,
+  Sender,
+  WebhookMessage,
+  WebhookParser,
+} from './adapter.ts';
 
 /** Why a send failed, and whether trying again can help. */
 export class ProviderError extends CodedError {
@@ -36,10 +30,6 @@ export class ProviderError extends CodedError {
   ) {
     super('upstream_error', message);
   }
-}
-
-export interface MessagingProvider {
-  send(message: OutgoingSms): Promise<ProviderAnswer>;
 }
 
 export interface HttpProviderOptions {
@@ -113,4 +103,87 @@ export function toStatus(status: string): ProviderAnswer['status'] {
   if (status === 'failed' || status === 'undelivered' || status === 'canceled') return 'failed';
   if (status === 'sent') return 'sent';
   return 'queued';
+}
+
+/** Sends an SMS or WhatsApp message through the provider. */
+export const sendText: Sender = async (deps, tenantId, message) => {
+  if (message.channel === 'email') throw new ProviderError('an email does not go through the SMS provider', false);
+  if (!deps.sms) throw new ProviderError('no SMS provider is configured (PARLEY_SMS_PROVIDER_URL)', false);
+  const to = message.to[0];
+  if (!to) throw new ProviderError('the message has no recipient', false);
+  const answer = await deps.sms.send({
+    channel: message.channel,
+    from: message.from,
+    to,
+    body: message.content,
+    statusCallback: await deps.statusCallback(tenantId, message.id),
+    idempotencyKey: message.id,
+  });
+  return { status: answer.status === 'queued' ? 'sent' : answer.status, externalId: answer.sid };
+};
+
+const PHONE = /^\+?[0-9]{3,20}$/;
+/** The provider's message ids: `SM` (or `MM` with media) and 32 hex digits; a re-split field cannot keep this shape. */
+const SID = /^(SM|MM)[0-9a-f]{32}$/;
+const MAX_BODY = 1600;
+const MAX_MEDIA = 10;
+
+function sidOf(form: Readonly<Record<string, string>>): string {
+  const sid = form['MessageSid'] ?? '';
+  if (!SID.test(sid))
+    throw CodedError.invalidArgument("MessageSid: expected the provider's message id (SM or MM and 32 hex digits)");
+  return sid;
+}
+
+/**
+ * The provider's inbound-message webhook for a channel whose numbers carry
+ * `prefix` (`whatsapp:`), read into a message: numbers, the provider's id
+ * (kept as `<channel>:<sid>`), the text and up to ten media links.
+ */
+export function providerWebhook(channel: 'sms' | 'whatsapp', prefix: string): WebhookParser {
+  return (form): WebhookMessage => {
+    const address = (name: 'From' | 'To'): string => {
+      let value = form[name]?.trim() ?? '';
+      if (prefix) {
+        if (!value.startsWith(prefix)) throw CodedError.invalidArgument(`${name}: expected ${prefix}+number`);
+        value = value.slice(prefix.length);
+      }
+      if (!PHONE.test(value))
+        throw CodedError.invalidArgument(`${name}: ${JSON.stringify(form[name] ?? '')} is not a phone number`);
+      return value;
+    };
+    const from = address('From');
+    const to = address('To');
+    const sid = sidOf(form);
+    const body = form['Body'] ?? '';
+    if (body.length > MAX_BODY) throw CodedError.invalidArgument(`Body: longer than ${MAX_BODY} characters`);
+    const numMedia = Number(form['NumMedia'] ?? '0');
+    if (!Number.isInteger(numMedia) || numMedia < 0 || numMedia > MAX_MEDIA)
+      throw CodedError.invalidArgument(`NumMedia: expected 0 to ${MAX_MEDIA}`);
+    const media: string[] = [];
+    for (let i = 0; i < numMedia; i++) {
+      const url = form[`MediaUrl${i}`] ?? '';
+      if (!/^https?:\/\/\S{1,2000}$/.test(url))
+        throw CodedError.invalidArgument(`MediaUrl${i}: expected an http(s) URL`);
+      media.push(url);
+    }
+    if (body.trim() === '' && media.length === 0) throw CodedError.invalidArgument('Body: the message is empty');
+    return { from, to, content: body, externalId: `${channel}:${sid}`, ...(media.length ? { media } : {}) };
+  };
+}
+
+/** A delivery report, in Parley's terms; `queued` tells nothing new. */
+export interface DeliveryReport {
+  readonly sid: string;
+  readonly status: ProviderAnswer['status'];
+  readonly error?: string;
+}
+
+/** Reads the provider's status callback form. */
+export function parseDeliveryReport(form: Readonly<Record<string, string>>): DeliveryReport {
+  const status = form['MessageStatus'] ?? form['SmsStatus'] ?? '';
+  if (!/^[a-z_]{2,20}$/.test(status)) throw CodedError.invalidArgument('MessageStatus: expected a status word');
+  const sid = sidOf(form);
+  const error = form['ErrorMessage'] ?? (form['ErrorCode'] ? `provider error ${form['ErrorCode']}` : undefined);
+  return { sid, status: toStatus(status), ...(error ? { error } : {}) };
 }

@@ -6,12 +6,12 @@
  */
 import { CHANNEL_TRAITS, type ChannelType, type Interaction, type Message } from '@parley/protocol';
 import type { Bus, CustomerState } from '../bus/index.ts';
+import { adapterOf } from '../channels/index.ts';
 import { CodedError } from '@parley/protocol';
 import type { MessageTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
 import type { Calls } from './calls.ts';
-import { matchConversation, prepareEmail, refuseFields, whatsappRule } from './channel-rules.ts';
 import type { GroupCommit, Tx } from './commit.ts';
 import type { Actor, ConversationView, InboundMessageInput, MessageInput } from './inputs.ts';
 import type { Ledger } from './ledger.ts';
@@ -183,7 +183,8 @@ export class Conversations {
       }
     }
     return this.#d.gc.commit(null, async (tx) => {
-      let conversationId = await matchConversation(tx, this.#d.tenantId, input);
+      const adapter = adapterOf(input.channel);
+      let conversationId = await adapter.match(tx, this.#d.tenantId, input);
       let r: InteractionRecord | undefined;
       if (conversationId) {
         const entry = this.#d.audience.conversations.get(conversationId);
@@ -239,12 +240,7 @@ export class Conversations {
         {
           external_id: input.externalId ?? null,
           html: input.html ?? null,
-          meta:
-            input.channel === 'email'
-              ? { from: input.from, to: [input.to], cc: input.cc ?? [], references: input.thread ?? [] }
-              : input.media?.length
-                ? { media: input.media }
-                : null,
+          meta: adapter.inboundMeta(input),
         },
         input.attachments ?? [],
       );
@@ -385,7 +381,7 @@ export class Conversations {
     files: ReadonlyArray<{ name: string; contentType: string; data: Buffer }> = [],
   ): Promise<Message> {
     if (direction === 'out') {
-      const refused = refuseFields(r.channel, input);
+      const refused = adapterOf(r.channel).refuse(input);
       if (refused) throw CodedError.invalidArgument(refused);
     }
     const id = newId();
@@ -394,18 +390,19 @@ export class Conversations {
     let subject = input.subject ?? null;
     let externalId = extra.external_id ?? null;
     let meta = extra.meta ?? null;
-    if (external && CHANNEL_TRAITS[r.channel].templates) {
-      const template = await whatsappRule(tx, this.#d.tenantId, conversationId, input);
-      if (template) {
-        body = template.body;
-        meta = { template_id: template.id };
-      }
-    }
-    if (external && CHANNEL_TRAITS[r.channel].threaded) {
-      const email = await prepareEmail(tx, conversationId, r, id, input);
-      subject = email.subject;
-      externalId = email.externalId;
-      meta = email.meta;
+    if (external) {
+      // The channel's rules: WhatsApp's window and templates, email's recipients and thread headers.
+      const prepared = await adapterOf(r.channel).prepare(tx, {
+        tenantId: this.#d.tenantId,
+        conversationId,
+        messageId: id,
+        localAddress: r.localAddress,
+        input,
+      });
+      body = prepared.body ?? body;
+      subject = prepared.subject ?? subject;
+      externalId = prepared.externalId ?? externalId;
+      meta = prepared.meta ?? meta;
     }
     if (body.trim() === '' && !input.attachmentIds?.length)
       throw CodedError.invalidArgument('content: write something');

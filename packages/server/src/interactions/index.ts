@@ -27,6 +27,5 @@ export type {
 } from './inputs.ts';
 export { Desk, type DeskOptions } from './desk.ts';
 export { MAX_WRAPUP_SECONDS } from './rules.ts';
-export { whatsappTemplates } from './channel-rules.ts';
 export type { InteractionServiceOptions } from './service.ts';
 export { InteractionService, REPLAY_LIMIT } from './service.ts';

@@ -2,8 +2,11 @@
  * What the desk takes and gives: the inputs of its operations and the views
  * it answers with. Plain types, shared by the desk's parts and its callers.
  */
-import type { AgentActionName, ChannelType, ExternalChannel, Message } from '@parley/protocol';
+import type { AgentActionName, ChannelType, Message } from '@parley/protocol';
 import type { CustomerState } from '../bus/index.ts';
+import type { InboundMessage, OutgoingMessage } from '../channels/index.ts';
+
+export type { OutgoingMessage };
 
 /** Who acts: an agent (or supervisor) acting on their own interactions. */
 export interface Actor {
@@ -55,43 +58,8 @@ export interface MessageInput {
   readonly attachmentIds?: readonly string[];
 }
 
-/** A message from a customer on SMS, WhatsApp or email, as a connector received it. */
-export interface InboundMessageInput {
-  readonly channel: ExternalChannel;
-  readonly queueId: string;
-  /** The customer's number or email address. */
-  readonly from: string;
-  readonly name?: string;
-  /** The queue address written to. */
-  readonly to: string;
-  readonly content: string;
-  readonly html?: string;
-  readonly subject?: string;
-  /** The provider's message id or the email's Message-ID: a repeat is the same message. */
-  readonly externalId?: string;
-  /** Email: the Message-IDs this one answers (In-Reply-To, References), newest last. */
-  readonly thread?: readonly string[];
-  readonly cc?: readonly string[];
-  readonly media?: readonly string[];
-  readonly attachments?: ReadonlyArray<{ name: string; contentType: string; data: Buffer }>;
-}
-
-/** A stored outgoing message as the dispatcher hands it to the provider or relay. */
-export interface OutgoingMessage {
-  readonly id: string;
-  readonly channel: ExternalChannel;
-  readonly from: string;
-  readonly to: readonly string[];
-  readonly cc: readonly string[];
-  readonly subject: string | null;
-  readonly content: string;
-  /** Email: this message's Message-ID and the thread it answers. */
-  readonly messageId: string | null;
-  readonly inReplyTo: string | null;
-  readonly references: readonly string[];
-  readonly attachments: ReadonlyArray<{ name: string; contentType: string; data: Buffer }>;
-  readonly status: string;
-}
+/** A message from a customer on SMS, WhatsApp or email, as a connector received it (the channels' shape). */
+export type InboundMessageInput = InboundMessage;
 
 /** What the far party (customer, external number) does; the demo API and channel connectors report it. */
 export type RemoteEvent = 'answer' | 'hangup' | 'reject' | 'no_answer' | 'fail';

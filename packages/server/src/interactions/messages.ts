@@ -3,8 +3,15 @@
  * delivery reports that only move forward, what the dispatcher sends,
  * and the files of a chat.
  */
-import { isExternalChannel, type InteractionId, type Message, type MessageStatus } from '@parley/protocol';
+import {
+  CHANNEL_TRAITS,
+  isExternalChannel,
+  type InteractionId,
+  type Message,
+  type MessageStatus,
+} from '@parley/protocol';
 import { CodedError } from '@parley/protocol';
+import { parseMeta, strings } from '../channels/index.ts';
 import type { AttachmentTable, MessageTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
@@ -109,7 +116,7 @@ export class MessageStore {
       cc: strings(meta['cc']),
       subject: row.subject,
       content: row.body,
-      messageId: row.channel === 'email' ? row.external_id : null,
+      messageId: CHANNEL_TRAITS[row.channel].threaded ? row.external_id : null,
       inReplyTo: typeof meta['in_reply_to'] === 'string' ? meta['in_reply_to'] : null,
       references: strings(meta['references']),
       attachments: files.map((f) => ({
@@ -271,22 +278,4 @@ function toWireMessage(
     ...(attachments.length ? { attachments } : {}),
     ...(m.error ? { error: m.error } : {}),
   };
-}
-
-/** A stored JSON object (message meta, tenant settings); empty when it is not one. */
-export function parseMeta(json: string | null): Record<string, unknown> {
-  if (!json) return {};
-  try {
-    const value: unknown = JSON.parse(json);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
-
-/** The strings of a stored list. */
-export function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

@@ -4,6 +4,7 @@
  */
 import { CHANNEL_TRAITS, type Interaction } from '@parley/protocol';
 import { CodedError } from '@parley/protocol';
+import { adapterOf } from '../channels/index.ts';
 import type { QueueRecord } from '../queues/index.ts';
 import { nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
@@ -13,7 +14,7 @@ import type { Actor, OutboundInput } from './inputs.ts';
 import type { Ledger } from './ledger.ts';
 import type { QueueBook } from './queue-book.ts';
 import type { Router } from './router.ts';
-import { blank, checkReachable, EMAIL, PHONE_NUMBER } from './rules.ts';
+import { blank, checkReachable } from './rules.ts';
 
 export interface OutboundOptions {
   readonly tenantId: string;
@@ -40,15 +41,10 @@ export class Outbound {
         throw CodedError.invalidArgument(
           'channel: chats start from the customer; outbound works for phone, sms, whatsapp and email',
         );
-      const valid =
-        input.channel === 'email' ? EMAIL.test(input.to) : PHONE_NUMBER.test(input.to.replace(/[\s()-]/g, ''));
-      if (!valid)
-        throw CodedError.invalidArgument(
-          input.channel === 'email'
-            ? `to: ${JSON.stringify(input.to)} is not an email address`
-            : `to: ${JSON.stringify(input.to)} is not a phone number (digits, optionally a leading +)`,
-        );
-      if (input.channel === 'phone') checkReachable(this.#d.reachable, input.to.replace(/[\s()-]/g, ''));
+      const traits = CHANNEL_TRAITS[input.channel];
+      // The channel's own address shape: a number without spaces and brackets, or an email address.
+      const to = adapterOf(input.channel).outboundAddress(input.to);
+      if (traits.voice) checkReachable(this.#d.reachable, to);
       const queue = await this.#outboundQueue(actor, input);
       const from = input.from ?? queue.addresses[0];
       if (!from) throw CodedError.forbidden(`Queue ${queue.name} has no address to send or call from.`);
@@ -57,21 +53,19 @@ export class Outbound {
           'invalid_state',
           `You have no free ${input.channel} capacity (finish or hang up the current one first).`,
         );
-      if (input.message && input.channel === 'email' && !(input.subject ?? input.message.subject))
+      if (input.message && traits.subject && !(input.subject ?? input.message.subject))
         throw CodedError.invalidArgument('subject: an email sent at once needs a subject');
       return this.#d.gc.commit(actor.id, async (tx) => {
-        const to = input.channel === 'phone' ? input.to.replace(/[\s()-]/g, '') : input.to;
         // Messages need a conversation to live in; a call does not.
-        const conversationId =
-          input.channel === 'phone'
-            ? null
-            : await this.#d.conversations.newConversation(tx, {
-                channel: input.channel,
-                name: to,
-                address: to,
-                local: from,
-                subject: input.subject ?? input.message?.subject ?? null,
-              });
+        const conversationId = traits.voice
+          ? null
+          : await this.#d.conversations.newConversation(tx, {
+              channel: input.channel,
+              name: to,
+              address: to,
+              local: from,
+              subject: input.subject ?? input.message?.subject ?? null,
+            });
         let r = await this.#d.ledger.write(
           tx,
           {
@@ -93,12 +87,11 @@ export class Outbound {
         );
         this.#d.router.decide(tx, { type: 'interaction_assigned', agentId: actor.id, channel: input.channel });
         // A call rings the far end; a message conversation is open at once.
-        r =
-          input.channel === 'phone'
-            ? await this.#d.ledger.step(tx, r, 'alert', 'alerting', actor.id)
-            : await this.#d.ledger.step(tx, r, 'accept', 'accepted', actor.id, {
-                acceptedAt: nowIso(new Date(tx.now)),
-              });
+        r = traits.voice
+          ? await this.#d.ledger.step(tx, r, 'alert', 'alerting', actor.id)
+          : await this.#d.ledger.step(tx, r, 'accept', 'accepted', actor.id, {
+              acceptedAt: nowIso(new Date(tx.now)),
+            });
         if (conversationId) {
           await tx.trx
             .updateTable('conversations')

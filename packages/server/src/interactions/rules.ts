@@ -17,8 +17,6 @@ export const TALKING: ReadonlySet<InteractionState> = new Set(['accepted', 'held
 export const MAX_WRAPUP_SECONDS = 900;
 /** How long a direct offer (transfer or consultation to an agent) rings without a queue's own timeout. */
 export const DIRECT_OFFER_MS = 30_000;
-export const PHONE_NUMBER = /^\+?[0-9*#]{2,32}$/;
-export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 /** A consultation leg: the consulting agent's outbound leg, or the consulted agent's inbound one. */
 export const isConsultLeg = (r: InteractionRecord) =>

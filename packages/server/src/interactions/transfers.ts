@@ -8,6 +8,7 @@ import { isTerminalState } from '@parley/protocol';
 import type { ChannelType, Interaction } from '@parley/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import { CodedError } from '@parley/protocol';
+import { PHONE_NUMBER } from '../channels/index.ts';
 import { findQueueByAddress } from '../queues/index.ts';
 import type { Database } from '../store/index.ts';
 import { nowIso } from '../store/index.ts';
@@ -19,7 +20,7 @@ import type { Ledger } from './ledger.ts';
 import type { QueueBook } from './queue-book.ts';
 import { findInteraction, toRecord, type InteractionRecord, type Target } from './records.ts';
 import type { Router } from './router.ts';
-import { blank, checkReachable, isConsultLeg, needsConversation, PHONE_NUMBER, TALKING } from './rules.ts';
+import { blank, checkReachable, isConsultLeg, needsConversation, TALKING } from './rules.ts';
 
 export interface TransfersOptions {
   readonly tenantId: string;

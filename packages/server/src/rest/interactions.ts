@@ -3,14 +3,15 @@
  * contacts, the picklist of waiting contacts, and — only with PARLEY_DEMO —
  * endpoints that play the customer for tests, the playground and the simulator.
  */
-import { AGENT_ACTIONS, CodedError } from '@parley/protocol';
+import { AGENT_ACTIONS, CHANNEL_TRAITS, CodedError } from '@parley/protocol';
 import type { Contact, InteractionId, QueueId } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { hasRole, mayRead } from '../access/index.ts';
 import { requireRole } from '../agents/index.ts';
-import { whatsappTemplates, type AgentAction, type TargetInput, type WaitingEntry } from '../interactions/index.ts';
+import { whatsappTemplates } from '../channels/index.ts';
+import type { AgentAction, TargetInput, WaitingEntry } from '../interactions/index.ts';
 import { findQueueByAddress, listQueuesOfUser } from '../queues/index.ts';
 import type { UserRecord } from '../users/index.ts';
 import { restHelpers } from './helpers.ts';
@@ -222,7 +223,7 @@ export function interactionRoutes(ctx: AppContext) {
         const { user } = await caller(request);
         const b = request.body;
         const sending = b.content !== undefined || b.template_id !== undefined;
-        if (sending && (b.channel === 'phone' || b.channel === 'chat'))
+        if (sending && !CHANNEL_TRAITS[b.channel].external)
           throw CodedError.invalidArgument(`content: a ${b.channel} interaction starts without a message`);
         const created = await ctx.interactions.outbound(
           request.tenant.id,
@@ -237,7 +238,7 @@ export function interactionRoutes(ctx: AppContext) {
                   message: toMessageInput({
                     content: b.content ?? '',
                     ...pick(b, ['subject', 'cc', 'template_id']),
-                    ...(b.channel === 'email' ? { to: [b.to] } : {}),
+                    ...(CHANNEL_TRAITS[b.channel].subject ? { to: [b.to] } : {}),
                   }),
                 }
               : {}),

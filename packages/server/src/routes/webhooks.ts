@@ -8,18 +8,20 @@
  * provider gets its 200, and a retried webhook (same `MessageSid`) is
  * answered without storing twice.
  */
-import { CodedError } from '@parley/protocol';
+import { CodedError, type ExternalChannel } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { findQueueByAddress } from '../queues/index.ts';
 import { webhookSecret, type Tenant } from '../tenants/index.ts';
-import { SIGNATURE_HEADER, toStatus, verifyRequest, WebhookReceipts, type FormParams } from '../channels/index.ts';
-
-const PHONE = /^\+?[0-9]{3,20}$/;
-/** The provider's message ids: `SM` (or `MM` with media) and 32 hex digits; a re-split field cannot keep this shape. */
-const SID = /^(SM|MM)[0-9a-f]{32}$/;
-const MAX_BODY = 1600;
-const MAX_MEDIA = 10;
+import {
+  parseDeliveryReport,
+  SIGNATURE_HEADER,
+  verifyRequest,
+  WEBHOOK_ADAPTERS,
+  WebhookReceipts,
+  type FormParams,
+  type WebhookParser,
+} from '../channels/index.ts';
 
 /** The secret that verifies a tenant's webhooks: the operator's for the default tenant, else the stored one. */
 export async function secretOf(ctx: AppContext, tenant: Tenant): Promise<string | null> {
@@ -68,77 +70,46 @@ export function webhookRoutes(ctx: AppContext) {
       return { form, signature };
     };
 
-    const inbound = (channel: 'sms' | 'whatsapp') => async (request: FastifyRequest, reply: FastifyReply) => {
-      const { form, signature } = await verified(request);
-      const address = (name: 'From' | 'To'): string => {
-        let value = form[name]?.trim() ?? '';
-        if (channel === 'whatsapp') {
-          if (!value.startsWith('whatsapp:')) throw CodedError.invalidArgument(`${name}: expected whatsapp:+number`);
-          value = value.slice('whatsapp:'.length);
-        }
-        if (!PHONE.test(value))
-          throw CodedError.invalidArgument(`${name}: ${JSON.stringify(form[name] ?? '')} is not a phone number`);
-        return value;
-      };
-      const from = address('From');
-      const to = address('To');
-      const sid = form['MessageSid'] ?? '';
-      if (!SID.test(sid))
-        throw CodedError.invalidArgument("MessageSid: expected the provider's message id (SM or MM and 32 hex digits)");
-      const body = form['Body'] ?? '';
-      if (body.length > MAX_BODY) throw CodedError.invalidArgument(`Body: longer than ${MAX_BODY} characters`);
-      const numMedia = Number(form['NumMedia'] ?? '0');
-      if (!Number.isInteger(numMedia) || numMedia < 0 || numMedia > MAX_MEDIA)
-        throw CodedError.invalidArgument(`NumMedia: expected 0 to ${MAX_MEDIA}`);
-      const media: string[] = [];
-      for (let i = 0; i < numMedia; i++) {
-        const url = form[`MediaUrl${i}`] ?? '';
-        if (!/^https?:\/\/\S{1,2000}$/.test(url))
-          throw CodedError.invalidArgument(`MediaUrl${i}: expected an http(s) URL`);
-        media.push(url);
-      }
-      if (body.trim() === '' && media.length === 0) throw CodedError.invalidArgument('Body: the message is empty');
-      const queue = await findQueueByAddress(ctx.db, request.tenant.id, to);
-      if (!queue || queue.channel !== channel)
-        throw new CodedError('not_found', `No ${channel} queue has the number ${to}.`);
-      await once(request, signature, async () => {
-        await ctx.interactions.inboundMessage(request.tenant.id, {
-          channel,
-          queueId: queue.id,
-          from,
-          to,
-          content: body,
-          externalId: `${channel}:${sid}`,
-          ...(media.length ? { media } : {}),
+    /** A channel's inbound webhook: its adapter reads the form, the message is stored once. */
+    const inbound =
+      (channel: ExternalChannel, parse: WebhookParser) => async (request: FastifyRequest, reply: FastifyReply) => {
+        const { form, signature } = await verified(request);
+        const { from, to, content, externalId, media } = parse(form);
+        const queue = await findQueueByAddress(ctx.db, request.tenant.id, to);
+        if (!queue || queue.channel !== channel)
+          throw new CodedError('not_found', `No ${channel} queue has the number ${to}.`);
+        await once(request, signature, async () => {
+          await ctx.interactions.inboundMessage(request.tenant.id, {
+            channel,
+            queueId: queue.id,
+            from,
+            to,
+            content,
+            externalId,
+            ...(media?.length ? { media } : {}),
+          });
         });
-      });
-      // An empty reply document: Parley answers through the agent, not here.
-      return reply.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
-    };
+        // An empty reply document: Parley answers through the agent, not here.
+        return reply.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+      };
 
     const schema = { hide: false, tags: ['webhooks'], security: [] };
-    app.post('/webhooks/sms', { schema }, inbound('sms'));
-    app.post('/webhooks/whatsapp', { schema }, inbound('whatsapp'));
+    for (const { channel, parse } of WEBHOOK_ADAPTERS)
+      app.post(`/webhooks/${channel}`, { schema }, inbound(channel, parse));
 
     // Delivery reports; `?message=` is Parley's own id, so a report that outruns the send's answer still lands.
     app.post('/webhooks/status', { schema }, async (request, reply) => {
       const { form } = await verified(request);
-      const status = form['MessageStatus'] ?? form['SmsStatus'] ?? '';
-      if (!/^[a-z_]{2,20}$/.test(status)) throw CodedError.invalidArgument('MessageStatus: expected a status word');
-      const sid = form['MessageSid'] ?? '';
-      if (!SID.test(sid))
-        throw CodedError.invalidArgument("MessageSid: expected the provider's message id (SM or MM and 32 hex digits)");
+      const report = parseDeliveryReport(form);
       const own = (request.query as Record<string, unknown>)['message'];
       const id = typeof own === 'string' && /^[0-9a-f]{32}$/.test(own) ? own : undefined;
-      const parleyStatus = toStatus(status);
-      if (parleyStatus === 'queued') return reply.code(204).send();
-      const error = form['ErrorMessage'] ?? (form['ErrorCode'] ? `provider error ${form['ErrorCode']}` : undefined);
+      if (report.status === 'queued') return reply.code(204).send();
       const message = await ctx.interactions.messageStatus(request.tenant.id, {
-        ...(id ? { id } : { externalId: sid }),
-        status: parleyStatus,
-        ...(parleyStatus === 'failed' ? { error: error ?? 'not delivered' } : {}),
+        ...(id ? { id } : { externalId: report.sid }),
+        status: report.status,
+        ...(report.status === 'failed' ? { error: report.error ?? 'not delivered' } : {}),
       });
-      if (!message) throw new CodedError('not_found', `No message ${id ?? sid}.`);
+      if (!message) throw new CodedError('not_found', `No message ${id ?? report.sid}.`);
       return reply.code(204).send();
     });
   };

@@ -8,7 +8,7 @@ import net from 'node:net';
 import nodemailer from 'nodemailer';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../testing/index.ts';
+import { startHarness, type Harness } from '../../testing/index.ts';
 import { InboundSmtp, readLimited } from './smtp.ts';
 
 /** A raw SMTP session: send lines, read the reply codes. */

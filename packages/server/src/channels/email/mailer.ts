@@ -5,17 +5,7 @@
 import { CodedError } from '@parley/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import type { OutgoingMessage } from '../interactions/index.ts';
-
-/** What a mail needs: a stored outgoing email has all of it, a transcript only some. */
-export type Mail = Pick<OutgoingMessage, 'from' | 'to' | 'subject' | 'content'> &
-  Partial<Pick<OutgoingMessage, 'cc' | 'messageId' | 'inReplyTo' | 'references' | 'attachments'>>;
-
-export interface Mailer {
-  /** Sends one email; resolves once the relay accepted it. */
-  send(message: Mail): Promise<void>;
-  close(): void;
-}
+import type { Mail, Mailer } from '../adapter.ts';
 
 /** Why the relay did not take a message; permanent (5xx) failures are not retried. */
 export class MailError extends CodedError {

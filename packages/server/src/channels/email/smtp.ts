@@ -10,17 +10,17 @@ import { CodedError } from '@parley/protocol';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { Kysely } from 'kysely';
-import { findMailbox } from '../queues/index.ts';
-import type { InteractionService } from '../interactions/index.ts';
-import type { Logger } from '../log/index.ts';
-import type { Database } from '../store/index.ts';
-import { refuseAttachment, safeFileName } from './attachments.ts';
+import { findMailbox } from '../../queues/index.ts';
+import type { Inbox } from '../adapter.ts';
+import type { Logger } from '../../log/index.ts';
+import type { Database } from '../../store/index.ts';
+import { refuseAttachment, safeFileName } from '../attachments.ts';
 import { sanitizeEmailHtml } from './sanitize.ts';
 
 export interface InboundSmtpOptions {
   readonly db: Kysely<Database>;
   readonly log: Logger;
-  readonly interactions: InteractionService;
+  readonly interactions: Inbox;
   readonly maxBytes: number;
   readonly attachmentMaxBytes: number;
   readonly limits?: Partial<SmtpLimits>;
