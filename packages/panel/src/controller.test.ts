@@ -1,4 +1,4 @@
-import type { Interaction, PanelMessage, User } from '@parley/protocol';
+import type { Interaction, Message, PanelMessage, User } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import type { SocketHandlers } from './api/index.ts';
 import { CommandError, HostBridge, type HostTransport } from './bridge/index.ts';
@@ -451,7 +451,7 @@ describe('PanelController', () => {
       content: 'hi',
       direction: 'in',
       created: '2026-11-21T12:00:00.000Z',
-    };
+    } as Message;
     server().onEvent({
       seq: 2,
       type: 'interaction',

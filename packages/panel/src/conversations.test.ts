@@ -25,7 +25,8 @@ function interaction(id: string, patch: Partial<Interaction> = {}): Interaction 
 }
 
 let seq = 0;
-const frame = (event: string, i: Interaction): InteractionFrame => ({ event_seq: ++seq, event, interaction: i });
+const frame = (event: InteractionFrame['event'], i: Interaction): InteractionFrame =>
+  ({ event_seq: ++seq, event, interaction: i }) as InteractionFrame;
 
 describe('Conversations', () => {
   it('turns an offer, accept, hold, end, wrap-up and handle into one host event each', () => {

@@ -56,7 +56,6 @@ export type {
   AgentState,
   ServerEventType,
   ServerEvent,
-  InteractionFrame,
   ClientRequestMap,
   ClientRequestType,
   ClientRequest,
@@ -71,6 +70,17 @@ export {
   parseServerFrame,
   tunnelPathProblem,
 } from './ws.ts';
+
+export type {
+  InteractionEventDetails,
+  InteractionEventName,
+  InteractionEventOf,
+  InteractionFrame,
+  EventDetail,
+  EndCause,
+  TransferTarget,
+  WithdrawReason,
+} from './events.ts';
 
 export { MAX_JSON_DEPTH, nulIn } from './input.ts';
 

@@ -6,6 +6,7 @@
 import { isRecord, parseErrorPayload, type ErrorPayload } from './errors.ts';
 import type { Interaction, User, WorkStatus } from './objects.ts';
 import type { UserId } from './ids.ts';
+import type { InteractionFrame } from './events.ts';
 
 /** Server-pushed frames and what they carry. */
 export interface ServerEventMap {
@@ -29,18 +30,6 @@ export interface ServerEventMap {
   readonly user: { readonly user: User };
   /** (supervisors and admins) An agent's state changed. */
   readonly agent: { readonly agent: AgentState };
-}
-
-/** One stored interaction event, as a panel gets it. */
-export interface InteractionFrame {
-  /** The tenant's event sequence number: the panel resumes from the last one it saw. */
-  readonly event_seq: number;
-  /** What happened: `created`, `offered`, `offer_withdrawn`, `accepted`, `held`, `ended`, `wrap_up`, `handled`, … */
-  readonly event: string;
-  /** The interaction after the event. */
-  readonly interaction: Interaction;
-  /** Event details, e.g. `{reason: "timeout"}` for a withdrawn offer. */
-  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 /** What a supervisor sees of an agent, live. */

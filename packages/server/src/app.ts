@@ -1,70 +1,48 @@
 /**
  * buildApp(): the whole server without listening, so tests use inject() and
- * real sockets alike. main.ts adds listen() and signal handling.
+ * real sockets alike. main.ts adds listen() and signal handling. The server
+ * is composed of plugins (plugins/): the outside libraries, then the
+ * services in dependency order, then the routes with the context.
  */
-import { CodedError } from '@parley/protocol';
-import type { IncomingMessage } from 'node:http';
-import path from 'node:path';
-import fastifyCookie from '@fastify/cookie';
-import fastifyCors from '@fastify/cors';
-import fastifyFormbody from '@fastify/formbody';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
-import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
-import { AgentService } from './agents/index.ts';
-import { AuthService, pruneSessionEnds, sessionsEndedSince, sweepSessions } from './auth/index.ts';
-import { InProcessBus } from './bus/index.ts';
+import type { Dispatcher } from './channels/index.ts';
 import type { Config } from './config/index.ts';
 import type { AppContext } from './context.ts';
-import { randomBytes } from 'node:crypto';
-import {
-  Dispatcher,
-  HttpMessagingProvider,
-  InboundSmtp,
-  SmtpMailer,
-  type Mailer,
-  type MessagingProvider,
-} from './channels/index.ts';
-import { CaptureRelay, demoPageRoutes, demoProviderRoutes, mailboxRoutes, seedDemo } from './demo/index.ts';
-import { InteractionService, type InteractionServiceOptions } from './interactions/index.ts';
-import {
-  buildPlayground,
-  DEFAULT_DIST,
-  installErrorHandlers,
-  installInputGuards,
-  panelRoutes,
-  WS_PROTOCOL,
-  type DistPaths,
-} from './http/index.ts';
+import { demoPageRoutes, demoProviderRoutes, mailboxRoutes } from './demo/index.ts';
+import { buildPlayground, DEFAULT_DIST, panelRoutes, type DistPaths } from './http/index.ts';
+import type { InteractionServiceOptions } from './interactions/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
-import { AgentGateway, CustomerGateway, DEFAULT_SOCKET_LIMITS, SocketLimits } from './realtime/index.ts';
-import { MediaPlane, Recorder } from './media/index.ts';
+import {
+  authPlugin,
+  busPlugin,
+  channelsPlugin,
+  configPlugin,
+  contextPlugin,
+  corsPlugin,
+  httpPlugin,
+  interactionsPlugin,
+  mediaPlugin,
+  realtimePlugin,
+  rewriteTenantUrl,
+  storePlugin,
+  swaggerPlugin,
+  tenantsPlugin,
+  websocketPlugin,
+} from './plugins/index.ts';
 import {
   authRoutes,
   customerRoutes,
   mediaRoutes,
   realtimeRoutes,
-  secretOf,
   webhookRoutes,
   WS_MAX_PAYLOAD,
 } from './routes/index.ts';
 import { restRoutes } from './rest/index.ts';
 import { riRoutes } from './ri/index.ts';
-import { openStore, type Database } from './store/index.ts';
-import {
-  DEFAULT_TENANT_SLUG,
-  ensureTenant,
-  findTenant,
-  setWebhookSecret,
-  webhookSecret,
-  splitTenantUrl,
-  tenantBasePath,
-  TenantRegistry,
-  type Tenant,
-} from './tenants/index.ts';
+import { pingStore, type Database } from './store/index.ts';
+import type { Tenant } from './tenants/index.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -111,141 +89,12 @@ export function playgroundOrigin(config: Config): string | null {
   return config.playgroundPort === null ? null : `http://${config.playgroundHost}:${config.playgroundPort}`;
 }
 
-const TENANT_SLUG = Symbol('parley.tenantSlug');
-type TaggedRequest = IncomingMessage & { [TENANT_SLUG]?: string };
-
 /** Builds the server (and the playground) from a validated configuration. */
 export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const { config } = options;
   const dist: DistPaths = { ...DEFAULT_DIST, ...options.dist };
   const log = createLogger(config.logLevel, options.logStream);
-  const db = await openStore({
-    sqliteFile: options.sqliteFile ?? path.join(config.dataDir, 'parley.sqlite'),
-    databaseUrl: config.databaseUrl,
-  });
-
   const playOrigin = playgroundOrigin(config);
-  const tenant = config.demo
-    ? await seedDemo(db, { password: config.demoPassword, allowedOrigins: playOrigin ? [playOrigin] : [] })
-    : await ensureTenant(db, { slug: DEFAULT_TENANT_SLUG, name: 'Parley' });
-
-  const lifetimes = { idleSeconds: config.sessionIdleSeconds, maxSeconds: config.sessionMaxSeconds };
-  const bus = new InProcessBus((err, type) => log.error({ err, type }, 'bus subscriber failed'));
-  const tenants = new TenantRegistry(db);
-  tenants.remember(tenant);
-  const agents = new AgentService(db, bus);
-  const gateway: AgentGateway = new AgentGateway({
-    log: log.child({ subsystem: 'realtime' }),
-    bus,
-    snapshot: (t, u) => agents.snapshot(t, u),
-    agentState: (t, u, connected) => agents.agentState(t, u, connected),
-    interactions: () => interactions,
-    typing: (t, agentId, interactionId) =>
-      void interactions.typing(t, { agentId, interactionId }).catch(() => undefined),
-    media: {
-      offer: (t, u, sdp, owner) => media.attachStation(t, u, sdp, owner),
-      closed: (t, u, owner) => media.detachStation(t, u, owner),
-    },
-    sessions: {
-      endedSince: (cursor) => sessionsEndedSince(db, cursor),
-      sweep: async (hashes) => {
-        await pruneSessionEnds(db);
-        return sweepSessions(db, hashes, lifetimes);
-      },
-      // The agent's last session is over: offline, as after a logout.
-      ended: async (tenantId, userId) => {
-        const left = await db
-          .selectFrom('sessions')
-          .select('token_hash')
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
-        const t = left ? null : await findTenant(db, tenantId);
-        if (t) await agents.loggedOut(t, userId);
-      },
-      ...(options.sessionSweepMs ? { sweepMs: options.sessionSweepMs } : {}),
-    },
-  });
-  const interactions = new InteractionService({
-    db,
-    bus,
-    log: log.child({ subsystem: 'routing' }),
-    isOnline: (t, u) => gateway.isOnline(t, u),
-    routing: config.routing,
-    ...(options.voice?.scriptedFarParty ? {} : { reachable: (t: string, n: string) => media.reachable(t, n) }),
-    ...options.interactions,
-  });
-  const recorder = new Recorder({ db, dataDir: config.dataDir, log: log.child({ subsystem: 'recorder' }) });
-  const repaired = await recorder.repair();
-  if (repaired > 0) log.info({ repaired }, 'recordings left open by a crash were completed');
-  const media: MediaPlane = new MediaPlane({
-    bus,
-    db,
-    log: log.child({ subsystem: 'media' }),
-    interactions: () => interactions,
-    recorder,
-    network: {
-      address: config.voice.mediaAddress,
-      ...(config.voice.mediaPorts ? { ports: config.voice.mediaPorts } : {}),
-    },
-    virtualPstn: config.voice.virtualPstn,
-    reattachSeconds: config.voice.reattachSeconds,
-    ringSeconds: config.voice.ringSeconds,
-    dialsPerMinute: config.voice.callsPerMinute,
-    scriptedFarParty: options.voice?.scriptedFarParty === true,
-    journal: path.join(config.dataDir, 'calls-in-progress.json'),
-  });
-  const allowedOrigins = (t: Tenant) =>
-    t.slug === DEFAULT_TENANT_SLUG ? [...new Set([...t.allowedOrigins, ...config.allowedOrigins])] : t.allowedOrigins;
-  const customers: { current: CustomerGateway | null } = { current: null };
-  let mailer: Mailer | null = null;
-  const ctx: AppContext = {
-    config,
-    db,
-    log,
-    bus,
-    tenants,
-    selfOrigin: new URL(config.publicUrl).origin,
-    lifetimes,
-    auth: new AuthService({
-      db,
-      log: log.child({ subsystem: 'auth' }),
-      lifetimes,
-      ...(options.authClock ? { now: options.authClock } : {}),
-    }),
-    agents,
-    gateway,
-    sockets: new SocketLimits(
-      {
-        perKey: {
-          agent: config.sockets.perAgent,
-          customer: config.sockets.perAddress,
-          phone: config.sockets.perAddress,
-        },
-        total: DEFAULT_SOCKET_LIMITS.total,
-        // A panel carries the host's commands (a script may send many): ten times the public sockets' rate.
-        framesPerSecond: {
-          agent: config.sockets.framesPerSecond * 10,
-          customer: config.sockets.framesPerSecond,
-          phone: config.sockets.framesPerSecond,
-        },
-        sendBufferBytes: config.sockets.sendBufferBytes,
-      },
-      log.child({ subsystem: 'sockets' }),
-    ),
-    interactions,
-    media,
-    recorder,
-    get mailer(): Mailer | null {
-      return mailer;
-    },
-    get customers(): CustomerGateway {
-      if (!customers.current) throw new Error('the customer gateway starts with the app');
-      return customers.current;
-    },
-    baseUrlOf: (t) => new URL(tenantBasePath(t.slug).slice(1), config.publicUrl).href,
-    allowedOrigins,
-    isAllowedOrigin: (t, origin) => origin !== undefined && allowedOrigins(t).includes(origin),
-  };
 
   const app = Fastify({
     loggerInstance: log.child({ subsystem: 'http' }) as FastifyBaseLogger,
@@ -256,93 +105,30 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     // Unknown properties are an error the caller must see, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     // `/t/{slug}/rest` is routed as `/rest` for tenant {slug}.
-    rewriteUrl: (req) => {
-      const { slug, url } = splitTenantUrl(req.url ?? '/');
-      (req as TaggedRequest)[TENANT_SLUG] = slug;
-      return url;
-    },
-  });
-  installErrorHandlers(app);
-  installInputGuards(app);
-  app.decorateRequest('tenant', null as unknown as Tenant);
-  app.addHook('onRequest', async (request) => {
-    const slug = (request.raw as TaggedRequest)[TENANT_SLUG] ?? DEFAULT_TENANT_SLUG;
-    const found = await tenants.get(slug);
-    if (!found) throw new CodedError('not_found', `No tenant ${JSON.stringify(slug)}.`);
-    request.tenant = found;
-  });
-  await app.register(fastifyCookie);
-  await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
-  await app.register(fastifyCors, {
-    // Only the tenant's allowlisted host origins get CORS, with credentials (CPC clients log in from the host page).
-    delegator: (request, cb) => {
-      const req = request as unknown as { tenant?: Tenant; headers: Record<string, string | undefined>; url?: string };
-      // The web chat is started from any site, without credentials: its token is its only key.
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      if (/\/api\/v1\/chat(\/(attachments(\/[0-9a-f]{32})?|availability|messages|transcript))?$/.test(path)) {
-        cb(null, {
-          origin: true,
-          credentials: false,
-          methods: ['GET', 'POST'],
-          allowedHeaders: ['Content-Type', 'X-Parley-Conversation'],
-          maxAge: 600,
-        });
-        return;
-      }
-      cb(null, {
-        origin: req.tenant ? ctx.isAllowedOrigin(req.tenant, req.headers['origin']) : false,
-        credentials: true,
-        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-        allowedHeaders: ['Authorization', 'Content-Type'],
-        maxAge: 600,
-      });
-    },
-  });
-  await app.register(fastifyWebsocket, {
-    // A client's broken frames or dropped connection are the client's doing: info with its address, so the
-    // operator's error level holds only the server's own failures.
-    errorHandler: (error, socket, request) => {
-      const code = (error as { code?: unknown }).code;
-      const client =
-        (typeof code === 'string' &&
-          (code.startsWith('WS_ERR_') || ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))) ||
-        error instanceof RangeError;
-      if (client)
-        request.log.info({ err: error, client: request.ip }, 'a WebSocket client broke the protocol or the connection');
-      else request.log.error({ err: error, client: request.ip }, 'WebSocket handler failed');
-      socket.terminate();
-    },
-    options: {
-      maxPayload: WS_MAX_PAYLOAD,
-      // A client that offers subprotocols (the panel's token fallback) must get one back.
-      handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
-    },
+    rewriteUrl: rewriteTenantUrl,
   });
 
-  // OpenAPI from the route schemas; the document at /docs/json, a browsable UI at /docs.
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'Parley API',
-        version: '0.1.0',
-        description: 'REST interfaces of the Parley contact center. See docs/rest-api.md.',
-      },
-      servers: [{ url: config.publicUrl }],
-      components: {
-        securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'parley_session' },
-          bearer: { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login' },
-        },
-      },
-      security: [{ session: [] }, { bearer: [] }],
-    },
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // The outside libraries, then the services in dependency order (each plugin names its own).
+  await app.register(configPlugin, { config, log });
+  await app.register(httpPlugin);
+  await app.register(storePlugin, { sqliteFile: options.sqliteFile });
+  await app.register(busPlugin);
+  await app.register(tenantsPlugin, { playgroundOrigin: playOrigin });
+  await app.register(corsPlugin);
+  await app.register(websocketPlugin, { maxPayload: WS_MAX_PAYLOAD });
+  await app.register(swaggerPlugin);
+  await app.register(authPlugin, { clock: options.authClock });
+  await app.register(interactionsPlugin, options.interactions ?? {});
+  await app.register(mediaPlugin, { scriptedFarParty: options.voice?.scriptedFarParty === true });
+  await app.register(realtimePlugin, { sessionSweepMs: options.sessionSweepMs });
+  await app.register(channelsPlugin);
+  await app.register(contextPlugin);
 
+  const { db, parley: ctx, gateway, interactions, media, dispatcher, relay, defaultTenant: tenant } = app;
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     try {
-      await sql`select 1`.execute(db);
+      await pingStore(db);
     } catch (err) {
       // What load balancers and orchestrators read as "take me out of rotation", not a crash.
       log.warn({ err }, 'health check: the database does not answer');
@@ -352,70 +138,15 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   });
   await app.register(authRoutes(ctx));
   await app.register(realtimeRoutes(ctx));
-  customers.current = new CustomerGateway(ctx);
   await app.register(customerRoutes(ctx));
   await app.register(restRoutes(ctx));
   await app.register(riRoutes(ctx));
   await app.register(panelRoutes(ctx, dist));
   await app.register(webhookRoutes(ctx));
   await app.register(mediaRoutes(ctx));
-
-  // ── channels: SMS/WhatsApp provider, email relay, inbound SMTP ──────────
-  const channels = config.channels;
-  // The demo signs its webhooks with a secret of its own, made once and kept.
-  if (config.demo && !channels.webhookSecret && !(await webhookSecret(db, tenant.id)))
-    await setWebhookSecret(db, tenant.id, randomBytes(24).toString('base64url'));
-  let relay: CaptureRelay | null = null;
-  if (channels.smtpRelay) mailer = new SmtpMailer(channels.smtpRelay);
-  else if (config.demo) {
-    relay = new CaptureRelay(db, log.child({ subsystem: 'mailbox' }));
-    mailer = new SmtpMailer(await relay.start());
-  }
-  let sms: MessagingProvider | null = null;
-  if (channels.smsProviderUrl)
-    sms = new HttpMessagingProvider({
-      url: channels.smsProviderUrl,
-      account: channels.smsProviderAccount,
-      token: channels.smsProviderToken,
-    });
-  else if (config.demo)
-    sms = new HttpMessagingProvider({
-      url: `${config.publicUrl}demo/provider/2010-04-01/Accounts/demo/Messages.json`,
-      account: 'demo',
-      token: await secretOf(ctx, tenant),
-    });
-  const dispatcher = new Dispatcher({
-    bus,
-    log: log.child({ subsystem: 'dispatch' }),
-    interactions,
-    sms,
-    mail: mailer,
-    statusCallback: async (tenantId, messageId) => {
-      const t = await findTenant(db, tenantId);
-      return `${t ? ctx.baseUrlOf(t) : config.publicUrl}webhooks/status?message=${messageId}`;
-    },
-  });
-  let inboundSmtp: InboundSmtp | null = null;
-  let smtpPort: number | null = null;
-  if (channels.smtpPort !== null) {
-    inboundSmtp = new InboundSmtp({
-      db,
-      log: log.child({ subsystem: 'smtp' }),
-      interactions,
-      maxBytes: channels.mailMaxBytes,
-      attachmentMaxBytes: channels.attachmentMaxBytes,
-      limits: {
-        connections: channels.smtpMaxConnections,
-        perAddress: channels.smtpConnectionsPerAddress,
-        idleMs: channels.smtpIdleSeconds * 1000,
-        recipients: channels.smtpMaxRecipients,
-      },
-    });
-    smtpPort = await inboundSmtp.listen(channels.smtpPort, channels.smtpHost);
-  }
   if (config.demo) {
     await app.register(demoProviderRoutes(ctx));
-    if (relay) await app.register(mailboxRoutes(ctx, relay, () => smtpPort));
+    if (relay) await app.register(mailboxRoutes(ctx, relay, () => app.smtpPort));
     await app.register(demoPageRoutes(ctx));
   }
 
@@ -424,14 +155,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const lostCalls = await media.recover();
   if (lostCalls > 0) log.warn({ calls: lostCalls }, 'calls in progress when the last process stopped were ended');
   // Messages stored but not sent when the last process stopped go out now.
-  const queuedTenants = await db
-    .selectFrom('messages')
-    .select('tenant_id')
-    .where('status', '=', 'queued')
-    .where('direction', '=', 'out')
-    .groupBy('tenant_id')
-    .execute();
-  await dispatcher.start(queuedTenants.map((t) => t.tenant_id));
+  await dispatcher.start(await interactions.tenantsWithQueuedMessages());
 
   const playground = playOrigin
     ? await buildPlayground({
@@ -448,17 +172,18 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     tenant,
     ctx,
     log,
-    smtpPort,
+    smtpPort: app.smtpPort,
     dispatcher,
     async close() {
+      // Senders and listeners first, then the services, then HTTP and the store: nothing writes to a closed store.
       dispatcher.close();
-      await inboundSmtp?.close();
-      mailer?.close();
+      await app.inboundSmtp?.close();
+      app.mailer?.close();
       await relay?.close();
       interactions.close();
       gateway.close();
       await media.close();
-      customers.current?.close();
+      app.customers.close();
       await Promise.all([app.close(), playground?.close()]);
       await db.destroy();
     },

@@ -10,6 +10,7 @@ export {
   createSession,
   deleteSession,
   findSession,
+  hasSession,
   hashToken,
   pruneSessionEnds,
   sessionsEndedSince,

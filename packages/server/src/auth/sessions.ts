@@ -180,3 +180,9 @@ export async function pruneSessionEnds(db: Db, now: Date = new Date()): Promise<
     .where('ended_at', '<', nowIso(new Date(now.getTime() - 86_400_000)))
     .execute();
 }
+
+/** Whether the user has any session left (their last one ending makes them offline). */
+export async function hasSession(db: Db, userId: string): Promise<boolean> {
+  const left = await db.selectFrom('sessions').select('token_hash').where('user_id', '=', userId).executeTakeFirst();
+  return left !== undefined;
+}

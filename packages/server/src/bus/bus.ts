@@ -4,18 +4,16 @@
  * A Redis implementation of the same interface lets several processes share it.
  */
 
-import type { CustomerState, Interaction, Message } from '@parley/protocol';
+import type { CustomerState, Interaction, InteractionEventOf, Message } from '@parley/protocol';
 
 /** Every bus event and what it carries. */
 export interface BusEvents {
   /** An interaction event was stored; `agentId` is the agent whose panels must hear of it. */
-  'interaction.changed': {
+  'interaction.changed': InteractionEventOf & {
     readonly tenantId: string;
     readonly seq: number;
-    readonly event: string;
     readonly agentId: string | null;
     readonly interaction: Interaction;
-    readonly detail?: Readonly<Record<string, unknown>>;
   };
   /** An agent's first panel connected, or the last one went away. */
   'agent.connection': { readonly tenantId: string; readonly userId: string; readonly connected: boolean };

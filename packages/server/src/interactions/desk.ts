@@ -193,14 +193,18 @@ export class Desk {
   async replay(agentId: string, afterSeq: number, limit: number): Promise<BusEvents['interaction.changed'][] | null> {
     const events = await eventsSince(this.#gc.db(), this.#tenantId, afterSeq, limit + 1, agentId);
     if (events.length > limit) return null;
-    return events.map((e) => ({
-      tenantId: this.#tenantId,
-      seq: e.seq,
-      event: e.type,
-      agentId,
-      interaction: e.data['interaction'] as Interaction,
-      ...(e.data['detail'] ? { detail: e.data['detail'] as Record<string, unknown> } : {}),
-    }));
+    // Stored by the ledger through the typed event map: the type and detail read back are one member of it.
+    return events.map(
+      (e) =>
+        ({
+          tenantId: this.#tenantId,
+          seq: e.seq,
+          event: e.type,
+          agentId,
+          interaction: e.data['interaction'] as Interaction,
+          ...(e.data['detail'] ? { detail: e.data['detail'] as Record<string, unknown> } : {}),
+        }) as BusEvents['interaction.changed'],
+    );
   }
 
   /** One interaction, for its agent. */

@@ -3,7 +3,7 @@
  * (the queue's wrap-up time) or handled; consultation legs close without
  * wrap-up; conference parties follow the customer.
  */
-import { isTerminalState } from '@parley/protocol';
+import { isTerminalState, type EndCause, type EventDetail } from '@parley/protocol';
 import { nowIso } from '../store/index.ts';
 import type { Tx } from './commit.ts';
 import type { Ledger } from './ledger.ts';
@@ -33,8 +33,8 @@ export class Endings {
   async end(
     tx: Tx,
     r: InteractionRecord,
-    event: string,
-    opts: { detail?: Record<string, unknown>; customerLeft?: boolean } = {},
+    event: EndCause,
+    opts: { detail?: EventDetail<'ended'>; customerLeft?: boolean } = {},
   ): Promise<InteractionRecord> {
     const ended = await this.#d.ledger.step(
       tx,
@@ -72,7 +72,7 @@ export class Endings {
   }
 
   /** Closes a consultation leg (no wrap-up). */
-  async closeLeg(tx: Tx, leg: InteractionRecord, event: string): Promise<void> {
+  async closeLeg(tx: Tx, leg: InteractionRecord, event: EndCause): Promise<void> {
     const current = await this.#d.ledger.reload(tx, leg.id);
     if (isTerminalState(current.state)) return;
     if (current.state === 'ended') {
@@ -87,7 +87,7 @@ export class Endings {
   }
 
   /** Ends the consulted agent's leg, however far it got. */
-  async dropPeer(tx: Tx, peerId: string, event: string): Promise<void> {
+  async dropPeer(tx: Tx, peerId: string, event: EndCause): Promise<void> {
     const peer = await this.#d.ledger.reload(tx, peerId);
     if (isTerminalState(peer.state)) return;
     if (peer.state === 'incoming' || peer.state === 'alerting') {

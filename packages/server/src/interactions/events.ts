@@ -129,6 +129,32 @@ export async function eventsSince(
   }));
 }
 
+/** One interaction's event log as its history shows it: each event, when, by whom, and its detail. */
+export async function eventLog(
+  db: Db,
+  tenantId: string,
+  interactionId: string,
+  limit = 1000,
+): Promise<Array<{ seq: number; type: string; at: string; actorId: string | null; detail: unknown }>> {
+  const rows = await db
+    .selectFrom('interaction_events')
+    .select(['seq', 'type', 'data', 'actor_id', 'created_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('interaction_id', '=', interactionId)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((e) => {
+    let detail: unknown;
+    try {
+      detail = (JSON.parse(e.data) as { detail?: unknown }).detail ?? null;
+    } catch {
+      detail = null;
+    }
+    return { seq: Number(e.seq), type: e.type, at: e.created_at, actorId: e.actor_id, detail };
+  });
+}
+
 /** The tenant's latest sequence number (0 before the first event). */
 export async function lastSeq(db: Db, tenantId: string): Promise<number> {
   const row = await db

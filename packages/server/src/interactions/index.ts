@@ -9,7 +9,7 @@ export {
   allowedActions,
 } from './state-machine.ts';
 export type { InteractionEvent } from './events.ts';
-export { nextSeq, appendEvent, eventsSince, lastSeq } from './events.ts';
+export { nextSeq, appendEvent, eventLog, eventsSince, lastSeq } from './events.ts';
 export type { InteractionRecord, Target } from './records.ts';
 export { toWire, findInteraction } from './records.ts';
 export type {

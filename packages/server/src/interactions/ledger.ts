@@ -5,7 +5,14 @@
  * after commit. Keeps the open-interaction cache and agents' work status in
  * step with what it wrote.
  */
-import type { Interaction, WorkStatus } from '@parley/protocol';
+import type {
+  EndCause,
+  EventDetail,
+  Interaction,
+  InteractionEventName,
+  InteractionEventOf,
+  WorkStatus,
+} from '@parley/protocol';
 import type { Transaction } from 'kysely';
 import { CodedError } from '@parley/protocol';
 import { mayAct } from '../access/index.ts';
@@ -60,31 +67,37 @@ export class Ledger {
     return toWire(r, this.#d.queues.name(r.queueId));
   }
 
-  /** Applies a state-machine action and writes the result with its event. */
-  async step(
+  /**
+   * Applies a state-machine action and writes the result with its event. A
+   * conversation ends (`hangup`), or a contact is lost (`abandon`), for many
+   * reasons: one event name (`ended`, `missed`), the reason as its cause.
+   */
+  async step<E extends InteractionEventName>(
     tx: Tx,
     r: InteractionRecord,
     action: InteractionAction,
-    event: string,
+    event: E | EndCause,
     agentId: string | null,
     patch: Partial<InteractionRecord> = {},
-    detail?: Record<string, unknown>,
+    detail?: EventDetail<E> | EventDetail<'ended'>,
   ): Promise<InteractionRecord> {
     const state = transition(r, action);
-    // A conversation ends, or a contact is lost, for many reasons: one event name, the reason as its cause.
     const named = action === 'hangup' ? 'ended' : action === 'abandon' ? 'missed' : null;
     if (named && event !== named)
-      return this.write(tx, { ...r, ...patch, state }, named, agentId, { cause: event, ...detail });
-    return this.write(tx, { ...r, ...patch, state }, event, agentId, detail);
+      return this.write(tx, { ...r, ...patch, state }, named, agentId, {
+        cause: event as EndCause,
+        ...(detail as EventDetail<'ended'> | undefined),
+      });
+    return this.write(tx, { ...r, ...patch, state }, event as E, agentId, detail as EventDetail<E> | undefined);
   }
 
   /** Writes a row (insert or update) and appends its event; the event goes out after commit. */
-  async write(
+  async write<E extends InteractionEventName>(
     tx: Tx,
     r: InteractionRecord,
-    event: string,
+    event: E,
     agentId: string | null,
-    detail?: Record<string, unknown>,
+    detail?: EventDetail<E>,
     insert = false,
   ): Promise<InteractionRecord> {
     const wire = this.wire(r);
@@ -117,14 +130,9 @@ export class Ledger {
     await this.#d.audience.tell(tx, saved);
     if (agentId) tx.agents.add(agentId);
     if (r.agentId) tx.agents.add(r.agentId);
-    tx.events.push({
-      tenantId: this.#d.tenantId,
-      seq,
-      event,
-      agentId,
-      interaction: wire,
-      ...(detail ? { detail } : {}),
-    });
+    // `event` and `detail` are one member of the event union (the signature ties them); TS cannot see it through E.
+    const changed = { event, ...(detail ? { detail } : {}) } as InteractionEventOf;
+    tx.events.push({ tenantId: this.#d.tenantId, seq, agentId, interaction: wire, ...changed });
     return saved;
   }
 

@@ -28,15 +28,18 @@ export interface InteractionServiceOptions {
   readonly db: Kysely<Database>;
   readonly bus: Bus;
   readonly log: Logger;
-  /** Whether a user of a tenant has a panel connected. */
+  /** Whether a user of a tenant has a panel connected (presence/'s `OnlineUsers`, kept by the agent gateway). */
   readonly isOnline: (tenantId: string, userId: string) => boolean;
   /** Milliseconds since the epoch; tests pass their own. Date.now by default. */
   readonly clock?: () => number;
   /** Run timers on their own (default); tests turn them off and call tick(). */
   readonly timers?: boolean;
   readonly routing?: RoutingOptions;
-  /** Whether a tenant's phone trunk can ring a number now (callOut answers `unreachable` otherwise). */
-  readonly reachable?: (tenantId: string, number: string) => boolean;
+}
+
+/** The voice plane as the desk asks it: whether a tenant's phone trunk can ring a number now. */
+export interface Reachability {
+  reachable(tenantId: string, number: string): boolean;
 }
 
 /** How many missed events a resuming panel gets replayed before it gets a snapshot instead. */
@@ -46,6 +49,7 @@ export class InteractionService {
   readonly #o: InteractionServiceOptions;
   readonly #desks = new Map<string, Promise<Desk>>();
   readonly #unsubscribe: Array<() => void>;
+  #voice: Reachability | null = null;
   #closed = false;
 
   constructor(options: InteractionServiceOptions) {
@@ -68,6 +72,15 @@ export class InteractionService {
         void this.#on(e.tenantId, (d) => d.queueChanged()).catch(onError);
       }),
     ];
+  }
+
+  /**
+   * The voice plane joins the desk: from now on an outbound call or a
+   * transfer to a number is refused as `unreachable` when no phone answers
+   * it. Without one (tests that play the far party) every number can ring.
+   */
+  connectVoice(voice: Reachability): void {
+    this.#voice = voice;
   }
 
   /** Opens the desks of tenants with open interactions, so their timers run again after a restart. */
@@ -101,9 +114,7 @@ export class InteractionService {
         clock: o.clock ?? Date.now,
         timers: o.timers ?? true,
         ...(o.routing ? { routing: o.routing } : {}),
-        ...(o.reachable
-          ? { reachable: (n: string) => (o.reachable as (t: string, n: string) => boolean)(tenantId, n) }
-          : {}),
+        reachable: (n: string) => this.#voice?.reachable(tenantId, n) ?? true,
       });
       // A desk that failed to open is tried again next time.
       desk.catch(() => this.#desks.delete(tenantId));
@@ -233,6 +244,18 @@ export class InteractionService {
 
   outgoing(tenantId: string, messageId: string): Promise<OutgoingMessage | null> {
     return this.#on(tenantId, (d) => d.outgoing(messageId));
+  }
+
+  /** The tenants that have outgoing messages stored but not yet handed over (after a restart). */
+  async tenantsWithQueuedMessages(): Promise<string[]> {
+    const rows = await this.#o.db
+      .selectFrom('messages')
+      .select('tenant_id')
+      .where('status', '=', 'queued')
+      .where('direction', '=', 'out')
+      .groupBy('tenant_id')
+      .execute();
+    return rows.map((r) => r.tenant_id);
   }
 
   queuedMessageIds(tenantId: string): Promise<string[]> {

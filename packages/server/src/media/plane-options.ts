@@ -11,7 +11,7 @@ export interface MediaPlaneOptions {
   readonly bus: Bus;
   readonly db: Kysely<Database>;
   readonly log: Logger;
-  readonly interactions: () => InteractionService;
+  readonly interactions: InteractionService;
   readonly recorder: Recorder;
   readonly network: LegNetwork;
   readonly virtualPstn: boolean;

@@ -76,7 +76,7 @@ export class MediaPlane {
     let ended = 0;
     for (const { t, id } of this.#journal.takeOrphans()) {
       try {
-        await this.#o.interactions().remote(t, id, 'hangup');
+        await this.#o.interactions.remote(t, id, 'hangup');
         ended += 1;
       } catch (err) {
         // Already over (a wrap-up, a hang-up stored before the crash): nothing to end.
@@ -209,8 +209,7 @@ export class MediaPlane {
       this.#reattach.delete(key);
       if (this.#stations.has(key)) return;
       for (const l of calls)
-        void this.#o
-          .interactions()
+        void this.#o.interactions
           .requeue(station.tenantId, l.id, 'agent_media_lost')
           .catch((err: unknown) => this.#o.log.warn({ err, interaction: l.id }, 'cannot requeue a call'));
     }, this.#o.reattachSeconds * 1000);
@@ -230,14 +229,13 @@ export class MediaPlane {
     const queue = await this.#phoneQueue(tenantId, call.local);
     if (!queue) throw new MediaError('not_found', `${call.local} is not a number of this contact center.`);
     this.#adopt(tenantId, call);
-    const created = await this.#o
-      .interactions()
-      .inbound(tenantId, { queueId: queue.id, from: call.remote, to: call.local });
+    const created = await this.#o.interactions.inbound(tenantId, {
+      queueId: queue.id,
+      from: call.remote,
+      to: call.local,
+    });
     if (call.ended) {
-      await this.#o
-        .interactions()
-        .remote(tenantId, created.id, 'hangup')
-        .catch(() => undefined);
+      await this.#o.interactions.remote(tenantId, created.id, 'hangup').catch(() => undefined);
       return;
     }
     this.#remote.set(created.id, call);
@@ -261,8 +259,7 @@ export class MediaPlane {
     call.onDtmf = (key) => {
       const id = this.#interactionOf(call);
       if (id)
-        void this.#o
-          .interactions()
+        void this.#o.interactions
           .remoteTones(tenantId, id, key)
           .catch((err: unknown) => this.#o.log.debug({ err }, 'cannot record a key press'));
     };
@@ -298,8 +295,7 @@ export class MediaPlane {
     this.#replan();
     // An outbound call that never answered was reported by #ringFor already.
     if (id && (call.leg || call.direction === 'inbound')) {
-      await this.#o
-        .interactions()
+      await this.#o.interactions
         .remote(tenantId, id, 'hangup')
         .catch((err: unknown) => this.#o.log.debug({ err, interaction: id }, 'far hang-up not applied'));
     }
@@ -311,8 +307,7 @@ export class MediaPlane {
     const call = this.#trunk(tenantId).dial(line.remote_address, line.local_address);
     this.#remote.set(line.id, call);
     const remote = (event: 'answer' | 'reject' | 'no_answer' | 'fail' | 'hangup') =>
-      this.#o
-        .interactions()
+      this.#o.interactions
         .remote(tenantId, line.id, event)
         .catch((err: unknown) => this.#o.log.debug({ err, interaction: line.id, event }, 'far event not applied'));
     call.onAnswer = () => void remote('answer');
@@ -380,10 +375,10 @@ export class MediaPlane {
     const call = this.#remote.get(line.id);
     const ended = !isLive(line.state);
     // A hang-up is always the event `ended`; why (transferred, joined, requeued…) is its cause.
-    const cause = e.event === 'ended' ? String(e.detail?.['cause'] ?? '') : e.event;
+    const cause = e.event === 'ended' ? (e.detail?.cause ?? '') : e.event;
     if (ended && before && isLive(before.state)) {
       await this.#stopRecording(line.id, true);
-      const target = e.detail?.['target'] as { kind?: string; address?: string } | undefined;
+      const target = e.event === 'ended' ? e.detail?.target : undefined;
       this.#follow(e.tenantId, rowEnded(view, line, cause, target));
     }
     if (!ended && call) {

@@ -8,3 +8,4 @@ export {
   findReasonCode,
   ensureReasonCode,
 } from './presence.ts';
+export { OnlineUsers } from './online.ts';

@@ -6,6 +6,7 @@
 import type {
   AgentState,
   Interaction,
+  InteractionFrame,
   ServerEvent,
   ServerEventMap,
   ServerEventType,
@@ -17,6 +18,7 @@ import { MAX_CLIENT_FRAME_BYTES, parseClientRequest } from '@parley/protocol';
 import type { WebSocket } from 'ws';
 import type { Bus, BusEvents } from '../bus/index.ts';
 import type { Logger } from '../log/index.ts';
+import type { OnlineUsers } from '../presence/index.ts';
 
 /** Close codes the panel understands. */
 export const CLOSE_CODES = {
@@ -63,7 +65,9 @@ export interface GatewayOptions {
   /** Builds what supervisors see of an agent, for `agent` frames. */
   readonly agentState: (tenantId: string, userId: string, connected: boolean) => Promise<AgentState | null>;
   /** Where interaction snapshots and replays come from. */
-  readonly interactions: () => InteractionSource;
+  readonly interactions: InteractionSource;
+  /** Who has a panel connected: this gateway keeps it, routing reads it. */
+  readonly online: OnlineUsers;
   /** Passes an agent's typing news on. */
   readonly typing?: (tenantId: string, agentId: string, interactionId: string) => void;
   /** Voice: answers a panel's media offer, and hears when its connection closes. */
@@ -168,7 +172,10 @@ export class AgentGateway {
     const key = `${conn.tenantId}:${conn.userId}`;
     let mine = this.#byUser.get(key);
     const firstOfUser = !mine;
-    if (!mine) this.#byUser.set(key, (mine = new Set()));
+    if (!mine) {
+      this.#byUser.set(key, (mine = new Set()));
+      this.#opts.online.add(conn.tenantId, conn.userId);
+    }
     mine.add(conn);
     this.#connections.add(conn);
     socket.on('pong', () => {
@@ -194,6 +201,7 @@ export class AgentGateway {
     mine?.delete(conn);
     if (mine && mine.size > 0) return;
     this.#byUser.delete(key);
+    this.#opts.online.delete(conn.tenantId, conn.userId);
     this.#opts.bus.publish('agent.connection', { tenantId: conn.tenantId, userId: conn.userId, connected: false });
     this.#pushAgent(conn.tenantId, conn.userId).catch((err: unknown) =>
       this.#opts.log.warn({ err }, 'cannot push an agent change'),
@@ -209,12 +217,13 @@ export class AgentGateway {
   }
 
   #sendInteraction(conn: Connection, e: BusEvents['interaction.changed']): void {
+    // The event and its detail travel together (one member of the union); spreading them apart loses that to TS.
     this.#push(conn, 'interaction', {
       event_seq: e.seq,
       event: e.event,
       interaction: e.interaction,
       ...(e.detail ? { detail: e.detail } : {}),
-    });
+    } as InteractionFrame);
   }
 
   /** Sends what was held back while a snapshot or replay went out, skipping what it already covered. */
@@ -313,6 +322,7 @@ export class AgentGateway {
     for (const conn of this.#connections) conn.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
     this.#connections.clear();
     this.#byUser.clear();
+    this.#opts.online.clear();
   }
 
   async #sendHello(conn: Connection): Promise<void> {
@@ -322,7 +332,7 @@ export class AgentGateway {
       conn.socket.close(CLOSE_CODES.sessionEnded, 'user no longer exists');
       return;
     }
-    const { interactions, eventSeq } = await this.#opts.interactions().snapshot(conn.tenantId, conn.userId);
+    const { interactions, eventSeq } = await this.#opts.interactions.snapshot(conn.tenantId, conn.userId);
     this.#push(conn, 'hello', {
       user,
       server_time: new Date().toISOString(),
@@ -335,7 +345,7 @@ export class AgentGateway {
   /** Replays the agent's missed events, or sends a snapshot when they are too many. */
   async #resume(conn: Connection, id: string, lastSeq: number): Promise<void> {
     conn.held ??= [];
-    const source = this.#opts.interactions();
+    const source = this.#opts.interactions;
     const events = await source.replay(conn.tenantId, conn.userId, lastSeq);
     if (events) {
       for (const e of events) this.#sendInteraction(conn, e);

@@ -11,9 +11,16 @@ import type { AppContext } from '../context.ts';
 import { hasRole, mayRead } from '../access/index.ts';
 import { requireRole } from '../agents/index.ts';
 import { whatsappTemplates } from '../channels/index.ts';
-import type { AgentAction, TargetInput, WaitingEntry } from '../interactions/index.ts';
+import {
+  eventLog,
+  findInteraction,
+  type AgentAction,
+  type TargetInput,
+  type WaitingEntry,
+} from '../interactions/index.ts';
 import { findQueueByAddress, listQueuesOfUser } from '../queues/index.ts';
-import type { UserRecord } from '../users/index.ts';
+import { findTenant } from '../tenants/index.ts';
+import { findUser, type UserRecord } from '../users/index.ts';
 import { restHelpers } from './helpers.ts';
 import { Address, Channel, Id, IdParams } from './schemas.ts';
 
@@ -270,32 +277,17 @@ export function interactionRoutes(ctx: AppContext) {
       { schema: { params: IdParams } },
       async (request) => {
         const { user } = await caller(request);
-        const row = await ctx.db
-          .selectFrom('interactions')
-          .select(['agent_id'])
-          .where('tenant_id', '=', request.tenant.id)
-          .where('id', '=', request.params.id)
-          .executeTakeFirst();
-        if (!row) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
-        if (!mayRead(user, { agentId: row.agent_id }))
-          throw CodedError.forbidden(`Interaction ${request.params.id} is not yours.`);
-        const events = await ctx.db
-          .selectFrom('interaction_events')
-          .select(['seq', 'type', 'data', 'actor_id', 'created_at'])
-          .where('tenant_id', '=', request.tenant.id)
-          .where('interaction_id', '=', request.params.id)
-          .orderBy('seq')
-          .limit(1000)
-          .execute();
-        return events.map((e) => {
-          let detail: unknown;
-          try {
-            detail = (JSON.parse(e.data) as { detail?: unknown }).detail ?? null;
-          } catch {
-            detail = null;
-          }
-          return { seq: Number(e.seq), type: e.type, at: e.created_at, actor_id: e.actor_id, detail };
-        });
+        const found = await findInteraction(ctx.db, request.tenant.id, request.params.id);
+        if (!found) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
+        if (!mayRead(user, found)) throw CodedError.forbidden(`Interaction ${request.params.id} is not yours.`);
+        const events = await eventLog(ctx.db, request.tenant.id, request.params.id);
+        return events.map(({ actorId, ...e }) => ({
+          seq: e.seq,
+          type: e.type,
+          at: e.at,
+          actor_id: actorId,
+          detail: e.detail,
+        }));
       },
     );
 
@@ -341,12 +333,9 @@ export function interactionRoutes(ctx: AppContext) {
     // WhatsApp templates the tenant may send outside the 24-hour window.
     app.get('/api/v1/whatsapp/templates', async (request) => {
       await caller(request);
-      const row = await ctx.db
-        .selectFrom('tenants')
-        .select('settings')
-        .where('id', '=', request.tenant.id)
-        .executeTakeFirst();
-      return whatsappTemplates(row?.settings ?? '{}');
+      // Read fresh: an admin's change of the templates counts at once.
+      const tenant = await findTenant(ctx.db, request.tenant.id);
+      return whatsappTemplates(tenant?.settings ?? {});
     });
 
     /** Contacts waiting in queues the caller serves (all of them, or those asked for). */
@@ -416,12 +405,7 @@ export function interactionRoutes(ctx: AppContext) {
           queueId = queue.id;
         }
         if (b.preferred_agent_id) {
-          const agent = await ctx.db
-            .selectFrom('users')
-            .select('id')
-            .where('tenant_id', '=', request.tenant.id)
-            .where('id', '=', b.preferred_agent_id)
-            .executeTakeFirst();
+          const agent = await findUser(ctx.db, request.tenant.id, b.preferred_agent_id);
           if (!agent) throw new CodedError('not_found', `No user ${b.preferred_agent_id}.`);
         }
         const created = await ctx.interactions.inbound(request.tenant.id, {
@@ -441,14 +425,9 @@ export function interactionRoutes(ctx: AppContext) {
         // The far party of an agent's own call, as for every other action; a supervisor may play any.
         const { user } = await caller(request);
         if (!hasRole(user, 'supervisor')) {
-          const row = await ctx.db
-            .selectFrom('interactions')
-            .select('agent_id')
-            .where('tenant_id', '=', request.tenant.id)
-            .where('id', '=', request.params.id)
-            .executeTakeFirst();
-          if (!row) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
-          if (!mayRead(user, { agentId: row.agent_id }))
+          const found = await findInteraction(ctx.db, request.tenant.id, request.params.id);
+          if (!found) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
+          if (!mayRead(user, found))
             throw CodedError.forbidden("Only the interaction's own agent, or a supervisor, may play its far party.");
         }
         return ctx.interactions.remote(request.tenant.id, request.params.id, request.body.event);

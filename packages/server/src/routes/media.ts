@@ -10,6 +10,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { mayRead } from '../access/index.ts';
 import { requireCaller } from '../http/index.ts';
+import { findInteraction } from '../interactions/index.ts';
 import type { AppContext } from '../context.ts';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) }, { additionalProperties: false });
@@ -27,17 +28,11 @@ export function mediaRoutes(ctx: AppContext) {
       { schema: { params: IdParams } },
       async (request) => {
         const caller = await requireCaller(ctx, request);
-        const row = await ctx.db
-          .selectFrom('interactions')
-          .select(['id', 'agent_id'])
-          .where('tenant_id', '=', request.tenant.id)
-          .where('id', '=', request.params.id)
-          .executeTakeFirst();
-        if (!row) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
-        const list = await ctx.recorder.list(request.tenant.id, [row.id]);
-        const mine = caller.user.role !== 'agent' || row.agent_id === caller.user.id;
-        if (!mine)
+        const found = await findInteraction(ctx.db, request.tenant.id, request.params.id);
+        if (!found) throw new CodedError('not_found', `No interaction ${request.params.id}.`);
+        if (!mayRead(caller.user, found))
           throw CodedError.forbidden('Only the agent who had the call, or a supervisor, may list its recordings.');
+        const list = await ctx.recorder.list(request.tenant.id, [found.id]);
         return list.map((r) => ({ ...r, url: `api/v1/recordings/${r.id}` }));
       },
     );

@@ -24,7 +24,7 @@ import {
 } from '../channels/index.ts';
 
 /** The secret that verifies a tenant's webhooks: the operator's for the default tenant, else the stored one. */
-export async function secretOf(ctx: AppContext, tenant: Tenant): Promise<string | null> {
+export async function secretOf(ctx: Pick<AppContext, 'config' | 'db'>, tenant: Tenant): Promise<string | null> {
   if (tenant.slug === 'default' && ctx.config.channels.webhookSecret) return ctx.config.channels.webhookSecret;
   return webhookSecret(ctx.db, tenant.id);
 }

@@ -18,9 +18,9 @@ export interface WhatsAppTemplate {
   readonly body: string;
 }
 
-/** The tenant's WhatsApp templates from its settings (`whatsapp_templates: [{id, name?, body}]`). */
-export function whatsappTemplates(settingsJson: string): WhatsAppTemplate[] {
-  const templates = parseMeta(settingsJson)['whatsapp_templates'];
+/** The tenant's WhatsApp templates from its settings (`whatsapp_templates: [{id, name?, body}]`), stored or parsed. */
+export function whatsappTemplates(settings: string | Readonly<Record<string, unknown>>): WhatsAppTemplate[] {
+  const templates = (typeof settings === 'string' ? parseMeta(settings) : settings)['whatsapp_templates'];
   if (!Array.isArray(templates)) return [];
   return templates.flatMap((t: unknown) => {
     if (typeof t !== 'object' || t === null) return [];
