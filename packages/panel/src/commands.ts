@@ -3,6 +3,7 @@
  * (postMessage, so anything) and returns what the command needs, or throws
  * a CommandError `invalid_argument` that says what to send instead. Pure.
  */
+import type { OutboundRequest } from '@parley/protocol/rest';
 import { CHANNEL_TRAITS, CHANNEL_TYPES, isRecord, type AgentActionName, type ChannelType } from '@parley/protocol';
 
 /** The channels an agent may start a contact on (a chat starts from the customer). */
@@ -122,7 +123,7 @@ export function parseMessage(v: unknown): string {
 }
 
 /** What `outbound` asks for: the REST body, and the draft to prefill when the agent sends it themselves. */
-export function parseOutbound(value: unknown): { body: Record<string, unknown>; draft: Draft | null } {
+export function parseOutbound(value: unknown): { body: Omit<OutboundRequest, 'request_id'>; draft: Draft | null } {
   if (!isRecord(value)) throw new CommandError('invalid_argument', 'outbound needs {channel, to, from?}');
   const channel = value['channel'];
   if (typeof channel !== 'string' || !OUTBOUND_CHANNELS.includes(channel))
@@ -161,12 +162,12 @@ export function parseOutbound(value: unknown): { body: Record<string, unknown>; 
     if (!traits.subject && from === undefined)
       throw new CommandError('invalid_argument', 'direct: true needs from (the queue number to send from)');
   }
-  const body = {
-    channel,
+  const body: Omit<OutboundRequest, 'request_id'> = {
+    channel: channel as ChannelType,
     to,
     ...(from === undefined ? {} : { from }),
     ...(subject === undefined ? {} : { subject }),
-    ...(moreTo.length ? { cc: moreTo } : {}),
+    ...(moreTo.length ? { cc: moreTo as string[] } : {}),
     ...(direct && content ? { content } : {}),
     ...(direct && template ? { template_id: template } : {}),
   };

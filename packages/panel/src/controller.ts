@@ -13,7 +13,8 @@ import type {
   StatePayload,
   User,
 } from '@parley/protocol';
-import { isCommand, isHexId, isRecord, parseCredentials, type Command } from '@parley/protocol';
+import { isCommand, isHexId, parseCredentials, type Command } from '@parley/protocol';
+import type { ActionRequest } from '@parley/protocol/rest';
 import { CommandError, type HostBridge } from './bridge/index.ts';
 import type { DirectoryEntry, ReasonCode } from './api/index.ts';
 import {
@@ -35,13 +36,16 @@ import { CallAudio } from './call-audio.ts';
 import { INITIAL_STATE, type ControllerDeps, type PanelState, type SocketLike } from './panel-state.ts';
 import { Conversations, mergeMessages } from './conversations.ts';
 import { answerDetail } from './detail.ts';
+import { react } from './server-events.ts';
 
 export type { Draft } from './commands.ts';
 export type { ControllerDeps, PanelState, Phase, RestLike, SocketLike } from './panel-state.ts';
 export { QUALITY_EVERY_MS } from './call-audio.ts';
 
-/** How long a typing indicator shows after the last news of it, ms. */
-export const TYPING_SHOWN_MS = 4000;
+export { TYPING_SHOWN_MS } from './server-events.ts';
+
+/** An action as the panel asks for it; the request id is added when it is sent. */
+export type ActionBody = Omit<ActionRequest, 'request_id'>;
 
 export class PanelController {
   readonly #audio: CallAudio;
@@ -301,51 +305,19 @@ export class PanelController {
     this.#bridge?.emitStatus({ attribute: 'work_status', value: 'offline' });
   }
 
+  /** Carries out what the frame asks (server-events.ts decides it). */
   #onServerEvent(event: ServerEvent): void {
-    switch (event.type) {
-      case 'hello':
-        this.#applyUser(event.data.user);
-        this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
-        this.#attachVoice();
-        this.#audio.follow();
-        return;
-      case 'user':
-        this.#applyUser(event.data.user);
-        return;
-      case 'interaction': {
-        const message =
-          event.data.event === 'message' || event.data.event === 'message_status'
-            ? event.data.detail?.['message']
-            : undefined;
-        if (isRecord(message)) {
-          this.#addMessages(event.data.interaction.id, [message as unknown as Message]);
-          const { [event.data.interaction.id]: _done, ...typing } = this.#state.typing;
-          if (message['direction'] === 'in') this.#set({ typing });
-        }
-        this.#emitStates(
-          this.#conversations.apply(event.data, { channelStatus: this.#bridge?.channelStatusUpdates ?? false }),
-        );
-        if (event.data.event === 'dtmf_received' && typeof event.data.detail?.['digits'] === 'string') {
-          const id = event.data.interaction.id;
-          const keys = `${this.#state.tones[id] ?? ''}${event.data.detail['digits']}`.slice(-32);
-          this.#set({ tones: { ...this.#state.tones, [id]: keys } });
-        }
-        if (event.data.interaction.channel_type === 'phone') this.#audio.follow();
-        return;
-      }
-      case 'interactions':
-        this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
-        this.#audio.follow();
-        return;
-      case 'typing': {
-        const id = event.data.interaction_id;
-        this.#set({ typing: { ...this.#state.typing, [id]: Date.now() + TYPING_SHOWN_MS } });
-        return;
-      }
-      case 'agent':
-        // Agent frames feed the supervisor view, which arrives with the full panel.
-        return;
-    }
+    const r = react(this.#state, event, Date.now());
+    if (r.user) this.#applyUser(r.user);
+    if (r.messages) this.#addMessages(r.messages.interactionId, r.messages.messages);
+    if (r.patch) this.#set(r.patch);
+    if (r.reset) this.#emitStates(this.#conversations.reset(r.reset.interactions, r.reset.eventSeq));
+    if (r.frame)
+      this.#emitStates(
+        this.#conversations.apply(r.frame, { channelStatus: this.#bridge?.channelStatusUpdates ?? false }),
+      );
+    if (r.attachVoice) this.#attachVoice();
+    if (r.followAudio) this.#audio.follow();
   }
 
   /** What the UI's dialogs list: the directory, every queue, my queues, wrap-up codes, waiting contacts. */
@@ -407,7 +379,13 @@ export class PanelController {
   async #send(id: string, draft: Draft): Promise<Message> {
     if (this.#state.connection !== 'online')
       throw new CommandError('unreachable', 'The panel is reconnecting to the server; try again in a moment.');
-    const message = await this.#deps.rest.sendMessage(id, { ...draft, client_message_id: requestId() });
+    const { to, cc, ...fields } = draft;
+    const message = await this.#deps.rest.sendMessage(id, {
+      ...fields,
+      ...(to ? { to: [...to] } : {}),
+      ...(cc ? { cc: [...cc] } : {}),
+      client_message_id: requestId(),
+    });
     this.#addMessages(id, [message]);
     return message;
   }
@@ -439,7 +417,7 @@ export class PanelController {
   }
 
   /** An action on an interaction from the UI; failures are returned for the UI to show. */
-  async uiAct(id: string, body: Record<string, unknown>): Promise<string | null> {
+  async uiAct(id: string, body: ActionBody): Promise<string | null> {
     try {
       await this.#act(id, body);
       return null;
@@ -449,7 +427,7 @@ export class PanelController {
   }
 
   /** Runs an interaction action; the server's answer updates the list at once (the frame may follow). */
-  async #act(id: string, body: Record<string, unknown>): Promise<Interaction> {
+  async #act(id: string, body: ActionBody): Promise<Interaction> {
     if (this.#state.connection !== 'online')
       throw new CommandError('unreachable', 'The panel is reconnecting to the server; try again in a moment.');
     return this.#deps.rest.act(id, { ...body, request_id: requestId() });

@@ -1,5 +1,6 @@
 /** The panel's state as its views see it, and what the controller is built with (REST, socket, voice clients). */
 import type { Contact, Interaction, Message, Queue, User } from '@parley/protocol';
+import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
 import type { ConnectionState, SocketHandlers, DirectoryEntry, ReasonCode } from './api/index.ts';
 import type { Draft } from './commands.ts';
 import type { VoiceLike } from './voice.ts';
@@ -43,7 +44,7 @@ export interface RestLike {
   ri(api: string, method: string, resource: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   interactions(): Promise<Interaction[]>;
   messages(id: string): Promise<Message[]>;
-  sendMessage(id: string, body: Record<string, unknown>): Promise<Message>;
+  sendMessage(id: string, body: MessageRequest): Promise<Message>;
   markRead(id: string, messageId: string): Promise<void>;
   readonly baseUrl: string;
   templates(): Promise<Array<{ id: string; name: string; body: string }>>;
@@ -51,8 +52,8 @@ export interface RestLike {
   allQueues(): Promise<Queue[]>;
   reasonCodes(kind: 'not_ready' | 'wrap_up'): Promise<ReasonCode[]>;
   interaction(id: string): Promise<Interaction>;
-  act(id: string, body: Record<string, unknown>): Promise<Interaction>;
-  outbound(body: Record<string, unknown>): Promise<Interaction>;
+  act(id: string, body: ActionRequest): Promise<Interaction>;
+  outbound(body: OutboundRequest): Promise<Interaction>;
   picklist(limit: number, queueIds?: string): Promise<Contact[]>;
   pick(id: string): Promise<Interaction>;
 }

@@ -42,3 +42,19 @@ export function parseTenantId(value: unknown): TenantId | null {
 export function parseQueueId(value: unknown): QueueId | null {
   return isHexId(value) ? (value as QueueId) : null;
 }
+
+/**
+ * An id read from a trusted source (the store, the server's own answer),
+ * parsed all the same: the only other way to mint one. A malformed value
+ * fails here, loudly, instead of travelling on as an id.
+ */
+export function idFrom<T>(parse: (value: unknown) => T | null, value: unknown, what: string): T {
+  const id = parse(value);
+  if (id === null) throw new TypeError(`${what}: ${JSON.stringify(value)} is not a Parley id`);
+  return id;
+}
+
+/** {@link idFrom} for a column that may be empty. */
+export function optionalIdFrom<T>(parse: (value: unknown) => T | null, value: unknown, what: string): T | null {
+  return value === null || value === undefined ? null : idFrom(parse, value, what);
+}

@@ -3,7 +3,15 @@
  * widget and the server. Types plus runtime guards; no I/O.
  */
 export type { Brand, InteractionId, UserId, TenantId, QueueId } from './ids.ts';
-export { isHexId, parseInteractionId, parseUserId, parseTenantId, parseQueueId } from './ids.ts';
+export {
+  idFrom,
+  isHexId,
+  optionalIdFrom,
+  parseInteractionId,
+  parseUserId,
+  parseTenantId,
+  parseQueueId,
+} from './ids.ts';
 
 export type { ErrorCode, ErrorPayload } from './errors.ts';
 export { ERROR_CODES, ERROR_CODE_NAMES, CodedError, isErrorCode, parseErrorPayload, isRecord } from './errors.ts';

@@ -4,6 +4,7 @@
  * routes and answers, without an HTTP round trip each. Errors come back as
  * {@link CommandError}s carrying the server's code.
  */
+import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
 import type { Contact, Interaction, Message, Queue, RestTunnelRequest, User } from '@parley/protocol';
 import { isErrorCode, isRecord, isTunnelMethod, MAX_CLIENT_FRAME_BYTES, tunnelPathProblem } from '@parley/protocol';
 import { CommandError } from '../bridge/index.ts';
@@ -155,7 +156,7 @@ export class RestClient {
   }
 
   /** An action on one of the agent's interactions (`{action, …}`, docs/rest-api.md). */
-  async act(id: string, body: Record<string, unknown>): Promise<Interaction> {
+  async act(id: string, body: ActionRequest): Promise<Interaction> {
     const path = `api/v1/interactions/${encodeURIComponent(id)}/actions`;
     return (await this.#json(await this.#fetch('POST', path, body))) as Interaction;
   }
@@ -167,7 +168,7 @@ export class RestClient {
   }
 
   /** Writes to the customer of a conversation (`{content, client_message_id, subject?, to?, cc?, template_id?}`). */
-  async sendMessage(id: string, body: Record<string, unknown>): Promise<Message> {
+  async sendMessage(id: string, body: MessageRequest): Promise<Message> {
     const path = `api/v1/interactions/${encodeURIComponent(id)}/messages`;
     return (await this.#json(await this.#fetch('POST', path, body))) as Message;
   }
@@ -188,7 +189,7 @@ export class RestClient {
   }
 
   /** Starts an outbound interaction. */
-  async outbound(body: Record<string, unknown>): Promise<Interaction> {
+  async outbound(body: OutboundRequest): Promise<Interaction> {
     return (await this.#json(await this.#fetch('POST', 'api/v1/interactions', body))) as Interaction;
   }
 

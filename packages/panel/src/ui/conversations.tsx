@@ -4,9 +4,9 @@
  * picklist and the dialer. Every button calls the server through the
  * controller; what changes comes back as interaction frames.
  */
-import type { Interaction } from '@parley/protocol';
+import type { AgentActionName, Interaction } from '@parley/protocol';
 import { useState } from 'preact/hooks';
-import type { PanelController, PanelState } from '../controller.ts';
+import type { ActionBody, PanelController, PanelState } from '../controller.ts';
 import { t } from '../i18n.ts';
 import { clock, ErrorLine, useSecondsSince, useSecondsUntil } from './common.tsx';
 import { ChatView } from './chat-view.tsx';
@@ -27,7 +27,7 @@ export function Offers({ controller, state }: { controller: PanelController; sta
 function Offer({ controller, interaction: i }: { controller: PanelController; interaction: Interaction }) {
   const seconds = useSecondsUntil(i.offer_expires);
   const [error, setError] = useState<string | null>(null);
-  const act = (action: string) => void controller.uiAct(i.id, { action }).then(setError);
+  const act = (action: AgentActionName) => void controller.uiAct(i.id, { action }).then(setError);
   return (
     <div class="offer" data-testid="offer">
       <strong>{t('conv.offer', { channel: t(`channel.${i.channel_type}`), from: i.remote_address })}</strong>
@@ -74,7 +74,7 @@ export function ConversationItem({
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'transfer' | 'consult' | null>(null);
   const [keypad, setKeypad] = useState(false);
-  const act = (body: Record<string, unknown>) => void controller.uiAct(i.id, body).then(setError);
+  const act = (body: ActionBody) => void controller.uiAct(i.id, body).then(setError);
   const phone = i.channel_type === 'phone';
   const talking = i.state === 'accepted' || i.state === 'held';
   const isLeg = i.consultation_of !== undefined && i.direction === 'outbound';

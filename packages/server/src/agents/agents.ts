@@ -4,7 +4,8 @@
  * the CPC RI or a supervisor: it checks rights, writes, audits and publishes
  * `user.changed` so every panel of the agent updates at once.
  */
-import type { AgentState, User, UserId, WorkStatus } from '@parley/protocol';
+import { idFrom, parseUserId } from '@parley/protocol';
+import type { AgentState, User, WorkStatus } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/index.ts';
 import { CodedError } from '@parley/protocol';
@@ -42,7 +43,7 @@ export class AgentService {
     const user = await findUser(this.db, tenantId, userId);
     if (!user) return null;
     return {
-      id: user.id as UserId,
+      id: idFrom(parseUserId, user.id, 'id'),
       username: user.username,
       display_name: user.displayName,
       work_status: user.workStatus,

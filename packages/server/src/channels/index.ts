@@ -30,6 +30,7 @@ export {
 } from './provider.ts';
 export { InboundSmtp, MailError, SmtpMailer, sanitizeEmailHtml, type InboundSmtpOptions } from './email/index.ts';
 export { whatsappTemplates, type WhatsAppTemplate } from './whatsapp/index.ts';
+export { TranscriptRequests, type TranscriptRequest } from './webchat/index.ts';
 export { refuseAttachment, safeFileName, ALLOWED_TYPES } from './attachments.ts';
 export { signRequest, verifyRequest, SIGNATURE_HEADER } from './signature.ts';
 export { WebhookReceipts } from './receipts.ts';

@@ -3,13 +3,8 @@
  * delivery reports that only move forward, what the dispatcher sends,
  * and the files of a chat.
  */
-import {
-  CHANNEL_TRAITS,
-  isExternalChannel,
-  type InteractionId,
-  type Message,
-  type MessageStatus,
-} from '@parley/protocol';
+import { idFrom, parseInteractionId } from '@parley/protocol';
+import { CHANNEL_TRAITS, isExternalChannel, type Message, type MessageStatus } from '@parley/protocol';
 import { CodedError } from '@parley/protocol';
 import { parseMeta, strings } from '../channels/index.ts';
 import type { AttachmentTable, MessageTable } from '../store/index.ts';
@@ -261,7 +256,7 @@ function toWireMessage(
   return {
     id: m.id,
     conversation_id: m.conversation_id,
-    interaction_id: m.interaction_id as InteractionId,
+    interaction_id: idFrom(parseInteractionId, m.interaction_id, 'interaction_id'),
     direction: m.direction === 'out' ? 'out' : 'in',
     author,
     content: m.body,

@@ -3,7 +3,8 @@
  * (PROTOCOL.md §1.5). One row is one agent's part of a conversation: a
  * transfer or a consultation makes a new row linked to the old one.
  */
-import type { ChannelType, Interaction, InteractionId, QueueId, UserId } from '@parley/protocol';
+import { idFrom, optionalIdFrom, parseInteractionId, parseQueueId, parseUserId } from '@parley/protocol';
+import type { ChannelType, Interaction } from '@parley/protocol';
 import { CHANNEL_TYPES } from '@parley/protocol';
 import type { Db, InteractionTable } from '../store/index.ts';
 import type { Direction, InteractionState } from './state-machine.ts';
@@ -102,7 +103,7 @@ export function toRow(r: InteractionRecord): InteractionTable {
     direction: r.direction,
     state: r.state,
     queue_id: r.queueId,
-    agent_id: r.agentId as UserId | null,
+    agent_id: optionalIdFrom(parseUserId, r.agentId, 'agentId'),
     remote_address: r.remoteAddress,
     local_address: r.localAddress,
     subject: r.subject,
@@ -155,11 +156,11 @@ export function holdsAgent(r: InteractionRecord): boolean {
 /** The Interaction object panels and hosts get. */
 export function toWire(r: InteractionRecord, queueName: string | null): Interaction {
   return {
-    id: r.id as InteractionId,
+    id: idFrom(parseInteractionId, r.id, 'id'),
     channel_type: r.channel,
     direction: r.direction,
     state: r.state,
-    queue_id: r.queueId as QueueId | null,
+    queue_id: optionalIdFrom(parseQueueId, r.queueId, 'queueId'),
     queue_name: queueName,
     remote_address: r.remoteAddress,
     local_address: r.localAddress,
@@ -170,13 +171,17 @@ export function toWire(r: InteractionRecord, queueName: string | null): Interact
     held: r.held,
     muted: r.muted,
     recording: r.recording,
-    ...(r.consultationOf === null ? {} : { consultation_of: r.consultationOf as InteractionId }),
+    ...(r.consultationOf === null
+      ? {}
+      : { consultation_of: idFrom(parseInteractionId, r.consultationOf, 'consultationOf') }),
     ...(r.wrapup === null ? {} : { wrapup: r.wrapup }),
-    agent_id: r.agentId as UserId | null,
+    agent_id: optionalIdFrom(parseUserId, r.agentId, 'agentId'),
     ...(r.offerExpiresAt && r.state === 'alerting' ? { offer_expires: r.offerExpiresAt } : {}),
     ...(r.wrapupUntil && r.state === 'wrap_up' ? { wrapup_until: r.wrapupUntil } : {}),
-    ...(r.peerId === null ? {} : { peer_id: r.peerId as InteractionId }),
-    ...(r.transferredFrom === null ? {} : { transferred_from: r.transferredFrom as InteractionId }),
+    ...(r.peerId === null ? {} : { peer_id: idFrom(parseInteractionId, r.peerId, 'peerId') }),
+    ...(r.transferredFrom === null
+      ? {}
+      : { transferred_from: idFrom(parseInteractionId, r.transferredFrom, 'transferredFrom') }),
     conference: r.conference,
     ...(r.conversationId === null ? {} : { conversation_id: r.conversationId }),
   };

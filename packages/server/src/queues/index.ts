@@ -14,3 +14,4 @@ export {
   toWireQueue,
   AddressTakenError,
 } from './queues.ts';
+export { queueNameTaken, servingMembers, servingUserIds, updateQueue } from './members.ts';

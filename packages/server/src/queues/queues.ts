@@ -1,7 +1,8 @@
 /**
  * Queues, their addresses (numbers, email addresses) and their members.
  */
-import type { ChannelType, Queue, QueueId } from '@parley/protocol';
+import { idFrom, parseQueueId } from '@parley/protocol';
+import type { ChannelType, Queue } from '@parley/protocol';
 import { CHANNEL_TYPES, CodedError } from '@parley/protocol';
 import type { Db, QueueTable } from '../store/index.ts';
 import { isUniqueViolation, newId, nowIso } from '../store/index.ts';
@@ -313,7 +314,7 @@ export async function listMembers(db: Db, tenantId: string, queueId: string): Pr
 /** The wire Queue object (PROTOCOL.md §1.5). */
 export function toWireQueue(queue: QueueRecord): Queue {
   return {
-    id: queue.id as QueueId,
+    id: idFrom(parseQueueId, queue.id, 'id'),
     name: queue.name,
     type: queue.channel,
     addresses: queue.addresses.map((address) => ({ address })),

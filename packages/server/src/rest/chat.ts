@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { findQueueByAddress, listQueues, type QueueRecord } from '../queues/index.ts';
+import { findQueueByAddress, listQueues, servingUserIds, type QueueRecord } from '../queues/index.ts';
 import { hashConversationToken } from '../realtime/index.ts';
 import { Id } from './schemas.ts';
 
@@ -69,13 +69,8 @@ export function chatRoutes(ctx: AppContext) {
       { schema: { querystring: AvailabilityQuery, security: [] } },
       async (request, reply) => {
         const queue = await chatQueue(request.tenant.id, request.query.address);
-        const members = await ctx.db
-          .selectFrom('queue_members')
-          .select('user_id')
-          .where('queue_id', '=', queue.id)
-          .where('can_serve', '=', 1)
-          .execute();
-        const available = members.some((m) => ctx.gateway.isOnline(request.tenant.id, m.user_id));
+        const members = await servingUserIds(ctx.db, queue.id);
+        const available = members.some((id) => ctx.gateway.isOnline(request.tenant.id, id));
         const email = (await listQueues(ctx.db, request.tenant.id, 'email')).length > 0;
         return reply.header('cache-control', 'no-store').send({ available, leave_message: email });
       },

@@ -3,8 +3,9 @@
  * contacts, the picklist of waiting contacts, and — only with PARLEY_DEMO —
  * endpoints that play the customer for tests, the playground and the simulator.
  */
-import { AGENT_ACTIONS, CHANNEL_TRAITS, CodedError } from '@parley/protocol';
-import type { Contact, InteractionId, QueueId } from '@parley/protocol';
+import { idFrom, parseInteractionId, parseQueueId } from '@parley/protocol';
+import { CHANNEL_TRAITS, CodedError } from '@parley/protocol';
+import type { Contact } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -22,69 +23,18 @@ import { findQueueByAddress, listQueuesOfUser } from '../queues/index.ts';
 import { findTenant } from '../tenants/index.ts';
 import { findUser, type UserRecord } from '../users/index.ts';
 import { restHelpers } from './helpers.ts';
-import { Address, Channel, Id, IdParams } from './schemas.ts';
+import {
+  ActionBody,
+  Address,
+  Id,
+  IdParams,
+  MessageBody,
+  OutboundBody,
+  PickBody,
+  ReadBody,
+} from '@parley/protocol/rest';
 
-const RequestId = Type.String({
-  minLength: 1,
-  maxLength: 64,
-  pattern: '^[\\x21-\\x7e]+$',
-  description: 'Client request id: a repeated request with the same id is answered without acting twice.',
-});
-const TargetBody = Type.Object(
-  {
-    queue_id: Type.Optional(Id),
-    agent_id: Type.Optional(Id),
-    number: Type.Optional(Type.String({ minLength: 2, maxLength: 40 })),
-    address: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 320, description: 'A queue address, a username or a number' }),
-    ),
-  },
-  { additionalProperties: false, minProperties: 1, maxProperties: 1 },
-);
-const ActionBody = Type.Object(
-  {
-    action: Type.Union(AGENT_ACTIONS.map((a) => Type.Literal(a))),
-    request_id: Type.Optional(RequestId),
-    to: Type.Optional(TargetBody),
-    code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    notes: Type.Optional(Type.String({ maxLength: 4000 })),
-    extend_seconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 900 })),
-    digits: Type.Optional(Type.String({ pattern: '^[0-9*#A-D]{1,32}$', description: 'DTMF tones: 0-9 * # A-D' })),
-  },
-  { additionalProperties: false },
-);
-const EmailAddress = Type.String({ maxLength: 254, pattern: '^[^\\s@<>,]+@[^\\s@<>,]+$' });
-const MessageFields = {
-  content: Type.String({ maxLength: 20_000, description: 'The text (chat, SMS and WhatsApp up to 4000 characters)' }),
-  client_message_id: Type.Optional(RequestId),
-  subject: Type.Optional(Type.String({ minLength: 1, maxLength: 998, description: 'Email: the subject' })),
-  to: Type.Optional(
-    Type.Array(EmailAddress, { minItems: 1, maxItems: 50, description: 'Email: recipients (reply-all, forward)' }),
-  ),
-  cc: Type.Optional(Type.Array(EmailAddress, { maxItems: 50 })),
-  template_id: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 64, description: 'WhatsApp: send this template instead of free text' }),
-  ),
-  attachment_ids: Type.Optional(Type.Array(Id, { maxItems: 10, uniqueItems: true })),
-};
-const MessageBody = Type.Object(MessageFields, { additionalProperties: false });
 type MessageBodyInput = Static<typeof MessageBody>;
-const OutboundBody = Type.Object(
-  {
-    channel: Channel,
-    to: Type.String({ minLength: 1, maxLength: 320 }),
-    from: Type.Optional(Address),
-    queue_id: Type.Optional(Id),
-    subject: Type.Optional(Type.String({ maxLength: 998 })),
-    request_id: Type.Optional(RequestId),
-    content: Type.Optional(
-      Type.String({ maxLength: 20_000, description: 'Send this first message at once (SMS, WhatsApp, email)' }),
-    ),
-    template_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    cc: Type.Optional(Type.Array(EmailAddress, { maxItems: 50 })),
-  },
-  { additionalProperties: false },
-);
 
 /** A message body in the desk's terms (the desk applies the per-channel rules). */
 function toMessageInput(b: MessageBodyInput) {
@@ -117,7 +67,6 @@ const PicklistQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const PickBody = Type.Object({ request_id: Type.Optional(RequestId) }, { additionalProperties: false });
 const DemoContactBody = Type.Object(
   {
     queue_id: Type.Optional(Id),
@@ -314,7 +263,6 @@ export function interactionRoutes(ctx: AppContext) {
       },
     );
 
-    const ReadBody = Type.Object({ message_id: Id }, { additionalProperties: false });
     // The agent saw the customer's messages up to this one (web chat read receipts).
     app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ReadBody> }>(
       '/api/v1/interactions/:id/read',
@@ -439,9 +387,9 @@ export function interactionRoutes(ctx: AppContext) {
 /** A picklist entry (PROTOCOL.md §1.5 Contact), with what else a picker wants to see. */
 export function toContact(e: WaitingEntry, queueName: string | null): Contact & Record<string, unknown> {
   return {
-    id: e.contactId as InteractionId,
+    id: idFrom(parseInteractionId, e.contactId, 'contactId'),
     channel_type: e.channel ?? 'phone',
-    queue_id: e.queueId as QueueId,
+    queue_id: idFrom(parseQueueId, e.queueId, 'queueId'),
     remote_address: e.remoteAddress ?? '',
     waiting_since: new Date(e.arrivedAt).toISOString(),
     queue_name: queueName,

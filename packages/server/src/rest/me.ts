@@ -3,7 +3,7 @@ import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import { changePassword, verifyPassword } from '../auth/index.ts';
 import { listQueuesOfUser, toWireQueue } from '../queues/index.ts';
-import { updateUser } from '../users/index.ts';
+import { passwordHashOf, updateUser } from '../users/index.ts';
 import { Language, OwnPasswordBody, PresenceBody, StateBody, Theme } from './schemas.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -63,13 +63,9 @@ export function meRoutes(ctx: AppContext) {
       { schema: { body: OwnPasswordBody } },
       async (request, reply) => {
         const { user, session } = await caller(request);
-        const row = await ctx.db
-          .selectFrom('users')
-          .select('password_hash')
-          .where('id', '=', user.id)
-          .executeTakeFirst();
+        const hash = await passwordHashOf(ctx.db, user.id);
         const current = request.body.current_password;
-        if (!row?.password_hash || !(await verifyPassword(row.password_hash, current))) {
+        if (!hash || !(await verifyPassword(hash, current))) {
           throw CodedError.unauthorized('current_password is wrong.');
         }
         await changePassword(ctx.db, {

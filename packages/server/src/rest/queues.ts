@@ -7,9 +7,12 @@ import {
   createQueue,
   listMembers,
   listQueues,
+  queueNameTaken,
   removeMembership,
+  servingMembers,
   setMembership,
   setQueueAddresses,
+  updateQueue,
 } from '../queues/index.ts';
 import { audit } from '../store/index.ts';
 import { findUser } from '../users/index.ts';
@@ -62,13 +65,7 @@ export function queueRoutes(ctx: AppContext) {
       const { user: actor } = await caller(request);
       requireRole(actor, 'supervisor');
       const queues = await listQueues(ctx.db, request.tenant.id);
-      const members = await ctx.db
-        .selectFrom('queue_members')
-        .innerJoin('users', 'users.id', 'queue_members.user_id')
-        .select(['queue_members.queue_id', 'queue_members.user_id', 'users.work_status'])
-        .where('queue_members.tenant_id', '=', request.tenant.id)
-        .where('queue_members.can_serve', '=', 1)
-        .execute();
+      const members = await servingMembers(ctx.db, request.tenant.id);
       const online = ctx.gateway.onlineUsers(request.tenant.id);
       const now = Date.now();
       const waiting = new Map(
@@ -78,15 +75,15 @@ export function queueRoutes(ctx: AppContext) {
       );
       return queues.map((q) => {
         const w = waiting.get(q.id);
-        const serving = members.filter((m) => m.queue_id === q.id);
-        const count = (status: string) => serving.filter((m) => m.work_status === status).length;
+        const serving = members.filter((m) => m.queueId === q.id);
+        const count = (status: string) => serving.filter((m) => m.workStatus === status).length;
         return {
           queue_id: q.id,
           name: q.name,
           type: q.channel,
           agents_serving: serving.length,
-          agents_logged_in: serving.filter((m) => m.work_status !== 'offline').length,
-          agents_connected: serving.filter((m) => online.has(m.user_id)).length,
+          agents_logged_in: serving.filter((m) => m.workStatus !== 'offline').length,
+          agents_connected: serving.filter((m) => online.has(m.userId)).length,
           agents_ready: count('ready'),
           agents_not_ready: count('not_ready'),
           agents_busy: count('busy'),
@@ -115,13 +112,7 @@ export function queueRoutes(ctx: AppContext) {
         const b = request.body;
         if (b.overflow_queue_id) await queueOr404(request.tenant.id, b.overflow_queue_id);
         const created = await ctx.db.transaction().execute(async (trx) => {
-          const existing = await trx
-            .selectFrom('queues')
-            .select('id')
-            .where('tenant_id', '=', request.tenant.id)
-            .where('name', '=', b.name)
-            .executeTakeFirst();
-          if (existing)
+          if (await queueNameTaken(trx, request.tenant.id, b.name))
             throw new CodedError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
           const q = await createQueue(trx, request.tenant.id, {
             name: b.name,
@@ -171,22 +162,10 @@ export function queueRoutes(ctx: AppContext) {
             ...(b.overflow_after_s === undefined ? {} : { overflow_after_s: b.overflow_after_s }),
           };
           if (b.name !== undefined) {
-            const clash = await trx
-              .selectFrom('queues')
-              .select('id')
-              .where('tenant_id', '=', request.tenant.id)
-              .where('name', '=', b.name)
-              .where('id', '!=', queue.id)
-              .executeTakeFirst();
-            if (clash) throw new CodedError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
+            if (await queueNameTaken(trx, request.tenant.id, b.name, queue.id))
+              throw new CodedError('invalid_state', `A queue named ${JSON.stringify(b.name)} exists already.`);
           }
-          if (Object.keys(set).length)
-            await trx
-              .updateTable('queues')
-              .set(set)
-              .where('tenant_id', '=', request.tenant.id)
-              .where('id', '=', queue.id)
-              .execute();
+          await updateQueue(trx, request.tenant.id, queue.id, set);
           if (b.addresses !== undefined)
             await setQueueAddresses(trx, request.tenant.id, queue.id, queue.channel, b.addresses);
           await audit(trx, {

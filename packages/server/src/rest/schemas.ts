@@ -1,10 +1,8 @@
-/** TypeBox schemas shared by the REST routes. */
+/** TypeBox schemas shared by the REST routes; the bodies clients send come from protocol (`@parley/protocol/rest`). */
+export { Address, Channel, Id, IdParams, PresenceBody, StateBody } from '@parley/protocol/rest';
 import { CHANNEL_TYPES, ROLES } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 
-export const Id = Type.String({ pattern: '^[0-9a-f]{32}$', description: '32 lowercase hex characters' });
-export const IdParams = Type.Object({ id: Id });
-export const Channel = Type.Union(CHANNEL_TYPES.map((c) => Type.Literal(c)));
 export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 export const Capacity = Type.Object(
   Object.fromEntries(CHANNEL_TYPES.map((c) => [c, Type.Integer({ minimum: 0, maximum: 50 })])) as Record<
@@ -19,15 +17,6 @@ export const Theme = Type.Object(
 );
 export const Language = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', description: 'BCP-47, e.g. en or de-DE' });
 export const Origin = Type.String({ pattern: '^https?://[^/?#\\s]+$', maxLength: 255 });
-export const Address = Type.String({ minLength: 1, maxLength: 320, pattern: '^\\S+$' });
-export const StateBody = Type.Object(
-  { ready: Type.Boolean(), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
-  { additionalProperties: false },
-);
-export const PresenceBody = Type.Object(
-  { profile: Type.String({ minLength: 1, maxLength: 64 }) },
-  { additionalProperties: false },
-);
 export const Password = Type.String({ minLength: 8, maxLength: 1024 });
 /** Changing one's own password needs the current one. */
 export const OwnPasswordBody = Type.Object(

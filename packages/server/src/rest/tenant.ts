@@ -2,7 +2,7 @@
 import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import { requireRole } from '../agents/index.ts';
-import { audit } from '../store/index.ts';
+import { audit, listAudit } from '../store/index.ts';
 import { setWebhookSecret, updateTenant } from '../tenants/index.ts';
 import { tenantDetail } from './dto.ts';
 import { Origin } from './schemas.ts';
@@ -106,19 +106,13 @@ export function tenantRoutes(ctx: AppContext) {
       async (request) => {
         const { user: actor } = await caller(request);
         requireRole(actor, 'admin');
-        const rows = await ctx.db
-          .selectFrom('audit_log')
-          .selectAll()
-          .where('tenant_id', '=', request.tenant.id)
-          .orderBy('seq', 'desc')
-          .limit(request.query.limit ?? 100)
-          .execute();
-        return rows.map((r) => ({
-          seq: Number(r.seq),
-          actor_id: r.actor_id,
-          action: r.action,
-          detail: JSON.parse(r.detail) as unknown,
-          created_at: r.created_at,
+        const entries = await listAudit(ctx.db, request.tenant.id, request.query.limit ?? 100);
+        return entries.map((e) => ({
+          seq: e.seq,
+          actor_id: e.actorId,
+          action: e.action,
+          detail: e.detail,
+          created_at: e.createdAt,
         }));
       },
     );

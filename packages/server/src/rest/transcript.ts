@@ -13,6 +13,7 @@ import { CodedError } from '@parley/protocol';
 import { createHash, randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { TranscriptRequests } from '../channels/index.ts';
 import type { AppContext } from '../context.ts';
 import { listQueues } from '../queues/index.ts';
 import { hashConversationToken } from '../realtime/index.ts';
@@ -75,6 +76,7 @@ function hashLinkToken(token: string): string {
 
 export function transcriptRoutes(ctx: AppContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
+    const requests = new TranscriptRequests(ctx.db);
     const mailerOr422 = () => {
       if (!ctx.mailer) throw new CodedError('unreachable', 'This contact center cannot send email.');
       return ctx.mailer;
@@ -91,40 +93,26 @@ export function transcriptRoutes(ctx: AppContext) {
         ? await ctx.interactions.conversationByToken(request.tenant.id, hashConversationToken(token))
         : null;
       if (!view) throw CodedError.unauthorized(`Send the conversation token in the ${CONVERSATION_HEADER} header.`);
-      const conversation = await ctx.db
-        .selectFrom('conversations')
-        .select(['customer_email'])
-        .where('id', '=', view.id)
-        .executeTakeFirstOrThrow();
-      const email = conversation.customer_email?.toLowerCase();
+      const email = (await requests.customerEmail(view.id))?.toLowerCase();
       if (!email)
         throw CodedError.invalidArgument(
           'email: no address was given when the chat started, so there is nowhere to send it',
         );
       const now = Date.now();
-      const recent = await ctx.db
-        .selectFrom('transcript_requests')
-        .select(['conversation_id', 'created_at'])
-        .where('email', '=', email)
-        .where('created_at', '>', nowIso(new Date(now - 24 * 3600_000)))
-        .execute();
-      if (recent.some((r) => r.conversation_id === view.id && now - Date.parse(r.created_at) < 10 * 60_000))
+      const recent = await requests.sentTo(email, new Date(now - 24 * 3600_000));
+      if (recent.some((r) => r.conversationId === view.id && now - Date.parse(r.createdAt) < 10 * 60_000))
         throw CodedError.rateLimited(600, 'A confirmation link for this chat was sent already');
       if (recent.length >= CONFIRMATIONS_PER_ADDRESS_PER_DAY)
         throw CodedError.rateLimited(24 * 3600, 'This address got enough transcript links for today');
       const mailer = mailerOr422();
       const link = randomBytes(32).toString('base64url');
-      await ctx.db
-        .insertInto('transcript_requests')
-        .values({
-          token_hash: hashLinkToken(link),
-          tenant_id: request.tenant.id,
-          conversation_id: view.id,
-          email,
-          created_at: nowIso(new Date(now)),
-          sent_at: null,
-        })
-        .execute();
+      await requests.add({
+        tokenHash: hashLinkToken(link),
+        tenantId: request.tenant.id,
+        conversationId: view.id,
+        email,
+        createdAt: nowIso(new Date(now)),
+      });
       try {
         await mailer.send({
           from: await fromOf(request.tenant.id),
@@ -136,7 +124,7 @@ export function transcriptRoutes(ctx: AppContext) {
             'If that was not you, ignore this email: nothing will be sent.\n',
         });
       } catch (err) {
-        await ctx.db.deleteFrom('transcript_requests').where('token_hash', '=', hashLinkToken(link)).execute();
+        await requests.remove(hashLinkToken(link));
         throw new CodedError(
           'unreachable',
           `The confirmation could not be sent: ${err instanceof Error ? err.message : String(err)}`,
@@ -161,31 +149,16 @@ export function transcriptRoutes(ctx: AppContext) {
       { schema: { body: ConfirmBody, security: [] } },
       async (request, reply) => {
         const hash = hashLinkToken(request.body.token);
-        const row = await ctx.db
-          .selectFrom('transcript_requests')
-          .selectAll()
-          .where('token_hash', '=', hash)
-          .where('tenant_id', '=', request.tenant.id)
-          .executeTakeFirst();
-        if (!row || Date.now() - Date.parse(row.created_at) > LINK_HOURS * 3600_000)
+        const row = await requests.find(request.tenant.id, hash);
+        if (!row || Date.now() - Date.parse(row.createdAt) > LINK_HOURS * 3600_000)
           throw new CodedError('not_found', 'This link is unknown or has expired; ask for the transcript again.');
-        if (row.sent_at) throw new CodedError('invalid_state', `The transcript was sent to ${row.email} already.`);
-        const claimed = await ctx.db
-          .updateTable('transcript_requests')
-          .set({ sent_at: nowIso() })
-          .where('token_hash', '=', hash)
-          .where('sent_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) !== 1)
+        if (row.sentAt) throw new CodedError('invalid_state', `The transcript was sent to ${row.email} already.`);
+        if (!(await requests.claim(hash)))
           throw new CodedError('invalid_state', `The transcript was sent to ${row.email} already.`);
         const mailer = mailerOr422();
-        const conversation = await ctx.db
-          .selectFrom('conversations')
-          .select(['customer_name', 'token_hash'])
-          .where('id', '=', row.conversation_id)
-          .executeTakeFirst();
-        const view = conversation?.token_hash
-          ? await ctx.interactions.conversationByToken(request.tenant.id, conversation.token_hash)
+        const conversation = await requests.conversation(row.conversationId);
+        const view = conversation?.tokenHash
+          ? await ctx.interactions.conversationByToken(request.tenant.id, conversation.tokenHash)
           : null;
         const lines = (view?.messages ?? []).map(
           (m) => `[${m.created.slice(0, 16).replace('T', ' ')}] ${m.author}: ${m.content}`,
@@ -195,14 +168,10 @@ export function transcriptRoutes(ctx: AppContext) {
             from: await fromOf(request.tenant.id),
             to: [row.email],
             subject: `Your chat with ${request.tenant.name}`,
-            content: `Hello ${conversation?.customer_name ?? ''},\n\nhere is your chat:\n\n${lines.join('\n')}\n`,
+            content: `Hello ${conversation?.customerName ?? ''},\n\nhere is your chat:\n\n${lines.join('\n')}\n`,
           });
         } catch (err) {
-          await ctx.db
-            .updateTable('transcript_requests')
-            .set({ sent_at: null })
-            .where('token_hash', '=', hash)
-            .execute();
+          await requests.release(hash);
           throw new CodedError(
             'unreachable',
             `The transcript could not be sent: ${err instanceof Error ? err.message : String(err)}`,

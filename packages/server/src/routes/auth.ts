@@ -14,6 +14,7 @@ import {
   createSession,
   deleteSession,
   findSession,
+  hasSession,
   parseBasicAuthorization,
   SESSION_COOKIE,
   type Session,
@@ -162,12 +163,7 @@ export function authRoutes(ctx: AppContext) {
           tokenHash: session.tokenHash,
           reason: 'logged out',
         });
-        const remaining = await ctx.db
-          .selectFrom('sessions')
-          .select('token_hash')
-          .where('user_id', '=', session.userId)
-          .executeTakeFirst();
-        if (!remaining) await ctx.agents.loggedOut(request.tenant, session.userId);
+        if (!(await hasSession(ctx.db, session.userId))) await ctx.agents.loggedOut(request.tenant, session.userId);
         ctx.log.info({ userId: session.userId }, 'logout');
       }
       // Ending another session by its token leaves this browser's own cookie alone.

@@ -17,3 +17,25 @@ export async function audit(
     })
     .execute();
 }
+
+/** The tenant's latest audit entries, newest first. */
+export async function listAudit(
+  db: Db,
+  tenantId: string,
+  limit: number,
+): Promise<Array<{ seq: number; actorId: string | null; action: string; detail: unknown; createdAt: string }>> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    actorId: r.actor_id,
+    action: r.action,
+    detail: JSON.parse(r.detail) as unknown,
+    createdAt: r.created_at,
+  }));
+}

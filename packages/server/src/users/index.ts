@@ -4,6 +4,7 @@ export {
   DEFAULT_THEME,
   findUserForLogin,
   findUser,
+  passwordHashOf,
   findUsersByOAuth,
   listUsers,
   rightsOf,

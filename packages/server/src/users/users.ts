@@ -2,7 +2,8 @@
  * Users: identity, role, preferences, agent state and channel capacity; and
  * the User object the panel hands to hosts.
  */
-import type { ChannelType, PresenceProfile, Role, User, UserId, WorkStatus } from '@parley/protocol';
+import { idFrom, parseUserId } from '@parley/protocol';
+import type { ChannelType, PresenceProfile, Role, User, WorkStatus } from '@parley/protocol';
 import { CHANNEL_TYPES, CodedError, ROLES, WORK_STATUSES } from '@parley/protocol';
 import type { Db, UserTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
@@ -134,7 +135,7 @@ export function rightsOf(role: Role): Role[] {
 /** Builds the wire User object (PROTOCOL.md §1.5). */
 export function toWireUser(user: UserRecord, profiles: readonly PresenceProfile[]): User {
   return {
-    id: user.id as UserId,
+    id: idFrom(parseUserId, user.id, 'id'),
     username: user.username,
     display_name: user.displayName,
     email: user.email,
@@ -251,4 +252,10 @@ export async function setAgentState(
   if (state.presenceProfileId !== undefined) set.presence_profile_id = state.presenceProfileId;
   if (state.notReadyReasonId !== undefined) set.not_ready_reason_id = state.notReadyReasonId;
   await db.updateTable('users').set(set).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
+}
+
+/** The user's stored password hash (argon2id), or null for one who signs in another way. */
+export async function passwordHashOf(db: Db, id: string): Promise<string | null> {
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+  return row?.password_hash ?? null;
 }

@@ -7,6 +7,8 @@ import { CodedError } from '@parley/protocol';
 import type { ChannelAdapter } from '../adapter.ts';
 import { asWritten, refuseText } from '../common.ts';
 
+export { TranscriptRequests, type TranscriptRequest } from './transcripts.ts';
+
 export const webchat: ChannelAdapter<'chat'> = {
   channel: 'chat',
   refuse: (input) => refuseText(input, false),
