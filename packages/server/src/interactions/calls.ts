@@ -4,7 +4,7 @@
  * decline, no answer, failure), and taking a contact from the picklist.
  */
 import type { Interaction } from '@parley/protocol';
-import { CodedError } from '@parley/protocol';
+import { CHANNEL_TRAITS, CodedError } from '@parley/protocol';
 import { findReasonCode } from '../presence/index.ts';
 import { nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
@@ -77,7 +77,7 @@ export class Calls {
   }
 
   async hold(actor: Actor, r: InteractionRecord, action: 'hold' | 'unhold'): Promise<Interaction> {
-    if (r.channel !== 'phone')
+    if (!CHANNEL_TRAITS[r.channel].voice)
       throw CodedError.invalidArgument(`${action}: only calls can be held; this is a ${r.channel}`);
     return this.#d.gc.commit(actor.id, async (tx) =>
       this.#d.ledger.wire(
@@ -93,7 +93,7 @@ export class Calls {
     r: InteractionRecord,
     action: 'mute' | 'unmute' | 'start_recording' | 'stop_recording',
   ): Promise<Interaction> {
-    if (r.channel !== 'phone')
+    if (!CHANNEL_TRAITS[r.channel].voice)
       throw CodedError.invalidArgument(`${action}: only calls can be muted or recorded; this is a ${r.channel}`);
     if (!TALKING.has(r.state)) {
       throw new CodedError('invalid_state', `Interaction ${r.id} is ${r.state}; ${action} needs a call in progress.`);
@@ -109,7 +109,8 @@ export class Calls {
 
   /** Tones into a call (an IVR's menu, say). Recorded as an event; the audio arrives with the media plane. */
   async dtmf(actor: Actor, r: InteractionRecord, digits: string): Promise<Interaction> {
-    if (r.channel !== 'phone') throw CodedError.invalidArgument(`dtmf: tones go into calls; this is a ${r.channel}`);
+    if (!CHANNEL_TRAITS[r.channel].voice)
+      throw CodedError.invalidArgument(`dtmf: tones go into calls; this is a ${r.channel}`);
     if (r.state !== 'accepted')
       throw new CodedError('invalid_state', `Interaction ${r.id} is ${r.state}; tones need a call in progress.`);
     return this.#d.gc.commit(actor.id, async (tx) =>
@@ -269,7 +270,8 @@ export class Calls {
   async remoteTones(id: string, digits: string): Promise<Interaction> {
     const r = await findInteraction(this.#d.gc.db(), this.#d.tenantId, id);
     if (!r) throw new CodedError('not_found', `No interaction ${id}.`);
-    if (r.channel !== 'phone') throw CodedError.invalidArgument(`dtmf: tones come with calls; this is a ${r.channel}`);
+    if (!CHANNEL_TRAITS[r.channel].voice)
+      throw CodedError.invalidArgument(`dtmf: tones come with calls; this is a ${r.channel}`);
     return this.#d.gc.commit(null, async (tx) =>
       this.#d.ledger.wire(await this.#d.ledger.write(tx, r, 'dtmf_received', r.agentId, { digits })),
     );

@@ -7,7 +7,7 @@
 import { isTerminalState } from '@parley/protocol';
 import type { ChannelType, Interaction } from '@parley/protocol';
 import type { Kysely, Transaction } from 'kysely';
-import { CodedError } from '@parley/protocol';
+import { CHANNEL_TRAITS, CodedError } from '@parley/protocol';
 import { PHONE_NUMBER } from '../channels/index.ts';
 import { findQueueByAddress } from '../queues/index.ts';
 import type { Database } from '../store/index.ts';
@@ -81,7 +81,7 @@ export class Transfers {
     const target = await this.target(actor, to, r.channel);
     return this.#d.gc.commit(actor.id, async (tx) => {
       // A call goes on hold; a chat or message conversation simply waits.
-      if (r.state === 'accepted' && r.channel === 'phone')
+      if (r.state === 'accepted' && CHANNEL_TRAITS[r.channel].voice)
         await this.#d.ledger.step(tx, r, 'hold', 'held', actor.id, { held: true });
       let leg = await this.#d.ledger.write(
         tx,
@@ -306,7 +306,7 @@ export class Transfers {
       return { kind: 'agent', id: user.id, address: user.username };
     }
     const cleaned = (number ?? '').replace(/[\s()-]/g, '');
-    if (channel !== 'phone')
+    if (!CHANNEL_TRAITS[channel].voice)
       throw CodedError.invalidArgument(`to: a ${channel} can go to a queue or an agent, not a number`);
     if (!PHONE_NUMBER.test(cleaned))
       throw CodedError.invalidArgument(`to: ${JSON.stringify(number)} is not a phone number`);
