@@ -88,7 +88,18 @@ export default tseslint.config(
   },
   {
     files: ['packages/protocol/src/**'],
-    rules: restricted([...upward(['@parley/sdk', '@parley/panel', '@parley/widget', '@parley/server']), ...DOORS]),
+    rules: restricted([
+      ...upward(['@parley/sdk', '@parley/panel', '@parley/widget', '@parley/server', '@parley/agent']),
+      ...DOORS,
+    ]),
+  },
+  {
+    // The agent client is below the panel: it knows nothing of a UI, a host page or the server's code.
+    files: ['packages/agent/src/**'],
+    rules: restricted([
+      ...upward(['@parley/server', '@parley/sdk', '@parley/panel', '@parley/widget', '@parley/agent']),
+      ...DOORS,
+    ]),
   },
   {
     files: ['packages/sdk/src/**', 'packages/panel/src/**', 'packages/widget/src/**'],

@@ -10,7 +10,14 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { circles, graphOf, moduleFolders, pastTheDoor, ROOT, sourceFiles } from './imports.ts';
 
-const PACKAGES = ['packages/protocol', 'packages/sdk', 'packages/panel', 'packages/widget', 'packages/server'];
+const PACKAGES = [
+  'packages/protocol',
+  'packages/agent',
+  'packages/sdk',
+  'packages/panel',
+  'packages/widget',
+  'packages/server',
+];
 const SOURCES = [...PACKAGES, 'apps/playground'].map((p) => join(ROOT, p, 'src'));
 
 describe('the import graph', () => {

@@ -1,8 +1,7 @@
 import type { Interaction, Message, PanelMessage, User } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import type { SocketHandlers } from './api/index.ts';
+import type { SocketHandlers, VoiceLike } from '@parley/agent';
 import { CommandError, HostBridge, type HostTransport } from './bridge/index.ts';
-import type { VoiceLike } from './voice.ts';
 import { PanelController, QUALITY_EVERY_MS, type RestLike } from './controller.ts';
 
 const USER = {

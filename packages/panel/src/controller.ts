@@ -16,7 +16,7 @@ import type {
 import { isCommand, isHexId, parseCredentials, type Command } from '@parley/protocol';
 import type { ActionRequest } from '@parley/protocol/rest';
 import { CommandError, type HostBridge } from './bridge/index.ts';
-import type { DirectoryEntry, ReasonCode } from './api/index.ts';
+import { type DirectoryEntry, type ReasonCode, CallAudio, Conversations, mergeMessages } from '@parley/agent';
 import {
   parseCallState,
   parseDtmf,
@@ -32,15 +32,13 @@ import {
   requestId,
   type Draft,
 } from './commands.ts';
-import { CallAudio } from './call-audio.ts';
 import { INITIAL_STATE, type ControllerDeps, type PanelState, type SocketLike } from './panel-state.ts';
-import { Conversations, mergeMessages } from './conversations.ts';
 import { answerDetail } from './detail.ts';
 import { react } from './server-events.ts';
 
 export type { Draft } from './commands.ts';
 export type { ControllerDeps, PanelState, Phase, RestLike, SocketLike } from './panel-state.ts';
-export { QUALITY_EVERY_MS } from './call-audio.ts';
+export { QUALITY_EVERY_MS } from '@parley/agent';
 
 export { TYPING_SHOWN_MS } from './server-events.ts';
 

@@ -3,10 +3,9 @@
  * controller and the bridge, render.
  */
 import { render } from 'preact';
-import { AgentSocket, RestClient } from './api/index.ts';
+import { AgentSocket, RestClient, Voice } from '@parley/agent';
 import { readBootConfig } from './boot-config.ts';
 import { createWindowTransport, HostBridge, resolveHostOrigin } from './bridge/index.ts';
-import { Voice } from './voice.ts';
 import { PanelController } from './controller.ts';
 import { handOver, popoutUrl, receiveSession } from './popout.ts';
 import { App, Refused, type Layout } from './ui/index.ts';

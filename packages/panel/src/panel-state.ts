@@ -1,9 +1,8 @@
 /** The panel's state as its views see it, and what the controller is built with (REST, socket, voice clients). */
 import type { Contact, Interaction, Message, Queue, User } from '@parley/protocol';
 import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
-import type { ConnectionState, SocketHandlers, DirectoryEntry, ReasonCode } from './api/index.ts';
+import type { ConnectionState, SocketHandlers, DirectoryEntry, ReasonCode, VoiceLike } from '@parley/agent';
 import type { Draft } from './commands.ts';
-import type { VoiceLike } from './voice.ts';
 
 export type Phase = 'loading' | 'login' | 'ready';
 

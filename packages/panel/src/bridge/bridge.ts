@@ -9,20 +9,13 @@
  * passed the transport's source and origin checks can hand over a port, so
  * whoever holds the other end is the verified host.
  */
-import type { ActionPayload, ErrorCode, PanelMessage, StatePayload, StatusPayload } from '@parley/protocol';
+import type { ActionPayload, PanelMessage, StatePayload, StatusPayload } from '@parley/protocol';
 import { ERROR_CODES, INIT_ID, parseHostMessage } from '@parley/protocol';
+import { CommandError } from '@parley/agent';
 import type { HostTransport } from './transport.ts';
 
-/** An error a command handler throws to answer with a stable code. */
-export class CommandError extends Error {
-  override name = 'CommandError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string = ERROR_CODES[code].message,
-  ) {
-    super(message);
-  }
-}
+/** An error a command handler throws to answer with a stable code (the agent client's). */
+export { CommandError };
 
 export interface BridgeOptions {
   /** Runs one command; resolves with the response value or throws a {@link CommandError}. */

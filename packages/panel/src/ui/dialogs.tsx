@@ -1,7 +1,7 @@
 /** The wrap-up form and the transfer/consult target dialog. */
 import type { Interaction, Queue } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { DirectoryEntry, ReasonCode } from '../api/index.ts';
+import type { DirectoryEntry, ReasonCode } from '@parley/agent';
 import type { PanelController } from '../controller.ts';
 import { t } from '../i18n.ts';
 import { ErrorLine, useLoaded, useSecondsUntil } from './common.tsx';

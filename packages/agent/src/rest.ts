@@ -7,7 +7,7 @@
 import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
 import type { Contact, Interaction, Message, Queue, RestTunnelRequest, User } from '@parley/protocol';
 import { isErrorCode, isRecord, isTunnelMethod, MAX_CLIENT_FRAME_BYTES, tunnelPathProblem } from '@parley/protocol';
-import { CommandError } from '../bridge/index.ts';
+import { CommandError } from './errors.ts';
 
 /** One person in the directory. */
 export interface DirectoryEntry {
