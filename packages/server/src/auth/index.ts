@@ -20,3 +20,4 @@ export type { SessionLifetimes } from './sessions.ts';
 export { SESSION_COOKIE } from './sessions.ts';
 export type { Session } from './sessions.ts';
 export { parseBasicAuthorization } from './basic.ts';
+export { API_KEY_PREFIX, createApiKey, findApiKey, listApiKeys, revokeApiKey, type ApiKey } from './api-keys.ts';

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { ChannelType, Role } from '@parley/protocol';
 import { CHANNEL_TYPES, ROLES } from '@parley/protocol';
 import type { Kysely } from 'kysely';
-import { changePassword, hashPassword } from '../auth/index.ts';
+import { changePassword, createApiKey, hashPassword, listApiKeys, revokeApiKey } from '../auth/index.ts';
 import { ConfigError, loadConfig, parseOrigin, type Config } from '../config/index.ts';
 import { seedDemo } from '../demo/index.ts';
 import { listPresenceProfiles } from '../presence/index.ts';
@@ -42,6 +42,9 @@ Commands:
   user passwd <username> --password-stdin [--tenant SLUG]
   queue add <name> --type phone|chat|email|sms|whatsapp [--address A]... [--priority N]
                                  [--offer-timeout S] [--wrapup S] [--skill K]... [--tenant SLUG]
+  api-key add <name> [--tenant SLUG]   A tenant API key for POST /api/v1/agent-tokens, printed once
+  api-key list [--tenant SLUG]
+  api-key revoke <id> [--tenant SLUG]
   simulate <scenario.json> [--url URL] [--admin USER] [--smtp-port P] [--out FILE]
                                  Traffic against a running server (bench/scenarios/); the admin
                                  password comes from standard input, else PARLEY_DEMO_PASSWORD.
@@ -97,6 +100,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await userPasswd(db, rest, io);
       case 'queue add':
         return await queueAdd(db, rest, io);
+      case 'api-key add':
+      case 'api-key list':
+      case 'api-key revoke':
+        return await apiKeyCommand(db, sub ?? '', rest, io);
       default:
         throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`);
     }
@@ -330,5 +337,44 @@ async function queueAdd(db: Kysely<Database>, args: readonly string[], io: CliIo
   io.out(
     `Queue ${queue.name} (${queue.channel}) created with id ${queue.id}${queue.addresses.length ? `; addresses ${queue.addresses.join(', ')}` : ''}.`,
   );
+  return 0;
+}
+
+/** `parley api-key add|list|revoke`: the tenant API keys that mint agent tokens (docs/headless.md). */
+async function apiKeyCommand(db: Kysely<Database>, sub: string, args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { tenant: { type: 'string' } });
+  const tenant = await tenantFor(db, str(values, 'tenant'));
+  if (sub === 'add') {
+    const name = positionals[0];
+    if (!name || name.length > 100) throw new UsageError('api-key add needs a name (at most 100 characters)');
+    const key = await createApiKey(db, { tenantId: tenant.id, name, createdBy: null });
+    await audit(db, {
+      tenantId: tenant.id,
+      actorId: null,
+      action: 'api_key_created',
+      detail: { target: key.id, name, via: 'cli' },
+    });
+    io.out(`API key ${key.id} (${name}) for tenant "${tenant.slug}". Keep it now, it is not shown again:`);
+    io.out(key.key);
+    return 0;
+  }
+  if (sub === 'list') {
+    for (const k of await listApiKeys(db, tenant.id))
+      io.out(
+        `${k.id}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'live'}  last used ${k.lastUsedAt ?? 'never'}  ${k.name}`,
+      );
+    return 0;
+  }
+  const id = positionals[0];
+  if (!id) throw new UsageError('api-key revoke needs the key id (from api-key list)');
+  if (!(await revokeApiKey(db, tenant.id, id)))
+    throw new ActionError(`no live API key ${id} in tenant "${tenant.slug}"`);
+  await audit(db, {
+    tenantId: tenant.id,
+    actorId: null,
+    action: 'api_key_revoked',
+    detail: { target: id, via: 'cli' },
+  });
+  io.out(`API key ${id} revoked.`);
   return 0;
 }

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { agentRoutes } from './agents.ts';
+import { apiKeyRoutes } from './api-keys.ts';
 import { attachmentRoutes } from './attachments.ts';
 import { chatRoutes } from './chat.ts';
 import { transcriptRoutes } from './transcript.ts';
@@ -29,6 +30,7 @@ export function restRoutes(ctx: AppContext) {
       chatRoutes,
       transcriptRoutes,
       attachmentRoutes,
+      apiKeyRoutes,
     ])
       await app.register(routes(ctx));
   };

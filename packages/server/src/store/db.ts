@@ -28,6 +28,7 @@ import * as webhookReceipts from './migrations/2026-12-01-08-webhook-receipts.ts
 import * as transcriptRequests from './migrations/2026-12-01-09-transcript-requests.ts';
 import * as demoHandsets from './migrations/2026-12-01-10-demo-handsets.ts';
 import * as sessionEnds from './migrations/2026-12-01-11-session-ends.ts';
+import * as apiKeys from './migrations/2026-12-02-12-api-keys.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-01-09-transcript-requests': transcriptRequests,
   '2026-12-01-10-demo-handsets': demoHandsets,
   '2026-12-01-11-session-ends': sessionEnds,
+  '2026-12-02-12-api-keys': apiKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -128,6 +128,18 @@ export interface SessionTable {
   expires_at: string;
 }
 
+/** A tenant API key (POST /api/v1/agent-tokens); only the key's SHA-256 is stored. */
+export interface ApiKeyTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  key_hash: string;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface AuditLogTable {
   seq: Generated<number>;
   tenant_id: string;
@@ -327,6 +339,7 @@ export interface Database {
   webhook_receipts: WebhookReceiptTable;
   transcript_requests: TranscriptRequestTable;
   session_ends: SessionEndTable;
+  api_keys: ApiKeyTable;
   queue_members: QueueMemberTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;

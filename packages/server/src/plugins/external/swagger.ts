@@ -18,6 +18,11 @@ export const swaggerPlugin = fp(
           securitySchemes: {
             session: { type: 'apiKey', in: 'cookie', name: 'parley_session' },
             bearer: { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login' },
+            apiKey: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'A tenant API key (pk_…), for POST /api/v1/agent-tokens only',
+            },
           },
         },
         security: [{ session: [] }, { bearer: [] }],
