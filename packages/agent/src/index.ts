@@ -13,3 +13,4 @@ export { Conversations, mergeMessages } from './conversations.ts';
 export { CallAudio, QUALITY_EVERY_MS } from './call-audio.ts';
 export { Voice, type CallQuality, type VoiceLike } from './voice.ts';
 export type { CallAudioHooks } from './call-audio.ts';
+export { Agent, requestId, type AgentEvents, type ConnectOptions, type SocketLike } from './agent.ts';

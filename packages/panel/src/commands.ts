@@ -3,6 +3,7 @@
  * (postMessage, so anything) and returns what the command needs, or throws
  * a CommandError `invalid_argument` that says what to send instead. Pure.
  */
+import { requestId as nextRequestId } from '@parley/agent';
 import type { OutboundRequest } from '@parley/protocol/rest';
 import { CHANNEL_TRAITS, CHANNEL_TYPES, isRecord, type AgentActionName, type ChannelType } from '@parley/protocol';
 
@@ -197,6 +198,4 @@ export function parseTarget(value: unknown, command: string): Record<string, str
 }
 
 /** A fresh client request id, so a retried action is not carried out twice. */
-export function requestId(): string {
-  return `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-}
+export const requestId = (): string => nextRequestId('p');

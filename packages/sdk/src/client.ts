@@ -3,8 +3,7 @@
  * {@link Messenger}. No DOM here, so it is unit-tested in Node.
  */
 import type { Credentials, Interaction, PanelMessage, User } from '@parley/protocol';
-import { INIT_ID, PROTOCOL_VERSION, parsePanelMessage } from '@parley/protocol';
-import { Emitter } from './emitter.ts';
+import { Emitter, INIT_ID, PROTOCOL_VERSION, parsePanelMessage } from '@parley/protocol';
 import { ParleyError } from './errors.ts';
 import type { PanelEvents } from './events.ts';
 import type { Messenger } from './messenger.ts';

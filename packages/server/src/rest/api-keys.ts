@@ -128,6 +128,8 @@ export function apiKeyRoutes(ctx: AppContext) {
           { tenantId: request.tenant.id, userId: user.id },
           { idleSeconds: ctx.lifetimes.idleSeconds, maxSeconds: seconds },
         );
+        // A token is a login of that agent, as a password's is: offline becomes not ready.
+        await ctx.agents.loggedIn(request.tenant, user);
         await audit(ctx.db, {
           tenantId: request.tenant.id,
           actorId: null,

@@ -1,3 +1,6 @@
+/** Every host this runs in (browsers, Node) has timers; protocol's lib (ES2022 only) does not declare them. */
+declare function setTimeout(callback: () => void, ms?: number): unknown;
+
 /** A typed event emitter: one callback map, `on()` returns its own unsubscribe function. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listener maps are contravariant by nature
 export type EventMap<E> = { [K in keyof E]: (...args: any[]) => void };

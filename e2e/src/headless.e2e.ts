@@ -1,0 +1,114 @@
+/**
+ * The headless agent client (`@parley/agent`'s Agent) against a real server
+ * over real HTTP and a real socket: an agent token from an API key signs it
+ * in, and a call goes offer → accept → hold → hang up → wrap-up with the
+ * same events the panel-mode SDK emits.
+ */
+import { Agent, CommandError } from '@parley/agent';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, TestAgent, type Harness } from '@parley/server/testing';
+
+describe('the headless agent client', () => {
+  let h: Harness;
+  let admin: TestAgent;
+  let key: string;
+  let line: string;
+  const token = async (user: string): Promise<string> => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/agent-tokens',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { user },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    h.secrets.add(res.json().token);
+    return res.json().token as string;
+  };
+
+  beforeAll(async () => {
+    // Node 20 has no WebSocket global; browsers do. `ws` speaks the same interface.
+    (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+    h = await startHarness({}, 'sqlite', { listen: true });
+    admin = await TestAgent.login(h, (h.url ?? '').replace('http', 'ws').slice(0, -1), 'admin');
+    const created = await admin.rest('POST', '/api/v1/api-keys', { name: 'test backend' });
+    key = created.json().key;
+    h.secrets.add(key);
+    const queue = await admin.rest('POST', '/api/v1/queues', { name: 'Headless line', type: 'phone', wrapup_s: 30 });
+    line = queue.json().id;
+    const agent1 = (await admin.rest('GET', '/api/v1/users'))
+      .json()
+      .find((u: { username: string }) => u.username === 'agent1');
+    await admin.rest('PUT', `/api/v1/queues/${line}/members/${agent1.id}`, { can_serve: true, proficiency: 3 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('signs in with an agent token and carries a call through with the shared events', async () => {
+    const agent = await Agent.connect({ baseUrl: h.url ?? '', getToken: () => token('agent1') });
+    const events: string[] = [];
+    const seen = new Map<string, Array<(v: unknown) => void>>();
+    const when = (name: string) =>
+      new Promise<unknown>((resolve) => seen.set(name, [...(seen.get(name) ?? []), resolve]));
+    const note = (name: string, value: unknown) => {
+      events.push(name);
+      for (const r of seen.get(name) ?? []) r(value);
+      seen.delete(name);
+    };
+    agent.on('interaction:status', (e) => note(`status:${e.status}`, e.interaction));
+    agent.on('interaction:channel', (e) => note(`held:${e.held}`, e.interaction));
+    agent.on('agent:workStatus', (s) => note(`work:${s}`, s));
+    try {
+      expect(agent.user.username).toBe('agent1');
+      expect(agent.connection).toBe('online');
+      const ready = when('work:ready');
+      expect((await agent.setReady(true)).work_status).toBe('ready');
+      await ready;
+
+      const offered = when('status:incoming');
+      const call = await admin.rest('POST', '/api/v1/demo/contacts', { queue_id: line, from: '+4930111222' });
+      expect(call.statusCode, call.body).toBe(201);
+      const interaction = (await offered) as { id: string };
+      expect(interaction.id).toBe(call.json().id);
+
+      const accepted = when('status:accepted');
+      await agent.accept(interaction.id);
+      await accepted;
+      const held = when('held:true');
+      expect((await agent.hold(interaction.id)).held).toBe(true);
+      await held;
+      await agent.unhold(interaction.id);
+      const ended = when('status:ended');
+      await agent.hangup(interaction.id);
+      await ended;
+      const handled = when('status:handled');
+      await agent.wrapUp({ notes: 'headless' }, interaction.id);
+      await handled;
+      expect(agent.interactions).toEqual([]);
+      expect(events).toEqual(
+        expect.arrayContaining([
+          'work:ready',
+          'status:incoming',
+          'status:accepted',
+          'held:true',
+          'status:ended',
+          'status:handled',
+        ]),
+      );
+      // With nothing in view, a call needs its id, and says so.
+      await expect(agent.hold()).rejects.toMatchObject({ code: 'not_found' });
+    } finally {
+      agent.close();
+    }
+    await expect(agent.setReady(false)).rejects.toMatchObject({ code: 'invalid_state' });
+  });
+
+  it('refuses a bad token or base URL with a code that says what to fix', async () => {
+    await expect(Agent.connect({ baseUrl: h.url ?? '', token: 'not-a-token' })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    await expect(Agent.connect({ baseUrl: 'parley.example', token: 'x' })).rejects.toBeInstanceOf(CommandError);
+    await expect(Agent.connect({ baseUrl: h.url ?? '' })).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});

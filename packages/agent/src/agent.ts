@@ -1,0 +1,274 @@
+/**
+ * The headless agent client: `Agent.connect({ baseUrl, token | getToken })`
+ * signs in with a bearer token (an agent token from the integrator's
+ * backend, docs/headless.md), opens the agent socket (the token in a
+ * subprotocol, never in the URL) and keeps the agent's interactions as the
+ * server reports them. It emits the same events as the panel-mode SDK
+ * (`AgentEventMap`) and fails every call with a `CommandError` carrying the
+ * catalogue's code. The host page owns the UI.
+ *
+ * What is here is the core of issue 18; token refresh, `agent.audio` (the
+ * voice station in the host page) and the IIFE build come next.
+ */
+import type { AgentEventMap, Interaction, Message, ServerEvent, StatePayload, User } from '@parley/protocol';
+import { Emitter } from '@parley/protocol';
+import type { ActionRequest, OutboundRequest, TargetRequest } from '@parley/protocol/rest';
+import { Conversations } from './conversations.ts';
+import { CommandError } from './errors.ts';
+import { RestClient } from './rest.ts';
+import { AgentSocket, type ConnectionState, type SocketHandlers } from './socket.ts';
+
+export interface ConnectOptions {
+  /** The tenant's base URL, e.g. `https://parley.example/` or `https://parley.example/t/acme/`. */
+  readonly baseUrl: string;
+  /** An agent token (POST /api/v1/agent-tokens) or a session token. */
+  readonly token?: string;
+  /** Asked for a token when there is none. */
+  readonly getToken?: () => Promise<string>;
+  /** Tests in Node pass their own socket; browsers use `WebSocket`. */
+  readonly openSocket?: (url: string, handlers: SocketHandlers, protocols: () => string[]) => SocketLike;
+}
+
+/** What the client needs of the agent socket. */
+export interface SocketLike {
+  connect(): void;
+  close(): void;
+  readonly open: boolean;
+  request(type: string, data: unknown): Promise<unknown>;
+}
+
+/** The headless client's events: the shared agent events, and its own. */
+export interface AgentEvents extends AgentEventMap {
+  /** The server ended the session (logout elsewhere, expiry, a forced logout): the client is closed. */
+  'session:ended': () => void;
+}
+
+/** How long connect() waits for the server's hello. */
+const HELLO_MS = 10_000;
+
+export class Agent extends Emitter<AgentEvents> {
+  readonly #rest: RestClient;
+  readonly #socket: SocketLike;
+  readonly #conversations: Conversations;
+  #user: User;
+  #connection: ConnectionState = 'offline';
+  #closed = false;
+  #hello: ((ok: boolean) => void) | null = null;
+
+  private constructor(rest: RestClient, user: User, open: (handlers: SocketHandlers) => SocketLike) {
+    super();
+    this.#rest = rest;
+    this.#user = user;
+    this.#conversations = new Conversations(() => this.#user.id);
+    this.#socket = open({
+      onEvent: (event) => this.#onEvent(event),
+      onState: (state) => {
+        if (state === this.#connection) return;
+        this.#connection = state;
+        this.emit('connection', state);
+      },
+      onSessionEnded: () => {
+        this.#hello?.(false);
+        this.close();
+        this.emit('session:ended');
+      },
+    });
+    rest.carry(this.#socket);
+  }
+
+  /** Signs in with the token and resolves once the server has sent the agent's state. */
+  static async connect(options: ConnectOptions): Promise<Agent> {
+    let base: URL;
+    try {
+      base = new URL(options.baseUrl);
+    } catch {
+      throw new CommandError('invalid_argument', 'baseUrl must be an absolute URL, e.g. https://parley.example/');
+    }
+    if (base.protocol !== 'https:' && base.protocol !== 'http:')
+      throw new CommandError('invalid_argument', 'baseUrl must be an http(s) URL');
+    const baseUrl = base.href.endsWith('/') ? base.href : `${base.href}/`;
+    const token = options.token ?? (options.getToken ? await options.getToken() : undefined);
+    if (typeof token !== 'string' || token === '')
+      throw new CommandError('invalid_argument', 'connect needs a token, or getToken to fetch one');
+    const rest = new RestClient(baseUrl);
+    rest.adoptToken(token);
+    const user = await rest.me();
+    if (!user) throw new CommandError('unauthorized', 'The token was refused: ask your backend for a new agent token.');
+    const wsUrl = `${baseUrl.replace(/^http/, 'ws')}ws/agent`;
+    const protocols = () => ['parley.v1', `parley.bearer.${rest.token ?? token}`];
+    const open = (handlers: SocketHandlers): SocketLike =>
+      options.openSocket ? options.openSocket(wsUrl, handlers, protocols) : new AgentSocket(wsUrl, handlers, protocols);
+    const agent = new Agent(rest, user, open);
+    await agent.#start();
+    return agent;
+  }
+
+  async #start(): Promise<void> {
+    const hello = new Promise<boolean>((resolve) => (this.#hello = resolve));
+    this.#socket.connect();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HELLO_MS)));
+    const ok = await Promise.race([hello, late]);
+    clearTimeout(timer);
+    this.#hello = null;
+    if (!ok) {
+      this.close();
+      throw new CommandError(
+        'unreachable',
+        'The Parley server did not greet the agent socket; check baseUrl and the allowed origins.',
+      );
+    }
+  }
+
+  /** The signed-in agent, as the server last reported them. */
+  get user(): User {
+    return this.#user;
+  }
+
+  /** The agent's open interactions, oldest first. */
+  get interactions(): Interaction[] {
+    return this.#conversations.list();
+  }
+
+  get connection(): ConnectionState {
+    return this.#connection;
+  }
+
+  /** Ready for contacts, or not ready with a reason code. */
+  async setReady(ready: boolean, reason?: string): Promise<User> {
+    this.#applyUser(await this.#call(() => this.#rest.setReady(ready, reason)));
+    return this.#user;
+  }
+
+  accept(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'accept' });
+  }
+  reject(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'reject' });
+  }
+  hold(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'hold' });
+  }
+  unhold(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'unhold' });
+  }
+  mute(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'mute' });
+  }
+  unmute(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'unmute' });
+  }
+  hangup(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'hangup' });
+  }
+  /** Blind transfer to a queue, an agent or a number (one of them). */
+  transfer(to: TargetRequest, interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'transfer', to });
+  }
+  consult(to: TargetRequest, interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'consult', to });
+  }
+  /** Ends wrap-up with a disposition. */
+  wrapUp(disposition: { code?: string; notes?: string } = {}, interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'handle', ...disposition });
+  }
+  /** Tones into the call. */
+  dtmf(digits: string, interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'dtmf', digits });
+  }
+
+  /** Writes into a conversation (chat, SMS, WhatsApp; email with a subject). */
+  async message(content: string, interactionId?: string): Promise<Message> {
+    const id = this.#target(interactionId);
+    return this.#call(() => this.#rest.sendMessage(id, { content, client_message_id: requestId() }));
+  }
+
+  /** Starts a call (or an SMS, WhatsApp or email conversation with `channel`). */
+  callOut(to: string, from?: string): Promise<Interaction> {
+    return this.outbound({ channel: 'phone', to, ...(from ? { from } : {}) });
+  }
+  outbound(body: Omit<OutboundRequest, 'request_id'>): Promise<Interaction> {
+    return this.#call(() => this.#rest.outbound({ ...body, request_id: requestId() }));
+  }
+
+  /** Closes the socket; the session stays (the token is the integrator's to end). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.close();
+    this.#rest.carry(null);
+  }
+
+  /** Async, so every failure is a rejected promise, never an exception thrown into the host page. */
+  async #act(interactionId: string | undefined, body: Omit<ActionRequest, 'request_id'>): Promise<Interaction> {
+    const id = this.#target(interactionId);
+    return this.#call(() => this.#rest.act(id, { ...body, request_id: requestId() }));
+  }
+
+  /** The interaction a call is about: the given one, else the one in view. */
+  #target(interactionId: string | undefined): string {
+    if (this.#closed) throw new CommandError('invalid_state', 'This agent client is closed; connect again.');
+    if (interactionId !== undefined) return interactionId;
+    const active = this.#conversations.active;
+    if (!active) throw new CommandError('not_found', 'No interaction is in view; pass its id.');
+    return active.id;
+  }
+
+  async #call<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new CommandError('invalid_state', 'This agent client is closed; connect again.');
+    return run();
+  }
+
+  #onEvent(event: ServerEvent): void {
+    switch (event.type) {
+      case 'hello':
+        this.#applyUser(event.data.user);
+        this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
+        this.#hello?.(true);
+        return;
+      case 'user':
+        this.#applyUser(event.data.user);
+        return;
+      case 'interaction':
+        this.#emitStates(this.#conversations.apply(event.data, { channelStatus: true }));
+        return;
+      case 'interactions':
+        this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
+        return;
+      default:
+        return;
+    }
+  }
+
+  #applyUser(user: User): void {
+    const before = this.#user;
+    this.#user = user;
+    if (before.work_status !== user.work_status) this.emit('agent:workStatus', user.work_status);
+    if (before.presence !== user.presence) {
+      const profile = user.presence_profiles.find((p) => p.id === user.presence);
+      if (profile) this.emit('agent:profile', profile);
+    }
+    if (before.language !== user.language) this.emit('language', user.language);
+    if (before.theme.dark !== user.theme.dark || before.theme.primary !== user.theme.primary)
+      this.emit('theme', user.theme);
+  }
+
+  /** The store's host events as the shared agent events (the same mapping as the panel-mode SDK's). */
+  #emitStates(states: readonly StatePayload[]): void {
+    for (const p of states) {
+      if (p.attribute === 'activeInteraction') this.emit('interaction:active', p.value);
+      else if (p.attribute === 'status')
+        this.emit('interaction:status', { status: p.value, interaction: p.interaction });
+      else if (p.attribute === 'channel_status')
+        this.emit('interaction:channel', { ...p.value, interaction: p.interaction });
+      else if (p.attribute === 'call_quality')
+        this.emit('interaction:quality', { ...p.value, interaction: p.interaction });
+      else this.emit('interaction:disposition', { ...p.value, interaction: p.interaction });
+    }
+  }
+}
+
+/** A request id, so a call retried after a drop is not carried out twice (the prefix tells who sent it). */
+export function requestId(prefix = 'a'): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
