@@ -6,7 +6,9 @@
  */
 import { Agent, CommandError } from '@parley/agent';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
+import { api, login } from './helpers.ts';
 import { startHarness, TestAgent, type Harness } from '@parley/server/testing';
 
 describe('the headless agent client', () => {
@@ -110,5 +112,73 @@ describe('the headless agent client', () => {
     });
     await expect(Agent.connect({ baseUrl: 'parley.example', token: 'x' })).rejects.toBeInstanceOf(CommandError);
     await expect(Agent.connect({ baseUrl: h.url ?? '' })).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});
+
+describe('the headless agent client in Chromium', () => {
+  const baseUrl = inject('baseUrl');
+  const allowedHostUrl = inject('allowedHostUrl');
+  const foreignUrl = inject('foreignUrl');
+  const browser = useBrowser();
+
+  /** An agent token for `user`, from an API key, as an integrator's backend gets it. */
+  const agentToken = async (user: string): Promise<string> => {
+    const { token: admin } = await login(baseUrl, 'admin', inject('demoPassword'));
+    const { key } = (await api(baseUrl, admin, 'POST', 'api/v1/api-keys', { name: 'e2e backend' })) as { key: string };
+    const minted = await fetch(new URL('api/v1/agent-tokens', baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user }),
+    });
+    expect(minted.status).toBe(201);
+    return ((await minted.json()) as { token: string }).token;
+  };
+
+  it('runs from {base}sdk/parley-agent.js on an allowlisted host page, and not from a foreign one', async () => {
+    const token = await agentToken('agent4');
+    const page = await browser().newPage();
+    try {
+      await page.goto(allowedHostUrl);
+      await page.addScriptTag({ url: `${baseUrl}sdk/parley-agent.js` });
+      const result = await page.evaluate(
+        async ([base, t]) => {
+          const w = window as unknown as {
+            ParleyAgent: {
+              connect(o: object): Promise<{
+                user: { username: string };
+                setReady(r: boolean): Promise<{ work_status: string }>;
+                close(): void;
+              }>;
+            };
+          };
+          const agent = await w.ParleyAgent.connect({ baseUrl: base, token: t });
+          const user = await agent.setReady(true);
+          const after = await agent.setReady(false);
+          agent.close();
+          return { username: agent.user.username, ready: user.work_status, after: after.work_status };
+        },
+        [baseUrl, token] as const,
+      );
+      expect(result).toEqual({ username: 'agent4', ready: 'ready', after: 'not_ready' });
+
+      // A page the tenant does not allow gets no CORS answer, so the client cannot even sign in.
+      await page.goto(foreignUrl);
+      await page.addScriptTag({ url: `${baseUrl}sdk/parley-agent.js` });
+      const refused = await page.evaluate(
+        async ([base, t]) => {
+          const w = window as unknown as { ParleyAgent: { connect(o: object): Promise<unknown> } };
+          try {
+            await w.ParleyAgent.connect({ baseUrl: base, token: t });
+            return 'connected';
+          } catch (err) {
+            return (err as { code?: string }).code ?? String(err);
+          }
+        },
+        [baseUrl, token] as const,
+      );
+      expect(refused).toBe('unreachable');
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -51,7 +51,7 @@ export function renderPanelHtml(template: string, config: PanelBootConfig): stri
 }
 
 /** Registers the panel pages, their assets and the SDK files. */
-export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string; widget: string }) {
+export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string; widget: string; agent: string }) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const indexFile = path.join(dist.panel, 'index.html');
     // Read per request (a few hundred bytes): a rebuild of the panel never leaves a stale page behind.
@@ -120,6 +120,20 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string;
         return reply
           .header('content-type', 'text/javascript; charset=utf-8')
           .header('cache-control', 'no-cache')
+          .send(fs.readFileSync(file));
+      });
+    }
+    // The headless agent client, beside the SDK: loaded by host pages on other origins with a plain <script> tag.
+    for (const name of ['parley-agent.js', 'parley-agent.js.map', 'parley-agent.mjs', 'parley-agent.mjs.map']) {
+      app.get(`/sdk/${name}`, { schema: { hide: true } }, async (_request, reply) => {
+        const file = path.join(dist.agent, name);
+        if (!fs.existsSync(file))
+          throw new CodedError('not_found', 'The agent client is not built: run npm run build.');
+        return reply
+          .header('content-type', name.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .header('cross-origin-resource-policy', 'cross-origin')
+          .header('access-control-allow-origin', '*')
           .send(fs.readFileSync(file));
       });
     }

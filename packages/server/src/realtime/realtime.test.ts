@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { basicForm, DEMO_PASSWORD, sessionCookie, startHarness, type Harness } from '../testing/index.ts';
+import { basicForm, DEMO_PASSWORD, HOST_ORIGIN, sessionCookie, startHarness, type Harness } from '../testing/index.ts';
 
 let h: Harness;
 let base: string;
@@ -61,6 +61,17 @@ describe('/ws/agent', () => {
     await expect(connect({ cookie: `parley_session=${cookie}`, origin: 'https://evil.example' })).rejects.toThrow(
       'HTTP 403',
     );
+  });
+
+  it('takes a headless client on an allowlisted host page only with its token, never with the cookie alone', async () => {
+    const token = await login('agent1');
+    await expect(connect({ cookie: `parley_session=${token}`, origin: HOST_ORIGIN })).rejects.toThrow('HTTP 403');
+    await expect(connect({ authorization: `Bearer ${token}`, origin: 'https://evil.example' })).rejects.toThrow(
+      'HTTP 403',
+    );
+    const { ws, next } = await connect({ authorization: `Bearer ${token}`, origin: HOST_ORIGIN });
+    expect(await next()).toMatchObject({ type: 'hello', data: { user: { username: 'agent1' } } });
+    ws.close();
   });
 
   it('greets with the user, answers requests and reports bad ones', async () => {

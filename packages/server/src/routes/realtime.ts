@@ -1,7 +1,9 @@
 /**
  * `GET /ws/agent`: the upgrade is refused (401/403) unless the request has a
- * valid session and comes from Parley's own origin (the panel) or carries no
- * Origin at all (non-browser clients, which have no ambient cookies).
+ * valid session and comes from Parley's own origin (the panel), carries no
+ * Origin at all (non-browser clients, which have no ambient cookies), or
+ * comes from an origin in the tenant's allowlist with its token in the
+ * subprotocol (a headless client's host page; a cookie is not enough there).
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -19,12 +21,19 @@ export function realtimeRoutes(ctx: AppContext) {
         preValidation: async (request) => {
           const origin = request.headers.origin;
           const own = `${request.protocol}://${request.headers.host ?? ''}`;
-          if (origin !== undefined && origin !== ctx.selfOrigin && origin !== own) {
+          const foreign = origin !== undefined && origin !== ctx.selfOrigin && origin !== own;
+          // A headless client's host page may connect from an allowlisted origin, with its token only:
+          // a cookie rides along from any page, so it never opens a socket for another origin.
+          if (foreign && !ctx.isAllowedOrigin(request.tenant, origin)) {
             throw CodedError.forbidden(`WebSocket connections from ${JSON.stringify(origin)} are not accepted`);
           }
           const caller = await findCaller(ctx, request);
           if (!caller)
             throw new CodedError('not_logged_in', 'Log in first: no valid session on this WebSocket upgrade.');
+          if (foreign && caller.via !== 'bearer')
+            throw CodedError.forbidden(
+              `A WebSocket from ${JSON.stringify(origin)} must carry its token (the parley.bearer. subprotocol), not a cookie.`,
+            );
           request.caller = caller;
         },
       },
