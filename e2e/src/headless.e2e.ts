@@ -106,6 +106,47 @@ describe('the headless agent client', () => {
     await expect(agent.setReady(false)).rejects.toMatchObject({ code: 'invalid_state' });
   });
 
+  it('asks getToken again when the session ends, and carries on; without a new token, calls fail token_expired', async () => {
+    const issued: string[] = [];
+    let supply = true;
+    const getToken = async () => {
+      if (!supply) throw new Error('the backend is down');
+      const t = await token('agent3');
+      issued.push(t);
+      return t;
+    };
+    const agent = await Agent.connect({ baseUrl: h.url ?? '', getToken });
+    let ended = 0;
+    agent.on('session:ended', () => (ended += 1));
+    try {
+      expect((await agent.setReady(true)).work_status).toBe('ready');
+      // The session ends under the client (as at expiry): the server closes its socket with 4001.
+      const logout = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/logout',
+        headers: { authorization: `Bearer ${issued[0]}` },
+      });
+      expect(logout.statusCode).toBeLessThan(300);
+      // The next call waits for the new token and goes through on it.
+      await expect.poll(() => issued.length, { timeout: 5000 }).toBe(2);
+      expect((await agent.setReady(false)).work_status).toBe('not_ready');
+      await expect.poll(() => agent.connection, { timeout: 5000 }).toBe('online');
+      expect(ended).toBe(0);
+
+      // Now the backend gives none: the client closes and says why.
+      supply = false;
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/logout',
+        headers: { authorization: `Bearer ${issued[1]}` },
+      });
+      await expect.poll(() => ended, { timeout: 5000 }).toBe(1);
+      await expect(agent.setReady(true)).rejects.toMatchObject({ code: 'invalid_state' });
+    } finally {
+      agent.close();
+    }
+  });
+
   it('refuses a bad token or base URL with a code that says what to fix', async () => {
     await expect(Agent.connect({ baseUrl: h.url ?? '', token: 'not-a-token' })).rejects.toMatchObject({
       code: 'unauthorized',

@@ -23,7 +23,11 @@ export interface ConnectOptions {
   readonly baseUrl: string;
   /** An agent token (POST /api/v1/agent-tokens) or a session token. */
   readonly token?: string;
-  /** Asked for a token when there is none. */
+  /**
+   * Asked for a token when there is none, and again whenever the session
+   * ends (the token expired or was revoked): calls made meanwhile wait up to
+   * 10 s for the new one, then fail with `token_expired`.
+   */
   readonly getToken?: () => Promise<string>;
   /** Tests in Node pass their own socket; browsers use `WebSocket`. */
   readonly openSocket?: (url: string, handlers: SocketHandlers, protocols: () => string[]) => SocketLike;
@@ -45,6 +49,8 @@ export interface AgentEvents extends AgentEventMap {
 
 /** How long connect() waits for the server's hello. */
 const HELLO_MS = 10_000;
+/** How long calls wait for a new token after the session ended. */
+const REFRESH_MS = 10_000;
 
 export class Agent extends Emitter<AgentEvents> {
   readonly #rest: RestClient;
@@ -54,10 +60,19 @@ export class Agent extends Emitter<AgentEvents> {
   #connection: ConnectionState = 'offline';
   #closed = false;
   #hello: ((ok: boolean) => void) | null = null;
+  readonly #getToken: (() => Promise<string>) | undefined;
+  /** While a new token is being fetched: resolves true once the client is signed in again. */
+  #refreshing: Promise<boolean> | null = null;
 
-  private constructor(rest: RestClient, user: User, open: (handlers: SocketHandlers) => SocketLike) {
+  private constructor(
+    rest: RestClient,
+    user: User,
+    open: (handlers: SocketHandlers) => SocketLike,
+    getToken: (() => Promise<string>) | undefined,
+  ) {
     super();
     this.#rest = rest;
+    this.#getToken = getToken;
     this.#user = user;
     this.#conversations = new Conversations(() => this.#user.id);
     this.#socket = open({
@@ -68,9 +83,8 @@ export class Agent extends Emitter<AgentEvents> {
         this.emit('connection', state);
       },
       onSessionEnded: () => {
-        this.#hello?.(false);
-        this.close();
-        this.emit('session:ended');
+        if (this.#hello || !this.#getToken) return this.#ended();
+        void this.#refresh();
       },
     });
     rest.carry(this.#socket);
@@ -98,7 +112,7 @@ export class Agent extends Emitter<AgentEvents> {
     const protocols = () => ['parley.v1', `parley.bearer.${rest.token ?? token}`];
     const open = (handlers: SocketHandlers): SocketLike =>
       options.openSocket ? options.openSocket(wsUrl, handlers, protocols) : new AgentSocket(wsUrl, handlers, protocols);
-    const agent = new Agent(rest, user, open);
+    const agent = new Agent(rest, user, open, options.getToken);
     await agent.#start();
     return agent;
   }
@@ -215,8 +229,52 @@ export class Agent extends Emitter<AgentEvents> {
   }
 
   async #call<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#refreshing && !(await this.#refreshing)) throw expired();
     if (this.#closed) throw new CommandError('invalid_state', 'This agent client is closed; connect again.');
-    return run();
+    try {
+      return await run();
+    } catch (err) {
+      // The token ran out under this call: with a new one it is tried once more.
+      const refused = err instanceof CommandError && (err.code === 'unauthorized' || err.code === 'not_logged_in');
+      if (!refused || !this.#getToken || this.#closed) throw err;
+      if (!(await this.#refresh())) throw expired();
+      return run();
+    }
+  }
+
+  /** Asks getToken for a new token and signs in again (one at a time); false when none came in time. */
+  #refresh(): Promise<boolean> {
+    this.#refreshing ??= (async () => {
+      const getToken = this.#getToken;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        if (!getToken) return false;
+        const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REFRESH_MS)));
+        const token = await Promise.race([getToken().catch(() => null), late]);
+        if (typeof token !== 'string' || token === '' || this.#closed) return false;
+        this.#rest.adoptToken(token);
+        const user = await this.#rest.me().catch(() => null);
+        if (!user) return false;
+        this.#applyUser(user);
+        // A fresh connection with the new token: its hello replaces the state (nothing is lost).
+        if (!this.#socket.open) this.#socket.connect();
+        return true;
+      } finally {
+        clearTimeout(timer);
+      }
+    })().then((ok) => {
+      this.#refreshing = null;
+      if (!ok) this.#ended();
+      return ok;
+    });
+    return this.#refreshing;
+  }
+
+  #ended(): void {
+    this.#hello?.(false);
+    if (this.#closed) return;
+    this.close();
+    this.emit('session:ended');
   }
 
   #onEvent(event: ServerEvent): void {
@@ -272,3 +330,6 @@ export class Agent extends Emitter<AgentEvents> {
 export function requestId(prefix = 'a'): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
+
+const expired = () =>
+  new CommandError('token_expired', 'The session ended and getToken gave no new token within 10 s; connect again.');

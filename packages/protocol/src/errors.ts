@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   invalid_argument: { status: 400, message: 'The request is malformed or a value is out of range.' },
   unauthorized: { status: 401, message: 'The credentials were not accepted.' },
   not_logged_in: { status: 401, message: 'No agent is logged in to the panel.' },
+  token_expired: { status: 401, message: 'The token expired and no new one came in time.' },
   forbidden: { status: 403, message: 'You are not allowed to do this.' },
   not_found: { status: 404, message: 'No such resource.' },
   invalid_state: { status: 409, message: 'The action is not allowed in the current state.' },
@@ -39,7 +40,7 @@ export interface ErrorPayload {
  * not carry the catalogue's messages along; a test keeps both in step.
  */
 export const ERROR_CODE_NAMES: readonly ErrorCode[] = (
-  'invalid_argument unauthorized not_logged_in forbidden not_found invalid_state conflict template_required too_large ' +
+  'invalid_argument unauthorized not_logged_in token_expired forbidden not_found invalid_state conflict template_required too_large ' +
   'unreachable upstream_error rate_limited unsupported timeout panel_unavailable internal'
 ).split(' ') as ErrorCode[];
 
