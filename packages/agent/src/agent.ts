@@ -11,12 +11,13 @@
  * voice station in the host page) and the IIFE build come next.
  */
 import type { AgentEventMap, Interaction, Message, ServerEvent, StatePayload, User } from '@parley/protocol';
-import { Emitter } from '@parley/protocol';
+import { Emitter, emitState, emitStatus } from '@parley/protocol';
 import type { ActionRequest, OutboundRequest, TargetRequest } from '@parley/protocol/rest';
 import { Conversations } from './conversations.ts';
 import { CommandError } from './errors.ts';
 import { RestClient } from './rest.ts';
 import { AgentSocket, type ConnectionState, type SocketHandlers } from './socket.ts';
+import { userChanges } from './user-changes.ts';
 
 export interface ConnectOptions {
   /** The tenant's base URL, e.g. `https://parley.example/` or `https://parley.example/t/acme/`. */
@@ -256,8 +257,10 @@ export class Agent extends Emitter<AgentEvents> {
         const user = await this.#rest.me().catch(() => null);
         if (!user) return false;
         this.#applyUser(user);
-        // A fresh connection with the new token: its hello replaces the state (nothing is lost).
-        if (!this.#socket.open) this.#socket.connect();
+        // A fresh connection with the new token (the old one's session is over, or about to be):
+        // its hello replaces the state, so nothing is lost.
+        this.#socket.close();
+        this.#socket.connect();
         return true;
       } finally {
         clearTimeout(timer);
@@ -299,30 +302,13 @@ export class Agent extends Emitter<AgentEvents> {
   }
 
   #applyUser(user: User): void {
-    const before = this.#user;
+    const changes = userChanges(this.#user, user);
     this.#user = user;
-    if (before.work_status !== user.work_status) this.emit('agent:workStatus', user.work_status);
-    if (before.presence !== user.presence) {
-      const profile = user.presence_profiles.find((p) => p.id === user.presence);
-      if (profile) this.emit('agent:profile', profile);
-    }
-    if (before.language !== user.language) this.emit('language', user.language);
-    if (before.theme.dark !== user.theme.dark || before.theme.primary !== user.theme.primary)
-      this.emit('theme', user.theme);
+    for (const change of changes) emitStatus(this, change);
   }
 
-  /** The store's host events as the shared agent events (the same mapping as the panel-mode SDK's). */
   #emitStates(states: readonly StatePayload[]): void {
-    for (const p of states) {
-      if (p.attribute === 'activeInteraction') this.emit('interaction:active', p.value);
-      else if (p.attribute === 'status')
-        this.emit('interaction:status', { status: p.value, interaction: p.interaction });
-      else if (p.attribute === 'channel_status')
-        this.emit('interaction:channel', { ...p.value, interaction: p.interaction });
-      else if (p.attribute === 'call_quality')
-        this.emit('interaction:quality', { ...p.value, interaction: p.interaction });
-      else this.emit('interaction:disposition', { ...p.value, interaction: p.interaction });
-    }
+    for (const p of states) emitState(this, p);
   }
 }
 

@@ -14,3 +14,4 @@ export { CallAudio, QUALITY_EVERY_MS } from './call-audio.ts';
 export { Voice, type CallQuality, type VoiceLike } from './voice.ts';
 export type { CallAudioHooks } from './call-audio.ts';
 export { Agent, requestId, type AgentEvents, type ConnectOptions, type SocketLike } from './agent.ts';
+export { userChanges } from './user-changes.ts';

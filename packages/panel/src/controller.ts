@@ -16,7 +16,14 @@ import type {
 import { isCommand, isHexId, parseCredentials, type Command } from '@parley/protocol';
 import type { ActionRequest } from '@parley/protocol/rest';
 import { CommandError, type HostBridge } from './bridge/index.ts';
-import { type DirectoryEntry, type ReasonCode, CallAudio, Conversations, mergeMessages } from '@parley/agent';
+import {
+  type DirectoryEntry,
+  type ReasonCode,
+  CallAudio,
+  Conversations,
+  mergeMessages,
+  userChanges,
+} from '@parley/agent';
 import {
   parseCallState,
   parseDtmf,
@@ -202,20 +209,9 @@ export class PanelController {
 
   /** Sets the agent's state; the host gets each change exactly once, whichever of REST or the socket tells first. */
   #applyUser(user: User): User {
-    const before = this.#state.user;
+    const changes = userChanges(this.#state.user, user);
     this.#set({ user });
-    if (before && before.work_status !== user.work_status) {
-      this.#bridge?.emitStatus({ attribute: 'work_status', value: user.work_status });
-    }
-    if (before && before.presence !== user.presence) {
-      const profile = user.presence_profiles.find((p) => p.id === user.presence);
-      if (profile) this.#bridge?.emitStatus({ attribute: 'profile', value: profile });
-    }
-    if (before && (before.theme.dark !== user.theme.dark || before.theme.primary !== user.theme.primary)) {
-      this.#bridge?.emitStatus({ attribute: 'theme', value: user.theme });
-    }
-    if (before && before.language !== user.language)
-      this.#bridge?.emitStatus({ attribute: 'language', value: user.language });
+    for (const change of changes) this.#bridge?.emitStatus(change);
     return user;
   }
 

@@ -3,7 +3,7 @@
  * which adds its own: `load`, `ready`, `error`, `message`) and the headless
  * agent client (`Agent`): one map, so the same listener code runs on both.
  */
-import type { CallQuality } from './host.ts';
+import type { CallQuality, StatePayload, StatusPayload } from './host.ts';
 import type { Interaction, PresenceProfile, WorkStatus } from './objects.ts';
 
 export interface AgentEventMap {
@@ -32,4 +32,28 @@ export interface AgentEventMap {
   language: (language: string) => void;
   /** The client's connection to the server. */
   connection: (state: 'online' | 'reconnecting' | 'offline') => void;
+}
+
+/** Whatever emits the agent events (the panel-mode SDK's `Panel`, the headless `Agent`). */
+export interface AgentEventSink {
+  emit<K extends keyof AgentEventMap>(name: K, ...args: Parameters<AgentEventMap[K]>): void;
+}
+
+/** A panel's interaction news (`state`) as the agent event it is: one mapping for every client. */
+export function emitState(sink: AgentEventSink, p: StatePayload): void {
+  if (p.attribute === 'activeInteraction') sink.emit('interaction:active', p.value);
+  else if (p.attribute === 'status') sink.emit('interaction:status', { status: p.value, interaction: p.interaction });
+  else if (p.attribute === 'channel_status')
+    sink.emit('interaction:channel', { ...p.value, interaction: p.interaction });
+  else if (p.attribute === 'call_quality') sink.emit('interaction:quality', { ...p.value, interaction: p.interaction });
+  else sink.emit('interaction:disposition', { ...p.value, interaction: p.interaction });
+}
+
+/** A panel's agent news (`status`) as the agent event it is. */
+export function emitStatus(sink: AgentEventSink, p: StatusPayload): void {
+  if (p.attribute === 'work_status') sink.emit('agent:workStatus', p.value);
+  else if (p.attribute === 'profile') sink.emit('agent:profile', p.value);
+  else if (p.attribute === 'theme') sink.emit('theme', p.value);
+  else if (p.attribute === 'language') sink.emit('language', p.value);
+  else sink.emit('connection', p.value);
 }

@@ -117,5 +117,6 @@ export { parseCustomerFrame, parsePhoneServerFrame } from './customer.ts';
 export type { ChannelTraits, ExternalChannel } from './channels.ts';
 export { CHANNEL_TRAITS, EXTERNAL_CHANNELS, isExternalChannel } from './channels.ts';
 
-export type { AgentEventMap } from './agent-events.ts';
+export type { AgentEventMap, AgentEventSink } from './agent-events.ts';
+export { emitState, emitStatus } from './agent-events.ts';
 export { Emitter, type EventMap } from './emitter.ts';

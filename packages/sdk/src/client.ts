@@ -3,7 +3,7 @@
  * {@link Messenger}. No DOM here, so it is unit-tested in Node.
  */
 import type { Credentials, Interaction, PanelMessage, User } from '@parley/protocol';
-import { Emitter, INIT_ID, PROTOCOL_VERSION, parsePanelMessage } from '@parley/protocol';
+import { Emitter, emitState, emitStatus, INIT_ID, PROTOCOL_VERSION, parsePanelMessage } from '@parley/protocol';
 import { ParleyError } from './errors.ts';
 import type { PanelEvents } from './events.ts';
 import type { Messenger } from './messenger.ts';
@@ -184,11 +184,8 @@ export class PanelClient extends Emitter<PanelEvents> {
             if (typeof this.#auth === 'function' && !this.loggingOut) void this.#authenticate();
             this.loggingOut = false;
           }
-          this.emit('agent:workStatus', p.value);
-        } else if (p.attribute === 'profile') this.emit('agent:profile', p.value);
-        else if (p.attribute === 'theme') this.emit('theme', p.value);
-        else if (p.attribute === 'language') this.emit('language', p.value);
-        else this.emit('connection', p.value);
+        }
+        emitStatus(this, p);
         return;
       }
       case 'state': {
@@ -197,16 +194,8 @@ export class PanelClient extends Emitter<PanelEvents> {
           if (p.value === 'handled' || p.value === 'rejected') this.interactions.delete(p.interaction.id);
           else this.interactions.set(p.interaction.id, p.interaction);
         }
-        if (p.attribute === 'activeInteraction') {
-          this.activeId = p.value?.id ?? null;
-          this.emit('interaction:active', p.value);
-        } else if (p.attribute === 'status')
-          this.emit('interaction:status', { status: p.value, interaction: p.interaction });
-        else if (p.attribute === 'channel_status')
-          this.emit('interaction:channel', { ...p.value, interaction: p.interaction });
-        else if (p.attribute === 'call_quality')
-          this.emit('interaction:quality', { ...p.value, interaction: p.interaction });
-        else this.emit('interaction:disposition', { ...p.value, interaction: p.interaction });
+        if (p.attribute === 'activeInteraction') this.activeId = p.value?.id ?? null;
+        emitState(this, p);
         return;
       }
     }

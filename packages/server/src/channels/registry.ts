@@ -27,7 +27,7 @@ export function adapterOf<C extends ChannelType>(channel: C): ChannelAdapter<C> 
 
 /** The external channels that take a provider webhook, with their parsers. */
 export const WEBHOOK_ADAPTERS: ReadonlyArray<{ readonly channel: ExternalChannel; readonly parse: WebhookParser }> =
-  /* @__PURE__ */ EXTERNAL_CHANNELS.flatMap((channel) => {
+  EXTERNAL_CHANNELS.flatMap((channel) => {
     const parse = ADAPTERS[channel].webhook;
     return parse ? [{ channel, parse }] : [];
   });

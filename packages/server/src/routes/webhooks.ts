@@ -12,7 +12,7 @@ import { CodedError, type ExternalChannel } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { findQueueByAddress } from '../queues/index.ts';
-import { webhookSecret, type Tenant } from '../tenants/index.ts';
+import { verifyingSecret, type Tenant } from '../tenants/index.ts';
 import {
   parseDeliveryReport,
   SIGNATURE_HEADER,
@@ -24,9 +24,8 @@ import {
 } from '../channels/index.ts';
 
 /** The secret that verifies a tenant's webhooks: the operator's for the default tenant, else the stored one. */
-export async function secretOf(ctx: Pick<AppContext, 'config' | 'db'>, tenant: Tenant): Promise<string | null> {
-  if (tenant.slug === 'default' && ctx.config.channels.webhookSecret) return ctx.config.channels.webhookSecret;
-  return webhookSecret(ctx.db, tenant.id);
+export function secretOf(ctx: Pick<AppContext, 'config' | 'db'>, tenant: Tenant): Promise<string | null> {
+  return verifyingSecret(ctx.db, tenant, ctx.config.channels.webhookSecret);
 }
 
 export function webhookRoutes(ctx: AppContext) {

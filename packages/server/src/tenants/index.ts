@@ -1,6 +1,7 @@
 export type { Tenant, TenantPatch } from './tenants.ts';
 export {
   DEFAULT_TENANT_SLUG,
+  verifyingSecret,
   findTenantBySlug,
   findTenant,
   ensureTenant,

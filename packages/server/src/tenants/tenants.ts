@@ -102,6 +102,12 @@ export async function addAllowedOrigins(db: Db, tenant: Tenant, origins: readonl
 }
 
 /** The secret that signs the tenant's SMS/WhatsApp webhooks, or null when none is set. */
+/** The secret that verifies a tenant's webhooks: the operator's (PARLEY_WEBHOOK_SECRET) for the default tenant, else the stored one. */
+export async function verifyingSecret(db: Db, tenant: Tenant, operatorSecret: string | null): Promise<string | null> {
+  if (tenant.slug === DEFAULT_TENANT_SLUG && operatorSecret) return operatorSecret;
+  return webhookSecret(db, tenant.id);
+}
+
 export async function webhookSecret(db: Db, tenantId: string): Promise<string | null> {
   const row = await db.selectFrom('tenants').select('webhook_secret').where('id', '=', tenantId).executeTakeFirst();
   return row?.webhook_secret ?? null;

@@ -14,8 +14,7 @@ import {
   type MessagingProvider,
 } from '../../channels/index.ts';
 import { CaptureRelay } from '../../demo/index.ts';
-import { secretOf } from '../../routes/index.ts';
-import { findTenant, setWebhookSecret, webhookSecret } from '../../tenants/index.ts';
+import { findTenant, setWebhookSecret, verifyingSecret, webhookSecret } from '../../tenants/index.ts';
 import { PLUGIN } from '../decorations.ts';
 
 export const channelsPlugin = fp(
@@ -43,7 +42,7 @@ export const channelsPlugin = fp(
       sms = new HttpMessagingProvider({
         url: `${config.publicUrl}demo/provider/2010-04-01/Accounts/demo/Messages.json`,
         account: 'demo',
-        token: await secretOf({ config, db }, tenant),
+        token: await verifyingSecret(db, tenant, channels.webhookSecret),
       });
     const dispatcher = new Dispatcher({
       bus,
