@@ -46,6 +46,7 @@ const SERVER_DOMAIN = [
   'bus',
   'channels',
   'config',
+  'diagnostics',
   'interactions',
   'log',
   'media',
@@ -54,6 +55,7 @@ const SERVER_DOMAIN = [
   'realtime',
   'routing',
   'store',
+  'teams',
   'tenants',
   'users',
 ].map((m) => `packages/server/src/${m}/**`);
@@ -89,7 +91,7 @@ export default tseslint.config(
   {
     files: ['packages/protocol/src/**'],
     rules: restricted([
-      ...upward(['@parley/sdk', '@parley/panel', '@parley/widget', '@parley/server', '@parley/agent']),
+      ...upward(['@parley/sdk', '@parley/panel', '@parley/widget', '@parley/server', '@parley/agent', '@parley/webex']),
       ...DOORS,
     ]),
   },
@@ -97,7 +99,16 @@ export default tseslint.config(
     // The agent client is below the panel: it knows nothing of a UI, a host page or the server's code.
     files: ['packages/agent/src/**'],
     rules: restricted([
-      ...upward(['@parley/server', '@parley/sdk', '@parley/panel', '@parley/widget', '@parley/agent']),
+      ...upward(['@parley/server', '@parley/sdk', '@parley/panel', '@parley/widget', '@parley/agent', '@parley/webex']),
+      ...DOORS,
+    ]),
+  },
+  {
+    // The Webex dialect sits on the agent client, beside the panel: no UI package, no server code.
+    files: ['packages/webex/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restricted([
+      ...upward(['@parley/server', '@parley/sdk', '@parley/panel', '@parley/widget', '@parley/webex']),
       ...DOORS,
     ]),
   },

@@ -13,6 +13,7 @@ import { circles, graphOf, moduleFolders, pastTheDoor, ROOT, sourceFiles } from 
 const PACKAGES = [
   'packages/protocol',
   'packages/agent',
+  'packages/webex',
   'packages/sdk',
   'packages/panel',
   'packages/widget',

@@ -78,3 +78,19 @@ export const loggedStatuses = (page: Page): Promise<string[]> =>
   page
     .locator('[data-testid=events] li[data-event="interaction:status"]')
     .evaluateAll((items) => items.map((li) => /"status":"(\w+)"/.exec(li.textContent ?? '')?.[1] ?? '').reverse());
+
+/** Puts the chat widget on a customer's page the way a business would: one script tag. */
+export async function addWidget(page: Page, base: string, address: string): Promise<void> {
+  await page.evaluate(
+    ([src, addr]) =>
+      new Promise<void>((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = src ?? '';
+        script.dataset['address'] = addr ?? '';
+        script.onload = () => resolve();
+        script.onerror = () => reject(new Error('widget did not load'));
+        document.head.append(script);
+      }),
+    [`${base}widget.js`, address],
+  );
+}

@@ -5,14 +5,22 @@
  * WebAudio and the tests look for energy at the expected frequencies — and
  * its absence where a party must not be heard (hold, mute).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { goertzel } from '@parley/server/dsp';
-import { readWav, wavHeader } from '@parley/server/wav';
+import { readWav } from '@parley/server/wav';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import {
+  AGENT_HZ,
+  CONSULTANT_HZ,
+  CUSTOMER_HZ,
+  hears,
+  launchWithTone,
+  listen,
+  MUSIC_HZ,
+  PHONE_AUDIO,
+  phonePage as phoneAt,
+  PRESENT,
+} from './audio.ts';
 import { api as apiAt, journeyQueue, login as loginAt, readyAgentInPlayground } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
@@ -21,35 +29,6 @@ const password = inject('demoPassword');
 const api = (token: string, method: string, p: string, body?: unknown) => apiAt(baseUrl, token, method, p, body);
 const login = (username: string) => loginAt(baseUrl, username, password);
 const unique = () => String(Date.now()).slice(-7);
-
-const AGENT_HZ = 1000;
-const CUSTOMER_HZ = 2200;
-const CONSULTANT_HZ = 2800;
-/** Hold music's notes (dsp.ts). */
-const MUSIC_HZ = [261.63, 329.63, 392.0];
-/** Above this a tone is there; below ABSENT it is not (dBFS of one FFT bin; G.711 noise under hold music reaches about -80). */
-const PRESENT = -65;
-const ABSENT = -72;
-
-/** A two-second sine at 48 kHz for Chromium's fake microphone (it loops the file). */
-function toneWav(freq: number): string {
-  const rate = 48000;
-  const data = Buffer.alloc(rate * 2 * 2);
-  for (let i = 0; i < rate * 2; i++)
-    data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * freq * i) / rate) * 9000), i * 2);
-  const file = path.join(os.tmpdir(), `parley-tone-${freq}.wav`);
-  fs.writeFileSync(file, Buffer.concat([wavHeader(data.length, rate), data]));
-  return file;
-}
-
-function launchWithTone(freq: number): Promise<Browser> {
-  return launchChromium([
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-audio-capture=${toneWav(freq)}`,
-    '--autoplay-policy=no-user-gesture-required',
-  ]);
-}
 
 const browsers: Browser[] = [];
 let agentBrowser: Browser;
@@ -72,64 +51,12 @@ afterAll(async () => {
   }
 });
 
-/**
- * The loudest level (dBFS) at each frequency in what the element `selector`
- * plays, over `ms`. Peaks, so a 100 ms DTMF tone inside the window counts.
- */
-async function listen(target: Page | Frame, selector: string, freqs: readonly number[], ms = 800): Promise<number[]> {
-  return target.evaluate(
-    async ([sel, fs, duration]) => {
-      const el = document.querySelector(sel) as HTMLAudioElement | null;
-      const stream = el?.srcObject as MediaStream | null;
-      if (!stream) return fs.map(() => -Infinity);
-      const w = window as unknown as { __ctx?: AudioContext };
-      const ctx = (w.__ctx ??= new AudioContext());
-      await ctx.resume();
-      const src = ctx.createMediaStreamSource(stream);
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 4096;
-      analyser.smoothingTimeConstant = 0;
-      src.connect(analyser);
-      const bins = new Float32Array(analyser.frequencyBinCount);
-      const peak = fs.map(() => -Infinity);
-      const end = performance.now() + duration;
-      while (performance.now() < end) {
-        await new Promise((r) => setTimeout(r, 20));
-        analyser.getFloatFrequencyData(bins);
-        fs.forEach((f, i) => {
-          const k = Math.round((f * analyser.fftSize) / ctx.sampleRate);
-          peak[i] = Math.max(
-            peak[i] ?? -Infinity,
-            bins[k - 1] ?? -Infinity,
-            bins[k] ?? -Infinity,
-            bins[k + 1] ?? -Infinity,
-          );
-        });
-      }
-      src.disconnect();
-      return peak;
-    },
-    [selector, freqs, ms] as const,
-  );
-}
-
 const PANEL_AUDIO = 'audio[data-parley=call-audio]';
-const PHONE_AUDIO = 'audio[data-parley=phone-audio]';
 const panelFrame = (page: Page): Frame => {
   const frame = page.frames().find((f) => f.url().includes('/panel'));
   if (!frame) throw new Error('no panel frame');
   return frame;
 };
-/** Waits until `target` hears (or does not hear) `freq`. */
-async function hears(target: () => Page | Frame, selector: string, freq: number, yes: boolean): Promise<void> {
-  const level = expect.poll(async () => (await listen(target(), selector, [freq], 600))[0] ?? -Infinity, {
-    timeout: 10_000,
-    interval: 100,
-  });
-  if (yes) await level.toBeGreaterThan(PRESENT);
-  else await level.toBeLessThan(ABSENT);
-}
-
 type Sdk = Record<string, (...args: unknown[]) => Promise<unknown>>;
 const sdk = (page: Page, method: string, ...args: unknown[]) =>
   page.evaluate(
@@ -137,12 +64,7 @@ const sdk = (page: Page, method: string, ...args: unknown[]) =>
     [method, args] as const,
   );
 
-async function phonePage(number: string): Promise<Page> {
-  const page = await (await customerBrowser.newContext()).newPage();
-  await page.goto(`${baseUrl}phone?number=${encodeURIComponent(number)}`);
-  await expect.poll(() => page.evaluate(() => document.body.dataset['number'])).toBe(number);
-  return page;
-}
+const phonePage = (number: string): Promise<Page> => phoneAt(customerBrowser, baseUrl, number);
 
 async function agentWithAudio(browser: Browser, username: string) {
   const agent = await readyAgentInPlayground(browser, playgroundUrl, username, password);

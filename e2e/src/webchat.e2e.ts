@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser.ts';
-import { api as apiAt, loggedStatuses, login as loginAt } from './helpers.ts';
+import { addWidget as addWidgetAt, api as apiAt, loggedStatuses, login as loginAt } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
@@ -16,21 +16,7 @@ const browser = useBrowser();
 const api = (token: string, method: string, path: string, body?: unknown) => apiAt(baseUrl, token, method, path, body);
 const login = (username: string) => loginAt(baseUrl, username, password);
 
-/** Puts the widget on the customer's page the way a business would: one script tag. */
-async function addWidget(page: Page, address: string): Promise<void> {
-  await page.evaluate(
-    ([src, addr]) =>
-      new Promise<void>((resolve, reject) => {
-        const script = document.createElement('script');
-        script.src = src ?? '';
-        script.dataset['address'] = addr ?? '';
-        script.onload = () => resolve();
-        script.onerror = () => reject(new Error('widget did not load'));
-        document.head.append(script);
-      }),
-    [`${baseUrl}widget.js`, address],
-  );
-}
+const addWidget = (page: Page, address: string) => addWidgetAt(page, baseUrl, address);
 
 const statuses = loggedStatuses;
 

@@ -7,12 +7,13 @@
  * (`AgentEventMap`) and fails every call with a `CommandError` carrying the
  * catalogue's code. The host page owns the UI.
  *
- * What is here is the core of issue 18; token refresh, `agent.audio` (the
- * voice station in the host page) and the IIFE build come next.
+ * `agent.audio` is the voice station in the host page (audio.ts): started
+ * on demand (or with `connect({ audio })`), re-attached on every reconnect.
  */
 import type { AgentEventMap, Interaction, Message, ServerEvent, StatePayload, User } from '@parley/protocol';
 import { Emitter, emitState, emitStatus } from '@parley/protocol';
 import type { ActionRequest, OutboundRequest, TargetRequest } from '@parley/protocol/rest';
+import { AgentAudio, type StationLike } from './audio.ts';
 import { Conversations } from './conversations.ts';
 import { CommandError } from './errors.ts';
 import { RestClient } from './rest.ts';
@@ -32,6 +33,14 @@ export interface ConnectOptions {
   readonly getToken?: () => Promise<string>;
   /** Tests in Node pass their own socket; browsers use `WebSocket`. */
   readonly openSocket?: (url: string, handlers: SocketHandlers, protocols: () => string[]) => SocketLike;
+  /**
+   * Start the voice station once connected: `true` hands the far end's track
+   * to the host (`agent.audio.on('track')`), `'play'` also plays it. Off by
+   * default: `agent.audio.start()` does it later (the microphone prompt comes then).
+   */
+  readonly audio?: boolean | 'play';
+  /** Tests pass their own station; browsers use WebRTC. */
+  readonly station?: () => StationLike;
 }
 
 /** What the client needs of the agent socket. */
@@ -46,6 +55,14 @@ export interface SocketLike {
 export interface AgentEvents extends AgentEventMap {
   /** The server ended the session (logout elsewhere, expiry, a forced logout): the client is closed. */
   'session:ended': () => void;
+  /**
+   * Any change to one of the agent's interactions, before the status events
+   * it means: the server's event name (`held`, `consult_accepted`…, or
+   * `snapshot` after a reconnect) and the interaction as it is now.
+   */
+  'interaction:update': (update: { event: string; interaction: Interaction }) => void;
+  /** The agent as the server reports them, on every change (state, reason, who changed it, presence…). */
+  'agent:user': (user: User) => void;
 }
 
 /** How long connect() waits for the server's hello. */
@@ -64,14 +81,18 @@ export class Agent extends Emitter<AgentEvents> {
   readonly #getToken: (() => Promise<string>) | undefined;
   /** While a new token is being fetched: resolves true once the client is signed in again. */
   #refreshing: Promise<boolean> | null = null;
+  /** The voice station in the host page: the far end's track and the microphone. */
+  readonly audio: AgentAudio;
 
   private constructor(
     rest: RestClient,
     user: User,
     open: (handlers: SocketHandlers) => SocketLike,
     getToken: (() => Promise<string>) | undefined,
+    station: (() => StationLike) | undefined,
   ) {
     super();
+    this.audio = new AgentAudio(() => (sdp) => this.#offerMedia(sdp), station ? () => station() : undefined);
     this.#rest = rest;
     this.#getToken = getToken;
     this.#user = user;
@@ -113,8 +134,9 @@ export class Agent extends Emitter<AgentEvents> {
     const protocols = () => ['parley.v1', `parley.bearer.${rest.token ?? token}`];
     const open = (handlers: SocketHandlers): SocketLike =>
       options.openSocket ? options.openSocket(wsUrl, handlers, protocols) : new AgentSocket(wsUrl, handlers, protocols);
-    const agent = new Agent(rest, user, open, options.getToken);
+    const agent = new Agent(rest, user, open, options.getToken, options.station);
     await agent.#start();
+    if (options.audio) await agent.audio.start({ play: options.audio === 'play' });
     return agent;
   }
 
@@ -183,6 +205,30 @@ export class Agent extends Emitter<AgentEvents> {
   consult(to: TargetRequest, interactionId?: string): Promise<Interaction> {
     return this.#act(interactionId, { action: 'consult', to });
   }
+  /** Ends a consultation: the consulted party leaves, the customer comes off hold. */
+  cancelConsult(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'cancel_consult' });
+  }
+  /** Connects the customer with the consulted party; the agent's part ends into wrap-up. */
+  join(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'join' });
+  }
+  /** Keeps customer, agent and consulted party together. */
+  conference(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'conference' });
+  }
+  /** Starts (or resumes) the call's recording. */
+  startRecording(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'start_recording' });
+  }
+  /** Pauses the call's recording (a later start resumes it). */
+  stopRecording(interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'stop_recording' });
+  }
+  /** Sets a wrap-up code and notes without ending the wrap-up. */
+  dispose(disposition: { code?: string; notes?: string }, interactionId?: string): Promise<Interaction> {
+    return this.#act(interactionId, { action: 'wrapup', ...disposition });
+  }
   /** Ends wrap-up with a disposition. */
   wrapUp(disposition: { code?: string; notes?: string } = {}, interactionId?: string): Promise<Interaction> {
     return this.#act(interactionId, { action: 'handle', ...disposition });
@@ -206,10 +252,26 @@ export class Agent extends Emitter<AgentEvents> {
     return this.#call(() => this.#rest.outbound({ ...body, request_id: requestId() }));
   }
 
+  /** Any REST route as this agent (see RestClient.call), with the token renewal the typed calls have. */
+  request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    return this.#call(() => this.#rest.call(method, path, body));
+  }
+
+  /** Ends the session (the agent goes offline unless signed in elsewhere) and closes the client. */
+  async logout(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.#rest.logout();
+    } finally {
+      this.close();
+    }
+  }
+
   /** Closes the socket; the session stays (the token is the integrator's to end). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.audio.stop();
     this.#socket.close();
     this.#rest.carry(null);
   }
@@ -284,27 +346,51 @@ export class Agent extends Emitter<AgentEvents> {
     switch (event.type) {
       case 'hello':
         this.#applyUser(event.data.user);
-        this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
+        this.#reset(event.data.interactions, event.data.event_seq);
         this.#hello?.(true);
+        // A new connection: the server dropped the station with the old one.
+        this.audio.reattach();
         return;
       case 'user':
         this.#applyUser(event.data.user);
         return;
-      case 'interaction':
-        this.#emitStates(this.#conversations.apply(event.data, { channelStatus: true }));
+      case 'interaction': {
+        const i = event.data.interaction;
+        const known = this.#conversations.get(i.id) !== null;
+        const fresh = event.data.event_seq > this.#conversations.eventSeq;
+        const states = this.#conversations.apply(event.data, { channelStatus: true });
+        if (fresh && (known || i.agent_id === this.#user.id))
+          this.emit('interaction:update', { event: event.data.event, interaction: i });
+        this.#emitStates(states);
         return;
+      }
       case 'interactions':
-        this.#emitStates(this.#conversations.reset(event.data.interactions, event.data.event_seq));
+        this.#reset(event.data.interactions, event.data.event_seq);
         return;
       default:
         return;
     }
   }
 
+  #reset(interactions: readonly Interaction[], eventSeq: number): void {
+    const states = this.#conversations.reset(interactions, eventSeq);
+    for (const interaction of interactions) this.emit('interaction:update', { event: 'snapshot', interaction });
+    this.#emitStates(states);
+  }
+
   #applyUser(user: User): void {
-    const changes = userChanges(this.#user, user);
+    const before = this.#user;
+    const changes = userChanges(before, user);
     this.#user = user;
     for (const change of changes) emitStatus(this, change);
+    if (JSON.stringify(before) !== JSON.stringify(user)) this.emit('agent:user', user);
+  }
+
+  /** Carries the station's SDP offer to the server; its answer comes back. */
+  async #offerMedia(sdp: string): Promise<string> {
+    const answer = (await this.#socket.request('media.offer', { sdp })) as { sdp?: unknown } | null;
+    if (typeof answer?.sdp !== 'string') throw new Error('the server sent no answer');
+    return answer.sdp;
   }
 
   #emitStates(states: readonly StatePayload[]): void {

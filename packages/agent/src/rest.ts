@@ -220,6 +220,17 @@ export class RestClient {
     return (await this.#json(await this.#fetch('GET', `api/v1/reason-codes?kind=${kind}`))) as ReasonCode[];
   }
 
+  /**
+   * Any route of the REST API as this agent (`api/v1/…`, docs/rest-api.md):
+   * what the typed methods do not cover (teams, client logs). Answers the
+   * parsed body; failures are CommandErrors with the server's code.
+   */
+  async call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    if (!/^api\/v1\/[A-Za-z0-9._~\-/?=&%,]*$/.test(path) || path.includes('..'))
+      throw new CommandError('invalid_argument', 'path must be a route under api/v1/, e.g. api/v1/teams');
+    return this.#json(await this.#fetch(method, path, body));
+  }
+
   /** A second session for the panel's pop-out window (handed over by postMessage, never put in a URL). */
   async popoutToken(): Promise<string> {
     const body = (await this.#json(await this.#fetch('POST', 'api/v1/auth/popout'))) as { token: string };

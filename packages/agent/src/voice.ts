@@ -1,8 +1,10 @@
 /**
- * The panel's audio: one WebRTC leg to the server (the agent's "station"),
+ * The agent's audio: one WebRTC leg to the server (the agent's "station"),
  * made after each `hello` and kept across calls; the ring tone; and call
- * quality from WebRTC stats. Browser-only; the controller drives it through
- * {@link VoiceLike} so it stays testable in Node.
+ * quality from WebRTC stats. Browser-only; the panel's controller drives it
+ * through {@link VoiceLike} so it stays testable in Node. The panel plays
+ * the far end itself; a headless host takes the track (`onTrack`) and plays
+ * it where it likes.
  */
 
 export interface CallQuality {
@@ -26,25 +28,68 @@ export interface VoiceLike {
 /** How long ICE gathering may take before the offer goes with what it has. */
 const GATHER_MS = 2000;
 
+export interface VoiceOptions {
+  /** Play the far end in a hidden `<audio>` of the page (the panel); false leaves it to `onTrack`. */
+  readonly play?: boolean;
+  /** The far end's audio track, on every (re)connection of the station. */
+  readonly onTrack?: (track: MediaStreamTrack) => void;
+}
+
 export class Voice implements VoiceLike {
   #pc: RTCPeerConnection | null = null;
   #mic: MediaStream | null = null;
   #audio: HTMLAudioElement | null = null;
   #ringer: { ctx: AudioContext; stop: () => void } | null = null;
   #attempt = 0;
+  #deviceId: string | undefined;
+  #micOn = true;
+  readonly #options: VoiceOptions;
+
+  constructor(options: VoiceOptions = {}) {
+    this.#options = options;
+  }
+
+  /** The microphone track sent to the server, once the station is up. */
+  get micTrack(): MediaStreamTrack | null {
+    return this.#mic?.getAudioTracks()[0] ?? null;
+  }
+
+  /** Turns the microphone off or on in the page (the far end hears silence). */
+  setMicEnabled(on: boolean): void {
+    this.#micOn = on;
+    for (const t of this.#mic?.getAudioTracks() ?? []) t.enabled = on;
+  }
+
+  /** Switches the microphone to another input device, in the call too. */
+  async setInputDevice(deviceId: string): Promise<void> {
+    const mic = await navigator.mediaDevices.getUserMedia({ audio: this.#constraints(deviceId) });
+    const track = mic.getAudioTracks()[0];
+    if (!track) throw new Error('that device gave no audio track');
+    track.enabled = this.#micOn;
+    this.#deviceId = deviceId;
+    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'audio');
+    if (sender) await sender.replaceTrack(track);
+    for (const t of this.#mic?.getTracks() ?? []) t.stop();
+    this.#mic = mic;
+  }
+
+  #constraints(deviceId: string | undefined): MediaTrackConstraints {
+    return { echoCancellation: true, noiseSuppression: true, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) };
+  }
 
   async attach(offer: (sdp: string) => Promise<string>): Promise<void> {
     const attempt = ++this.#attempt;
     this.#pc?.close();
     this.#pc = null;
-    this.#mic ??= await navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: true, noiseSuppression: true },
-    });
+    this.#mic ??= await navigator.mediaDevices.getUserMedia({ audio: this.#constraints(this.#deviceId) });
+    this.setMicEnabled(this.#micOn);
     if (attempt !== this.#attempt) return;
     const pc = new RTCPeerConnection();
     this.#pc = pc;
     for (const track of this.#mic.getAudioTracks()) pc.addTrack(track, this.#mic);
     pc.ontrack = (e) => {
+      this.#options.onTrack?.(e.track);
+      if (this.#options.play === false) return;
       if (!this.#audio) {
         this.#audio = document.createElement('audio');
         this.#audio.autoplay = true;
@@ -141,6 +186,8 @@ export class Voice implements VoiceLike {
     this.#pc = null;
     for (const t of this.#mic?.getTracks() ?? []) t.stop();
     this.#mic = null;
+    this.#audio?.remove();
+    this.#audio = null;
     this.ring(false);
   }
 }

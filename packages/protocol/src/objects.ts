@@ -40,6 +40,12 @@ export interface User {
   readonly language: string;
   readonly theme: { readonly dark: boolean; readonly primary: string };
   readonly rights: readonly Role[];
+  /** (ext) While not ready: the id of the not-ready reason (`GET api/v1/reason-codes`), or null. */
+  readonly not_ready_reason?: string | null;
+  /** (ext) When the agent's state last changed (ISO-8601), null if never. */
+  readonly state_changed_at?: string | null;
+  /** (ext) Who changed it when it was not the agent (a supervisor's forced state), else null. */
+  readonly state_changed_by?: UserId | null;
 }
 
 /** A queue the user serves. */

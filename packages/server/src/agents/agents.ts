@@ -12,7 +12,7 @@ import { CodedError } from '@parley/protocol';
 import { hasRole, mayManageAgent } from '../access/index.ts';
 import { findPresenceProfile, findReasonCode, listPresenceProfiles } from '../presence/index.ts';
 import type { Database } from '../store/index.ts';
-import { audit } from '../store/index.ts';
+import { audit, nowIso } from '../store/index.ts';
 import type { Tenant } from '../tenants/index.ts';
 import { findUser, setAgentState, toWireUser, type UserRecord } from '../users/index.ts';
 
@@ -188,7 +188,11 @@ export class AgentService {
   ): Promise<UserRecord> {
     // The answer is read in the same transaction: after the commit, the change's listeners queue for the store.
     const updated = await this.db.transaction().execute(async (trx) => {
-      await setAgentState(trx, tenant.id, target.id, state);
+      await setAgentState(trx, tenant.id, target.id, {
+        ...state,
+        changedAt: nowIso(),
+        changedBy: actor.id === target.id ? null : actor.id,
+      });
       if (action)
         await audit(trx, { tenantId: tenant.id, actorId: actor.id, action, detail: { target: target.id, ...detail } });
       return findUser(trx, tenant.id, target.id);

@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from '../auth/index.ts';
 import { ensurePresenceProfile, ensureReasonCode } from '../presence/index.ts';
 import { createQueue, listQueues, setMembership } from '../queues/index.ts';
 import type { Database } from '../store/index.ts';
+import { ensureTeam, listTeams, setTeamMember } from '../teams/index.ts';
 import { addAllowedOrigins, DEFAULT_TENANT_SLUG, ensureTenant, updateTenant, type Tenant } from '../tenants/index.ts';
 import { createUser, findUserForLogin, updateUser } from '../users/index.ts';
 
@@ -25,6 +26,12 @@ export const DEMO_USERS: ReadonlyArray<{
   { username: 'agent5', displayName: 'Eve Agent', role: 'agent' },
   { username: 'supervisor', displayName: 'Sam Supervisor', role: 'supervisor' },
   { username: 'admin', displayName: 'Alex Admin', role: 'admin' },
+];
+
+/** The demo teams: who belongs (agents) and who supervises; Cleo works in both. */
+export const DEMO_TEAMS: ReadonlyArray<{ readonly name: string; readonly members: readonly string[] }> = [
+  { name: 'Frontline', members: ['agent1', 'agent2', 'agent3'] },
+  { name: 'Specialists', members: ['agent3', 'agent4', 'agent5'] },
 ];
 
 /** The demo queues; numbers are from the fictional 555-01xx range. */
@@ -154,6 +161,14 @@ export async function seedDemo(
       canServe: queue.channel === 'phone',
       proficiency: 5,
     });
+  }
+  // Teams are seeded once: an admin's later changes to them stay.
+  const existingTeams = new Set((await listTeams(db, tenant.id)).map((t) => t.name));
+  for (const team of DEMO_TEAMS) {
+    if (existingTeams.has(team.name)) continue;
+    const id = await ensureTeam(db, tenant.id, team.name);
+    for (const username of team.members) await setTeamMember(db, tenant.id, id, userIds.get(username) ?? '', false);
+    await setTeamMember(db, tenant.id, id, userIds.get('supervisor') ?? '', true);
   }
   // WhatsApp templates: what may be sent to a number outside the 24-hour window.
   if (!Array.isArray(tenant.settings['whatsapp_templates']))

@@ -51,7 +51,10 @@ export function renderPanelHtml(template: string, config: PanelBootConfig): stri
 }
 
 /** Registers the panel pages, their assets and the SDK files. */
-export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string; widget: string; agent: string }) {
+export function panelRoutes(
+  ctx: AppContext,
+  dist: { panel: string; sdk: string; widget: string; agent: string; webex: string },
+) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const indexFile = path.join(dist.panel, 'index.html');
     // Read per request (a few hundred bytes): a rebuild of the panel never leaves a stale page behind.
@@ -123,12 +126,17 @@ export function panelRoutes(ctx: AppContext, dist: { panel: string; sdk: string;
           .send(fs.readFileSync(file));
       });
     }
-    // The headless agent client, beside the SDK: loaded by host pages on other origins with a plain <script> tag.
-    for (const name of ['parley-agent.js', 'parley-agent.js.map', 'parley-agent.mjs', 'parley-agent.mjs.map']) {
+    // The headless agent client and the Webex CC dialect on it, beside the SDK: loaded by host pages on other
+    // origins with a plain <script> tag.
+    const files = (stem: string) => [`${stem}.js`, `${stem}.js.map`, `${stem}.mjs`, `${stem}.mjs.map`];
+    const headless: Array<readonly [string, string]> = [
+      ...files('parley-agent').map((n) => [n, dist.agent] as const),
+      ...files('webex').map((n) => [n, dist.webex] as const),
+    ];
+    for (const [name, dir] of headless) {
       app.get(`/sdk/${name}`, { schema: { hide: true } }, async (_request, reply) => {
-        const file = path.join(dist.agent, name);
-        if (!fs.existsSync(file))
-          throw new CodedError('not_found', 'The agent client is not built: run npm run build.');
+        const file = path.join(dir, name);
+        if (!fs.existsSync(file)) throw new CodedError('not_found', `${name} is not built: run npm run build.`);
         return reply
           .header('content-type', name.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8')
           .header('cache-control', 'no-cache')

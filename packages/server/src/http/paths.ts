@@ -5,6 +5,7 @@ export const DEFAULT_DIST = {
   panel: fileURLToPath(new URL('../../../panel/dist/', import.meta.url)),
   sdk: fileURLToPath(new URL('../../../sdk/dist/', import.meta.url)),
   agent: fileURLToPath(new URL('../../../agent/dist/', import.meta.url)),
+  webex: fileURLToPath(new URL('../../../webex/dist/', import.meta.url)),
   widget: fileURLToPath(new URL('../../../widget/dist/', import.meta.url)),
   playground: fileURLToPath(new URL('../../../../apps/playground/dist/', import.meta.url)),
 } as const;

@@ -41,6 +41,10 @@ const TABLES = [
   'demo_mailbox',
   'webhook_receipts',
   'transcript_requests',
+  'api_keys',
+  'teams',
+  'team_members',
+  'client_logs',
 ] as const;
 
 async function snapshot(db: Kysely<Database>): Promise<string> {

@@ -10,10 +10,12 @@ import { agentRoutes } from './agents.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { attachmentRoutes } from './attachments.ts';
 import { chatRoutes } from './chat.ts';
+import { clientLogRoutes } from './client-logs.ts';
 import { transcriptRoutes } from './transcript.ts';
 import { interactionRoutes } from './interactions.ts';
 import { meRoutes } from './me.ts';
 import { queueRoutes } from './queues.ts';
+import { teamRoutes } from './teams.ts';
 import { tenantRoutes } from './tenant.ts';
 import { userRoutes } from './users.ts';
 
@@ -24,6 +26,7 @@ export function restRoutes(ctx: AppContext) {
       meRoutes,
       userRoutes,
       queueRoutes,
+      teamRoutes,
       agentRoutes,
       tenantRoutes,
       interactionRoutes,
@@ -31,6 +34,7 @@ export function restRoutes(ctx: AppContext) {
       transcriptRoutes,
       attachmentRoutes,
       apiKeyRoutes,
+      clientLogRoutes,
     ])
       await app.register(routes(ctx));
   };

@@ -29,6 +29,7 @@ import * as transcriptRequests from './migrations/2026-12-01-09-transcript-reque
 import * as demoHandsets from './migrations/2026-12-01-10-demo-handsets.ts';
 import * as sessionEnds from './migrations/2026-12-01-11-session-ends.ts';
 import * as apiKeys from './migrations/2026-12-02-12-api-keys.ts';
+import * as teams from './migrations/2026-12-02-13-teams.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-01-10-demo-handsets': demoHandsets,
   '2026-12-01-11-session-ends': sessionEnds,
   '2026-12-02-12-api-keys': apiKeys,
+  '2026-12-02-13-teams': teams,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -59,6 +59,34 @@ export interface UserTable {
   /** The agent's own choice: 1 ready for work, 0 not. `work_status` also shows busy and wrap-up. */
   ready: number;
   created_at: string;
+  /** When the agent's state (ready, presence, reason) last changed, and who changed it (null: the agent). */
+  state_changed_at: string | null;
+  state_changed_by: string | null;
+}
+
+export interface TeamTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface TeamMemberTable {
+  tenant_id: string;
+  team_id: string;
+  user_id: string;
+  /** 1: supervises the team (and may belong to it); 0: a member. */
+  supervisor: number;
+}
+
+export interface ClientLogTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  client: string;
+  /** JSON: [{at, level, message}], redacted. */
+  entries: string;
+  created_at: string;
 }
 
 export interface QueueTable {
@@ -340,6 +368,9 @@ export interface Database {
   transcript_requests: TranscriptRequestTable;
   session_ends: SessionEndTable;
   api_keys: ApiKeyTable;
+  teams: TeamTable;
+  team_members: TeamMemberTable;
+  client_logs: ClientLogTable;
   queue_members: QueueMemberTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;

@@ -33,6 +33,9 @@ export interface UserRecord {
   /** The agent's own choice, ready for work or not (busy and wrap-up show in workStatus, not here). */
   readonly ready: boolean;
   readonly capacity: Capacity;
+  /** When the agent's state last changed, and who changed it when it was not the agent (a supervisor). */
+  readonly stateChangedAt: string | null;
+  readonly stateChangedBy: string | null;
 }
 
 function parseJsonObject(text: string): Record<string, unknown> {
@@ -68,6 +71,8 @@ function toRecord(row: UserTable): UserRecord {
       ? (row.work_status as WorkStatus)
       : 'offline',
     ready: row.ready === 1,
+    stateChangedAt: row.state_changed_at ?? null,
+    stateChangedBy: row.state_changed_by ?? null,
     capacity: Object.fromEntries(
       CHANNEL_TYPES.map((c) => [c, typeof capacity[c] === 'number' ? (capacity[c] as number) : DEFAULT_CAPACITY[c]]),
     ) as Capacity,
@@ -146,6 +151,10 @@ export function toWireUser(user: UserRecord, profiles: readonly PresenceProfile[
     language: user.language,
     theme: user.theme,
     rights: rightsOf(user.role),
+    not_ready_reason: user.ready || user.workStatus === 'offline' ? null : user.notReadyReasonId,
+    state_changed_at: user.stateChangedAt,
+    state_changed_by:
+      user.stateChangedBy === null ? null : idFrom(parseUserId, user.stateChangedBy, 'state_changed_by'),
   };
 }
 
@@ -245,9 +254,16 @@ export async function setAgentState(
     ready?: boolean;
     presenceProfileId?: string | null;
     notReadyReasonId?: string | null;
+    /** Who changed it (null: the agent or Parley itself); with `changedAt`. */
+    changedBy?: string | null;
+    changedAt?: string;
   },
 ): Promise<void> {
   const set: Partial<UserTable> = { work_status: state.workStatus };
+  if (state.changedAt !== undefined) {
+    set.state_changed_at = state.changedAt;
+    set.state_changed_by = state.changedBy ?? null;
+  }
   if (state.ready !== undefined) set.ready = state.ready ? 1 : 0;
   if (state.presenceProfileId !== undefined) set.presence_profile_id = state.presenceProfileId;
   if (state.notReadyReasonId !== undefined) set.not_ready_reason_id = state.notReadyReasonId;

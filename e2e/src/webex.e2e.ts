@@ -1,0 +1,421 @@
+/**
+ * The Webex Contact Center dialect in Chromium, on a host page of another
+ * origin: `<script src="{base}sdk/webex.js">` and the seed's own example
+ * code (the Webex JS SDK document, Contact Center part), pasted unchanged
+ * but for the token — `import Webex from 'webex'` is the script tag. A call
+ * from the virtual PSTN is offered, accepted, heard both ways through
+ * `task:media`, held (the caller hears music), resumed, ended and wrapped
+ * up; a chat from the widget is a task too; two headless agents consult and
+ * transfer; a session that ends mid-call is renewed without losing the call.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  AGENT_HZ,
+  CONSULTANT_HZ,
+  CUSTOMER_HZ,
+  hears,
+  launchWithTone,
+  listen,
+  MUSIC_HZ,
+  PHONE_AUDIO,
+  phonePage,
+  PRESENT,
+} from './audio.ts';
+import { addWidget, api as apiAt, journeyQueue, login as loginAt } from './helpers.ts';
+
+const baseUrl = inject('baseUrl');
+const hostUrl = inject('allowedHostUrl');
+const foreignUrl = inject('foreignUrl');
+const password = inject('demoPassword');
+const api = (token: string, method: string, p: string, body?: unknown) => apiAt(baseUrl, token, method, p, body);
+const login = (username: string) => loginAt(baseUrl, username, password);
+const unique = () => String(Date.now()).slice(-7);
+const REMOTE_AUDIO = '#remote-audio';
+
+/** From the seed, "ContactCenter … Extends WebexPlugin": the plugin's own example, verbatim but for the token. */
+const SEED_INITIALIZE = (token: string) => `
+// Initialize SDK with access token
+const webex = new Webex({
+credentials: '${token}'
+});
+// Get Contact Center plugin instance
+const cc = webex.cc;
+// Setup event handlers
+cc.on('agent:stateChange', (event) => {
+console.log('Agent state changed:', event.state);
+});
+cc.on('task:incoming', (task) => {
+console.log('New task received:', task.interactionId);
+});
+// Initialize agent session
+async function initializeAgent() {
+try {
+// Register with contact center
+const profile = await cc.register();
+// Login with browser-based calling
+await cc.stationLogin({
+teamId: profile.teams[0].teamId,
+loginOption: 'BROWSER'
+});
+// Set agent to Available state
+await cc.setAgentState({
+state: 'Available',
+auxCodeId: '0'
+});
+console.log('Agent initialized and ready');
+} catch (error) {
+console.error('Initialization failed:', error);
+await cc.uploadLogs(); // Upload logs for troubleshooting
+}
+}
+initializeAgent();
+`;
+
+/** From the seed's Task class example: media into the page's audio element, then the call controls. */
+const SEED_TASK_MEDIA = `
+task.on('task:media', (track) => {
+// Handle voice call media
+const audioElement = document.getElementById('remote-audio');
+audioElement.srcObject = new MediaStream([track]);
+});
+`;
+
+/** What the test watches (not seed code): every task and the events it and the plugin emit. */
+const RECORDER = `
+window.__events = [];
+window.__tasks = [];
+const TASK_EVENTS = ['task:assigned', 'task:media', 'task:hold', 'task:unhold', 'task:end', 'task:wrapup',
+  'task:wrappedup', 'task:rejected', 'task:offerConsult', 'task:consultCreated', 'task:consultAccepted',
+  'task:consulting', 'task:consultEnd', 'task:unassigned', 'task:holdFailed', 'task:wrapupFailed'];
+const watch = (task) => {
+  if (window.__tasks.includes(task)) return;
+  window.__tasks.push(task);
+  window.task = task;
+  for (const name of TASK_EVENTS) task.on(name, () => window.__events.push(name));
+};
+for (const name of ['agent:stateChange', 'agent:stateChangeSuccess', 'agent:stationLoginSuccess',
+  'agent:stationLoginFailed', 'agent:logoutSuccess', 'agent:reloginSuccess', 'task:incoming', 'task:hydrate'])
+  cc.on(name, (x) => { window.__events.push(name); if (name.startsWith('task:')) watch(x); });
+`;
+
+type Win = { __events: string[]; task: { data: Record<string, unknown> } };
+const events = (page: Page) => page.evaluate(() => (window as unknown as Win).__events);
+const taskData = (page: Page, field: string) => page.evaluate((f) => (window as unknown as Win).task?.data[f], field);
+/** Runs seed code that uses the page's `task` and `cc` (top-level `await` inside an async function). */
+const run = (page: Page, code: string) => page.evaluate(`(async () => { ${code} })()`);
+
+let agentBrowser: Browser;
+let consultantBrowser: Browser;
+let customerBrowser: Browser;
+let admin: { token: string; id: string };
+let apiKey: string;
+
+async function agentToken(user: string, ttl_s?: number): Promise<string> {
+  const res = await fetch(new URL('api/v1/agent-tokens', baseUrl), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ user, ...(ttl_s ? { ttl_s } : {}) }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** A CRM page on another origin with the dialect loaded and the seed's initialisation run. */
+async function webexAgent(
+  browser: Browser,
+  username: string,
+  token: string,
+  options: { script?: string; prepare?: (page: Page) => Promise<unknown> } = {},
+): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(hostUrl);
+  await options.prepare?.(page);
+  await page.evaluate(() => {
+    const audio = document.createElement('audio');
+    audio.id = 'remote-audio';
+    audio.autoplay = true;
+    document.body.append(audio);
+  });
+  await page.addScriptTag({ url: `${baseUrl}sdk/webex.js` });
+  await page.addScriptTag({ content: options.script ?? SEED_INITIALIZE(token) + RECORDER });
+  await expect.poll(() => events(page), { timeout: 15_000 }).toContain('agent:stateChangeSuccess');
+  const agents = (await api(admin.token, 'GET', 'api/v1/agents')) as unknown as Array<Record<string, string>>;
+  expect(agents.find((a) => a['username'] === username)?.['work_status']).toBe('ready');
+  expect(errors).toEqual([]);
+  return page;
+}
+
+/** A phone queue of the journey's own, served by one agent, with wrap-up time; answers its number. */
+async function phoneQueue(name: string, prefix: string, agentId: string): Promise<string> {
+  const queueNumber = `${prefix}${unique()}`;
+  await journeyQueue(
+    baseUrl,
+    admin.token,
+    { name: `${name} ${queueNumber}`, type: 'phone', addresses: [queueNumber], wrapup_s: 300 },
+    [agentId],
+  );
+  return queueNumber;
+}
+
+/** A caller on the virtual PSTN dials the queue; resolves with the phone once the agent's page has the task. */
+async function dialIn(queueNumber: string, agentPage: Page): Promise<Page> {
+  const phone = await phonePage(customerBrowser, baseUrl, `+4917${unique()}`);
+  await phone.fill('#to', queueNumber);
+  await phone.click('#dial button');
+  await expect.poll(() => events(agentPage), { timeout: 10_000 }).toContain('task:incoming');
+  return phone;
+}
+
+/** Leaves the agent not ready (nothing more is offered to them) and closes the page. */
+async function goIdle(page: Page): Promise<void> {
+  await run(page, "await cc.setAgentState({ state: 'Idle', auxCodeId: cc.agentConfig.idleCodes[0].id });");
+  await page.context().close();
+}
+
+beforeAll(async () => {
+  [agentBrowser, consultantBrowser, customerBrowser] = await Promise.all([
+    launchWithTone(AGENT_HZ),
+    launchWithTone(CONSULTANT_HZ),
+    launchWithTone(CUSTOMER_HZ),
+  ]);
+  admin = await login('admin');
+  apiKey = String((await api(admin.token, 'POST', 'api/v1/api-keys', { name: 'webex e2e backend' }))['key']);
+});
+afterAll(async () => {
+  await Promise.all([agentBrowser, consultantBrowser, customerBrowser].map((b) => b?.close()));
+  for (const username of ['agent2', 'agent3']) {
+    const { token } = await login(username);
+    await api(token, 'PUT', 'api/v1/me/state', { ready: false }).catch(() => undefined);
+  }
+});
+
+describe('the Webex CC dialect', () => {
+  it('runs the seed: register, station login, Available, a call heard both ways, hold, end, wrap-up, logout', async () => {
+    const agent = await login('agent2');
+    const queueNumber = await phoneQueue('Webex e2e', '+1555562', agent.id);
+    const page = await webexAgent(agentBrowser, 'agent2', await agentToken('agent2'));
+    // The profile is the seed's: teams, idle and wrap-up codes with ids, the browser station.
+    const profile = (await page.evaluate('cc.agentConfig')) as Record<string, unknown>;
+    expect(profile['agentId']).toBe(agent.id);
+    expect(profile['teams']).toEqual([{ teamId: expect.stringMatching(/^[0-9a-f]{32}$/), teamName: 'Frontline' }]);
+    expect(profile['loginVoiceOptions']).toEqual(['BROWSER']);
+    expect((profile['idleCodes'] as Array<{ name: string }>).map((c) => c.name)).toContain('Lunch');
+    expect(profile['webRtcEnabled']).toBe(true);
+
+    const phone = await dialIn(queueNumber, page);
+    expect(await taskData(page, 'interaction')).toMatchObject({ mediaType: 'telephony', state: 'new' });
+
+    await run(page, `${SEED_TASK_MEDIA} await task.accept();`);
+    await expect.poll(() => events(page)).toEqual(expect.arrayContaining(['task:assigned', 'task:media']));
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['progress'])).toBe('connected');
+    // task:media's track carries the caller, and the caller hears the agent's microphone.
+    await hears(() => page, REMOTE_AUDIO, CUSTOMER_HZ, true);
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+
+    await run(page, 'await task.hold();');
+    await expect.poll(() => events(page)).toContain('task:hold');
+    expect(await taskData(page, 'isOnHold')).toBe(true);
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, false);
+    expect(Math.max(...(await listen(phone, PHONE_AUDIO, MUSIC_HZ, 2500)))).toBeGreaterThan(PRESENT);
+    await run(page, 'await task.resume();');
+    await expect.poll(() => events(page)).toContain('task:unhold');
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+
+    await run(page, 'await task.end();');
+    await expect.poll(() => events(page)).toEqual(expect.arrayContaining(['task:end', 'task:wrapup']));
+    expect(await taskData(page, 'wrapUpRequired')).toBe(true);
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['call'])).toBe('idle');
+    // The seed's wrap-up, as written: 'RESOLVED' is the demo's "resolved" code.
+    await run(
+      page,
+      `await task.wrapup({
+wrapUpReason: "Customer issue resolved",
+auxCodeId: "RESOLVED"
+});`,
+    );
+    await expect.poll(() => events(page)).toContain('task:wrappedup');
+    const id = String(await taskData(page, 'interactionId'));
+    const stored = (await api(agent.token, 'GET', `api/v1/interactions/${id}`)) as Record<string, unknown>;
+    expect(stored).toMatchObject({ state: 'handled', wrapup: { code: 'resolved', notes: 'Customer issue resolved' } });
+
+    // A desk-phone login is refused clearly (Parley has no SIP edge yet), as a rejection and an event.
+    const extension = await run(
+      page,
+      `try { await cc.stationLogin({ teamId: cc.agentConfig.teams[0].teamId, loginOption: 'EXTENSION', dialNumber: '1002' });
+        return 'logged in'; } catch (error) { return { code: error.code, message: error.message, trackingId: error.trackingId }; }`,
+    );
+    expect(extension).toMatchObject({ code: 'unsupported', message: expect.stringContaining("'BROWSER'") });
+    expect((extension as { trackingId: string }).trackingId).toMatch(/^wx-/);
+    await expect.poll(() => events(page)).toContain('agent:stationLoginFailed');
+
+    // Logs for troubleshooting reach the server, without the token.
+    const uploaded = (await run(page, 'return cc.uploadLogs();')) as { trackingid: string };
+    const log = (await api(admin.token, 'GET', `api/v1/client-logs/${uploaded.trackingid}`)) as {
+      entries: Array<{ message: string }>;
+    };
+    expect(log.entries.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^register/)]));
+
+    // The seed's logout and clean-up (the test's own session goes first: the agent goes offline with the last).
+    await fetch(new URL('api/v1/auth/logout', baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent.token}` },
+    });
+    await run(page, `await cc.stationLogout({ logoutReason: 'End of shift' }); await webex.cc.deregister();`);
+    await expect.poll(() => events(page)).toContain('agent:logoutSuccess');
+    const after = (await api(admin.token, 'GET', 'api/v1/agents')) as unknown as Array<{
+      id: string;
+      work_status: string;
+    }>;
+    expect(after.find((a) => a.id === agent.id)?.work_status).toBe('offline');
+    await page.context().close();
+    await phone.context().close();
+  }, 120_000);
+
+  it('makes a chat from the widget a task: accepted, answered, ended and wrapped up the same way', async () => {
+    const agent = await login('agent2');
+    const address = `webex-chat-${unique()}`;
+    const queue = await api(admin.token, 'POST', 'api/v1/queues', {
+      name: `Webex chat ${address}`,
+      type: 'chat',
+      addresses: [address],
+      wrapup_s: 300,
+    });
+    await api(admin.token, 'PUT', `api/v1/queues/${String(queue['id'])}/members/${agent.id}`, {
+      can_serve: true,
+      proficiency: 3,
+    });
+    const page = await webexAgent(agentBrowser, 'agent2', await agentToken('agent2'));
+
+    const customer = await (await customerBrowser.newContext()).newPage();
+    await customer.goto(foreignUrl);
+    await addWidget(customer, baseUrl, address);
+    await customer.getByRole('button', { name: 'Chat with us' }).click();
+    await customer.getByLabel('Your name').fill('Grace Customer');
+    await customer.getByRole('button', { name: 'Start chat' }).click();
+
+    await expect.poll(() => events(page), { timeout: 10_000 }).toContain('task:incoming');
+    expect(await taskData(page, 'interaction')).toMatchObject({ mediaType: 'chat', state: 'new' });
+    await run(page, 'await task.accept();');
+    await expect.poll(() => customer.getByRole('status').textContent()).toBe('Connected: Ben Agent');
+    // Webex has no chat call in cc; Parley's client under it writes (cc.parley).
+    await run(page, "await cc.parley.message('Hello from a Webex desktop', task.data.interactionId);");
+    await expect
+      .poll(() => customer.locator('[data-parley-chat] li[data-direction=out]').allTextContents())
+      .toEqual([expect.stringContaining('Hello from a Webex desktop')]);
+    await run(page, 'await task.end();');
+    await expect.poll(() => customer.getByRole('status').first().textContent()).toBe('The chat has ended.');
+    await run(page, "await task.wrapup({ wrapUpReason: 'Answered', auxCodeId: 'resolved' });");
+    await expect
+      .poll(() => events(page))
+      .toEqual(expect.arrayContaining(['task:end', 'task:wrapup', 'task:wrappedup']));
+    await goIdle(page);
+    await customer.context().close();
+  }, 120_000);
+
+  it('lets two headless agents consult, transfer after the consult, and transfer blind', async () => {
+    const agent2 = await login('agent2');
+    const agent3 = await login('agent3');
+    const queueNumber = await phoneQueue('Webex consult', '+1555563', agent2.id);
+    const first = await webexAgent(agentBrowser, 'agent2', await agentToken('agent2'));
+    const second = await webexAgent(consultantBrowser, 'agent3', await agentToken('agent3'));
+    // Buddies: the other agent is there to consult, in a shared team.
+    const buddies = (await run(first, "return cc.getBuddyAgents({ state: 'Available', mediaType: 'telephony' });")) as {
+      data: { agentList: Array<{ agentId: string; teamName: string }> };
+    };
+    expect(buddies.data.agentList).toEqual(expect.arrayContaining([expect.objectContaining({ agentId: agent3.id })]));
+
+    const phone = await dialIn(queueNumber, first);
+    await run(first, `${SEED_TASK_MEDIA} await task.accept();`);
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+
+    await run(first, `await task.consult({ to: '${agent3.id}', destinationType: 'agent' });`);
+    await expect.poll(() => events(first)).toContain('task:consultCreated');
+    await expect.poll(() => events(second), { timeout: 10_000 }).toContain('task:offerConsult');
+    expect(await taskData(second, 'isConsulted')).toBe(true);
+    await run(second, `${SEED_TASK_MEDIA} await task.accept();`);
+    await expect.poll(() => events(second)).toContain('task:consultAccepted');
+    await expect.poll(() => events(first)).toContain('task:consulting');
+    // The agents hear each other; the customer waits on hold.
+    await hears(() => second, REMOTE_AUDIO, AGENT_HZ, true);
+    await hears(() => phone, PHONE_AUDIO, CONSULTANT_HZ, false);
+
+    // Transfer after the consult: the customer stays with the consulted agent; the first wraps up.
+    await run(first, `await task.consultTransfer({ to: '${agent3.id}', destinationType: 'agent' });`);
+    await expect.poll(() => events(first)).toEqual(expect.arrayContaining(['task:end', 'task:wrapup']));
+    await hears(() => phone, PHONE_AUDIO, CONSULTANT_HZ, true);
+    await hears(() => second, REMOTE_AUDIO, CUSTOMER_HZ, true);
+    await run(first, "await task.wrapup({ wrapUpReason: 'Passed to a colleague', auxCodeId: 'escalated' });");
+    await expect.poll(() => events(first)).toContain('task:wrappedup');
+
+    // And back, blind: the first agent is offered the call again and takes it.
+    await run(second, `await task.transfer({ to: '${agent2.id}', destinationType: 'agent' });`);
+    await expect.poll(() => events(first).then((e) => e.filter((x) => x === 'task:incoming').length)).toBe(2);
+    await run(first, `${SEED_TASK_MEDIA} await task.accept();`);
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+    await run(first, 'await task.end();');
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['call'])).toBe('idle');
+    // A call transferred to an agent directly has no queue, so no wrap-up time: the seed's own check decides.
+    await run(
+      first,
+      "if (task.data.wrapUpRequired) await task.wrapup({ wrapUpReason: 'Done', auxCodeId: 'resolved' });",
+    );
+    // The second agent's part ended with the transfer: wrapped up if the queue asks for it, as the seed does.
+    await expect.poll(() => events(second)).toContain('task:end');
+    await run(
+      second,
+      "if (task.data.wrapUpRequired) await task.wrapup({ wrapUpReason: 'Sent back', auxCodeId: 'resolved' });",
+    );
+    for (const page of [first, second]) await goIdle(page);
+    await phone.context().close();
+  }, 150_000);
+
+  it('renews a session that ends mid-call through getToken, and the call goes on', async () => {
+    const agent = await login('agent2');
+    const queueNumber = await phoneQueue('Webex renewal', '+1555564', agent.id);
+    const tokens: string[] = [await agentToken('agent2')];
+    const page = await webexAgent(agentBrowser, 'agent2', tokens[0]!, {
+      // The integrator's backend, as far as the page can tell: it hands out a fresh agent token.
+      prepare: (p) =>
+        p.exposeFunction('mintAgentToken', async () => {
+          tokens.push(await agentToken('agent2'));
+          return tokens.at(-1);
+        }),
+      script: `
+const webex = Webex.init({ credentials: { access_token: '${tokens[0]}' },
+  parley: { getToken: () => window.mintAgentToken() } });
+const cc = webex.cc;
+${RECORDER}
+(async () => {
+  const profile = await cc.register();
+  await cc.stationLogin({ teamId: profile.teams[0].teamId, loginOption: 'BROWSER' });
+  await cc.setAgentState({ state: 'Available', auxCodeId: '0' });
+})();`,
+    });
+
+    const phone = await dialIn(queueNumber, page);
+    await run(page, `${SEED_TASK_MEDIA} await task.accept();`);
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+
+    // The session ends under the page (as when the token expires).
+    await fetch(new URL('api/v1/auth/logout', baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[0]}` },
+    });
+    await expect.poll(() => tokens.length, { timeout: 10_000 }).toBe(2);
+    // The call is still up, heard both ways, and the controls work on the new token.
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+    await hears(() => page, REMOTE_AUDIO, CUSTOMER_HZ, true);
+    await run(page, 'await task.hold();');
+    await expect.poll(() => events(page)).toContain('task:hold');
+    await run(page, 'await task.resume(); await task.end();');
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['call'])).toBe('idle');
+    await run(page, "await task.wrapup({ auxCodeId: 'resolved' });");
+    await expect.poll(() => events(page)).toContain('task:wrappedup');
+    expect(await events(page)).not.toContain('agent:logoutSuccess');
+    await goIdle(page);
+    await phone.context().close();
+  }, 120_000);
+});

@@ -1,0 +1,12 @@
+export type { Team, TeamMember } from './teams.ts';
+export {
+  listTeams,
+  findTeam,
+  teamNameTaken,
+  createTeam,
+  renameTeam,
+  deleteTeam,
+  setTeamMember,
+  removeTeamMember,
+  ensureTeam,
+} from './teams.ts';

@@ -1,0 +1,37 @@
+/**
+ * The dialect's own log: the last calls, their outcomes and the events the
+ * host was sent, kept in memory for `cc.uploadLogs()` (Webex's "upload logs
+ * for troubleshooting"). Secrets never enter it: tokens are not logged, and
+ * anything that looks like one (a long opaque string, a bearer header) is
+ * masked on the way in.
+ */
+export interface LogEntry {
+  readonly at: string;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+/** How many entries are kept (and uploaded at most). */
+export const LOG_LIMIT = 500;
+const MESSAGE_LIMIT = 2000;
+
+/** Masks what could be a credential: bearer values, `pk_` keys and long opaque strings (ids are 32 hex, kept). */
+export function redact(text: string): string {
+  return text
+    .replace(/(bearer\s+|parley\.bearer\.)[^\s"',]+/gi, '$1[redacted]')
+    .replace(/\bpk_[A-Za-z0-9_-]+/g, 'pk_[redacted]')
+    .replace(/[A-Za-z0-9_\-+/=.]{40,}/g, '[redacted]');
+}
+
+export class ClientLog {
+  readonly #entries: LogEntry[] = [];
+
+  add(level: LogEntry['level'], message: string): void {
+    this.#entries.push({ at: new Date().toISOString(), level, message: redact(message).slice(0, MESSAGE_LIMIT) });
+    if (this.#entries.length > LOG_LIMIT) this.#entries.splice(0, this.#entries.length - LOG_LIMIT);
+  }
+
+  entries(): LogEntry[] {
+    return [...this.#entries];
+  }
+}
