@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import nodemailer from 'nodemailer';
 import { describe, expect, inject, it } from 'vitest';
+import { audit } from './axe.ts';
 import { useBrowser } from './browser.ts';
 import { api as apiAt, login as loginAt } from './helpers.ts';
 
@@ -22,28 +22,7 @@ const browser = useBrowser();
 const api = (token: string, method: string, path: string, body?: unknown) => apiAt(baseUrl, token, method, path, body);
 const login = (username: string) => loginAt(baseUrl, username, password);
 
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = path.resolve(import.meta.dirname, '../screenshots');
-
-interface Violation {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly nodes: ReadonlyArray<{ readonly target: readonly string[] }>;
-}
-
-/** Runs axe in the panel frame; returns the serious and critical violations. */
-async function audit(frame: Frame): Promise<string[]> {
-  const violations = (await frame.evaluate(async (source: string) => {
-    // The panel's CSP forbids eval; the test context bypasses CSP only to bring axe in.
-    (0, eval)(source);
-    const axe = (globalThis as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run(document)).violations;
-  }, AXE)) as Violation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });

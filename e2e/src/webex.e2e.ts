@@ -22,11 +22,15 @@ import {
   phonePage,
   PRESENT,
 } from './audio.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { audit } from './axe.ts';
 import { addWidget, api as apiAt, journeyQueue, login as loginAt } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const hostUrl = inject('allowedHostUrl');
 const foreignUrl = inject('foreignUrl');
+const playgroundUrl = inject('playgroundUrl');
 const password = inject('demoPassword');
 const api = (token: string, method: string, p: string, body?: unknown) => apiAt(baseUrl, token, method, p, body);
 const login = (username: string) => loginAt(baseUrl, username, password);
@@ -94,6 +98,7 @@ const watch = (task) => {
   window.task = task;
   for (const name of TASK_EVENTS) task.on(name, () => window.__events.push(name));
 };
+cc.on('agent:stateChange', (e) => { window.__lastState = e; });
 for (const name of ['agent:stateChange', 'agent:stateChangeSuccess', 'agent:stationLoginSuccess',
   'agent:stationLoginFailed', 'agent:logoutSuccess', 'agent:reloginSuccess', 'task:incoming', 'task:hydrate'])
   cc.on(name, (x) => { window.__events.push(name); if (name.startsWith('task:')) watch(x); });
@@ -240,6 +245,18 @@ auxCodeId: "RESOLVED"
     const id = String(await taskData(page, 'interactionId'));
     const stored = (await api(agent.token, 'GET', `api/v1/interactions/${id}`)) as Record<string, unknown>;
     expect(stored).toMatchObject({ state: 'handled', wrapup: { code: 'resolved', notes: 'Customer issue resolved' } });
+
+    // A supervisor's forced state reaches the page with who did it.
+    const supervisor = await login('supervisor');
+    await api(supervisor.token, 'PUT', `api/v1/agents/${agent.id}/state`, { ready: false, reason: 'meeting' });
+    await expect
+      .poll(() => page.evaluate('window.__lastState'))
+      .toMatchObject({
+        state: 'Idle',
+        changedBy: 'supervisor',
+        changedByName: 'Sam Supervisor',
+        changedById: supervisor.id,
+      });
 
     // A desk-phone login is refused clearly (Parley has no SIP edge yet), as a rejection and an event.
     const extension = await run(
@@ -416,6 +433,68 @@ ${RECORDER}
     await expect.poll(() => events(page)).toContain('task:wrappedup');
     expect(await events(page)).not.toContain('agent:logoutSuccess');
     await goIdle(page);
+    await phone.context().close();
+  }, 120_000);
+
+  it("the playground's Webex CC (headless) mode: a UI of webex.cc calls, each showing its code", async () => {
+    const agent = await login('agent2');
+    const queueNumber = await phoneQueue('Webex playground', '+1555565', agent.id);
+    const page = await (await agentBrowser.newContext()).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${playgroundUrl}webex`);
+    await page.getByLabel('Username').fill('agent2');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Get a token' }).click();
+    await expect.poll(() => page.getByLabel('Access token').inputValue()).not.toBe('');
+    await page.getByRole('button', { name: 'Load webex.js' }).click();
+    const click = async (name: string, code: string | RegExp) => {
+      const button = page.getByRole('button', { name, exact: true });
+      await button.click();
+      const shown = (await page.locator('li', { has: button }).locator('code').textContent()) ?? '';
+      if (typeof code === 'string') expect(shown).toBe(code);
+      else expect(shown).toMatch(code);
+    };
+    await click('Register', 'const profile = await cc.register();');
+    await expect.poll(() => page.getByTestId('agent-name').textContent()).toBe('Ben Agent');
+    await click('Station login', "await cc.stationLogin({ teamId: profile.teams[0].teamId, loginOption: 'BROWSER' });");
+    await expect.poll(() => page.getByTestId('station').textContent()).toContain('Browser');
+    await click('Available', "await cc.setAgentState({ state: 'Available', auxCodeId: '0' });");
+    await expect.poll(() => page.getByTestId('agent-state').textContent()).toContain('Available');
+
+    const phone = await phonePage(customerBrowser, baseUrl, `+4917${unique()}`);
+    await phone.fill('#to', queueNumber);
+    await phone.click('#dial button');
+    await expect.poll(() => page.getByTestId('task-state').textContent(), { timeout: 10_000 }).toBe('new');
+    expect(await page.getByTestId('task-media').textContent()).toBe('telephony');
+    await click('Accept', 'await task.accept();');
+    await expect.poll(() => page.getByTestId('task-state').textContent()).toBe('connected');
+    // The caller's audio plays in the page's own element, fed by task:media.
+    await hears(() => page, REMOTE_AUDIO, CUSTOMER_HZ, true);
+    await click('Hold', 'await task.hold();');
+    await expect.poll(() => page.getByTestId('task-state').textContent()).toBe('hold (on hold)');
+    await click('Resume', 'await task.resume();');
+    await click('End', 'await task.end();');
+    await expect.poll(() => page.getByTestId('task-state').textContent()).toBe('wrapUp');
+
+    // A look, and axe, with a task in wrap-up on screen.
+    const shots = path.resolve(import.meta.dirname, '../screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'playground-webex.png'), fullPage: true });
+    expect(await audit(page.mainFrame())).toEqual([]);
+
+    await click(
+      'Wrap up',
+      /^await task\.wrapup\(\{ auxCodeId: '[0-9a-f]{32}', wrapUpReason: 'Handled in the playground' \}\); \/\/ Resolved$/,
+    );
+    await expect.poll(() => page.getByTestId('task-state').textContent()).toBe('No task');
+    await click('Idle', /^await cc\.setAgentState\(\{ state: 'Idle', auxCodeId: '[0-9a-f]{32}' \}\); \/\/ Break$/);
+    await expect.poll(() => page.getByTestId('agent-state').textContent()).toContain('Idle (Break)');
+    // A mistake answers in the result box with Parley's code, nothing thrown into the page.
+    await click('Accept', 'await task.accept();');
+    await expect.poll(() => page.getByTestId('result').textContent()).toContain('There is no task');
+    expect(errors).toEqual([]);
+    await page.context().close();
     await phone.context().close();
   }, 120_000);
 });

@@ -60,6 +60,7 @@ export class ContactCenter extends EventEmitter {
   #loginOption: LoginOption | undefined;
   #teamId: string | undefined;
   #trackingId = '';
+  #lastState = '';
 
   constructor(credentials: Credentials) {
     super();
@@ -380,10 +381,12 @@ export class ContactCenter extends EventEmitter {
       for (const d of directory ?? []) this.#names.set(d.id, d.display_name);
     }
     this.#refreshProfile();
-    this.emit(
-      'agent:stateChange',
-      stateChangeOf(user, { orgId: this.#credentials.baseUrl, trackingId: '', names: this.#names }),
-    );
+    const change = stateChangeOf(user, { orgId: this.#credentials.baseUrl, trackingId: '', names: this.#names });
+    // Webex's state is the agent's choice (and who made it); busy and wrap-up come with the tasks, not here.
+    const key = `${change.status} ${change.subStatus} ${change.auxCodeId} ${change.changedById} ${change.lastStateChangeTimestamp}`;
+    if (key === this.#lastState) return;
+    this.#lastState = key;
+    this.emit('agent:stateChange', change);
   }
 
   #refreshProfile(): void {

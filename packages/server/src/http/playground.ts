@@ -21,16 +21,24 @@ export async function buildPlayground(options: {
     `script-src 'self' ${panelOrigin}`,
     "style-src 'self' 'unsafe-inline'",
     `frame-src ${panelOrigin}`,
-    `connect-src 'self' ${panelOrigin}`,
+    `connect-src 'self' ${panelOrigin} ${panelOrigin.replace(/^http/, 'ws')}`,
+    // The Webex mode plays the caller's audio from a MediaStream.
+    "media-src 'self' blob: mediastream:",
     "object-src 'none'",
   ].join('; ');
-  const indexFile = path.join(options.dist, 'index.html');
-  app.get('/', async (_request, reply) => {
-    if (!fs.existsSync(indexFile))
-      return reply.code(503).type('text/plain').send('The playground is not built. Run `npm run build`.');
-    const html = injectBaseUrl(fs.readFileSync(indexFile, 'utf8'), options.baseUrl);
-    return reply.header('content-security-policy', csp).type('text/html; charset=utf-8').send(html);
-  });
+  // The two modes: the panel (SDK, CPC) at /, Webex CC (headless) at /webex.
+  for (const [route, file] of [
+    ['/', 'index.html'],
+    ['/webex', 'webex.html'],
+  ] as const) {
+    const page = path.join(options.dist, file);
+    app.get(route, async (_request, reply) => {
+      if (!fs.existsSync(page))
+        return reply.code(503).type('text/plain').send('The playground is not built. Run `npm run build`.');
+      const html = injectBaseUrl(fs.readFileSync(page, 'utf8'), options.baseUrl);
+      return reply.header('content-security-policy', csp).type('text/html; charset=utf-8').send(html);
+    });
+  }
   if (fs.existsSync(path.join(options.dist, 'assets'))) {
     await app.register(fastifyStatic, { root: path.join(options.dist, 'assets'), prefix: '/assets/' });
   }
