@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { createPostgresDatabase } from '@parley/server/testing';
 import { abuseRows, runAbuseBench } from './abuse.ts';
 import { runEmbedBench } from './embed.ts';
+import { runHeadlessBench, type HeadlessResult } from './headless.ts';
 import { runAssignmentBench, runOfferLatencyBench, type AssignmentBenchResult } from './interactions.ts';
 import { writeReport } from './report.ts';
 import { runRoutingBench } from './routing.ts';
@@ -69,6 +70,37 @@ if (process.argv.includes('--voice')) {
   process.exit(0);
 }
 
+/** The headless client's rows, each beside the panel path measured in the same run. */
+function headlessRows(h: HeadlessResult) {
+  const row = (metric: string, xs: number[], budget: string) => ({
+    metric,
+    n: xs.length,
+    p50: quantile(xs, 0.5),
+    p99: quantile(xs, 0.99),
+    budget,
+  });
+  return [
+    row(
+      'headless: host→Agent→server→Agent→host (setReady, stored), back to back',
+      h.agentCommand,
+      'p50 ≤ 5 ms on loopback',
+    ),
+    row('same through the panel (host→SDK→panel→server→…→host), same run', h.panelCommand, '—'),
+    row('headless: same, one command at a time (25 ms apart)', h.agentCommandPaced, 'p50 ≤ 5 ms on loopback'),
+    row('same through the panel, paced', h.panelCommandPaced, '—'),
+    row('headless: offer latency, contact created → incoming at the client', h.agentOffer, 'p50 ≤ 50 ms'),
+    row('same at the panel-mode SDK, same run', h.panelOffer, '—'),
+  ];
+}
+
+if (process.argv.includes('--headless')) {
+  const h = await runHeadlessBench({ commands: quick ? 100 : 500, offers: quick ? 20 : 100 });
+  console.log('| headless | n | p50 ms | p99 ms | budget |');
+  console.log('| --- | ---: | ---: | ---: | --- |');
+  for (const r of headlessRows(h)) console.log(`| ${r.metric} | ${r.n} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.budget} |`);
+  process.exit(0);
+}
+
 if (process.argv.includes('--abuse')) {
   for (const line of abuseRows(await runAbuseBench())) console.log(line);
   process.exit(0);
@@ -98,6 +130,8 @@ const embed = await runEmbedBench({
   serverRoundTrips: quick ? 100 : 500,
   loads: quick ? 5 : 20,
 });
+
+const headless = headlessRows(await runHeadlessBench({ commands: quick ? 100 : 500, offers: quick ? 20 : 100 }));
 
 const abuse = abuseRows(await runAbuseBench());
 
@@ -149,6 +183,7 @@ const rows = [
     budget: '≤ 500 ms',
   },
 ];
+rows.push(...headless);
 const routingRows = [
   {
     metric: 'routing decisions, engine (10,000 agents, 1,000 queues)',

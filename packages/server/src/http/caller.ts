@@ -25,18 +25,18 @@ export const BEARER_PROTOCOL_PREFIX = 'parley.bearer.';
 export const WS_PROTOCOL = 'parley.v1';
 
 /**
- * Reads the session token from the request: `Authorization: Bearer` (an
- * explicit credential wins: the default tenant's cookie, `Path=/`, also rides
- * along to `/t/{slug}/`, and a panel ending its pop-out's session sends that
- * session's token beside its own cookie), else the cookie, else (WebSocket
- * upgrades) a `parley.bearer.<token>` subprotocol.
+ * Reads the session token from the request. Explicit credentials win over
+ * the ambient cookie: `Authorization: Bearer` (the default tenant's cookie,
+ * `Path=/`, also rides along to `/t/{slug}/`, and a panel ending its
+ * pop-out's session sends that session's token beside its own cookie), then
+ * (WebSocket upgrades) a `parley.bearer.<token>` subprotocol (a headless
+ * client on a host page that also embeds the panel gets the panel's cookie
+ * on its upgrade too), then the cookie.
  */
 export function sessionToken(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
   const header = request.headers.authorization;
   const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
   if (bearer) return { token: bearer, via: 'bearer' };
-  const cookie = request.cookies[SESSION_COOKIE];
-  if (cookie) return { token: cookie, via: 'cookie' };
   const protocols = request.headers['sec-websocket-protocol'];
   if (typeof protocols === 'string') {
     const entry = protocols
@@ -45,6 +45,8 @@ export function sessionToken(request: FastifyRequest): { token: string; via: 'co
       .find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX));
     if (entry) return { token: entry.slice(BEARER_PROTOCOL_PREFIX.length), via: 'bearer' };
   }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie) return { token: cookie, via: 'cookie' };
   return null;
 }
 

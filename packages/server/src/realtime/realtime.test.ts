@@ -74,6 +74,20 @@ describe('/ws/agent', () => {
     ws.close();
   });
 
+  it('takes the subprotocol token over a cookie that rides along (a host page that also embeds the panel)', async () => {
+    const panelCookie = await login('agent1');
+    const headlessToken = await login('agent3');
+    const ws = new WebSocket(`${base}/ws/agent`, ['parley.v1', `parley.bearer.${headlessToken}`], {
+      headers: { origin: HOST_ORIGIN, cookie: `parley_session=${panelCookie}` },
+    });
+    const first = await new Promise<unknown>((resolve, reject) => {
+      ws.once('message', (raw) => resolve(JSON.parse(String(raw))));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+    expect(first).toMatchObject({ type: 'hello', data: { user: { username: 'agent3' } } });
+    ws.close();
+  });
+
   it('greets with the user, answers requests and reports bad ones', async () => {
     const cookie = await login('agent1');
     const { ws, next } = await connect({ cookie: `parley_session=${cookie}`, origin: 'http://localhost:18080' });
