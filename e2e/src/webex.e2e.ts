@@ -199,6 +199,13 @@ afterAll(async () => {
 
 describe('the Webex CC dialect', () => {
   it('runs the seed: register, station login, Available, a call heard both ways, hold, end, wrap-up, logout', async () => {
+    // Sessions other journeys left behind would keep the agent online after the seed's logout: none are left.
+    const ids = (await api(admin.token, 'GET', 'api/v1/users')) as unknown as Array<{ id: string; username: string }>;
+    const agent2 = ids.find((u) => u.username === 'agent2')!;
+    await fetch(new URL(`api/v1/agents/${agent2.id}/logout`, baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
     const agent = await login('agent2');
     const queueNumber = await phoneQueue('Webex e2e', '+1555562', agent.id);
     const page = await webexAgent(agentBrowser, 'agent2', await agentToken('agent2'));
@@ -435,6 +442,25 @@ ${RECORDER}
     await goIdle(page);
     await phone.context().close();
   }, 120_000);
+
+  it('tells the first client when a second one of the same agent takes the calls (agent:multiLogin)', async () => {
+    const first = await webexAgent(agentBrowser, 'agent3', await agentToken('agent3'));
+    await run(first, "window.__multi = []; cc.on('agent:multiLogin', (e) => window.__multi.push(e));");
+    const second = await webexAgent(consultantBrowser, 'agent3', await agentToken('agent3'));
+    await expect
+      .poll(() => first.evaluate('window.__multi'), { timeout: 10_000 })
+      .toEqual([
+        expect.objectContaining({
+          type: 'AgentMultiLoginCloseSession',
+          reason: expect.stringContaining('Another client'),
+        }),
+      ]);
+    // The second leaves: the first's station serves again, and Parley's client says so.
+    await run(first, "window.__back = new Promise((r) => cc.parley.on('multi_login', (e) => r(e)));");
+    await goIdle(second);
+    expect(await first.evaluate('window.__back')).toEqual({ active: true });
+    await goIdle(first);
+  }, 90_000);
 
   it("the playground's Webex CC (headless) mode: a UI of webex.cc calls, each showing its code", async () => {
     const agent = await login('agent2');

@@ -61,6 +61,12 @@ export interface AgentEvents extends AgentEventMap {
    * `snapshot` after a reconnect) and the interaction as it is now.
    */
   'interaction:update': (update: { event: string; interaction: Interaction }) => void;
+  /**
+   * Another client of the same agent attached a newer voice station and now
+   * carries the calls (`active: false`); or that one went away and this
+   * client's station serves again (`active: true`).
+   */
+  multi_login: (event: { active: boolean }) => void;
   /** The agent as the server reports them, on every change (state, reason, who changed it, presence…). */
   'agent:user': (user: User) => void;
 }
@@ -69,6 +75,10 @@ export interface AgentEvents extends AgentEventMap {
 const HELLO_MS = 10_000;
 /** How long calls wait for a new token after the session ended. */
 const REFRESH_MS = 10_000;
+/** How long before the session's end the client asks for a new token (at most half the time left). */
+const RENEW_AHEAD_MS = 60_000;
+/** When renewing ahead found no token, the next try. */
+const RETRY_RENEW_MS = 15_000;
 
 export class Agent extends Emitter<AgentEvents> {
   readonly #rest: RestClient;
@@ -81,6 +91,7 @@ export class Agent extends Emitter<AgentEvents> {
   readonly #getToken: (() => Promise<string>) | undefined;
   /** While a new token is being fetched: resolves true once the client is signed in again. */
   #refreshing: Promise<boolean> | null = null;
+  #renewTimer: ReturnType<typeof setTimeout> | undefined;
   /** The voice station in the host page: the far end's track and the microphone. */
   readonly audio: AgentAudio;
 
@@ -271,6 +282,7 @@ export class Agent extends Emitter<AgentEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#renewTimer);
     this.audio.stop();
     this.#socket.close();
     this.#rest.carry(null);
@@ -307,32 +319,57 @@ export class Agent extends Emitter<AgentEvents> {
 
   /** Asks getToken for a new token and signs in again (one at a time); false when none came in time. */
   #refresh(): Promise<boolean> {
-    this.#refreshing ??= (async () => {
-      const getToken = this.#getToken;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      try {
-        if (!getToken) return false;
-        const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REFRESH_MS)));
-        const token = await Promise.race([getToken().catch(() => null), late]);
-        if (typeof token !== 'string' || token === '' || this.#closed) return false;
-        this.#rest.adoptToken(token);
-        const user = await this.#rest.me().catch(() => null);
-        if (!user) return false;
-        this.#applyUser(user);
-        // A fresh connection with the new token (the old one's session is over, or about to be):
-        // its hello replaces the state, so nothing is lost.
-        this.#socket.close();
-        this.#socket.connect();
-        return true;
-      } finally {
-        clearTimeout(timer);
-      }
-    })().then((ok) => {
+    this.#refreshing ??= this.#signInAgain().then((ok) => {
       this.#refreshing = null;
       if (!ok) this.#ended();
       return ok;
     });
     return this.#refreshing;
+  }
+
+  /** The same ahead of the session's end: without a new token the old session still works, so it tries again later. */
+  #renew(): void {
+    if (this.#refreshing || this.#closed) return;
+    this.#refreshing = this.#signInAgain().then((ok) => {
+      this.#refreshing = null;
+      if (!ok && !this.#closed) this.#renewTimer = setTimeout(() => this.#renew(), RETRY_RENEW_MS);
+      return true;
+    });
+  }
+
+  async #signInAgain(): Promise<boolean> {
+    const getToken = this.#getToken;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      if (!getToken) return false;
+      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REFRESH_MS)));
+      const token = await Promise.race([getToken().catch(() => null), late]);
+      if (typeof token !== 'string' || token === '' || this.#closed) return false;
+      this.#rest.adoptToken(token);
+      const user = await this.#rest.me().catch(() => null);
+      if (!user) return false;
+      this.#applyUser(user);
+      // A fresh connection with the new token (the old one's session is over, or about to be):
+      // its hello replaces the state, so nothing is lost.
+      this.#socket.close();
+      this.#socket.connect();
+      return true;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Asks getToken for a new token shortly before the session ends, so calls
+   * never wait for one: a minute ahead, or half the time left when less.
+   */
+  #scheduleRenewal(expiresAt: string | undefined): void {
+    clearTimeout(this.#renewTimer);
+    const end = expiresAt ? Date.parse(expiresAt) : NaN;
+    if (!this.#getToken || !Number.isFinite(end)) return;
+    const left = end - Date.now();
+    const wait = Math.max(1000, left - Math.min(RENEW_AHEAD_MS, left / 2));
+    this.#renewTimer = setTimeout(() => this.#renew(), wait);
   }
 
   #ended(): void {
@@ -348,6 +385,7 @@ export class Agent extends Emitter<AgentEvents> {
         this.#applyUser(event.data.user);
         this.#reset(event.data.interactions, event.data.event_seq);
         this.#hello?.(true);
+        this.#scheduleRenewal(event.data.session_expires_at);
         // A new connection: the server dropped the station with the old one.
         this.audio.reattach();
         return;
@@ -366,6 +404,9 @@ export class Agent extends Emitter<AgentEvents> {
       }
       case 'interactions':
         this.#reset(event.data.interactions, event.data.event_seq);
+        return;
+      case 'station':
+        this.emit('multi_login', { active: event.data.active });
         return;
       default:
         return;

@@ -22,8 +22,11 @@ export interface PanelState {
   readonly drafts: Readonly<Record<string, Draft>>;
   /** Conversations whose customer is typing: interaction id → until when (ms). */
   readonly typing: Readonly<Record<string, number>>;
-  /** Call audio: connected, not (yet) set up, or unavailable (no microphone, no WebRTC). */
-  readonly audio: 'off' | 'connected' | 'unavailable';
+  /**
+   * Call audio: connected, not (yet) set up, unavailable (no microphone, no
+   * WebRTC), or on standby (another client of the agent carries the calls).
+   */
+  readonly audio: 'off' | 'connected' | 'unavailable' | 'standby';
   /** Keys the far party pressed, by call (from `dtmf_received` events). */
   readonly tones: Readonly<Record<string, string>>;
 }

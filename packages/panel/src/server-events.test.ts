@@ -67,6 +67,15 @@ describe('react (what a server frame asks of the panel)', () => {
     expect(r.followAudio).toBe(true);
   });
 
+  it('shows the station on standby while another client of the agent carries the calls, and back', () => {
+    expect(react(state(), { seq: 2, type: 'station', data: { active: false, reason: 'multi_login' } }, 0)).toEqual({
+      patch: { audio: 'standby' },
+    });
+    expect(react(state({ audio: 'standby' }), { seq: 3, type: 'station', data: { active: true } }, 0)).toEqual({
+      patch: { audio: 'connected' },
+    });
+  });
+
   it('shows typing for a while from now', () => {
     const r = react(state(), { seq: 5, type: 'typing', data: { interaction_id: CHAT.id } }, 1000);
     expect(r.patch).toEqual({ typing: { [CHAT.id]: 1000 + TYPING_SHOWN_MS } });

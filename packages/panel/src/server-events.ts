@@ -21,7 +21,7 @@ export interface Reaction {
   /** Messages that arrived with the event, for its conversation. */
   readonly messages?: { readonly interactionId: string; readonly messages: readonly Message[] };
   /** What else of the state changes (typing, tones). */
-  readonly patch?: Partial<Pick<PanelState, 'typing' | 'tones'>>;
+  readonly patch?: Partial<Pick<PanelState, 'typing' | 'tones' | 'audio'>>;
   /** A new connection: set the call audio up on it. */
   readonly attachVoice?: boolean;
   /** Calls may have changed: the audio follows them. */
@@ -48,6 +48,9 @@ export function react(state: PanelState, event: ServerEvent, now: number): React
     case 'agent':
       // Agent frames feed the supervisor view, which arrives with the full panel.
       return {};
+    case 'station':
+      // Another window or client of the agent took the calls (multi_login), or gave them back.
+      return { patch: { audio: event.data.active ? 'connected' : 'standby' } };
   }
 }
 

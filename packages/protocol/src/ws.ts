@@ -19,6 +19,8 @@ export interface ServerEventMap {
     readonly server_time: string;
     readonly interactions: readonly Interaction[];
     readonly event_seq: number;
+    /** (ext) When this connection's session ends at the latest (ISO-8601): a client renews its token before. */
+    readonly session_expires_at?: string;
   };
   /** One of the agent's interactions changed (offer, accept, hold, end, wrap-up…). */
   readonly interaction: InteractionFrame;
@@ -30,6 +32,13 @@ export interface ServerEventMap {
   readonly user: { readonly user: User };
   /** (supervisors and admins) An agent's state changed. */
   readonly agent: { readonly agent: AgentState };
+  /**
+   * (ext) Whether this connection's voice station carries the agent's calls:
+   * `active: false, reason: 'multi_login'` when another client of the same
+   * agent attached a newer station (this one waits on standby), `active: true`
+   * when that one went away and this one serves again.
+   */
+  readonly station: { readonly active: boolean; readonly reason?: 'multi_login' };
 }
 
 /** What a supervisor sees of an agent, live. */
@@ -200,6 +209,7 @@ const SERVER_EVENT_TYPES: ReadonlySet<string> = new Set<ServerEventType>([
   'interaction',
   'interactions',
   'typing',
+  'station',
 ]);
 
 /** Parses a frame from the server. Returns `null` when it is malformed. */

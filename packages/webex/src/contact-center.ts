@@ -348,6 +348,14 @@ export class ContactCenter extends EventEmitter {
     let wasDown = false;
     this.#offs = [
       agent.on('agent:user', (user) => void this.#stateChanged(user)),
+      agent.on('multi_login', ({ active }) => {
+        if (!active)
+          this.emit('agent:multiLogin', {
+            type: 'AgentMultiLoginCloseSession',
+            agentId: agent.user.id,
+            reason: 'Another client of this agent logged in to a station; it carries the calls now.',
+          });
+      }),
       agent.on('connection', (state) => {
         if (state === 'reconnecting') wasDown = true;
         if (state === 'online' && wasDown) {

@@ -14,6 +14,7 @@ import type {
   ServerReply,
   User,
 } from '@parley/protocol';
+import { StationOrder } from './stations.ts';
 import { MAX_CLIENT_FRAME_BYTES, parseClientRequest } from '@parley/protocol';
 import type { WebSocket } from 'ws';
 import type { Bus, BusEvents } from '../bus/index.ts';
@@ -100,6 +101,8 @@ export class AgentGateway {
   readonly #connections = new Set<Connection>();
   /** Open connections per `tenant:user`. */
   readonly #byUser = new Map<string, Set<Connection>>();
+  /** Which connection of an agent carries their calls (the newest station). */
+  readonly #stations = new StationOrder<Connection>();
   readonly #opts: GatewayOptions;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #sessionTimers: NodeJS.Timeout[] = [];
@@ -197,6 +200,8 @@ export class AgentGateway {
     if (!this.#connections.delete(conn)) return;
     this.#opts.media?.closed(conn.tenantId, conn.userId, conn);
     const key = `${conn.tenantId}:${conn.userId}`;
+    const next = this.#stations.detached(key, conn);
+    if (next) this.#push(next, 'station', { active: true });
     const mine = this.#byUser.get(key);
     mine?.delete(conn);
     if (mine && mine.size > 0) return;
@@ -338,6 +343,9 @@ export class AgentGateway {
       server_time: new Date().toISOString(),
       interactions,
       event_seq: eventSeq,
+      ...(Number.isFinite(conn.sessionExpiresAt)
+        ? { session_expires_at: new Date(conn.sessionExpiresAt).toISOString() }
+        : {}),
     });
     this.#release(conn, eventSeq);
   }
@@ -442,6 +450,10 @@ export class AgentGateway {
         try {
           const sdp = await media.offer(conn.tenantId, conn.userId, request.data.sdp, conn);
           this.#reply(conn, { re: request.id, ok: true, data: { sdp } });
+          // The agent's other client no longer carries the calls: it is told why.
+          const before = this.#stations.attached(`${conn.tenantId}:${conn.userId}`, conn);
+          if (before && this.#connections.has(before))
+            this.#push(before, 'station', { active: false, reason: 'multi_login' });
         } catch (err) {
           const e = err as { code?: string; message?: string };
           this.#reply(conn, {

@@ -94,7 +94,7 @@ describe('/ws/agent', () => {
     expect(await next()).toMatchObject({
       seq: 1,
       type: 'hello',
-      data: { user: { username: 'agent1', work_status: 'not_ready' } },
+      data: { user: { username: 'agent1', work_status: 'not_ready' }, session_expires_at: expect.any(String) },
     });
     ws.send(JSON.stringify({ id: 'a', type: 'ping', data: null }));
     expect(await next()).toMatchObject({ re: 'a', ok: true, data: { server_time: expect.any(String) } });
