@@ -198,6 +198,20 @@ afterAll(async () => {
 });
 
 describe('the Webex CC dialect', () => {
+  it('serves the script, the ESM build and their self-contained types beside the SDK', async () => {
+    for (const [file, type, text] of [
+      ['sdk/webex.js', 'text/javascript', 'Webex'],
+      ['sdk/webex.mjs', 'text/javascript', 'export'],
+      ['sdk/webex.d.ts', 'text/plain', 'declare class Webex'],
+      ['sdk/parley-agent.d.ts', 'text/plain', 'declare class Agent'],
+    ] as const) {
+      const res = await fetch(new URL(file, baseUrl));
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get('content-type')).toContain(type);
+      expect(await res.text()).toContain(text);
+    }
+  });
+
   it('runs the seed: register, station login, Available, a call heard both ways, hold, end, wrap-up, logout', async () => {
     // Sessions other journeys left behind would keep the agent online after the seed's logout: none are left.
     const ids = (await api(admin.token, 'GET', 'api/v1/users')) as unknown as Array<{ id: string; username: string }>;

@@ -12,7 +12,8 @@
  */
 import type { AgentEventMap, Interaction, Message, ServerEvent, StatePayload, User } from '@parley/protocol';
 import { Emitter, emitState, emitStatus } from '@parley/protocol';
-import type { ActionRequest, OutboundRequest, TargetRequest } from '@parley/protocol/rest';
+import type { ChannelType } from '@parley/protocol';
+import type { ActionRequest } from '@parley/protocol/rest';
 import { AgentAudio, type StationLike } from './audio.ts';
 import { Conversations } from './conversations.ts';
 import { CommandError } from './errors.ts';
@@ -41,6 +42,22 @@ export interface ConnectOptions {
   readonly audio?: boolean | 'play';
   /** Tests pass their own station; browsers use WebRTC. */
   readonly station?: () => StationLike;
+}
+
+/** Where a transfer or consult goes: a queue, an agent, a number, or an address (a queue address, a username or a number). */
+export type Target = { queue_id: string } | { agent_id: string } | { number: string } | { address: string };
+
+/** An outbound conversation (docs/rest-api.md, `POST api/v1/interactions`). */
+export interface OutboundOptions {
+  readonly channel: ChannelType;
+  readonly to: string;
+  readonly from?: string;
+  readonly queue_id?: string;
+  readonly subject?: string;
+  /** Send this first message at once (SMS, WhatsApp, email). */
+  readonly content?: string;
+  readonly template_id?: string;
+  readonly cc?: readonly string[];
 }
 
 /** What the client needs of the agent socket. */
@@ -210,10 +227,10 @@ export class Agent extends Emitter<AgentEvents> {
     return this.#act(interactionId, { action: 'hangup' });
   }
   /** Blind transfer to a queue, an agent or a number (one of them). */
-  transfer(to: TargetRequest, interactionId?: string): Promise<Interaction> {
+  transfer(to: Target, interactionId?: string): Promise<Interaction> {
     return this.#act(interactionId, { action: 'transfer', to });
   }
-  consult(to: TargetRequest, interactionId?: string): Promise<Interaction> {
+  consult(to: Target, interactionId?: string): Promise<Interaction> {
     return this.#act(interactionId, { action: 'consult', to });
   }
   /** Ends a consultation: the consulted party leaves, the customer comes off hold. */
@@ -259,8 +276,9 @@ export class Agent extends Emitter<AgentEvents> {
   callOut(to: string, from?: string): Promise<Interaction> {
     return this.outbound({ channel: 'phone', to, ...(from ? { from } : {}) });
   }
-  outbound(body: Omit<OutboundRequest, 'request_id'>): Promise<Interaction> {
-    return this.#call(() => this.#rest.outbound({ ...body, request_id: requestId() }));
+  outbound(body: OutboundOptions): Promise<Interaction> {
+    const { cc, ...rest } = body;
+    return this.#call(() => this.#rest.outbound({ ...rest, ...(cc ? { cc: [...cc] } : {}), request_id: requestId() }));
   }
 
   /** Any REST route as this agent (see RestClient.call), with the token renewal the typed calls have. */

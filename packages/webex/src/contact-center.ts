@@ -142,7 +142,10 @@ export class ContactCenter extends EventEmitter {
   /** Logs the agent in to a station: `BROWSER` (WebRTC in this page) works; desk phones need a SIP edge. */
   stationLogin(login: { teamId?: string; loginOption?: string; dialNumber?: string }): Promise<unknown> {
     return this.#op('stationLogin', 'agent:stationLoginFailed', async (trackingId) => {
+      if (!this.agentConfig)
+        throw new ContactCenterError('invalid_state', 'Call cc.register() first.', trackingId, 'stationLogin');
       const option = this.#checkDevice(login, 'stationLogin');
+      // After a stationLogout the session is over: log in again with the credentials.
       if (!this.#agent) {
         await this.#connect();
         this.#tasks.follow(this.#need());
@@ -192,6 +195,7 @@ export class ContactCenter extends EventEmitter {
       this.#agent = null;
       await agent.logout();
       this.#loginOption = undefined;
+      // agentConfig stays, so stationLogin can log in again; deregister forgets it.
       const result = {
         type: 'AgentLogoutSuccess',
         eventType: 'AgentDesktopMessage',
@@ -435,7 +439,13 @@ export class ContactCenter extends EventEmitter {
   }
 
   #need(): Agent {
-    if (!this.#agent) throw new ContactCenterError('invalid_state', 'Call cc.register() first.', '', 'request');
+    if (!this.#agent)
+      throw new ContactCenterError(
+        'invalid_state',
+        this.agentConfig ? 'The agent is logged out: call cc.stationLogin() again.' : 'Call cc.register() first.',
+        '',
+        'request',
+      );
     return this.#agent;
   }
 

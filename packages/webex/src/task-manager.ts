@@ -58,6 +58,8 @@ export class TaskManager {
     this.#track = agent.audio.track;
     for (const interaction of agent.interactions) {
       if (this.#consultParent(interaction)) continue;
+      // Registering again keeps the tasks the host already holds.
+      if (this.#tasks.has(interaction.id)) continue;
       const task = this.#create(interaction);
       if (interaction.state !== 'alerting') this.#assigned.add(task);
       if (interaction.state === 'wrap_up') this.#wrapping.add(task);

@@ -128,7 +128,7 @@ export function panelRoutes(
     }
     // The headless agent client and the Webex CC dialect on it, beside the SDK: loaded by host pages on other
     // origins with a plain <script> tag.
-    const files = (stem: string) => [`${stem}.js`, `${stem}.js.map`, `${stem}.mjs`, `${stem}.mjs.map`];
+    const files = (stem: string) => [`${stem}.js`, `${stem}.js.map`, `${stem}.mjs`, `${stem}.mjs.map`, `${stem}.d.ts`];
     const headless: Array<readonly [string, string]> = [
       ...files('parley-agent').map((n) => [n, dist.agent] as const),
       ...files('webex').map((n) => [n, dist.webex] as const),
@@ -138,7 +138,14 @@ export function panelRoutes(
         const file = path.join(dir, name);
         if (!fs.existsSync(file)) throw new CodedError('not_found', `${name} is not built: run npm run build.`);
         return reply
-          .header('content-type', name.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8')
+          .header(
+            'content-type',
+            name.endsWith('.map')
+              ? 'application/json'
+              : name.endsWith('.d.ts')
+                ? 'text/plain; charset=utf-8'
+                : 'text/javascript; charset=utf-8',
+          )
           .header('cache-control', 'no-cache')
           .header('cross-origin-resource-policy', 'cross-origin')
           .header('access-control-allow-origin', '*')
