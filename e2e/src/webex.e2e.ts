@@ -123,8 +123,12 @@ async function agentToken(user: string, ttl_s?: number): Promise<string> {
     body: JSON.stringify({ user, ...(ttl_s ? { ttl_s } : {}) }),
   });
   expect(res.status).toBe(201);
-  return ((await res.json()) as { token: string }).token;
+  const token = ((await res.json()) as { token: string }).token;
+  minted.push(token);
+  return token;
 }
+/** Every agent token this file handed out: none may reach the server log. */
+const minted: string[] = [];
 
 /** A CRM page on another origin with the dialect loaded and the seed's initialisation run. */
 async function webexAgent(
@@ -294,7 +298,12 @@ auxCodeId: "RESOLVED"
     const log = (await api(admin.token, 'GET', `api/v1/client-logs/${uploaded.trackingid}`)) as {
       entries: Array<{ message: string }>;
     };
-    expect(log.entries.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^register/)]));
+    expect(log.entries.map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^register/),
+        expect.stringMatching(/^frame interaction accepted/),
+      ]),
+    );
 
     // The seed's logout and clean-up (the test's own session goes first: the agent goes offline with the last).
     await fetch(new URL('api/v1/auth/logout', baseUrl), {
@@ -537,4 +546,11 @@ ${RECORDER}
     await page.context().close();
     await phone.context().close();
   }, 120_000);
+
+  it('never logged an agent token, the API key or a client log upload', () => {
+    const log = fs.readFileSync(inject('serverLogFile'), 'utf8');
+    expect(minted.length).toBeGreaterThan(0);
+    expect(log).toContain('/ws/agent');
+    for (const token of [...minted, apiKey]) expect(log).not.toContain(token);
+  });
 });

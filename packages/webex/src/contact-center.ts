@@ -9,12 +9,11 @@ import { Agent, requestId } from '@parley/agent';
 import type { Interaction, Queue, User } from '@parley/protocol';
 import { ContactCenterError, toContactCenterError } from './errors.ts';
 import { EventEmitter } from './events.ts';
-import { buddiesOf, queuePage, type Directory } from './directory.ts';
+import { buddiesOf, deviceProblem, queuePage, type Directory } from './directory.ts';
 import { ClientLog } from './log.ts';
 import {
   BUDDY_MEDIA,
   findCode,
-  LOGIN_OPTIONS,
   profileOf,
   stateChangeOf,
   subStatusOf,
@@ -352,6 +351,10 @@ export class ContactCenter extends EventEmitter {
     let wasDown = false;
     this.#offs = [
       agent.on('agent:user', (user) => void this.#stateChanged(user)),
+      // What the socket said, for uploadLogs (ids and states, never content).
+      agent.on('interaction:update', ({ event, interaction: i }) =>
+        this.#log.add('info', `frame interaction ${event} ${i.id} ${i.channel_type} ${i.state}`),
+      ),
       agent.on('multi_login', ({ active }) => {
         if (!active)
           this.emit('agent:multiLogin', {
@@ -361,6 +364,7 @@ export class ContactCenter extends EventEmitter {
           });
       }),
       agent.on('connection', (state) => {
+        this.#log.add(state === 'online' ? 'info' : 'warn', `connection ${state}`);
         if (state === 'reconnecting') wasDown = true;
         if (state === 'online' && wasDown) {
           wasDown = false;
@@ -417,25 +421,9 @@ export class ContactCenter extends EventEmitter {
   }
 
   #checkDevice(login: { teamId?: string; loginOption?: string; dialNumber?: string }, operation: string): LoginOption {
-    const option = login?.loginOption;
-    const fail = (code: 'invalid_argument' | 'unsupported', message: string) =>
-      new ContactCenterError(code, message, this.#trackingId, operation);
-    if (!(LOGIN_OPTIONS as readonly unknown[]).includes(option))
-      throw fail('invalid_argument', `loginOption must be 'BROWSER', 'EXTENSION' or 'AGENT_DN'.`);
-    if (option !== 'BROWSER') {
-      if (typeof login.dialNumber !== 'string' || login.dialNumber.trim() === '')
-        throw fail('invalid_argument', `loginOption '${option}' needs a dialNumber (the extension or number to ring).`);
-      throw fail(
-        'unsupported',
-        `loginOption '${option}' rings a desk phone or a number, which needs a SIP trunk this Parley server does not have; log in with loginOption 'BROWSER'.`,
-      );
-    }
-    if (login.teamId !== undefined && this.#teams.length > 0 && !this.#teams.some((t) => t.id === login.teamId))
-      throw fail(
-        'invalid_argument',
-        `teamId ${JSON.stringify(login.teamId)} is not one of your teams (${this.#teams.map((t) => `${t.id} ${t.name}`).join(', ')}).`,
-      );
-    return option as LoginOption;
+    const problem = deviceProblem(login, this.#teams);
+    if (problem) throw new ContactCenterError(problem.code, problem.message, this.#trackingId, operation);
+    return login.loginOption as LoginOption;
   }
 
   #need(): Agent {

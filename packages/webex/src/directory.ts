@@ -1,9 +1,10 @@
 /**
  * The answers of `cc.getBuddyAgents()` and `cc.getQueues()`, from Parley's
- * directory and queue list. Pure, like mapping.ts.
+ * directory and queue list, and the checks of a station login. Pure, like
+ * mapping.ts.
  */
 import type { Queue } from '@parley/protocol';
-import type { WireTeam } from './mapping.ts';
+import { LOGIN_OPTIONS, type WireTeam } from './mapping.ts';
 
 /** One entry of GET api/v1/users. */
 export interface Directory {
@@ -57,4 +58,35 @@ export function queuePage(all: readonly Queue[], search: unknown, page: unknown,
       active: true,
       description: q.addresses.map((a) => a.address).join(', '),
     }));
+}
+
+/**
+ * What is wrong with a station login, or null: `BROWSER` works; `EXTENSION`
+ * and `AGENT_DN` need a dial number and a SIP edge Parley does not have yet;
+ * the team must be one of the agent's.
+ */
+export function deviceProblem(
+  login: { teamId?: string; loginOption?: string; dialNumber?: string } | undefined,
+  teams: readonly WireTeam[],
+): { code: 'invalid_argument' | 'unsupported'; message: string } | null {
+  const option = login?.loginOption;
+  if (!login || !(LOGIN_OPTIONS as readonly unknown[]).includes(option))
+    return { code: 'invalid_argument', message: `loginOption must be 'BROWSER', 'EXTENSION' or 'AGENT_DN'.` };
+  if (option !== 'BROWSER') {
+    if (typeof login.dialNumber !== 'string' || login.dialNumber.trim() === '')
+      return {
+        code: 'invalid_argument',
+        message: `loginOption '${option}' needs a dialNumber (the extension or number to ring).`,
+      };
+    return {
+      code: 'unsupported',
+      message: `loginOption '${option}' rings a desk phone or a number, which needs a SIP trunk this Parley server does not have; log in with loginOption 'BROWSER'.`,
+    };
+  }
+  if (login.teamId !== undefined && teams.length > 0 && !teams.some((t) => t.id === login.teamId))
+    return {
+      code: 'invalid_argument',
+      message: `teamId ${JSON.stringify(login.teamId)} is not one of your teams (${teams.map((t) => `${t.id} ${t.name}`).join(', ')}).`,
+    };
+  return null;
 }

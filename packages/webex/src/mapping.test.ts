@@ -2,7 +2,7 @@ import type { Interaction, User } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { findCode, interactionStateOf, profileOf, stateChangeOf, targetOf, taskDataOf } from './mapping.ts';
 import { redact } from './log.ts';
-import { buddiesOf, queuePage } from './directory.ts';
+import { buddiesOf, deviceProblem, queuePage } from './directory.ts';
 
 const ME = 'a'.repeat(32);
 const SUP = 'b'.repeat(32);
@@ -178,5 +178,24 @@ describe('buddies and queues', () => {
     expect(queuePage(queues, 's', 0, 100).map((q) => q.queueName)).toEqual(['Sales', 'Support']);
     expect(queuePage(queues, '', 1, 2).map((q) => q.queueName)).toEqual(['Billing']);
     expect(queuePage(queues, undefined, 'x', -5).map((q) => q.channelType)).toEqual(['telephony']);
+  });
+});
+
+describe('station login checks', () => {
+  const teams = [{ id: 't'.repeat(32), name: 'Frontline', members: [] }];
+  it.each([
+    [{ loginOption: 'BROWSER', teamId: 't'.repeat(32) }, null],
+    [{ loginOption: 'BROWSER' }, null],
+    [{ loginOption: 'EXTENSION', dialNumber: '1002' }, 'unsupported'],
+    [{ loginOption: 'AGENT_DN' }, 'invalid_argument'],
+    [{ loginOption: 'PIGEON' }, 'invalid_argument'],
+    [{ loginOption: 'BROWSER', teamId: 'x'.repeat(32) }, 'invalid_argument'],
+  ] as const)('%j → %s', (login, code) => {
+    expect(deviceProblem(login, teams)?.code ?? null).toBe(code);
+  });
+
+  it('names the fix', () => {
+    expect(deviceProblem({ loginOption: 'EXTENSION', dialNumber: '1' }, teams)?.message).toContain("'BROWSER'");
+    expect(deviceProblem({ loginOption: 'BROWSER', teamId: 'nope' }, teams)?.message).toContain('Frontline');
   });
 });
