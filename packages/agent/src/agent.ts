@@ -10,16 +10,15 @@
  * `agent.audio` is the voice station in the host page (audio.ts): started
  * on demand (or with `connect({ audio })`), re-attached on every reconnect.
  */
-import type { AgentEventMap, Interaction, Message, ServerEvent, StatePayload, User } from '@parley/protocol';
+import type { AgentEventMap, Interaction, Message, ServerEvent, User } from '@parley/protocol';
 import { Emitter, emitState, emitStatus } from '@parley/protocol';
 import type { ChannelType } from '@parley/protocol';
 import type { ActionRequest } from '@parley/protocol/rest';
 import { AgentAudio, type StationLike } from './audio.ts';
-import { Conversations } from './conversations.ts';
 import { CommandError } from './errors.ts';
 import { RestClient } from './rest.ts';
+import { AgentSession } from './session.ts';
 import { AgentSocket, type ConnectionState, type SocketHandlers } from './socket.ts';
-import { userChanges } from './user-changes.ts';
 
 export interface ConnectOptions {
   /** The tenant's base URL, e.g. `https://parley.example/` or `https://parley.example/t/acme/`. */
@@ -99,16 +98,14 @@ const RETRY_RENEW_MS = 15_000;
 
 export class Agent extends Emitter<AgentEvents> {
   readonly #rest: RestClient;
-  readonly #socket: SocketLike;
-  readonly #conversations: Conversations;
-  #user: User;
-  #connection: ConnectionState = 'offline';
+  readonly #session: AgentSession;
   #closed = false;
   #hello: ((ok: boolean) => void) | null = null;
   readonly #getToken: (() => Promise<string>) | undefined;
   /** While a new token is being fetched: resolves true once the client is signed in again. */
   #refreshing: Promise<boolean> | null = null;
   #renewTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #user: User;
   /** The voice station in the host page: the far end's track and the microphone. */
   readonly audio: AgentAudio;
 
@@ -120,24 +117,35 @@ export class Agent extends Emitter<AgentEvents> {
     station: (() => StationLike) | undefined,
   ) {
     super();
-    this.audio = new AgentAudio(() => (sdp) => this.#offerMedia(sdp), station ? () => station() : undefined);
     this.#rest = rest;
     this.#getToken = getToken;
     this.#user = user;
-    this.#conversations = new Conversations(() => this.#user.id);
-    this.#socket = open({
-      onEvent: (event) => this.#onEvent(event),
-      onState: (state) => {
-        if (state === this.#connection) return;
-        this.#connection = state;
-        this.emit('connection', state);
+    this.audio = new AgentAudio(() => (sdp) => this.#session.offerMedia(sdp), station ? () => station() : undefined);
+    this.#session = new AgentSession(
+      (handlers) => {
+        const socket = open(handlers);
+        rest.carry(socket);
+        return socket;
       },
-      onSessionEnded: () => {
-        if (this.#hello || !this.#getToken) return this.#ended();
-        void this.#refresh();
+      {
+        states: (payloads) => {
+          for (const p of payloads) emitState(this, p);
+        },
+        statuses: (changes) => {
+          for (const change of changes) emitStatus(this, change);
+        },
+        user: (u, before) => {
+          if (before) this.emit('agent:user', u);
+        },
+        update: (update) => this.emit('interaction:update', update),
+        frame: (event) => this.#onFrame(event),
+        connection: (state) => this.emit('connection', state),
+        ended: () => {
+          if (this.#hello || !this.#getToken) return this.#ended();
+          void this.#refresh();
+        },
       },
-    });
-    rest.carry(this.#socket);
+    );
   }
 
   /** Signs in with the token and resolves once the server has sent the agent's state. */
@@ -170,7 +178,7 @@ export class Agent extends Emitter<AgentEvents> {
 
   async #start(): Promise<void> {
     const hello = new Promise<boolean>((resolve) => (this.#hello = resolve));
-    this.#socket.connect();
+    this.#session.start(this.#user);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HELLO_MS)));
     const ok = await Promise.race([hello, late]);
@@ -187,22 +195,22 @@ export class Agent extends Emitter<AgentEvents> {
 
   /** The signed-in agent, as the server last reported them. */
   get user(): User {
-    return this.#user;
+    return this.#session.user ?? this.#user;
   }
 
   /** The agent's open interactions, oldest first. */
   get interactions(): Interaction[] {
-    return this.#conversations.list();
+    return this.#session.conversations.list();
   }
 
   get connection(): ConnectionState {
-    return this.#connection;
+    return this.#session.connection;
   }
 
   /** Ready for contacts, or not ready with a reason code. */
   async setReady(ready: boolean, reason?: string): Promise<User> {
-    this.#applyUser(await this.#call(() => this.#rest.setReady(ready, reason)));
-    return this.#user;
+    this.#session.setUser(await this.#call(() => this.#rest.setReady(ready, reason)));
+    return this.user;
   }
 
   accept(interactionId?: string): Promise<Interaction> {
@@ -302,7 +310,7 @@ export class Agent extends Emitter<AgentEvents> {
     this.#closed = true;
     clearTimeout(this.#renewTimer);
     this.audio.stop();
-    this.#socket.close();
+    this.#session.close();
     this.#rest.carry(null);
   }
 
@@ -316,7 +324,7 @@ export class Agent extends Emitter<AgentEvents> {
   #target(interactionId: string | undefined): string {
     if (this.#closed) throw new CommandError('invalid_state', 'This agent client is closed; connect again.');
     if (interactionId !== undefined) return interactionId;
-    const active = this.#conversations.active;
+    const active = this.#session.conversations.active;
     if (!active) throw new CommandError('not_found', 'No interaction is in view; pass its id.');
     return active.id;
   }
@@ -366,11 +374,10 @@ export class Agent extends Emitter<AgentEvents> {
       this.#rest.adoptToken(token);
       const user = await this.#rest.me().catch(() => null);
       if (!user) return false;
-      this.#applyUser(user);
+      this.#session.setUser(user);
       // A fresh connection with the new token (the old one's session is over, or about to be):
       // its hello replaces the state, so nothing is lost.
-      this.#socket.close();
-      this.#socket.connect();
+      this.#session.reconnect();
       return true;
     } finally {
       clearTimeout(timer);
@@ -397,63 +404,14 @@ export class Agent extends Emitter<AgentEvents> {
     this.emit('session:ended');
   }
 
-  #onEvent(event: ServerEvent): void {
-    switch (event.type) {
-      case 'hello':
-        this.#applyUser(event.data.user);
-        this.#reset(event.data.interactions, event.data.event_seq);
-        this.#hello?.(true);
-        this.#scheduleRenewal(event.data.session_expires_at);
-        // A new connection: the server dropped the station with the old one.
-        this.audio.reattach();
-        return;
-      case 'user':
-        this.#applyUser(event.data.user);
-        return;
-      case 'interaction': {
-        const i = event.data.interaction;
-        const known = this.#conversations.get(i.id) !== null;
-        const fresh = event.data.event_seq > this.#conversations.eventSeq;
-        const states = this.#conversations.apply(event.data, { channelStatus: true });
-        if (fresh && (known || i.agent_id === this.#user.id))
-          this.emit('interaction:update', { event: event.data.event, interaction: i });
-        this.#emitStates(states);
-        return;
-      }
-      case 'interactions':
-        this.#reset(event.data.interactions, event.data.event_seq);
-        return;
-      case 'station':
-        this.emit('multi_login', { active: event.data.active });
-        return;
-      default:
-        return;
-    }
-  }
-
-  #reset(interactions: readonly Interaction[], eventSeq: number): void {
-    const states = this.#conversations.reset(interactions, eventSeq);
-    for (const interaction of interactions) this.emit('interaction:update', { event: 'snapshot', interaction });
-    this.#emitStates(states);
-  }
-
-  #applyUser(user: User): void {
-    const before = this.#user;
-    const changes = userChanges(before, user);
-    this.#user = user;
-    for (const change of changes) emitStatus(this, change);
-    if (JSON.stringify(before) !== JSON.stringify(user)) this.emit('agent:user', user);
-  }
-
-  /** Carries the station's SDP offer to the server; its answer comes back. */
-  async #offerMedia(sdp: string): Promise<string> {
-    const answer = (await this.#socket.request('media.offer', { sdp })) as { sdp?: unknown } | null;
-    if (typeof answer?.sdp !== 'string') throw new Error('the server sent no answer');
-    return answer.sdp;
-  }
-
-  #emitStates(states: readonly StatePayload[]): void {
-    for (const p of states) emitState(this, p);
+  /** What is the client's own in a frame: the hello's greeting and session end, the station's owner. */
+  #onFrame(event: ServerEvent): void {
+    if (event.type === 'hello') {
+      this.#hello?.(true);
+      this.#scheduleRenewal(event.data.session_expires_at);
+      // A new connection: the server dropped the station with the old one.
+      this.audio.reattach();
+    } else if (event.type === 'station') this.emit('multi_login', { active: event.data.active });
   }
 }
 

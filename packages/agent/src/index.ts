@@ -16,3 +16,4 @@ export { AgentAudio, type AgentAudioEvents, type AudioState, type StationLike } 
 export type { CallAudioHooks } from './call-audio.ts';
 export { Agent, requestId, type AgentEvents, type ConnectOptions, type SocketLike } from './agent.ts';
 export { userChanges } from './user-changes.ts';
+export { AgentSession, type SessionHooks, type SessionSocket } from './session.ts';

@@ -16,14 +16,7 @@ import type {
 import { isCommand, isHexId, parseCredentials, type Command } from '@parley/protocol';
 import type { ActionRequest } from '@parley/protocol/rest';
 import { CommandError, type HostBridge } from './bridge/index.ts';
-import {
-  type DirectoryEntry,
-  type ReasonCode,
-  CallAudio,
-  Conversations,
-  mergeMessages,
-  userChanges,
-} from '@parley/agent';
+import { type DirectoryEntry, type ReasonCode, AgentSession, CallAudio, mergeMessages } from '@parley/agent';
 import {
   parseCallState,
   parseDtmf,
@@ -56,13 +49,13 @@ export class PanelController {
   readonly #audio: CallAudio;
   #state: PanelState = INITIAL_STATE;
 
-  readonly #conversations = new Conversations(() => this.#state.user?.id ?? null);
+  /** The agent client's session: the socket, the user and the interaction store (@parley/agent). */
+  readonly #session: AgentSession<SocketLike>;
   readonly #typingSent = new Map<string, number>();
   /** Sessions handed to pop-out windows. */
   readonly #popouts: string[] = [];
   readonly #listeners = new Set<(state: PanelState) => void>();
   readonly #deps: ControllerDeps;
-  #socket: SocketLike | null = null;
   #bridge: HostBridge | null = null;
 
   constructor(deps: ControllerDeps) {
@@ -72,6 +65,23 @@ export class PanelController {
       quality: (value, interaction) => this.#bridge?.emitState({ attribute: 'call_quality', value, interaction }),
       interactions: () => this.#state.interactions,
     });
+    this.#session = new AgentSession<SocketLike>(
+      (handlers) => deps.openSocket(handlers),
+      {
+        states: (payloads) => this.#emitStates(payloads),
+        statuses: (changes) => {
+          for (const change of changes) this.#bridge?.emitStatus(change);
+        },
+        user: (user) => this.#set({ user }),
+        frame: (event) => this.#onServerEvent(event),
+        connection: (connection) => {
+          this.#set({ connection });
+          this.#bridge?.emitStatus({ attribute: 'connection', value: connection });
+        },
+        ended: () => this.#loggedOut(),
+      },
+      () => this.#bridge?.channelStatusUpdates ?? false,
+    );
   }
 
   get state(): PanelState {
@@ -115,8 +125,7 @@ export class PanelController {
 
   /** Logs out everywhere this session is used, pop-outs included. */
   async logout(): Promise<void> {
-    this.#socket?.close();
-    this.#socket = null;
+    this.#session.close();
     for (const token of this.#popouts.splice(0)) await this.#deps.rest.endSession(token).catch(() => undefined);
     try {
       await this.#deps.rest.logout();
@@ -209,9 +218,8 @@ export class PanelController {
 
   /** Sets the agent's state; the host gets each change exactly once, whichever of REST or the socket tells first. */
   #applyUser(user: User): User {
-    const changes = userChanges(this.#state.user, user);
+    this.#session.setUser(user);
     this.#set({ user });
-    for (const change of changes) this.#bridge?.emitStatus(change);
     return user;
   }
 
@@ -239,7 +247,7 @@ export class PanelController {
   #detail(subject: unknown, user: User): unknown {
     return answerDetail(subject, user, {
       rest: this.#deps.rest,
-      conversations: this.#conversations,
+      conversations: this.#session.conversations,
       audioConnected: this.#state.audio === 'connected',
       transcript: (id) => this.loadMessages(id),
     });
@@ -260,56 +268,32 @@ export class PanelController {
 
   #loggedIn(user: User): void {
     this.#set({ phase: 'ready', user, busy: false, loginError: null });
-    this.#socket?.close();
-    this.#socket = this.#deps.openSocket({
-      onEvent: (event) => this.#onServerEvent(event),
-      onState: (connection) => {
-        if (connection === this.#state.connection) return;
-        this.#set({ connection });
-        this.#bridge?.emitStatus({ attribute: 'connection', value: connection });
-      },
-      onSessionEnded: () => this.#loggedOut(),
-    });
-    this.#socket.connect();
+    this.#session.start(user);
     this.#bridge?.setLoggedIn(true);
   }
 
   /** Sets up the agent's media leg on every new connection (the server drops it with the old one). */
   #attachVoice(): void {
-    const socket = this.#socket;
-    const request = socket?.request?.bind(socket);
-    this.#audio.attach(
-      request
-        ? async (sdp) => {
-            const answer = (await request('media.offer', { sdp })) as { sdp?: unknown } | null;
-            if (typeof answer?.sdp !== 'string') throw new Error('the server sent no answer');
-            return answer.sdp;
-          }
-        : null,
-    );
+    this.#audio.attach(this.#session.socket?.request ? (sdp) => this.#session.offerMedia(sdp) : null);
   }
 
   #loggedOut(): void {
     this.#audio.close();
-    this.#socket?.close();
-    this.#socket = null;
-    this.#conversations.reset([], 0);
+    this.#session.close();
     this.#set({ phase: 'login', user: null, busy: false, interactions: [], active: null });
     this.#bridge?.setLoggedIn(false);
     this.#bridge?.emitStatus({ attribute: 'work_status', value: 'offline' });
   }
 
-  /** Carries out what the frame asks (server-events.ts decides it). */
+  /**
+   * What a frame asks of the panel beyond the session's part (user and
+   * interactions, applied already): messages, typing, caller keys, the
+   * call audio (server-events.ts decides it).
+   */
   #onServerEvent(event: ServerEvent): void {
     const r = react(this.#state, event, Date.now());
-    if (r.user) this.#applyUser(r.user);
     if (r.messages) this.#addMessages(r.messages.interactionId, r.messages.messages);
     if (r.patch) this.#set(r.patch);
-    if (r.reset) this.#emitStates(this.#conversations.reset(r.reset.interactions, r.reset.eventSeq));
-    if (r.frame)
-      this.#emitStates(
-        this.#conversations.apply(r.frame, { channelStatus: this.#bridge?.channelStatusUpdates ?? false }),
-      );
     if (r.attachVoice) this.#attachVoice();
     if (r.followAudio) this.#audio.follow();
   }
@@ -355,7 +339,7 @@ export class PanelController {
     const now = Date.now();
     if ((this.#typingSent.get(interactionId) ?? 0) > now - 2000) return;
     this.#typingSent.set(interactionId, now);
-    this.#socket?.typing?.(interactionId);
+    this.#session.socket?.typing?.(interactionId);
   }
 
   /** Writes to the customer (UI); returns an error message (with its code) or null. */
@@ -407,7 +391,7 @@ export class PanelController {
 
   /** Puts an interaction in view (UI). */
   show(id: string): void {
-    this.#emitStates(this.#conversations.show(id));
+    this.#session.show(id);
   }
 
   /** An action on an interaction from the UI; failures are returned for the UI to show. */
@@ -432,11 +416,11 @@ export class PanelController {
     if (interactionId !== undefined) {
       if (!isHexId(interactionId))
         throw new CommandError('invalid_argument', 'interactionId must be 32 hex characters');
-      if (!anyId && !this.#conversations.get(interactionId))
+      if (!anyId && !this.#session.conversations.get(interactionId))
         throw new CommandError('not_found', `No open interaction ${interactionId} in this panel.`);
       return interactionId;
     }
-    const active = this.#conversations.active;
+    const active = this.#session.conversations.active;
     if (!active) throw new CommandError('not_found', 'No interaction is in view; pass interactionId.');
     return active.id;
   }
@@ -450,7 +434,8 @@ export class PanelController {
   }
 
   #emitStates(events: readonly StatePayload[]): void {
-    this.#set({ interactions: this.#conversations.list(), active: this.#conversations.active?.id ?? null });
+    const conversations = this.#session.conversations;
+    this.#set({ interactions: conversations.list(), active: conversations.active?.id ?? null });
     for (const e of events) this.#bridge?.emitState(e);
   }
 
