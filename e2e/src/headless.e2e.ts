@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser.ts';
 import { api, login } from './helpers.ts';
-import { startHarness, TestAgent, type Harness } from '@parley/server/testing';
+import { startHarness, startOidcProvider, TestAgent, type Harness } from '@parley/server/testing';
 
 describe('the headless agent client', () => {
   let h: Harness;
@@ -144,6 +144,42 @@ describe('the headless agent client', () => {
       await expect(agent.setReady(true)).rejects.toMatchObject({ code: 'invalid_state' });
     } finally {
       agent.close();
+    }
+  });
+
+  it("signs in with an access token from the tenant's identity provider, never sending a Parley token there", async () => {
+    const op = await startOidcProvider();
+    try {
+      const patched = await admin.rest('PATCH', '/api/v1/tenant', { oauth_issuers: [op.issuer] });
+      expect(patched.statusCode, patched.body).toBe(200);
+      const created = await admin.rest('POST', '/api/v1/users', {
+        username: 'ada.oauth',
+        display_name: 'Ada OAuth',
+        email: 'ada.oauth@example.com',
+        role: 'agent',
+        oauth_subject: 'sub-ada',
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const accessToken = await op.opaqueToken('sub-ada');
+      h.secrets.add(accessToken);
+      // An opaque provider token is a Parley token to the client unless it is told: refused, and no issuer asked.
+      const before = op.userinfoCalls;
+      await expect(Agent.connect({ baseUrl: h.url ?? '', token: accessToken })).rejects.toMatchObject({
+        code: 'unauthorized',
+      });
+      expect(op.userinfoCalls).toBe(before);
+      const agent = await Agent.connect({ baseUrl: h.url ?? '', token: accessToken, tokenKind: 'oidc' });
+      try {
+        expect(agent.user.username).toBe('ada.oauth');
+        expect(agent.connection).toBe('online');
+        expect((await agent.setReady(true)).work_status).toBe('ready');
+        expect((await agent.setReady(false)).work_status).toBe('not_ready');
+      } finally {
+        agent.close();
+      }
+    } finally {
+      await admin.rest('PATCH', '/api/v1/tenant', { oauth_issuers: [] });
+      await op.close();
     }
   });
 

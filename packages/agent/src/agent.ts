@@ -41,6 +41,12 @@ export interface ConnectOptions {
   readonly audio?: boolean | 'play';
   /** Tests pass their own station; browsers use WebRTC. */
   readonly station?: () => StationLike;
+  /**
+   * `oidc`: the tokens are access tokens from an identity provider the
+   * tenant accepts, exchanged for a Parley session. JWTs are recognised
+   * without it; opaque provider tokens need it. By default, Parley tokens.
+   */
+  readonly tokenKind?: 'parley' | 'oidc';
 }
 
 /** Where a transfer or consult goes: a queue, an agent, a number, or an address (a queue address, a username or a number). */
@@ -106,6 +112,7 @@ export class Agent extends Emitter<AgentEvents> {
   #refreshing: Promise<boolean> | null = null;
   #renewTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #user: User;
+  readonly #oidc: boolean;
   /** The voice station in the host page: the far end's track and the microphone. */
   readonly audio: AgentAudio;
 
@@ -115,8 +122,10 @@ export class Agent extends Emitter<AgentEvents> {
     open: (handlers: SocketHandlers) => SocketLike,
     getToken: (() => Promise<string>) | undefined,
     station: (() => StationLike) | undefined,
+    oidc: boolean,
   ) {
     super();
+    this.#oidc = oidc;
     this.#rest = rest;
     this.#getToken = getToken;
     this.#user = user;
@@ -163,14 +172,18 @@ export class Agent extends Emitter<AgentEvents> {
     if (typeof token !== 'string' || token === '')
       throw new CommandError('invalid_argument', 'connect needs a token, or getToken to fetch one');
     const rest = new RestClient(baseUrl);
-    rest.adoptToken(token);
-    const user = await rest.me();
-    if (!user) throw new CommandError('unauthorized', 'The token was refused: ask your backend for a new agent token.');
+    const oidc = options.tokenKind === 'oidc';
+    const user = await signIn(rest, token, oidc);
+    if (!user)
+      throw new CommandError(
+        'unauthorized',
+        'The token was refused: ask your backend for a new agent token (or an access token from an issuer the tenant accepts).',
+      );
     const wsUrl = `${baseUrl.replace(/^http/, 'ws')}ws/agent`;
     const protocols = () => ['parley.v1', `parley.bearer.${rest.token ?? token}`];
     const open = (handlers: SocketHandlers): SocketLike =>
       options.openSocket ? options.openSocket(wsUrl, handlers, protocols) : new AgentSocket(wsUrl, handlers, protocols);
-    const agent = new Agent(rest, user, open, options.getToken, options.station);
+    const agent = new Agent(rest, user, open, options.getToken, options.station, oidc);
     await agent.#start();
     if (options.audio) await agent.audio.start({ play: options.audio === 'play' });
     return agent;
@@ -371,8 +384,7 @@ export class Agent extends Emitter<AgentEvents> {
       const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REFRESH_MS)));
       const token = await Promise.race([getToken().catch(() => null), late]);
       if (typeof token !== 'string' || token === '' || this.#closed) return false;
-      this.#rest.adoptToken(token);
-      const user = await this.#rest.me().catch(() => null);
+      const user = await signIn(this.#rest, token, this.#oidc);
       if (!user) return false;
       this.#session.setUser(user);
       // A fresh connection with the new token (the old one's session is over, or about to be):
@@ -414,6 +426,22 @@ export class Agent extends Emitter<AgentEvents> {
     } else if (event.type === 'station') this.emit('multi_login', { active: event.data.active });
   }
 }
+
+/**
+ * Signs the REST client in with a token: a Parley session (an agent token),
+ * or an OIDC access token from an issuer the tenant accepts (a JWT, or any
+ * token with `tokenKind: 'oidc'`), exchanged for a session (`POST
+ * ecfs/authentication/`). Null when it is refused.
+ */
+async function signIn(rest: RestClient, token: string, oidc: boolean): Promise<User | null> {
+  // A Parley token never goes to the OIDC exchange: with an opaque token the server would ask the issuers.
+  if (oidc || JWT.test(token)) return rest.loginWithToken(token).catch(() => null);
+  rest.adoptToken(token);
+  return rest.me().catch(() => null);
+}
+
+/** A JSON Web Token: three base64url parts (Parley's own tokens have no dots). */
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /** A request id, so a call retried after a drop is not carried out twice (the prefix tells who sent it). */
 export function requestId(prefix = 'a'): string {

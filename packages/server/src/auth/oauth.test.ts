@@ -11,85 +11,19 @@
  * userinfo endpoint that verifies its own JWTs.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, jwtVerify, createLocalJWKSet, SignJWT, type JWK } from 'jose';
-import Provider from 'oidc-provider';
+import { exportJWK, generateKeyPair, jwtVerify, createLocalJWKSet, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, DEMO_PASSWORD } from '../testing/index.ts';
+import {
+  DEMO_PASSWORD,
+  listen,
+  OIDC_ACCOUNTS,
+  startHarness,
+  startOidcProvider,
+  type Harness,
+  type Idp,
+} from '../testing/index.ts';
 import { createUser } from '../users/index.ts';
 import { OAuthVerifier } from './oauth.ts';
-
-const ACCOUNTS: Record<string, { email: string }> = {
-  'sub-ada': { email: 'ada.oauth@example.com' },
-  'sub-eve': { email: 'eve.real@example.com' },
-  'sub-nobody': { email: 'nobody@example.com' },
-};
-
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-interface Idp {
-  readonly issuer: string;
-  readonly key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-  readonly kid: string;
-  userinfoCalls: number;
-  close(): Promise<void>;
-}
-
-/** The real provider. */
-async function startOidcProvider(): Promise<
-  Idp & { opaqueToken(accountId: string): Promise<string>; revoke(token: string): Promise<void> }
-> {
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk: JWK = { ...(await exportJWK(privateKey)), kid: 'op-key-1', alg: 'RS256', use: 'sig' };
-  const server = http.createServer();
-  const issuer = await listen(server);
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: 'crm', client_secret: 'crm-secret', redirect_uris: ['http://127.0.0.1/cb'] }],
-    findAccount: async (_ctx, id) =>
-      ACCOUNTS[id] ? { accountId: id, claims: async () => ({ sub: id, email: ACCOUNTS[id]!.email }) } : undefined,
-    claims: { openid: ['sub'], email: ['email'] },
-    jwks: { keys: [jwk] },
-    features: { devInteractions: { enabled: false } },
-  });
-  const state = { userinfoCalls: 0 };
-  provider.use(async (ctx, next) => {
-    if (ctx.path === '/me') state.userinfoCalls += 1;
-    await next();
-  });
-  server.on('request', provider.callback());
-  return {
-    issuer,
-    key: privateKey,
-    kid: 'op-key-1',
-    get userinfoCalls() {
-      return state.userinfoCalls;
-    },
-    set userinfoCalls(v: number) {
-      state.userinfoCalls = v;
-    },
-    async opaqueToken(accountId: string) {
-      const client = await provider.Client.find('crm');
-      const grant = new provider.Grant({ accountId, clientId: 'crm' });
-      grant.addOIDCScope('openid email');
-      const grantId = await grant.save();
-      const token = new provider.AccessToken({
-        accountId,
-        client: client!,
-        grantId,
-        scope: 'openid email',
-        gty: 'authorization_code',
-      });
-      return token.save();
-    },
-    async revoke(value: string) {
-      await (await provider.AccessToken.find(value))?.destroy();
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 /** A Keycloak-style issuer: its userinfo endpoint accepts the JWT access tokens it signs. */
 async function startJwtIssuer(): Promise<Idp> {
@@ -111,7 +45,7 @@ async function startJwtIssuer(): Promise<Idp> {
         const { payload } = await jwtVerify((req.headers.authorization ?? '').replace(/^Bearer /, ''), jwks, {
           issuer,
         });
-        const account = ACCOUNTS[payload.sub ?? ''];
+        const account = OIDC_ACCOUNTS[payload.sub ?? ''];
         return account ? json(200, { sub: payload.sub, email: account.email }) : json(401, { error: 'invalid_token' });
       } catch {
         return json(401, { error: 'invalid_token' });

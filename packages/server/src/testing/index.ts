@@ -9,3 +9,5 @@ export type { Harness } from './harness.ts';
 export { STORE_KINDS, createPostgresDatabase, emptyTestDatabase, openTestStore } from './stores.ts';
 export type { TestStore } from './stores.ts';
 export { OTHER_TENANT_PASSWORD, otherTenant } from './tenants.ts';
+export { OIDC_ACCOUNTS, listen, startOidcProvider } from './oidc.ts';
+export type { Idp } from './oidc.ts';
