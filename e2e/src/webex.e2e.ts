@@ -92,7 +92,7 @@ window.__tasks = [];
 const TASK_EVENTS = ['task:assigned', 'task:media', 'task:hold', 'task:unhold', 'task:end', 'task:wrapup',
   'task:wrappedup', 'task:rejected', 'task:offerConsult', 'task:consultCreated', 'task:consultAccepted',
   'task:consulting', 'task:consultEnd', 'task:unassigned', 'task:holdFailed', 'task:wrapupFailed'];
-const watch = (task) => {
+const watch = window.__watch = (task) => {
   if (window.__tasks.includes(task)) return;
   window.__tasks.push(task);
   window.task = task;
@@ -462,6 +462,65 @@ ${RECORDER}
     await run(page, "await task.wrapup({ auxCodeId: 'resolved' });");
     await expect.poll(() => events(page)).toContain('task:wrappedup');
     expect(await events(page)).not.toContain('agent:logoutSuccess');
+    await goIdle(page);
+    await phone.context().close();
+  }, 120_000);
+
+  it("calls out with the seed's startOutdial, and a page reloaded mid-call gets the call back (task:hydrate)", async () => {
+    const agent = await login('agent2');
+    await phoneQueue('Webex outdial', '+1555566', agent.id);
+    const token = await agentToken('agent2');
+    const page = await webexAgent(agentBrowser, 'agent2', token);
+    expect(await page.evaluate('cc.agentConfig.isOutboundEnabledForAgent')).toBe(true);
+    const number = `+4916${unique()}`;
+    const phone = await phonePage(customerBrowser, baseUrl, number);
+    // From the seed's startOutdial example (its listeners, as written; the destination is the test's phone).
+    await run(
+      page,
+      `const destination = '${number}';
+const task = await cc.startOutdial(destination);
+window.__watch(task);
+task.on('task:ringing', () => { window.__events.push('ringing (seed)'); });
+task.on('task:established', () => { window.__events.push('established (seed)'); });
+${SEED_TASK_MEDIA}`,
+    );
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['call'])).toBe('ringing');
+    // The caller id is a number of a phone queue the agent serves (the first, as callOut picks it).
+    await expect.poll(() => phone.locator('#status').textContent()).toMatch(/Incoming call from \+1555/);
+    await phone.click('#answer');
+    await expect.poll(() => events(page)).toContain('established (seed)');
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+    await hears(() => page, REMOTE_AUDIO, CUSTOMER_HZ, true);
+
+    // The CRM page reloads in the middle of the call: the seed's start-up again, and the call comes back.
+    await page.reload();
+    await page.evaluate(() => {
+      const audio = document.createElement('audio');
+      audio.id = 'remote-audio';
+      audio.autoplay = true;
+      document.body.append(audio);
+    });
+    await page.addScriptTag({ url: `${baseUrl}sdk/webex.js` });
+    await page.addScriptTag({
+      content: `const webex = Webex.init({ credentials: '${token}' });
+const cc = webex.cc;
+${RECORDER}
+cc.on('task:hydrate', (task) => {
+${SEED_TASK_MEDIA}
+});
+cc.register();`,
+    });
+    await expect.poll(() => events(page), { timeout: 10_000 }).toContain('task:hydrate');
+    expect(await taskData(page, 'interaction')).toMatchObject({
+      state: 'connected',
+      contactDirection: { type: 'OUTBOUND' },
+    });
+    // The station came back with register: both hear each other again, nobody dialled anything.
+    await hears(() => page, REMOTE_AUDIO, CUSTOMER_HZ, true);
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+    await run(page, 'await task.end();');
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['call'])).toBe('idle');
+    await run(page, "if (task.data.wrapUpRequired) await task.wrapup({ auxCodeId: 'resolved' });");
     await goIdle(page);
     await phone.context().close();
   }, 120_000);
