@@ -42,7 +42,7 @@ export async function login(base: string, username: string, password: string): P
 export async function journeyQueue(
   base: string,
   adminToken: string,
-  queue: { name: string; type: string; addresses: string[]; wrapup_s?: number },
+  queue: { name: string; type: string; addresses: string[]; wrapup_s?: number; offer_timeout_s?: number },
   memberIds: readonly string[],
 ): Promise<string> {
   const created = await api(base, adminToken, 'POST', 'api/v1/queues', queue);

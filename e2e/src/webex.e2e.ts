@@ -525,6 +525,35 @@ cc.register();`,
     await phone.context().close();
   }, 120_000);
 
+  it('says task:rejected with the reason: declined by the agent, or not answered in time (RONA)', async () => {
+    const agent = await login('agent2');
+    const queueNumber = `+1555567${unique()}`;
+    await journeyQueue(
+      baseUrl,
+      admin.token,
+      { name: `Webex RONA ${queueNumber}`, type: 'phone', addresses: [queueNumber], wrapup_s: 0, offer_timeout_s: 5 },
+      [agent.id],
+    );
+    const page = await webexAgent(agentBrowser, 'agent2', await agentToken('agent2'));
+    await run(
+      page,
+      "window.__rejected = []; cc.on('task:incoming', (t) => t.on('task:rejected', (r) => window.__rejected.push(r)));",
+    );
+    const phone = await dialIn(queueNumber, page);
+    await run(page, 'await task.decline();');
+    await expect.poll(() => page.evaluate('window.__rejected')).toEqual(['declined']);
+    await phone.click('#hangup');
+    await expect.poll(() => phone.evaluate(() => document.body.dataset['call'])).toBe('idle');
+
+    const second = await dialIn(queueNumber, page);
+    // Nobody answers: after the queue's 5 s the offer is withdrawn.
+    await expect.poll(() => page.evaluate('window.__rejected'), { timeout: 12_000 }).toEqual(['declined', 'RONA']);
+    await second.click('#hangup');
+    await goIdle(page);
+    await phone.context().close();
+    await second.context().close();
+  }, 90_000);
+
   it('tells the first client when a second one of the same agent takes the calls (agent:multiLogin)', async () => {
     const first = await webexAgent(agentBrowser, 'agent3', await agentToken('agent3'));
     await run(first, "window.__multi = []; cc.on('agent:multiLogin', (e) => window.__multi.push(e));");

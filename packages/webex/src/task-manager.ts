@@ -24,6 +24,7 @@ export class TaskManager {
   readonly #wrapping = new WeakSet<Task>();
   readonly #consultEnded = new Set<string>();
   readonly #ended = new WeakSet<Task>();
+  readonly #lastEvent = new Map<string, string>();
 
   constructor(
     host: TaskHost,
@@ -135,6 +136,7 @@ export class TaskManager {
       return;
     }
     const before = task.data.parley;
+    this.#lastEvent.set(i.id, event);
     task.updateTaskData(this.#data(i));
     if (before.held !== i.held) task.emit(i.held ? 'task:hold' : 'task:unhold', task);
     if (before.recording !== i.recording && i.channel_type === 'phone' && before.date_accepted)
@@ -174,7 +176,9 @@ export class TaskManager {
       case 'rejected':
         if (!task) return;
         this.#tasks.delete(i.id);
-        task.emit('task:rejected', i.state === 'missed' ? 'RONA' : 'declined');
+        // Declined by the agent, or withdrawn because nobody answered in time (RONA).
+        task.emit('task:rejected', this.#lastEvent.get(i.id) === 'rejected' ? 'declined' : 'RONA');
+        this.#lastEvent.delete(i.id);
         return;
       case 'ended':
         if (!task) return;
