@@ -91,7 +91,8 @@ window.__events = [];
 window.__tasks = [];
 const TASK_EVENTS = ['task:assigned', 'task:media', 'task:hold', 'task:unhold', 'task:end', 'task:wrapup',
   'task:wrappedup', 'task:rejected', 'task:offerConsult', 'task:consultCreated', 'task:consultAccepted',
-  'task:consulting', 'task:consultEnd', 'task:unassigned', 'task:holdFailed', 'task:wrapupFailed'];
+  'task:consulting', 'task:consultEnd', 'task:unassigned', 'task:holdFailed', 'task:wrapupFailed',
+  'task:recordingPaused', 'task:recordingResumed'];
 const watch = window.__watch = (task) => {
   if (window.__tasks.includes(task)) return;
   window.__tasks.push(task);
@@ -254,6 +255,17 @@ describe('the Webex CC dialect', () => {
     await expect.poll(() => events(page)).toContain('task:unhold');
     await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
 
+    // The seed's recording and mute controls.
+    await run(page, 'await task.resumeRecording({ autoResumed: false });');
+    await expect.poll(() => events(page)).toContain('task:recordingResumed');
+    await run(page, 'await task.pauseRecording();');
+    await expect.poll(() => events(page)).toContain('task:recordingPaused');
+    await run(page, 'await task.toggleMute();');
+    expect(await taskData(page, 'isWebCallMute')).toBe(true);
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, false);
+    await run(page, 'await task.toggleMute();');
+    await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
+
     await run(page, 'await task.end();');
     await expect.poll(() => events(page)).toEqual(expect.arrayContaining(['task:end', 'task:wrapup']));
     expect(await taskData(page, 'wrapUpRequired')).toBe(true);
@@ -372,6 +384,13 @@ auxCodeId: "RESOLVED"
     const buddies = (await run(first, "return cc.getBuddyAgents({ state: 'Available', mediaType: 'telephony' });")) as {
       data: { agentList: Array<{ agentId: string; teamName: string }> };
     };
+    // The seed's getQueues: this journey's queue is found by name, and paging works.
+    const queues = (await run(first, `return cc.getQueues('${queueNumber.slice(1)}');`)) as Array<{
+      queueName: string;
+      channelType: string;
+    }>;
+    expect(queues.map((q) => [q.queueName, q.channelType])).toEqual([[`Webex consult ${queueNumber}`, 'telephony']]);
+    expect(((await run(first, 'return cc.getQueues(undefined, undefined, 0, 2);')) as unknown[]).length).toBe(2);
     expect(buddies.data.agentList).toEqual(expect.arrayContaining([expect.objectContaining({ agentId: agent3.id })]));
 
     const phone = await dialIn(queueNumber, first);
