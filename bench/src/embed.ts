@@ -6,13 +6,8 @@
  *   and polling for the response every 50 ms, as the existing CPC client does;
  * - `init` at the host after `load()` with a logged-in session.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { buildApp, loadConfig } from '@parley/server';
 import { launchChromium } from '@parley/e2e/browser';
-import { freePort } from '@parley/e2e/ports';
+import { BENCH_PASSWORD, startHostAndServer } from './host-page.ts';
 
 export interface EmbedResult {
   readonly sdkRoundTrip: number[];
@@ -25,7 +20,7 @@ export interface EmbedResult {
   readonly serverRoundTripPaced: number[];
 }
 
-const PASSWORD = 'bench-password-1';
+const PASSWORD = BENCH_PASSWORD;
 
 export async function runEmbedBench(opts: {
   roundTrips: number;
@@ -33,29 +28,7 @@ export async function runEmbedBench(opts: {
   serverRoundTrips: number;
   loads: number;
 }): Promise<EmbedResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
-  const host = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><html><body><div id="c" style="width:520px;height:600px"></div></body></html>');
-  });
-  await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
-  const hostPort = (host.address() as { port: number }).port;
-  const hostOrigin = `http://127.0.0.1:${hostPort}`;
-
-  const port = String(await freePort());
-  const config = loadConfig({
-    PORT: port,
-    PLAYGROUND_PORT: 'off',
-    PARLEY_SMTP_PORT: 'off',
-    PARLEY_DATA_DIR: dir,
-    PARLEY_DEMO_PASSWORD: PASSWORD,
-    PARLEY_ALLOWED_ORIGINS: hostOrigin,
-    LOG_LEVEL: 'warn',
-  });
-  const server = await buildApp({ config });
-  await server.app.listen({ port: Number(port), host: 'localhost' });
-  const baseUrl = config.publicUrl;
-
+  const { hostOrigin, baseUrl, close } = await startHostAndServer();
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -191,8 +164,6 @@ export async function runEmbedBench(opts: {
     };
   } finally {
     await browser.close();
-    await server.close();
-    await new Promise((r) => host.close(r));
-    fs.rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }

@@ -9,13 +9,8 @@
  *   (demo REST) for a queue only that agent serves and times until the
  *   client's `interaction:status` `incoming`, then the caller hangs up.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { buildApp, loadConfig } from '@parley/server';
 import { launchChromium } from '@parley/e2e/browser';
-import { freePort } from '@parley/e2e/ports';
+import { BENCH_PASSWORD, startHostAndServer } from './host-page.ts';
 
 export interface HeadlessResult {
   readonly panelCommand: number[];
@@ -26,7 +21,7 @@ export interface HeadlessResult {
   readonly agentOffer: number[];
 }
 
-const PASSWORD = 'bench-password-1';
+const PASSWORD = BENCH_PASSWORD;
 
 async function json(base: string, token: string | null, method: string, p: string, body?: unknown) {
   const res = await fetch(new URL(p, base), {
@@ -42,26 +37,7 @@ async function json(base: string, token: string | null, method: string, p: strin
 }
 
 export async function runHeadlessBench(opts: { commands: number; offers: number }): Promise<HeadlessResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
-  const host = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><html><body><div id="c" style="width:520px;height:600px"></div></body></html>');
-  });
-  await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
-  const hostOrigin = `http://127.0.0.1:${(host.address() as { port: number }).port}`;
-  const port = String(await freePort());
-  const config = loadConfig({
-    PORT: port,
-    PLAYGROUND_PORT: 'off',
-    PARLEY_SMTP_PORT: 'off',
-    PARLEY_DATA_DIR: dir,
-    PARLEY_DEMO_PASSWORD: PASSWORD,
-    PARLEY_ALLOWED_ORIGINS: hostOrigin,
-    LOG_LEVEL: 'warn',
-  });
-  const server = await buildApp({ config });
-  await server.app.listen({ port: Number(port), host: 'localhost' });
-  const base = config.publicUrl;
+  const { hostOrigin, baseUrl: base, close } = await startHostAndServer();
   const browser = await launchChromium();
   try {
     const admin = String(
@@ -205,8 +181,6 @@ export async function runHeadlessBench(opts: { commands: number; offers: number 
     return result;
   } finally {
     await browser.close();
-    await server.close();
-    await new Promise((r) => host.close(r));
-    fs.rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
