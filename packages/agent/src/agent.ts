@@ -384,7 +384,7 @@ export class Agent extends Emitter<AgentEvents> {
       const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REFRESH_MS)));
       const token = await Promise.race([getToken().catch(() => null), late]);
       if (typeof token !== 'string' || token === '' || this.#closed) return false;
-      const user = await signIn(this.#rest, token, this.#oidc);
+      const user = await signIn(this.#rest, token, this.#oidc).catch(() => null);
       if (!user) return false;
       this.#session.setUser(user);
       // A fresh connection with the new token (the old one's session is over, or about to be):
@@ -435,9 +435,14 @@ export class Agent extends Emitter<AgentEvents> {
  */
 async function signIn(rest: RestClient, token: string, oidc: boolean): Promise<User | null> {
   // A Parley token never goes to the OIDC exchange: with an opaque token the server would ask the issuers.
-  if (oidc || JWT.test(token)) return rest.loginWithToken(token).catch(() => null);
+  if (oidc || JWT.test(token))
+    // Refused is null; anything else (the server unreachable, a page Parley does not allow) says so.
+    return rest.loginWithToken(token).catch((err: unknown) => {
+      if (err instanceof CommandError && err.code === 'unauthorized') return null;
+      throw err;
+    });
   rest.adoptToken(token);
-  return rest.me().catch(() => null);
+  return rest.me();
 }
 
 /** A JSON Web Token: three base64url parts (Parley's own tokens have no dots). */
