@@ -46,7 +46,7 @@ export function panelCsp(selfOrigin: string, allowedOrigins: readonly string[]):
 export function renderPanelHtml(template: string, config: PanelBootConfig): string {
   // `<` is escaped so no value can close the script element.
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
-  const head = `<base href="${config.baseUrl}panel/"><script type="application/json" id="parley-config">${json}</script>`;
+  const head = `<base href="${config.baseUrl}panel/"><link rel="icon" href="${config.baseUrl}favicon.svg"><script type="application/json" id="parley-config">${json}</script>`;
   return template.replace('<head>', `<head>${head}`);
 }
 

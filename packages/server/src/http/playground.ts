@@ -7,6 +7,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../log/index.ts';
+import { FAVICON_SVG, faviconIco } from './home.ts';
 
 /** Builds the playground server; `baseUrl` is the Parley tenant base URL it embeds. */
 export async function buildPlayground(options: {
@@ -59,6 +60,9 @@ export async function buildPlayground(options: {
       .type('text/html; charset=utf-8')
       .send(html);
   });
+  const ico = faviconIco();
+  app.get('/favicon.ico', async (_request, reply) => reply.type('image/x-icon').send(ico));
+  app.get('/favicon.svg', async (_request, reply) => reply.type('image/svg+xml').send(FAVICON_SVG));
   app.get('/healthz', async () => ({ status: 'ok' }));
   return app;
 }
