@@ -218,13 +218,48 @@ describe('playground', () => {
     await expect
       .poll(async () => JSON.parse((await page.textContent('[data-testid=result]')) ?? 'null')?.username)
       .toBe('agent5');
-    // Whatever state the agent had, a change reaches the host as a work-status event.
+    // The init the code shows is called.
+    await expect.poll(() => events(page)).toContain('CPC.init()');
+    // Whatever state the agent had, a change reaches the host as a work-status event, with the reason kept.
+    expect(await page.textContent('#commands li:has(#set-not-ready) code')).toBe(
+      "await CPC.xdmSendAction({ command: 'ready', value: { ready: false, reason: 'break' } })",
+    );
     await page.click('#set-not-ready');
     await expect.poll(() => page.textContent('[data-testid=events]')).toContain('"value":"not_ready"');
+    const adminLogin = await fetch(new URL('api/v1/auth/login', baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    const adminToken = ((await adminLogin.json()) as { token: string }).token;
+    const auth = { headers: { authorization: `Bearer ${adminToken}` } };
+    const reasons = (await (
+      await fetch(new URL('api/v1/reason-codes?kind=not_ready', baseUrl), auth)
+    ).json()) as Array<{
+      id: string;
+      code: string;
+    }>;
+    const agents = (await (await fetch(new URL('api/v1/agents', baseUrl), auth)).json()) as Array<{
+      username: string;
+      not_ready_reason: string | null;
+    }>;
+    expect(agents.find((a) => a.username === 'agent5')?.not_ready_reason).toBe(
+      reasons.find((r) => r.code === 'break')?.id,
+    );
+    // The code shown is the code that runs: quotes in the inputs are escaped.
+    await page.fill('#text', "It's \\ done");
+    expect(await page.textContent('#commands li:has(#send-message) code')).toBe(
+      "await CPC.message('It\\'s \\\\ done')",
+    );
     await page.click('#get-queues');
     await expect
       .poll(async () => Array.isArray(JSON.parse((await page.textContent('[data-testid=result]')) ?? 'null')))
       .toBe(true);
+    // A body being typed is not JSON yet: no exception in the page, and Send says what is wrong.
+    await page.locator('#ri-body').pressSequentially('{"ready": ');
+    await page.click('#ri-run');
+    await expect.poll(() => page.textContent('[data-testid=result]')).toContain('The body is not valid JSON yet');
+    await page.fill('#ri-body', '');
     // REST passthrough, with its code.
     await page.fill('#ri-resource', '/queues');
     await page.click('#ri-run');

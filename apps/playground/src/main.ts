@@ -54,7 +54,10 @@ function show(value: unknown): void {
 const id = () => $<HTMLInputElement>('interaction-id').value.trim() || undefined;
 const target = () => $<HTMLInputElement>('target').value.trim();
 const text = () => $<HTMLInputElement>('text').value;
-const q = (v: string | undefined) => (v === undefined ? '' : `, '${v}'`);
+/** A string as a single-quoted JavaScript literal, so the code shown is the code that runs. */
+const lit = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+const q = (v: string | undefined) => (v === undefined ? '' : `, ${lit(v)}`);
+const optId = () => (id() ? lit(id() as string) : '');
 
 interface Command {
   readonly id: string;
@@ -81,7 +84,10 @@ const COMMANDS: readonly Command[] = [
     id: 'set-not-ready',
     label: 'Set not ready (break)',
     modern: [() => `await panel.setReady(false, 'break')`, (p) => p.setReady(false, 'break')],
-    cpc: [() => `await CPC.setReady(false)`, (c) => c.setReady(false)],
+    cpc: [
+      () => `await CPC.xdmSendAction({ command: 'ready', value: { ready: false, reason: 'break' } })`,
+      (c) => c.xdmSendAction({ command: 'ready', value: { ready: false, reason: 'break' } }),
+    ],
   },
   {
     id: 'get-queues',
@@ -98,60 +104,60 @@ const COMMANDS: readonly Command[] = [
   {
     id: 'accept',
     label: 'Accept',
-    modern: [() => `await panel.accept(${id() ? `'${id()}'` : ''})`, (p) => p.accept(id())],
+    modern: [() => `await panel.accept(${optId()})`, (p) => p.accept(id())],
     cpc: [() => `await CPC.interaction('accept'${q(id())})`, (c) => c.interaction('accept', id())],
   },
   {
     id: 'hold',
     label: 'Hold',
-    modern: [() => `await panel.hold(${id() ? `'${id()}'` : ''})`, (p) => p.hold(id())],
+    modern: [() => `await panel.hold(${optId()})`, (p) => p.hold(id())],
     cpc: [() => `await CPC.callState('hold'${q(id())})`, (c) => c.callState('hold', id())],
   },
   {
     id: 'unhold',
     label: 'Unhold',
-    modern: [() => `await panel.unhold(${id() ? `'${id()}'` : ''})`, (p) => p.unhold(id())],
+    modern: [() => `await panel.unhold(${optId()})`, (p) => p.unhold(id())],
     cpc: [() => `await CPC.callState('unhold'${q(id())})`, (c) => c.callState('unhold', id())],
   },
   {
     id: 'send-message',
     label: 'Send the text',
-    modern: [() => `await panel.message('${text()}'${q(id())})`, (p) => p.message(text(), id())],
-    cpc: [() => `await CPC.message('${text()}'${q(id())})`, (c) => c.message(text(), id())],
+    modern: [() => `await panel.message(${lit(text())}${q(id())})`, (p) => p.message(text(), id())],
+    cpc: [() => `await CPC.message(${lit(text())}${q(id())})`, (c) => c.message(text(), id())],
   },
   {
     id: 'transfer',
     label: 'Transfer to the address',
-    modern: [() => `await panel.transfer('${target()}'${q(id())})`, (p) => p.transfer(target(), id())],
-    cpc: [() => `await CPC.transfer('${target()}'${q(id())})`, (c) => c.transfer(target(), id())],
+    modern: [() => `await panel.transfer(${lit(target())}${q(id())})`, (p) => p.transfer(target(), id())],
+    cpc: [() => `await CPC.transfer(${lit(target())}${q(id())})`, (c) => c.transfer(target(), id())],
   },
   {
     id: 'hangup',
     label: 'Hang up / end',
-    modern: [() => `await panel.hangup(${id() ? `'${id()}'` : ''})`, (p) => p.hangup(id())],
+    modern: [() => `await panel.hangup(${optId()})`, (p) => p.hangup(id())],
     cpc: [() => `await CPC.interaction('hangup'${q(id())})`, (c) => c.interaction('hangup', id())],
   },
   {
     id: 'handle',
     label: 'Finish wrap-up',
-    modern: [() => `await panel.handle(${id() ? `'${id()}'` : ''})`, (p) => p.handle(id())],
+    modern: [() => `await panel.handle(${optId()})`, (p) => p.handle(id())],
     cpc: [() => `await CPC.interaction('handle'${q(id())})`, (c) => c.interaction('handle', id())],
   },
   {
     id: 'call-out',
     label: 'Call the number',
-    modern: [() => `await panel.callOut('${target()}')`, (p) => p.callOut(target())],
-    cpc: [() => `await CPC.callOut('${target()}')`, (c) => c.callOut(target())],
+    modern: [() => `await panel.callOut(${lit(target())})`, (p) => p.callOut(target())],
+    cpc: [() => `await CPC.callOut(${lit(target())})`, (c) => c.callOut(target())],
   },
   {
     id: 'send-sms',
     label: 'Send an SMS (draft)',
     modern: [
-      () => `await panel.sendSMS({ to: '${target()}', content: '${text()}' })`,
+      () => `await panel.sendSMS({ to: ${lit(target())}, content: ${lit(text())} })`,
       (p) => p.sendSMS({ to: target(), content: text() }),
     ],
     cpc: [
-      () => `await CPC.sendSMS({ to: '${target()}', content: '${text()}' })`,
+      () => `await CPC.sendSMS({ to: ${lit(target())}, content: ${lit(text())} })`,
       (c) => c.sendSMS({ to: target(), content: text() }),
     ],
   },
@@ -209,28 +215,36 @@ for (const c of COMMANDS) {
 
 // REST passthrough: any CPC REST interface call, made by the panel with the agent's session.
 const riRun = $<HTMLButtonElement>('ri-run');
-const riParts = () => {
-  const body = $<HTMLTextAreaElement>('ri-body').value.trim();
-  return {
-    api: $<HTMLSelectElement>('ri-api').value as 'rci' | 'rmi',
-    method: $<HTMLSelectElement>('ri-method').value,
-    resource: $<HTMLInputElement>('ri-resource').value,
-    body: body ? (JSON.parse(body) as unknown) : undefined,
-  };
+/** The REST body as typed: parsed when it is JSON, else the reason it is not (shown, never thrown). */
+const riBody = (): { text: string; value?: unknown; error?: string } => {
+  const text = $<HTMLTextAreaElement>('ri-body').value.trim();
+  if (!text) return { text };
+  try {
+    return { text, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { text, error: `The body is not valid JSON yet: ${err instanceof Error ? err.message : String(err)}` };
+  }
 };
+const riParts = () => ({
+  api: $<HTMLSelectElement>('ri-api').value as 'rci' | 'rmi',
+  method: $<HTMLSelectElement>('ri-method').value,
+  resource: $<HTMLInputElement>('ri-resource').value,
+});
 const riCode = () => {
   const { api, method, resource } = riParts();
-  const body = $<HTMLTextAreaElement>('ri-body').value.trim();
+  const { text: body } = riBody();
   $<HTMLPreElement>('ri-code').textContent =
     apiOf() === 'cpc'
-      ? `await CPC.RI.request('${api}', '${method}', '${resource}'${body ? `, ${body}` : ''})`
-      : `const { status, body } = await panel.ri('${api}', '${method}', '${resource}'${body ? `, ${body}` : ''})`;
+      ? `await CPC.RI.request(${lit(api)}, ${lit(method)}, ${lit(resource)}${body ? `, ${body}` : ''})`
+      : `const { status, body } = await panel.ri(${lit(api)}, ${lit(method)}, ${lit(resource)}${body ? `, ${body}` : ''})`;
 };
 riRun.addEventListener('click', async () => {
   try {
-    const { api, method, resource, body } = riParts();
-    if (panel) show(await panel.ri(api, method, resource, body));
-    else if (cpc) show(await cpc.RI.request(api, method, resource, body));
+    const { api, method, resource } = riParts();
+    const body = riBody();
+    if (body.error) return void (result.textContent = body.error);
+    if (panel) show(await panel.ri(api, method, resource, body.value));
+    else if (cpc) show(await cpc.RI.request(api, method, resource, body.value));
   } catch (err) {
     show(err);
   }
@@ -287,6 +301,8 @@ loadButton.addEventListener('click', async () => {
       });
       if (!ok) throw new Error('CPC.load answered false: check the base URL');
       (window as unknown as { parleyCpc: CpcApi }).parleyCpc = cpc;
+      // As the code shown says: init resolves once the agent is signed in inside the panel.
+      void cpc.init().then((initialized) => log('CPC.init()', initialized));
     } else {
       panel = await load({
         baseUrl: baseInput.value,
