@@ -63,6 +63,15 @@ describe('web chat', () => {
 
     await panel.locator('[data-testid=offer-accept]').click();
     await expect.poll(() => customer.getByRole('status').textContent()).toBe('Connected: Ada Agent');
+    // A 100 KB paste is kept whole and the customer is told it is too long, instead of it being cut silently.
+    await customer.getByLabel('Your message').fill('x'.repeat(100_000));
+    expect((await customer.getByLabel('Your message').inputValue()).length).toBe(100_000);
+    await expect
+      .poll(() => customer.locator('[data-parley-chat] .error').first().textContent())
+      .toContain('Your message has 100,000 characters; at most 4,000 fit in one message');
+    await customer.getByRole('button', { name: 'Send' }).click();
+    await customer.getByLabel('Your message').fill('');
+    await expect.poll(() => customer.locator('[data-parley-chat] .error').first().textContent()).toBe('');
     // Each side sees the other typing.
     await customer.getByLabel('Your message').pressSequentially('Hel');
     await panel.locator('[data-testid=typing]').waitFor();
@@ -75,7 +84,13 @@ describe('web chat', () => {
       .poll(() => panel.locator('[data-testid=messages]').textContent())
       .toContain('Hello, my parcel is late');
 
+    // The agent's paste is kept whole too, with a word on why it does not go.
+    await panel.locator('[data-testid=compose]').fill('y'.repeat(5000));
+    expect((await panel.locator('[data-testid=compose]').inputValue()).length).toBe(5000);
+    await expect.poll(() => panel.locator('[data-testid=too-long]').textContent()).toContain('5,000 characters');
+    await panel.locator('[data-testid=send]').click();
     await panel.locator('[data-testid=compose]').fill('Sorry to hear that, let me check.');
+    expect(await panel.locator('[data-testid=too-long]').count()).toBe(0);
     await panel.locator('[data-testid=send]').click();
     await expect
       .poll(() => customer.locator('[data-parley-chat] li[data-direction=out]').allTextContents())

@@ -11,6 +11,7 @@ const en = {
   'chat.history': 'Messages',
   'chat.compose': 'Your answer',
   'chat.send': 'Send',
+  'chat.tooLong': 'This message has {count} characters; at most {limit} fit in one. Shorten it, or send it in parts.',
   'chat.typing': 'The customer is typing…',
   'msg.queued': 'Sending…',
   'msg.sent': 'Sent',
@@ -123,6 +124,8 @@ const de: Record<MessageKey, string> = {
   'chat.history': 'Nachrichten',
   'chat.compose': 'Ihre Antwort',
   'chat.send': 'Senden',
+  'chat.tooLong':
+    'Diese Nachricht hat {count} Zeichen; höchstens {limit} passen in eine. Kürzen Sie sie oder senden Sie sie in Teilen.',
   'chat.typing': 'Der Kunde schreibt…',
   'msg.queued': 'Wird gesendet…',
   'msg.sent': 'Gesendet',

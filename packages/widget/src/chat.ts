@@ -158,7 +158,7 @@ function mount(): void {
   startForm.append(name, email, el('button', { type: 'submit', textContent: 'Start chat' }), error);
 
   const compose = el('form');
-  const text = el('textarea', { name: 'message', rows: 2, maxLength: 4000, placeholder: 'Type a message' });
+  const text = el('textarea', { name: 'message', rows: 2, placeholder: 'Type a message' });
   text.setAttribute('aria-label', 'Your message');
   const picker = el('input', { type: 'file', hidden: true, accept: 'image/*,application/pdf,text/plain,text/csv' });
   const attach = el('button', { type: 'button', className: 'attach', textContent: '📎', title: 'Attach a file' });
@@ -199,7 +199,7 @@ function mount(): void {
   const leaveForm = el('form', { className: 'start' });
   const leaveName = el('input', { required: true, placeholder: 'Your name', maxLength: 100 });
   const leaveEmail = el('input', { type: 'email', required: true, placeholder: 'Email', maxLength: 254 });
-  const leaveText = el('textarea', { required: true, rows: 4, maxLength: 4000, placeholder: 'Your message' });
+  const leaveText = el('textarea', { required: true, rows: 4, placeholder: 'Your message' });
   const leaveError = el('div', { className: 'error', role: 'alert' });
   leaveName.setAttribute('aria-label', 'Your name');
   leaveEmail.setAttribute('aria-label', 'Email');
@@ -213,6 +213,7 @@ function mount(): void {
   );
   leaveForm.addEventListener('submit', (e) => {
     e.preventDefault();
+    if (overLimit(leaveText, leaveError)) return;
     leaveError.textContent = '';
     ChatConversation.leaveMessage(base, {
       name: leaveName.value.trim(),
@@ -284,11 +285,15 @@ function mount(): void {
   compose.addEventListener('submit', (e) => {
     e.preventDefault();
     const content = text.value.trim();
-    if (!content || !chat) return;
+    if (!content || !chat || overLimit(text, sendError)) return;
     chat.send(content);
     text.value = '';
   });
-  text.addEventListener('input', () => chat?.typing());
+  text.addEventListener('input', () => {
+    chat?.typing();
+    overLimit(text, sendError);
+  });
+  leaveText.addEventListener('input', () => overLimit(leaveText, leaveError));
   text.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
@@ -371,3 +376,19 @@ function callButton(number: string): HTMLElement {
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount);
 else mount();
+
+/** How many characters one message may have (the server's limit for chat messages). */
+const MESSAGE_LIMIT = 4000;
+const LIMIT_NOTE = 'characters; at most 4,000 fit in one message. Shorten it, or send it in parts.';
+
+/**
+ * Says so, under the box, when what the customer typed or pasted is longer
+ * than a message may be (nothing is cut without a word); true while it is.
+ */
+function overLimit(box: HTMLTextAreaElement, note: HTMLElement): boolean {
+  const over = box.value.trim().length > MESSAGE_LIMIT;
+  if (over) note.textContent = `Your message has ${box.value.trim().length.toLocaleString('en')} ${LIMIT_NOTE}`;
+  else if (note.textContent?.endsWith(LIMIT_NOTE)) note.textContent = '';
+  box.setAttribute('aria-invalid', String(over));
+  return over;
+}

@@ -46,6 +46,9 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
   const customer = lastIn?.from ?? i.remote_address.match(/<([^>]+)>/)?.[1] ?? i.remote_address;
   const threadSubject = [...messages].reverse().find((m) => m.subject)?.subject ?? i.subject ?? '';
   const [content, setContent] = useState(draft?.content ?? '');
+  // Nothing is cut without a word: what is over the server's limit stays, and says so.
+  const limit = email ? 20_000 : 4000;
+  const tooLong = content.trim().length > limit;
   const [subject, setSubject] = useState(draft?.subject ?? (threadSubject ? reply(threadSubject) : ''));
   const [to, setTo] = useState((draft?.to ?? [customer]).join(', '));
   const [cc, setCc] = useState((draft?.cc ?? []).join(', '));
@@ -153,6 +156,7 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
             e.preventDefault();
             const text = content.trim();
             if (!text && !template) return;
+            if (tooLong) return;
             const body: Draft = email
               ? { content: text, subject: subject.trim(), to: list(to), ...(list(cc).length ? { cc: list(cc) } : {}) }
               : { content: text, ...(template ? { template_id: template } : {}) };
@@ -210,7 +214,8 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
             data-testid="compose"
             aria-label={t('chat.compose')}
             rows={email ? 6 : 2}
-            maxLength={email ? 20000 : 4000}
+            aria-invalid={tooLong}
+            aria-describedby={tooLong ? `too-long-${i.id}` : undefined}
             value={template ? (templates?.find((tpl) => tpl.id === template)?.body ?? '') : content}
             readOnly={Boolean(template)}
             onInput={(e) => {
@@ -230,10 +235,21 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
           </button>
         </form>
       )}
+      {tooLong && (
+        <p class="error" id={`too-long-${i.id}`} role="alert" data-testid="too-long">
+          {t('chat.tooLong', {
+            count: content.trim().length.toLocaleString(locale()),
+            limit: limit.toLocaleString(locale()),
+          })}
+        </p>
+      )}
       <ErrorLine error={error} />
     </div>
   );
 }
+
+/** The panel's language, for numbers (the document's, set from the agent's language). */
+const locale = () => document.documentElement.lang || 'en';
 
 /** `Re: subject`, without piling up prefixes. */
 function reply(subject: string): string {

@@ -180,6 +180,21 @@ describe.each(STORE_KINDS)('web chat on %s', (kind) => {
     await agent2.act(moved.data.interaction.id, 'handle');
   });
 
+  it('answers a request too large to take with too_large, and keeps the customer connected', async () => {
+    const started = await start({ name: 'Paste', queue_id: chatQueue });
+    const c = await customer(wsBase, started.json().token);
+    await c.waitFor((f) => f.type === 'hello');
+    const closed: number[] = [];
+    c.ws.on('close', (code) => closed.push(code));
+    const big = await c.request('message', { content: 'x'.repeat(100_000) });
+    expect(big).toMatchObject({ ok: false, error: { code: 'too_large', message: expect.stringContaining('98 KB') } });
+    // Still there: the next request is answered.
+    const small = await c.request('typing', {});
+    expect(small.re).toBeDefined();
+    expect(closed).toEqual([]);
+    c.ws.close();
+  });
+
   it('tells waiting customers their place in line as it changes', async () => {
     await agent1.setReady(false);
     await agent2.setReady(false);

@@ -126,9 +126,26 @@ export class CustomerGateway {
 
   async #onMessage(conn: CustomerConnection, raw: unknown, isBinary: boolean): Promise<void> {
     const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+    if (!isBinary && Buffer.byteLength(text) > MAX_CLIENT_FRAME_BYTES) {
+      // Too large to take, not a reason to drop the customer: answered, when it says which request it is.
+      const id = /^\s*\{\s*"id"\s*:\s*"([^"\\]{1,64})"/.exec(text.slice(0, 200))?.[1];
+      if (id) {
+        const kb = Math.ceil(Buffer.byteLength(text) / 1024);
+        this.#reply(conn, id, {
+          ok: false,
+          error: {
+            code: 'too_large',
+            message: `This request is ${kb} KB; at most ${MAX_CLIENT_FRAME_BYTES / 1024} KB go in one. Send a shorter message, or a file.`,
+          },
+        });
+        return;
+      }
+      conn.socket.close(4002, 'requests are {id, type, data}');
+      return;
+    }
     let request: unknown;
     try {
-      request = isBinary || text.length > MAX_CLIENT_FRAME_BYTES ? null : JSON.parse(text);
+      request = isBinary ? null : JSON.parse(text);
     } catch {
       request = null;
     }

@@ -89,8 +89,12 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** WebSocket frames larger than this are refused by the ws server itself. */
-export const WS_MAX_PAYLOAD = MAX_CLIENT_FRAME_BYTES;
+/**
+ * WebSocket frames larger than this are refused by the ws server itself (closed with 1009). Frames
+ * between MAX_CLIENT_FRAME_BYTES and this reach the gateways, which answer them with `too_large`
+ * instead of dropping a customer who pasted too much.
+ */
+export const WS_MAX_PAYLOAD = 4 * MAX_CLIENT_FRAME_BYTES;
 
 declare module 'fastify' {
   interface FastifyRequest {
