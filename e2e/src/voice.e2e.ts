@@ -192,6 +192,20 @@ describe('voice', () => {
 
     const shop = await (await customerBrowser.newContext()).newPage();
     await shop.goto(`${playgroundUrl}shop`);
+    // With the chat window open, the call button sits above it, not over its controls.
+    await shop.getByRole('button', { name: 'Chat with us' }).click();
+    const box = async (name: string) => (await shop.getByRole('button', { name }).boundingBox())!;
+    const [call, start] = [await box('📞 Call us'), await box('Start chat')];
+    const overlap = !(
+      call.x + call.width <= start.x ||
+      start.x + start.width <= call.x ||
+      call.y + call.height <= start.y ||
+      start.y + start.height <= call.y
+    );
+    expect(overlap).toBe(false);
+    const win = (await shop.locator('.window').boundingBox())!;
+    expect(call.y + call.height).toBeLessThanOrEqual(win.y);
+    await shop.getByRole('button', { name: 'Close the chat window' }).click();
     await shop.locator('button', { hasText: 'Call us' }).click();
     await expect.poll(() => shop.locator('[data-parley-call]').getAttribute('data-parley-call')).toBe('queued');
     const started = Date.now();

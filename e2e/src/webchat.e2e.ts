@@ -3,7 +3,7 @@
  * panel embedded in the playground; the host page hears each transition.
  * The customer reloads mid-chat and keeps the conversation.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { useBrowser } from './browser.ts';
 import { addWidget as addWidgetAt, api as apiAt, loggedStatuses, login as loginAt } from './helpers.ts';
@@ -95,18 +95,42 @@ describe('web chat', () => {
     await expect
       .poll(() => customer.locator('[data-parley-chat] li[data-direction=out]').allTextContents())
       .toEqual([expect.stringContaining('Sorry to hear that, let me check.')]);
+    // The agent's own bubble: its status label is readable on it (WCAG AA, 4.5:1).
+    const ratio = await panel
+      .locator('.msg-out [data-testid=message-status]')
+      .first()
+      .evaluate((el) => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const lum = ([r, g, b]: number[]) => {
+          const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * f(r ?? 0) + 0.7152 * f(g ?? 0) + 0.0722 * f(b ?? 0);
+        };
+        const fg = lum(rgb(getComputedStyle(el).color));
+        const bg = lum(rgb(getComputedStyle(el.closest('.msg-out') as Element).backgroundColor));
+        return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      });
+    expect(ratio).toBeGreaterThanOrEqual(4.5);
+    // A long unbroken string wraps in the widget and in the panel instead of pushing them sideways.
+    const long = `https://example.com/${'a'.repeat(300)}`;
+    await customer.getByLabel('Your message').fill(long);
+    await customer.getByLabel('Your message').press('Enter');
+    await expect.poll(() => panel.locator('[data-testid=messages]').textContent()).toContain(long);
+    const overflows = (l: Locator) => l.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+    expect(await overflows(customer.locator('[data-parley-chat] li', { hasText: long }).first())).toBe(false);
+    expect(await overflows(panel.locator('.msg', { hasText: long }).first())).toBe(false);
+    expect(await overflows(panel.locator('[data-testid=messages]'))).toBe(false);
 
     // The customer reloads the page: the conversation is still there, nothing twice.
     await customer.reload();
     await addWidget(customer, address);
-    await expect.poll(() => customer.locator('[data-parley-chat] li').count()).toBe(2);
+    await expect.poll(() => customer.locator('[data-parley-chat] li').count()).toBe(3);
     await customer.getByLabel('Your message').fill('Thanks!');
     await customer.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => panel.locator('[data-testid=messages] li[data-direction=in]').count()).toBe(2);
+    await expect.poll(() => panel.locator('[data-testid=messages] li[data-direction=in]').count()).toBe(3);
     // The agent has the chat on screen: the customer sees their messages read.
     await expect
       .poll(() => customer.locator('[data-parley-chat] li[data-direction=in] .receipt').allTextContents())
-      .toEqual(['Read', 'Read']);
+      .toEqual(['Read', 'Read', 'Read']);
     // A file from the customer arrives in the panel as a download.
     await customer
       .locator('[data-parley-chat] input[type=file]')

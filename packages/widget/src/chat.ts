@@ -32,7 +32,7 @@ header button { background: none; border: 0; color: #fff; font: inherit; cursor:
 .status { font-size: 12px; padding: 6px 12px; background: #f1f5f9; }
 .log { flex: 1; overflow: auto; }
 ol { list-style: none; margin: 0; padding: 8px; display: flex; flex-direction: column; gap: 6px; }
-li { max-width: 85%; padding: 6px 10px; border-radius: 10px; background: #f1f5f9; }
+li { max-width: 85%; padding: 6px 10px; border-radius: 10px; background: #f1f5f9; overflow-wrap: anywhere; }
 li.in { align-self: flex-end; background: #2563eb; color: #fff; }
 li small { display: block; font-size: 11px; opacity: .8; }
 li .receipt { text-align: right; }
@@ -46,6 +46,7 @@ textarea { flex: 1; resize: none; }
 form button { font: inherit; border: 0; border-radius: 6px; background: #2563eb; color: #fff; padding: 6px 12px; cursor: pointer; }
 .error { color: #b91c1c; font-size: 12px; }
 .call { position: fixed; right: 16px; bottom: 72px; display: flex; gap: 8px; align-items: center; }
+.window:not([hidden]) ~ .call { bottom: 468px; }
 .call button { border: 0; border-radius: 24px; padding: 10px 16px; background: #16a34a; color: #fff; font: inherit; cursor: pointer; }
 .call button.end { background: #b91c1c; }
 .call span { background: #fff; color: #0f172a; border-radius: 8px; padding: 4px 8px; box-shadow: 0 2px 6px rgba(0,0,0,.2); }
