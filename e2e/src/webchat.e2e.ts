@@ -163,6 +163,13 @@ describe('web chat', () => {
       type: 'chat',
       addresses: [address],
     });
+    // A message left goes to the tenant's first email queue (by name). This one sorts first and nobody serves
+    // it, so the message waits there instead of being offered to agents other journeys use.
+    await api(admin.token, 'POST', 'api/v1/queues', {
+      name: `!Left messages e2e`,
+      type: 'email',
+      addresses: [`left-messages-${Date.now()}@demo.parley.local`],
+    }).catch(() => undefined);
     const shop = await browser().newContext();
     const customer = await shop.newPage();
     await customer.goto(foreignUrl);
