@@ -131,6 +131,15 @@ async function agentToken(user: string, ttl_s?: number): Promise<string> {
 /** Every agent token this file handed out: none may reach the server log. */
 const minted: string[] = [];
 
+/** The seed's `<audio id="remote-audio">`, where its task:media handler puts the caller. */
+const addRemoteAudio = (page: Page) =>
+  page.evaluate(() => {
+    const audio = document.createElement('audio');
+    audio.id = 'remote-audio';
+    audio.autoplay = true;
+    document.body.append(audio);
+  });
+
 /** A CRM page on another origin with the dialect loaded and the seed's initialisation run. */
 async function webexAgent(
   browser: Browser,
@@ -143,12 +152,7 @@ async function webexAgent(
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(hostUrl);
   await options.prepare?.(page);
-  await page.evaluate(() => {
-    const audio = document.createElement('audio');
-    audio.id = 'remote-audio';
-    audio.autoplay = true;
-    document.body.append(audio);
-  });
+  await addRemoteAudio(page);
   await page.addScriptTag({ url: `${baseUrl}sdk/webex.js` });
   await page.addScriptTag({ content: options.script ?? SEED_INITIALIZE(token) + RECORDER });
   await expect.poll(() => events(page), { timeout: 15_000 }).toContain('agent:stateChangeSuccess');
@@ -513,12 +517,7 @@ ${SEED_TASK_MEDIA}`,
 
     // The CRM page reloads in the middle of the call: the seed's start-up again, and the call comes back.
     await page.reload();
-    await page.evaluate(() => {
-      const audio = document.createElement('audio');
-      audio.id = 'remote-audio';
-      audio.autoplay = true;
-      document.body.append(audio);
-    });
+    await addRemoteAudio(page);
     await page.addScriptTag({ url: `${baseUrl}sdk/webex.js` });
     await page.addScriptTag({
       content: `const webex = Webex.init({ credentials: '${token}' });

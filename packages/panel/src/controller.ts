@@ -218,8 +218,8 @@ export class PanelController {
 
   /** Sets the agent's state; the host gets each change exactly once, whichever of REST or the socket tells first. */
   #applyUser(user: User): User {
+    // The session's user hook puts it in the panel's state, once it changed.
     this.#session.setUser(user);
-    this.#set({ user });
     return user;
   }
 

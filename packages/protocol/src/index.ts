@@ -120,3 +120,4 @@ export { CHANNEL_TRAITS, EXTERNAL_CHANNELS, isExternalChannel } from './channels
 export type { AgentEventMap, AgentEventSink } from './agent-events.ts';
 export { emitState, emitStatus } from './agent-events.ts';
 export { Emitter, type EventMap } from './emitter.ts';
+export { redactSecrets } from './redact.ts';

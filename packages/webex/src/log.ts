@@ -5,6 +5,8 @@
  * anything that looks like one (a long opaque string, a bearer header) is
  * masked on the way in.
  */
+import { redactSecrets } from '@parley/protocol';
+
 export interface LogEntry {
   readonly at: string;
   readonly level: 'info' | 'warn' | 'error';
@@ -15,13 +17,8 @@ export interface LogEntry {
 export const LOG_LIMIT = 500;
 const MESSAGE_LIMIT = 2000;
 
-/** Masks what could be a credential: bearer values, `pk_` keys and long opaque strings (ids are 32 hex, kept). */
-export function redact(text: string): string {
-  return text
-    .replace(/(bearer\s+|parley\.bearer\.)[^\s"',]+/gi, '$1[redacted]')
-    .replace(/\bpk_[A-Za-z0-9_-]+/g, 'pk_[redacted]')
-    .replace(/[A-Za-z0-9_\-+/=.]{40,}/g, '[redacted]');
-}
+/** The protocol's masking (kept under its old name for the dialect's exports). */
+export const redact = redactSecrets;
 
 export class ClientLog {
   readonly #entries: LogEntry[] = [];

@@ -9,7 +9,7 @@ import { hashPassword, verifyPassword } from '../auth/index.ts';
 import { ensurePresenceProfile, ensureReasonCode } from '../presence/index.ts';
 import { createQueue, listQueues, setMembership } from '../queues/index.ts';
 import type { Database } from '../store/index.ts';
-import { ensureTeam, listTeams, setTeamMember } from '../teams/index.ts';
+import { createTeam, listTeams, setTeamMember } from '../teams/index.ts';
 import { addAllowedOrigins, DEFAULT_TENANT_SLUG, ensureTenant, updateTenant, type Tenant } from '../tenants/index.ts';
 import { createUser, findUserForLogin, updateUser } from '../users/index.ts';
 
@@ -166,7 +166,7 @@ export async function seedDemo(
   const existingTeams = new Set((await listTeams(db, tenant.id)).map((t) => t.name));
   for (const team of DEMO_TEAMS) {
     if (existingTeams.has(team.name)) continue;
-    const id = await ensureTeam(db, tenant.id, team.name);
+    const { id } = await createTeam(db, tenant.id, team.name);
     for (const username of team.members) await setTeamMember(db, tenant.id, id, userIds.get(username) ?? '', false);
     await setTeamMember(db, tenant.id, id, userIds.get('supervisor') ?? '', true);
   }

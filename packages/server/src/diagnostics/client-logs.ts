@@ -4,6 +4,7 @@
  * Masked again here, whatever the client did, so no credential is stored;
  * each user keeps their newest {@link KEEP_PER_USER} uploads.
  */
+import { redactSecrets } from '@parley/protocol';
 import type { Db } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 
@@ -23,13 +24,8 @@ export interface ClientLog {
 
 export const KEEP_PER_USER = 20;
 
-/** Masks bearer values, API keys and long opaque strings (32-hex ids stay readable). */
-export function redactLogText(text: string): string {
-  return text
-    .replace(/(bearer\s+|parley\.bearer\.)[^\s"',]+/gi, '$1[redacted]')
-    .replace(/\bpk_[A-Za-z0-9_-]+/g, 'pk_[redacted]')
-    .replace(/[A-Za-z0-9_\-+/=.]{40,}/g, '[redacted]');
-}
+/** The protocol's masking, applied again here whatever the client did. */
+export const redactLogText = redactSecrets;
 
 export async function storeClientLog(
   db: Db,

@@ -63,7 +63,7 @@ export function teamRoutes(ctx: AppContext) {
       async (request) => {
         const { user } = await caller(request);
         const all = seesDetail(user) && request.query.mine !== true;
-        return (await listTeams(ctx.db, request.tenant.id, all ? undefined : user.id)).map(teamDetail);
+        return (await listTeams(ctx.db, request.tenant.id, all ? {} : { userId: user.id })).map(teamDetail);
       },
     );
 

@@ -8,5 +8,4 @@ export {
   deleteTeam,
   setTeamMember,
   removeTeamMember,
-  ensureTeam,
 } from './teams.ts';

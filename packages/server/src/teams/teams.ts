@@ -17,9 +17,18 @@ export interface Team {
   readonly members: readonly TeamMember[];
 }
 
-/** The tenant's teams with their members, by name; only those `userId` belongs to or supervises when given. */
-export async function listTeams(db: Db, tenantId: string, userId?: string): Promise<Team[]> {
+/**
+ * The tenant's teams with their members, by name: only those `filter.userId`
+ * belongs to or supervises, or only the one `filter.id`, when given.
+ */
+export async function listTeams(
+  db: Db,
+  tenantId: string,
+  filter: { userId?: string; id?: string } = {},
+): Promise<Team[]> {
   let query = db.selectFrom('teams').select(['id', 'name']).where('tenant_id', '=', tenantId);
+  const { userId, id } = filter;
+  if (id !== undefined) query = query.where('id', '=', id);
   if (userId !== undefined)
     query = query.where('id', 'in', (eb) =>
       eb.selectFrom('team_members').select('team_id').where('tenant_id', '=', tenantId).where('user_id', '=', userId),
@@ -48,8 +57,7 @@ export async function listTeams(db: Db, tenantId: string, userId?: string): Prom
 
 /** One team of the tenant, or null. */
 export async function findTeam(db: Db, tenantId: string, id: string): Promise<Team | null> {
-  const all = await listTeams(db, tenantId);
-  return all.find((t) => t.id === id) ?? null;
+  return (await listTeams(db, tenantId, { id }))[0] ?? null;
 }
 
 /** Whether another team of the tenant has this name. */
@@ -100,15 +108,4 @@ export async function removeTeamMember(db: Db, tenantId: string, teamId: string,
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
-}
-
-/** Ensures a team with that name exists (the demo seed); returns its id. */
-export async function ensureTeam(db: Db, tenantId: string, name: string): Promise<string> {
-  const existing = await db
-    .selectFrom('teams')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('name', '=', name)
-    .executeTakeFirst();
-  return existing?.id ?? (await createTeam(db, tenantId, name)).id;
 }
