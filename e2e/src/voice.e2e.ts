@@ -254,9 +254,11 @@ describe('voice', () => {
 
     await panel5.locator('[data-testid=hangup]').click();
     await expect.poll(() => shop.locator('[data-parley-call]').getAttribute('data-parley-call')).toBe('ended');
-    // The first agent finishes the wrap-up of the Sales call (the consulted agent's part needs none).
+    // Both finish the wrap-up of the Sales call: the consulted agent took the queue's contact over.
     await panel4.locator('[data-testid=wrapup-code]').selectOption('resolved');
     await panel4.locator('[data-testid=wrapup-done]').click();
+    await panel5.locator('[data-testid=wrapup-code]').selectOption('resolved');
+    await panel5.locator('[data-testid=wrapup-done]').click();
     await expect.poll(() => panel4.locator('[data-testid=work-status]').textContent()).toBe('Ready');
     await expect.poll(() => panel5.locator('[data-testid=work-status]').textContent()).toBe('Ready');
     await page5.context().close();

@@ -117,6 +117,8 @@ export interface Message {
   readonly template_id?: string;
   /** Why delivery failed (`status: "failed"`). */
   readonly error?: string;
+  /** Between agents (a consultation's thread): never shown or sent to the customer. */
+  readonly internal?: true;
 }
 
 /**

@@ -40,6 +40,8 @@ function Attachments({ controller, m }: { controller: PanelController; m: Messag
 export function ChatView({ controller, interaction: i }: { controller: PanelController; interaction: Interaction }) {
   const traits = CHANNEL_TRAITS[i.channel_type];
   const email = traits.subject;
+  // A consultation's leg: the customer's transcript to read, and a thread with the colleague to write in.
+  const thread = isThread(i);
   const draft = controller.state.drafts[i.id];
   const messages = controller.state.messages[i.id] ?? [];
   const lastIn = [...messages].reverse().find((m) => m.direction === 'in');
@@ -71,10 +73,12 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
   useEffect(() => end.current?.scrollIntoView?.({ block: 'nearest' }), [messages.length]);
   // The customer of a chat sees that their messages were read once they are on screen here.
   useEffect(() => {
-    if (i.channel_type === 'chat' && lastIn && lastIn.status !== 'read') controller.markRead(i.id, lastIn.id);
+    if (i.channel_type === 'chat' && !thread && lastIn && lastIn.status !== 'read')
+      controller.markRead(i.id, lastIn.id);
   }, [lastIn?.id, lastIn?.status]);
   useEffect(() => {
-    if (traits.templates && templates === null) void controller.templates().then(setTemplates, () => setTemplates([]));
+    if (traits.templates && !thread && templates === null)
+      void controller.templates().then(setTemplates, () => setTemplates([]));
   }, [i.channel_type]);
   const open = i.state === 'accepted' || i.state === 'held';
   const list = (value: string) =>
@@ -107,8 +111,17 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
       <div role="log" aria-live="polite" aria-label={t('chat.history')} data-testid="messages">
         <ol class="messages">
           {messages.map((m) => (
-            <li key={m.id} class={`msg msg-${m.direction}`} data-direction={m.direction} data-testid="message">
-              <span class="msg-author">{m.author}</span>
+            <li
+              key={m.id}
+              class={`msg msg-${m.direction}${m.internal ? ' msg-internal' : ''}`}
+              data-direction={m.direction}
+              data-internal={m.internal ? 'true' : undefined}
+              data-testid="message"
+            >
+              <span class="msg-author">
+                {m.author}
+                {m.internal && <span class="msg-tag">{t('chat.internal')}</span>}
+              </span>
               {email && (
                 <div class="email-head">
                   <strong data-testid="email-subject">{m.subject}</strong>
@@ -125,7 +138,7 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
                 </a>
               ))}
               <Attachments controller={controller} m={m} />
-              <Status m={m} />
+              {!m.internal && <Status m={m} />}
               {email && open && (
                 <span class="email-actions">
                   <button type="button" class="link" onClick={() => answer(m, 'reply')}>
@@ -149,9 +162,14 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
           {t('chat.typing')}
         </p>
       )}
+      {open && thread && (
+        <p class="muted thread-note" data-testid="thread-note">
+          {t('chat.threadNote')}
+        </p>
+      )}
       {open && (
         <form
-          class="compose"
+          class={thread ? 'compose compose-internal' : 'compose'}
           onSubmit={(e) => {
             e.preventDefault();
             const text = content.trim();
@@ -212,7 +230,7 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
           )}
           <textarea
             data-testid="compose"
-            aria-label={t('chat.compose')}
+            aria-label={thread ? t('chat.composeInternal') : t('chat.compose')}
             rows={email ? 6 : 2}
             aria-invalid={tooLong}
             aria-describedby={tooLong ? `too-long-${i.id}` : undefined}
@@ -246,6 +264,11 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
       <ErrorLine error={error} />
     </div>
   );
+}
+
+/** Whether an interaction is a consultation's leg (not yet joined or made a conference): its messages stay between agents. */
+export function isThread(i: Interaction): boolean {
+  return i.consultation_of !== undefined && (i.direction === 'outbound' || i.peer_id !== undefined) && !i.conference;
 }
 
 /** The panel's language, for numbers (the document's, set from the agent's language). */

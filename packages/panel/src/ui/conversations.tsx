@@ -8,8 +8,8 @@ import type { AgentActionName, Interaction } from '@parley/protocol';
 import { useState } from 'preact/hooks';
 import type { ActionBody, PanelController, PanelState } from '../controller.ts';
 import { t } from '../i18n.ts';
-import { clock, ErrorLine, useSecondsSince, useSecondsUntil } from './common.tsx';
-import { ChatView } from './chat-view.tsx';
+import { clock, ErrorLine, useLoaded, useSecondsSince, useSecondsUntil } from './common.tsx';
+import { ChatView, isThread } from './chat-view.tsx';
 import { TargetDialog, WrapupForm } from './dialogs.tsx';
 export { Dialer, Picklist } from './picklist.tsx';
 
@@ -78,6 +78,8 @@ export function ConversationItem({
   const phone = i.channel_type === 'phone';
   const talking = i.state === 'accepted' || i.state === 'held';
   const isLeg = i.consultation_of !== undefined && i.direction === 'outbound';
+  // A consultation offered to me, not yet joined: who asks, and about which customer.
+  const consulted = isThread(i) && i.direction === 'inbound';
   const running = useSecondsSince(talking ? (i.date_accepted ?? i.created) : undefined);
   const consultation = all.find((c) => c.consultation_of === i.id && c.direction === 'outbound');
   if (i.state === 'alerting' && i.direction === 'inbound') return null; // shown as an offer
@@ -85,8 +87,12 @@ export function ConversationItem({
     <li class={active ? 'conv active' : 'conv'} data-testid="conversation" data-state={i.state}>
       <button type="button" class="conv-head" aria-current={active} onClick={() => controller.show(i.id)}>
         <span class={`chan chan-${i.channel_type}`}>{t(`channel.${i.channel_type}`)}</span>
-        <span class="addr">{i.remote_address}</span>
-        <span class="muted">{isLeg ? t('conv.consultation') : (i.queue_name ?? '')}</span>
+        {consulted ? (
+          <ConsultedBy controller={controller} interaction={i} />
+        ) : (
+          <span class="addr">{i.remote_address}</span>
+        )}
+        <span class="muted">{isLeg || consulted ? t('conv.consultation') : (i.queue_name ?? '')}</span>
         <span class="conv-state">
           {i.state in STATE_KEYS ? t(STATE_KEYS[i.state as keyof typeof STATE_KEYS]) : i.state}
         </span>
@@ -122,12 +128,12 @@ export function ConversationItem({
             {t('conv.keypad')}
           </button>
         )}
-        {!compact && talking && !isLeg && !consultation && (
+        {!compact && talking && !isLeg && !consulted && !consultation && (
           <button type="button" data-testid="transfer" onClick={() => setDialog('transfer')}>
             {t('conv.transfer')}
           </button>
         )}
-        {!compact && i.channel_type !== 'email' && talking && !isLeg && !consultation && (
+        {!compact && i.channel_type !== 'email' && talking && !isLeg && !consulted && !consultation && (
           <button type="button" data-testid="consult" onClick={() => setDialog('consult')}>
             {t('conv.consult')}
           </button>
@@ -194,4 +200,13 @@ export function ConversationItem({
   );
 }
 
-/** How a message's delivery stands, for the agent's own messages. */
+/** The colleague who consults me (their display name, from the directory) and their customer. */
+function ConsultedBy({ controller, interaction: i }: { controller: PanelController; interaction: Interaction }) {
+  const people = useLoaded(controller.lookups.directory);
+  const name = people?.find((p) => p.username === i.remote_address)?.display_name ?? i.remote_address;
+  return (
+    <span class="addr" data-testid="consulted-by">
+      {t('conv.consultFrom', { agent: name, customer: i.local_address })}
+    </span>
+  );
+}

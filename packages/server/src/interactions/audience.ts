@@ -19,6 +19,8 @@ export type Lines = Pick<RoutingEngine, 'contact' | 'waiting' | 'hasQueue'>;
 interface Served {
   interactionId: string;
   told: CustomerState | null;
+  /** The agent the customer was told serves them, when connected. */
+  toldAgent?: string | null;
   position?: number;
 }
 
@@ -57,8 +59,11 @@ export class Audience {
     const entry = this.conversations.get(r.conversationId);
     if (!entry || entry.interactionId !== r.id) return;
     const state = customerStateOf(r.state);
-    if (state === entry.told) return;
+    const agentId = state === 'connected' ? r.agentId : null;
+    // A join moves a connected conversation to another agent's leg: still connected, but news.
+    if (state === entry.told && agentId === (entry.toldAgent ?? null)) return;
     entry.told = state;
+    entry.toldAgent = agentId;
     this.#d.gc.touch();
     if (state === 'closed') {
       this.conversations.delete(r.conversationId);
@@ -68,7 +73,7 @@ export class Audience {
       tenantId: this.#d.tenantId,
       conversationId: r.conversationId,
       state,
-      agent: state === 'connected' && r.agentId ? await this.displayName(tx.trx, r.agentId) : null,
+      agent: agentId ? await this.displayName(tx.trx, agentId) : null,
     });
   }
 
@@ -76,7 +81,11 @@ export class Audience {
   async move(tx: Tx, conversationId: string, to: InteractionRecord): Promise<void> {
     await tx.trx.updateTable('conversations').set({ interaction_id: to.id }).where('id', '=', conversationId).execute();
     const entry = this.conversations.get(conversationId);
-    this.conversations.set(conversationId, { interactionId: to.id, told: entry?.told ?? null });
+    this.conversations.set(conversationId, {
+      interactionId: to.id,
+      told: entry?.told ?? null,
+      toldAgent: entry?.toldAgent ?? null,
+    });
     this.#d.gc.touch();
     await this.tell(tx, to);
   }

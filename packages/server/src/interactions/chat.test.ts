@@ -180,6 +180,89 @@ describe.each(STORE_KINDS)('web chat on %s', (kind) => {
     await agent2.act(moved.data.interaction.id, 'handle');
   });
 
+  it("after a consult and join, tells the customer who serves them now; the agents' thread stays between them", async () => {
+    await agent2.setReady(false);
+    await agent1.setReady(true);
+    const started = await start({ name: 'Hedy', queue_id: chatQueue });
+    const c = await customer(wsBase, started.json().token);
+    await c.waitFor((f) => f.type === 'hello');
+    const offer = await agent1.next(
+      (f) => f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.remote_address === 'Hedy',
+    );
+    const original = offer.data.interaction.id as string;
+    await agent1.act(original, 'accept');
+    await c.waitFor((f) => f.type === 'state' && f.data.state === 'connected' && f.data.agent === 'Ada Agent');
+    await c.request('send', { content: 'Can I change my plan?', client_message_id: 'h1' });
+
+    await agent2.setReady(true);
+    const leg = (await agent1.act(original, 'consult', { to: { agent_id: agent2.id } })).json();
+    const ring = await agent2.next(
+      (f) => f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.consultation_of === original,
+    );
+    const consulted = ring.data.interaction.id as string;
+    await agent2.act(consulted, 'accept');
+    // The consulted agent reads the customer's transcript on their leg, and the two agents write to each other.
+    const transcript = (await agent2.rest('GET', `/api/v1/interactions/${consulted}/messages`)).json();
+    expect(transcript.map((m: { content: string }) => m.content)).toEqual(['Can I change my plan?']);
+    const ask = await agent1.rest('POST', `/api/v1/interactions/${leg.id}/messages`, {
+      content: 'Ben, can you take a plan change?',
+    });
+    expect(ask.statusCode).toBe(201);
+    expect(ask.json()).toMatchObject({ internal: true, author: 'Ada Agent' });
+    const heard = await agent2.next(
+      (f) =>
+        f.type === 'interaction' &&
+        f.data.event === 'message' &&
+        f.data.interaction.id === consulted &&
+        f.data.detail.message.content === 'Ben, can you take a plan change?',
+    );
+    expect(heard.data.detail.message.internal).toBe(true);
+    const answer = await agent2.rest('POST', `/api/v1/interactions/${consulted}/messages`, { content: 'Sure.' });
+    expect(answer.statusCode).toBe(201);
+    await agent1.next(
+      (f) =>
+        f.type === 'interaction' &&
+        f.data.event === 'message' &&
+        f.data.interaction.id === leg.id &&
+        f.data.detail.message.content === 'Sure.',
+    );
+
+    // What the customer writes meanwhile reaches the consulted agent too.
+    await c.request('send', { content: 'Still there?', client_message_id: 'h2' });
+    await agent2.next(
+      (f) =>
+        f.type === 'interaction' &&
+        f.data.event === 'message' &&
+        f.data.interaction.id === consulted &&
+        f.data.detail.message.content === 'Still there?',
+    );
+
+    await agent1.act(original, 'join');
+    await c.waitFor((f) => f.type === 'state' && f.data.state === 'connected' && f.data.agent === 'Ben Agent');
+    const reply = await agent2.rest('POST', `/api/v1/interactions/${consulted}/messages`, {
+      content: 'Hi Hedy, Ben here.',
+    });
+    expect(reply.json().internal).toBeUndefined();
+    await c.waitFor((f) => f.type === 'message' && f.data.content === 'Hi Hedy, Ben here.');
+    // The customer reads everything up to the newest message: the agents' thread is not part of it.
+    await c.request('read', { message_id: reply.json().id });
+    // The customer never hears the agents' thread: not live, not in read receipts, not when they come back.
+    expect(c.frames.some((f) => f.type === 'message' && f.data.internal)).toBe(false);
+    const again = await customer(wsBase, started.json().token);
+    const hello = await again.waitFor((f) => f.type === 'hello');
+    expect(hello.data.conversation.agent).toBe('Ben Agent');
+    expect(hello.data.messages.map((m: { content: string }) => m.content)).toEqual([
+      'Can I change my plan?',
+      'Still there?',
+      'Hi Hedy, Ben here.',
+    ]);
+    await agent2.act(consulted, 'hangup');
+    await agent2.act(consulted, 'handle');
+    await agent1.act(original, 'handle');
+    c.ws.close();
+    again.ws.close();
+  });
+
   it('answers a request too large to take with too_large, and keeps the customer connected', async () => {
     const started = await start({ name: 'Paste', queue_id: chatQueue });
     const c = await customer(wsBase, started.json().token);

@@ -20,7 +20,10 @@ import type { OpenInteractions } from './open-set.ts';
 import type { QueueBook } from './queue-book.ts';
 import type { InteractionRecord } from './records.ts';
 import type { Router } from './router.ts';
-import { customerStateOf, TALKING } from './rules.ts';
+import { customerStateOf, isConsultLeg, TALKING } from './rules.ts';
+
+/** Which way a message goes: from the customer, to them, or between agents. */
+type Direction = 'in' | 'out' | 'internal';
 
 export interface ConversationsOptions {
   readonly tenantId: string;
@@ -124,7 +127,7 @@ export class Conversations {
           : null,
       ...(position === undefined ? {} : { position }),
       ...(estimate === undefined ? {} : { estimatedWaitSeconds: estimate }),
-      messages: await this.#d.messages.messagesOf(row.id),
+      messages: await this.#d.messages.messagesOf(row.id, 'customer'),
     };
   }
 
@@ -144,7 +147,14 @@ export class Conversations {
         'invalid_state',
         `Interaction ${r.id} is ${r.state}; messages go to conversations in progress.`,
       );
-    return this.#postMessage(r.conversationId, r, 'out', actor.id, input);
+    // On a consultation's leg the agents write to each other, next to the customer's transcript.
+    return this.#postMessage(
+      r.conversationId,
+      r,
+      isConsultLeg(r) && !r.conference ? 'internal' : 'out',
+      actor.id,
+      input,
+    );
   }
 
   /** A customer writes; the message goes to the conversation's current leg. */
@@ -201,6 +211,7 @@ export class Conversations {
             .where('tenant_id', '=', this.#d.tenantId)
             .where('conversation_id', '=', conversationId)
             .where('agent_id', 'is not', null)
+            .where('consultation_of', 'is', null)
             .orderBy('created_at', 'desc')
             .executeTakeFirst();
           preferredAgentId = last?.agent_id ?? undefined;
@@ -256,7 +267,8 @@ export class Conversations {
     let conversationId: string;
     if ('agentId' in reader) {
       const r = await this.#d.ledger.own({ id: reader.agentId, username: '' }, reader.interactionId);
-      if (!r.conversationId) return 0;
+      // A consulted colleague reading the transcript has not answered the customer.
+      if (!r.conversationId || isConsultLeg(r)) return 0;
       conversationId = r.conversationId;
     } else conversationId = reader.conversationId;
     const upTo = await this.#d.gc
@@ -274,6 +286,7 @@ export class Conversations {
       .select('id')
       .where('conversation_id', '=', conversationId)
       .where('direction', '=', direction)
+      .where('internal', '=', 0)
       .where('status', 'in', ['sent', 'delivered'])
       .where('created_at', '<=', upTo.created_at)
       .execute();
@@ -286,7 +299,7 @@ export class Conversations {
     let r: InteractionRecord | undefined;
     if ('agentId' in from) {
       r = this.#d.open.get(from.interactionId);
-      if (!r || r.agentId !== from.agentId || !TALKING.has(r.state)) return;
+      if (!r || r.agentId !== from.agentId || !TALKING.has(r.state) || isConsultLeg(r)) return;
     } else {
       const entry = this.#d.audience.conversations.get(from.conversationId);
       r = entry ? this.#d.open.get(entry.interactionId) : undefined;
@@ -342,10 +355,22 @@ export class Conversations {
     return id;
   }
 
+  /** The consulted party's legs of a consultation on `r` in progress. */
+  #consultedOn(r: InteractionRecord): InteractionRecord[] {
+    if (!r.agentId) return [];
+    return this.#d.open
+      .ofAgent(r.agentId)
+      .filter((leg) => leg.consultationOf === r.id && leg.direction === 'outbound' && leg.peerId)
+      .flatMap((leg) => {
+        const peer = leg.peerId ? this.#d.open.get(leg.peerId) : undefined;
+        return peer && TALKING.has(peer.state) ? [peer] : [];
+      });
+  }
+
   async #postMessage(
     conversationId: string,
     r: InteractionRecord,
-    direction: 'in' | 'out',
+    direction: Direction,
     authorId: string | null,
     input: MessageInput,
   ): Promise<Message> {
@@ -355,7 +380,8 @@ export class Conversations {
         .selectFrom('messages')
         .selectAll()
         .where('conversation_id', '=', conversationId)
-        .where('direction', '=', direction)
+        .where('direction', '=', direction === 'in' ? 'in' : 'out')
+        .where('internal', '=', direction === 'internal' ? 1 : 0)
         .where('client_message_id', '=', input.clientMessageId)
         .executeTakeFirst();
       // A resend of a stored message is the same message: acknowledged again, stored once.
@@ -374,7 +400,7 @@ export class Conversations {
     tx: Tx,
     conversationId: string,
     r: InteractionRecord,
-    direction: 'in' | 'out',
+    direction: Direction,
     authorId: string | null,
     input: MessageInput,
     extra: { external_id?: string | null; html?: string | null; meta?: Record<string, unknown> | null } = {},
@@ -384,6 +410,7 @@ export class Conversations {
       const refused = adapterOf(r.channel).refuse(input);
       if (refused) throw CodedError.invalidArgument(refused);
     }
+    const internal = direction === 'internal';
     const id = newId();
     const external = direction === 'out' && CHANNEL_TRAITS[r.channel].external;
     let body = input.content;
@@ -411,7 +438,7 @@ export class Conversations {
       tenant_id: this.#d.tenantId,
       conversation_id: conversationId,
       interaction_id: r.id,
-      direction,
+      direction: internal ? 'out' : direction,
       author_id: authorId,
       client_message_id: input.clientMessageId ?? null,
       body,
@@ -422,6 +449,7 @@ export class Conversations {
       external_id: externalId,
       error: null,
       meta: meta ? JSON.stringify(meta) : null,
+      internal: internal ? 1 : 0,
     };
     await tx.trx.insertInto('messages').values(row).execute();
     if (input.attachmentIds?.length) {
@@ -454,7 +482,16 @@ export class Conversations {
     const [message] = await this.#d.messages.wireMessages([row]);
     if (!message) throw new Error(`message ${id} vanished`);
     await this.#d.ledger.write(tx, r, 'message', r.agentId, { message });
-    if (r.channel === 'chat') tx.customers.push({ tenantId: this.#d.tenantId, conversationId, message });
+    if (internal) {
+      // Both ends of the consultation hear it; the customer never does.
+      const peer = r.peerId ? await this.#d.ledger.find(tx.trx, r.peerId) : null;
+      if (peer && TALKING.has(peer.state)) await this.#d.ledger.write(tx, peer, 'message', peer.agentId, { message });
+    } else {
+      if (r.channel === 'chat') tx.customers.push({ tenantId: this.#d.tenantId, conversationId, message });
+      // A colleague consulted on the conversation follows it live.
+      for (const consulted of this.#consultedOn(r))
+        await this.#d.ledger.write(tx, consulted, 'message', consulted.agentId, { message });
+    }
     return message;
   }
 }

@@ -316,7 +316,10 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
     const now2 = await ok(a('agent2').rest('GET', `/api/v1/interactions/${other}`));
     expect(now2).toMatchObject({ state: 'accepted', remote_address: '+4950000' });
     expect(now2.peer_id).toBeUndefined();
-    await ok(a('agent2').act(other, 'hangup'));
+    // The customer is the queue's contact still: the consulted agent wraps up too.
+    expect(now2.queue_id).toBe(contact.queue_id);
+    expect((await ok(a('agent2').act(other, 'hangup'))).state).toBe('wrap_up');
+    await ok(a('agent2').act(other, 'handle'));
     await ok(a('agent1').act(contact.id, 'handle'));
   });
 
@@ -340,6 +343,7 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
       channel_type: 'chat',
     });
     await ok(a('agent2').act(ring.data.interaction.id, 'hangup'));
+    await ok(a('agent2').act(ring.data.interaction.id, 'handle'));
     await ok(a('agent1').act(chatContact.id, 'handle'));
   });
 

@@ -67,7 +67,7 @@ export class MessageStore {
       const r = await this.#d.ledger.find(tx.trx, row.interaction_id);
       if (r && forward) await this.#d.ledger.write(tx, r, 'message_status', r.agentId, { message });
       const conversation = this.#d.audience.conversations.get(row.conversation_id);
-      if (conversation && forward)
+      if (conversation && forward && !row.internal)
         tx.customers.push({ tenantId: this.#d.tenantId, conversationId: row.conversation_id, message });
       return message;
     });
@@ -189,16 +189,11 @@ export class MessageStore {
     return { name: row.name, contentType: row.content_type, data: Buffer.from(row.data, 'base64') };
   }
 
-  async messagesOf(conversationId: string): Promise<Message[]> {
-    const rows = await this.#d.gc
-      .db()
-      .selectFrom('messages')
-      .selectAll()
-      .where('conversation_id', '=', conversationId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(1000)
-      .execute();
+  /** A conversation's messages, oldest first; for its customer, without what agents wrote to each other. */
+  async messagesOf(conversationId: string, reader: 'agent' | 'customer' = 'agent'): Promise<Message[]> {
+    let query = this.#d.gc.db().selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+    if (reader === 'customer') query = query.where('internal', '=', 0);
+    const rows = await query.orderBy('created_at').orderBy('id').limit(1000).execute();
     return this.wireMessages(rows);
   }
 
@@ -272,5 +267,6 @@ function toWireMessage(
     ...(typeof meta['template_id'] === 'string' ? { template_id: meta['template_id'] } : {}),
     ...(attachments.length ? { attachments } : {}),
     ...(m.error ? { error: m.error } : {}),
+    ...(m.internal ? { internal: true as const } : {}),
   };
 }

@@ -95,6 +95,8 @@ export class Transfers {
           remoteAddress: target.address,
           localAddress: r.localAddress,
           consultationOf: r.id,
+          // A conversation's consultation reads its transcript, and carries the agents' own thread.
+          conversationId: r.conversationId,
           target,
         },
         'consult_started',
@@ -115,6 +117,7 @@ export class Transfers {
           remoteAddress: actor.username,
           localAddress: r.remoteAddress,
           consultationOf: r.id,
+          conversationId: r.conversationId,
           peerId: leg.id,
           waitingSince: nowIso(new Date(tx.now)),
           priority: target.kind === 'queue' ? this.#d.queues.require(target.id).priority : 0,
@@ -167,7 +170,14 @@ export class Transfers {
         if (peer)
           await this.#d.ledger.write(
             tx,
-            { ...peer, remoteAddress: original.remoteAddress, peerId: null, conversationId: original.conversationId },
+            {
+              ...peer,
+              remoteAddress: original.remoteAddress,
+              peerId: null,
+              conversationId: original.conversationId,
+              // The contact is the queue's still: its wrap-up and its reports follow it to the consulted agent.
+              queueId: peer.queueId ?? original.queueId,
+            },
             'joined',
             peer.agentId,
             {

@@ -30,6 +30,7 @@ import * as demoHandsets from './migrations/2026-12-01-10-demo-handsets.ts';
 import * as sessionEnds from './migrations/2026-12-01-11-session-ends.ts';
 import * as apiKeys from './migrations/2026-12-02-12-api-keys.ts';
 import * as teams from './migrations/2026-12-02-13-teams.ts';
+import * as internalMessages from './migrations/2026-12-03-14-internal-messages.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-01-11-session-ends': sessionEnds,
   '2026-12-02-12-api-keys': apiKeys,
   '2026-12-02-13-teams': teams,
+  '2026-12-03-14-internal-messages': internalMessages,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -267,6 +267,8 @@ export interface MessageTable {
   error: string | null;
   /** JSON: email addresses and thread headers, media URLs, WhatsApp template. */
   meta: string | null;
+  /** 1: between agents (a consultation's thread), never shown or sent to the customer. */
+  internal: number;
 }
 
 export interface AttachmentTable {

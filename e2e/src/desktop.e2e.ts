@@ -1,0 +1,123 @@
+/**
+ * The agent desktop as agents use it all day, in Chromium: a chat consulted
+ * on with a colleague (their own thread beside the customer's transcript,
+ * never shown to the customer) and joined (the customer's widget names the
+ * new agent at once), with screenshots of each view and axe on them.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { audit } from './axe.ts';
+import { useBrowser } from './browser.ts';
+import { addWidget, journeyQueue, login as loginAt, readyAgentInPlayground } from './helpers.ts';
+
+const baseUrl = inject('baseUrl');
+const playgroundUrl = inject('playgroundUrl');
+const foreignUrl = inject('foreignUrl');
+const password = inject('demoPassword');
+const browser = useBrowser();
+const login = (username: string) => loginAt(baseUrl, username, password);
+const SHOTS = path.resolve(import.meta.dirname, '../screenshots');
+
+/** A screenshot of the panel on a playground page, for a person to look at. */
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.locator('[data-testid=panel-container] iframe').screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+/** axe on the panel frame of a playground page, light and dark. */
+async function auditBothThemes(page: Page, panel: FrameLocator, name: string): Promise<void> {
+  const frame = page.frames().find((f) => f.url().includes('/panel/'));
+  if (!frame) throw new Error('no panel frame');
+  expect(await audit(frame), `${name}, light`).toEqual([]);
+  await shot(page, `${name}-light`);
+  await panel.locator('[data-testid=theme-toggle]').click();
+  await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+  expect(await audit(frame), `${name}, dark`).toEqual([]);
+  await shot(page, `${name}-dark`);
+  await panel.locator('[data-testid=theme-toggle]').click();
+  await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('light');
+}
+
+describe('the agent desktop', () => {
+  it('consults a colleague on a chat in a thread the customer never sees, and joins them', async () => {
+    const admin = await login('admin');
+    const first = await login('agent1');
+    const second = await login('agent2');
+    const address = `desk-consult-${Date.now()}`;
+    await journeyQueue(
+      baseUrl,
+      admin.token,
+      { name: `!Desk consult ${Date.now()}`, type: 'chat', addresses: [address] },
+      [first.id, second.id],
+    );
+    const a = await readyAgentInPlayground(browser(), playgroundUrl, 'agent1', password);
+    const b = await readyAgentInPlayground(browser(), playgroundUrl, 'agent2', password);
+    await b.page.click('#set-not-ready');
+
+    const shop = await browser().newContext();
+    const customer = await shop.newPage();
+    const errors: string[] = [];
+    customer.on('pageerror', (e) => errors.push(e.message));
+    await customer.goto(foreignUrl);
+    await addWidget(customer, baseUrl, address);
+    await customer.getByRole('button', { name: 'Chat with us' }).click();
+    await customer.getByLabel('Your name').fill('Hedy Customer');
+    await customer.getByRole('button', { name: 'Start chat' }).click();
+    await a.panel.locator('[data-testid=offer-accept]').click();
+    await expect.poll(() => customer.getByRole('status').textContent()).toBe('Connected: Ada Agent');
+    await customer.getByLabel('Your message').fill('Can I change my plan?');
+    await customer.getByLabel('Your message').press('Enter');
+    await expect.poll(() => a.panel.locator('[data-testid=messages]').textContent()).toContain('Can I change my plan?');
+
+    // Ada consults Ben, who answers and reads the transcript in his own view.
+    await b.page.click('#set-ready');
+    await a.panel.locator('[data-testid=consult]').click();
+    await a.panel.locator('[data-testid=target-agent2]').click();
+    await b.panel.locator('[data-testid=offer-accept]').click();
+    const thread = b.panel.locator('[data-testid=conversation]', { has: b.panel.locator('[data-testid=thread-note]') });
+    await expect.poll(() => thread.locator('[data-testid=messages]').textContent()).toContain('Can I change my plan?');
+    // He sees who asks and about whom, and cannot pass the customer on from a consultation.
+    expect(await thread.locator('[data-testid=consulted-by]').textContent()).toBe('Ada Agent asks about Hedy Customer');
+    expect(await thread.locator('[data-testid=transfer]').count()).toBe(0);
+    const adaThread = a.panel.locator('[data-testid=conversation]', {
+      has: a.panel.locator('[data-testid=thread-note]'),
+    });
+    await adaThread.locator('[data-testid=compose]').fill('Ben, can you take a plan change?');
+    await adaThread.locator('[data-testid=send]').click();
+    await expect
+      .poll(() => thread.locator('[data-testid=message][data-internal=true]').textContent())
+      .toContain('Ben, can you take a plan change?');
+    await thread.locator('[data-testid=compose]').fill('Sure, hand it over.');
+    await thread.locator('[data-testid=send]').click();
+    await expect
+      .poll(() => adaThread.locator('[data-testid=message][data-internal=true]').allTextContents())
+      .toEqual([
+        expect.stringContaining('Ben, can you take a plan change?'),
+        expect.stringContaining('Sure, hand it over.'),
+      ]);
+    await auditBothThemes(b.page, b.panel, 'consult-thread');
+
+    // Joined: the customer is told Ben serves them now, without a reload, and never saw the agents' thread.
+    await a.panel.locator('[data-testid=join]').click();
+    await expect.poll(() => customer.getByRole('status').textContent()).toBe('Connected: Ben Agent');
+    await b.panel.locator('[data-testid=compose]').fill('Hi Hedy, Ben here.');
+    await b.panel.locator('[data-testid=send]').click();
+    await expect
+      .poll(() => customer.locator('[data-parley-chat] li[data-direction=out]').allTextContents())
+      .toEqual([expect.stringContaining('Hi Hedy, Ben here.')]);
+    const seen = await customer.locator('[data-parley-chat]').textContent();
+    expect(seen).not.toContain('plan change?');
+    expect(seen).not.toContain('hand it over');
+    expect(errors).toEqual([]);
+
+    await b.panel.locator('[data-testid=hangup]').click();
+    await b.panel.locator('[data-testid=wrapup-done]').click();
+    await a.panel.locator('[data-testid=wrapup-done]').click();
+    for (const p of [a.page, b.page]) await p.click('#set-not-ready');
+    await shop.close();
+    await a.context.close();
+    await b.context.close();
+  }, 120_000);
+});
