@@ -317,7 +317,7 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
     expect(now2).toMatchObject({ state: 'accepted', remote_address: '+4950000' });
     expect(now2.peer_id).toBeUndefined();
     // The customer is the queue's contact still: the consulted agent wraps up too.
-    expect(now2.queue_id).toBe(contact.queue_id);
+    expect(now2.queue_id).toBe(line);
     expect((await ok(a('agent2').act(other, 'hangup'))).state).toBe('wrap_up');
     await ok(a('agent2').act(other, 'handle'));
     await ok(a('agent1').act(contact.id, 'handle'));
