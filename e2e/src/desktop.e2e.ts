@@ -10,7 +10,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { audit } from './axe.ts';
 import { useBrowser } from './browser.ts';
-import { addWidget, journeyQueue, login as loginAt, readyAgentInPlayground } from './helpers.ts';
+import { addWidget, api as apiAt, journeyQueue, login as loginAt, readyAgentInPlayground } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
@@ -18,6 +18,12 @@ const foreignUrl = inject('foreignUrl');
 const password = inject('demoPassword');
 const browser = useBrowser();
 const login = (username: string) => loginAt(baseUrl, username, password);
+const api = (token: string, method: string, p: string, body?: unknown) => apiAt(baseUrl, token, method, p, body);
+/** The playground's log of one SDK event, oldest first. */
+const logged = (page: Page, event: string) =>
+  page
+    .locator(`[data-testid=events] li[data-event="${event}"]`)
+    .evaluateAll((items) => items.map((li) => li.textContent ?? '').reverse());
 const SHOTS = path.resolve(import.meta.dirname, '../screenshots');
 
 /** A screenshot of the panel on a playground page, for a person to look at. */
@@ -120,4 +126,41 @@ describe('the agent desktop', () => {
     await a.context.close();
     await b.context.close();
   }, 120_000);
+
+  it('tells the agent who changed their state and why, lets them pick a reason the host hears, and who signed them out', async () => {
+    const supervisor = await login('supervisor');
+    const agent = await login('agent3');
+    const a = await readyAgentInPlayground(browser(), playgroundUrl, 'agent3', password);
+    await api(supervisor.token, 'PUT', `api/v1/agents/${agent.id}/state`, { ready: false, reason: 'meeting' });
+    await expect.poll(() => a.panel.locator('[data-testid=work-status]').textContent()).toBe('Not ready');
+    expect(await a.panel.locator('[data-testid=not-ready-reason]').textContent()).toBe(' · Meeting');
+    // No "Available" beside "Not ready": the reason picker shows the supervisor's reason.
+    expect(await a.panel.locator('[data-testid=presence]').count()).toBe(0);
+    expect(await a.panel.locator('[data-testid=not-ready-reasons]').inputValue()).toBe('meeting');
+    await expect
+      .poll(() => a.panel.locator('[data-testid=notice]').textContent())
+      .toContain('Sam Supervisor set you Not ready: Meeting.');
+    await expect
+      .poll(() => logged(a.page, 'agent:state'))
+      .toContainEqual(expect.stringMatching(/"reason":\{"code":"meeting".*"name":"Sam Supervisor"/));
+    await auditBothThemes(a.page, a.panel, 'forced-not-ready');
+    await a.panel.locator('[data-testid=notice-dismiss]').click();
+    expect(await a.panel.locator('[data-testid=notice]').count()).toBe(0);
+
+    // The agent picks a reason of their own: the host hears it, with nobody else named.
+    await a.panel.locator('[data-testid=not-ready-reasons]').selectOption('lunch');
+    await expect.poll(() => a.panel.locator('[data-testid=not-ready-reason]').textContent()).toBe(' · Lunch');
+    await expect
+      .poll(() => logged(a.page, 'agent:state').then((l) => l.at(-1) ?? ''))
+      .toMatch(/"reason":\{"code":"lunch","label":"Lunch"\},"changed_by":null/);
+    expect(await a.panel.locator('[data-testid=notice]').count()).toBe(0);
+
+    // A forced logout: back at the form, told who did it.
+    await api(supervisor.token, 'POST', `api/v1/agents/${agent.id}/logout`);
+    await expect
+      .poll(() => a.panel.locator('form.login [data-testid=notice]').textContent())
+      .toContain('Sam Supervisor signed you out.');
+    await shot(a.page, 'forced-logout-light');
+    await a.context.close();
+  }, 90_000);
 });

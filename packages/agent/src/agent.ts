@@ -10,7 +10,7 @@
  * `agent.audio` is the voice station in the host page (audio.ts): started
  * on demand (or with `connect({ audio })`), re-attached on every reconnect.
  */
-import type { AgentEventMap, Interaction, Message, ServerEvent, User } from '@parley/protocol';
+import type { AgentEventMap, Interaction, Message, ServerEvent, SessionEnd, User } from '@parley/protocol';
 import { Emitter, emitState, emitStatus } from '@parley/protocol';
 import type { ChannelType } from '@parley/protocol';
 import type { ActionRequest } from '@parley/protocol/rest';
@@ -75,8 +75,11 @@ export interface SocketLike {
 
 /** The headless client's events: the shared agent events, and its own. */
 export interface AgentEvents extends AgentEventMap {
-  /** The server ended the session (logout elsewhere, expiry, a forced logout): the client is closed. */
-  'session:ended': () => void;
+  /**
+   * The server ended the session (logout elsewhere, expiry, a forced logout):
+   * the client is closed. A forced logout names the supervisor (`{reason: 'forced_logout', by}`).
+   */
+  'session:ended': (end: SessionEnd) => void;
   /**
    * Any change to one of the agent's interactions, before the status events
    * it means: the server's event name (`held`, `consult_accepted`…, or
@@ -149,8 +152,9 @@ export class Agent extends Emitter<AgentEvents> {
         update: (update) => this.emit('interaction:update', update),
         frame: (event) => this.#onFrame(event),
         connection: (state) => this.emit('connection', state),
-        ended: () => {
-          if (this.#hello || !this.#getToken) return this.#ended();
+        ended: (end) => {
+          // A supervisor's logout stands: no fresh token signs the agent back in behind their back.
+          if (this.#hello || !this.#getToken || end.reason === 'forced_logout') return this.#ended(end);
           void this.#refresh();
         },
       },
@@ -409,11 +413,11 @@ export class Agent extends Emitter<AgentEvents> {
     this.#renewTimer = setTimeout(() => this.#renew(), wait);
   }
 
-  #ended(): void {
+  #ended(end: SessionEnd = { reason: 'ended', detail: 'session ended' }): void {
     this.#hello?.(false);
     if (this.#closed) return;
     this.close();
-    this.emit('session:ended');
+    this.emit('session:ended', end);
   }
 
   /** What is the client's own in a frame: the hello's greeting and session end, the station's owner. */

@@ -74,6 +74,7 @@ describe('AgentSession (the agent client core the panel and Agent share)', () =>
       'connect',
       'connection online',
       'status work_status',
+      'status agent_state',
       'user ready',
       'update snapshot',
       'state status',
@@ -99,7 +100,7 @@ describe('AgentSession (the agent client core the panel and Agent share)', () =>
   it('hears the session end, and forgets everything on close', () => {
     const { session, log, handlers } = harness();
     session.start(user());
-    handlers().onSessionEnded();
+    handlers().onSessionEnded({ reason: 'ended', detail: 'session ended' });
     expect(log).toContain('ended');
     session.close();
     expect(session.user).toBeNull();

@@ -7,7 +7,7 @@
  * `Agent`, login forms, messages and typing for the panel — through the
  * hooks, so there is one agent client, not two.
  */
-import type { Interaction, ServerEvent, StatePayload, StatusPayload, User } from '@parley/protocol';
+import type { Interaction, ServerEvent, SessionEnd, StatePayload, StatusPayload, User } from '@parley/protocol';
 import { Conversations } from './conversations.ts';
 import type { ConnectionState, SocketHandlers } from './socket.ts';
 import { userChanges } from './user-changes.ts';
@@ -32,7 +32,7 @@ export interface SessionHooks {
   frame?(event: ServerEvent): void;
   connection(state: ConnectionState): void;
   /** The server ended the session (4001: logout elsewhere, expiry, a forced logout). */
-  ended(): void;
+  ended(end: SessionEnd): void;
 }
 
 export class AgentSession<S extends SessionSocket = SessionSocket> {
@@ -76,7 +76,7 @@ export class AgentSession<S extends SessionSocket = SessionSocket> {
         this.#connection = state;
         this.#hooks.connection(state);
       },
-      onSessionEnded: () => this.#hooks.ended(),
+      onSessionEnded: (end) => this.#hooks.ended(end),
     });
     this.#socket.connect();
   }

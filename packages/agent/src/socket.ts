@@ -2,8 +2,8 @@
  * The agent WebSocket (PROTOCOL.md §2) with reconnect and resume. After a
  * drop it retries with backoff and sends `resume {last_seq}`.
  */
-import type { ServerEvent } from '@parley/protocol';
-import { parseServerFrame } from '@parley/protocol';
+import type { ServerEvent, SessionEnd } from '@parley/protocol';
+import { parseServerFrame, parseSessionEnd } from '@parley/protocol';
 
 export type ConnectionState = 'online' | 'reconnecting' | 'offline';
 
@@ -11,7 +11,7 @@ export interface SocketHandlers {
   readonly onEvent: (event: ServerEvent) => void;
   readonly onState: (state: ConnectionState) => void;
   /** The server ended the session (logout elsewhere, expiry). */
-  readonly onSessionEnded: () => void;
+  readonly onSessionEnded: (end: SessionEnd) => void;
 }
 
 const SESSION_ENDED = 4001;
@@ -73,7 +73,7 @@ export class AgentSocket {
       if (this.#closed) return;
       if (event.code === SESSION_ENDED) {
         this.handlers.onState('offline');
-        this.handlers.onSessionEnded();
+        this.handlers.onSessionEnded(parseSessionEnd(event.reason));
         return;
       }
       this.handlers.onState('reconnecting');

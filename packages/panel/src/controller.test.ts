@@ -203,6 +203,13 @@ describe('PanelController', () => {
     expect(sent.slice(1)).toEqual([
       { type: 'status', payload: { attribute: 'connection', value: 'online' } },
       { type: 'status', payload: { attribute: 'work_status', value: 'ready' } },
+      {
+        type: 'status',
+        payload: {
+          attribute: 'agent_state',
+          value: { work_status: 'ready', reason: null, changed_by: null, changed_at: null },
+        },
+      },
       { type: 'status', payload: { attribute: 'profile', value: { id: 'p2', name: 'Lunch', ready: false } } },
       { type: 'status', payload: { attribute: 'connection', value: 'reconnecting' } },
     ]);
@@ -212,9 +219,11 @@ describe('PanelController', () => {
     const { controller, server, sent, host } = setup(USER);
     await controller.start();
     host({ id: 'initRequest', type: 'init', payload: false });
-    server().onSessionEnded();
+    server().onSessionEnded({ reason: 'forced_logout', by: 'Sam Supervisor' });
     expect(controller.state.phase).toBe('login');
     expect(sent.at(-1)).toEqual({ type: 'status', payload: { attribute: 'work_status', value: 'offline' } });
+    // The login form says who signed the agent out.
+    expect(controller.state.notices).toEqual([{ id: 1, kind: 'forced_logout', params: { by: 'Sam Supervisor' } }]);
   });
 
   it('sets the agent ready and tells the host exactly once, though the socket repeats it', async () => {
@@ -225,7 +234,16 @@ describe('PanelController', () => {
     await flush();
     server().onEvent({ seq: 2, type: 'user', data: { user: { ...USER, work_status: 'ready' } } });
     const statusEvents = sent.filter((m) => m.type === 'status');
-    expect(statusEvents).toEqual([{ type: 'status', payload: { attribute: 'work_status', value: 'ready' } }]);
+    expect(statusEvents).toEqual([
+      { type: 'status', payload: { attribute: 'work_status', value: 'ready' } },
+      {
+        type: 'status',
+        payload: {
+          attribute: 'agent_state',
+          value: { work_status: 'ready', reason: null, changed_by: null, changed_at: null },
+        },
+      },
+    ]);
     expect(sent.find((m) => m.type === 'response')).toMatchObject({
       id: 'r1',
       payload: { value: { work_status: 'ready' } },

@@ -35,6 +35,7 @@ import {
 import { INITIAL_STATE, type ControllerDeps, type PanelState, type SocketLike } from './panel-state.ts';
 import { answerDetail } from './detail.ts';
 import { react } from './server-events.ts';
+import { frameNotice, sessionNotice, userNotice, type NoticeInput } from './notices.ts';
 
 export type { Draft } from './commands.ts';
 export type { ControllerDeps, PanelState, Phase, RestLike, SocketLike } from './panel-state.ts';
@@ -57,6 +58,8 @@ export class PanelController {
   readonly #listeners = new Set<(state: PanelState) => void>();
   readonly #deps: ControllerDeps;
   #bridge: HostBridge | null = null;
+  #reasons: Promise<ReasonCode[]> | null = null;
+  #noticeSeq = 0;
 
   constructor(deps: ControllerDeps) {
     this.#deps = deps;
@@ -72,13 +75,19 @@ export class PanelController {
         statuses: (changes) => {
           for (const change of changes) this.#bridge?.emitStatus(change);
         },
-        user: (user) => this.#set({ user }),
+        user: (user, before) => {
+          this.#set({ user });
+          this.#notify(userNotice(before, user));
+        },
         frame: (event) => this.#onServerEvent(event),
         connection: (connection) => {
           this.#set({ connection });
           this.#bridge?.emitStatus({ attribute: 'connection', value: connection });
         },
-        ended: () => this.#loggedOut(),
+        ended: (end) => {
+          this.#loggedOut();
+          this.#notify(sessionNotice(end));
+        },
       },
       () => this.#bridge?.channelStatusUpdates ?? false,
     );
@@ -223,9 +232,29 @@ export class PanelController {
     return user;
   }
 
-  /** Sets the agent ready or not ready (UI). */
-  async setReady(ready: boolean): Promise<void> {
-    this.#applyUser(await this.#deps.rest.setReady(ready));
+  /** Sets the agent ready, or not ready with one of the tenant's reasons (UI). */
+  async setReady(ready: boolean, reason?: string): Promise<void> {
+    this.#applyUser(await this.#deps.rest.setReady(ready, reason));
+  }
+
+  /** The tenant's not-ready reasons, for the picker (loaded once). */
+  notReadyReasons(): Promise<ReasonCode[]> {
+    this.#reasons ??= this.#deps.rest.reasonCodes('not_ready').catch((err: unknown) => {
+      this.#reasons = null;
+      throw err;
+    });
+    return this.#reasons;
+  }
+
+  /** The agent read a notice. */
+  dismiss(id: number): void {
+    this.#set({ notices: this.#state.notices.filter((n) => n.id !== id) });
+  }
+
+  #notify(notice: NoticeInput | null): void {
+    if (!notice) return;
+    // The last few only: an agent away for an hour comes back to a readable list, not a wall.
+    this.#set({ notices: [...this.#state.notices, { ...notice, id: ++this.#noticeSeq }].slice(-5) });
   }
 
   /** Light or dark, kept on the server so every panel of the agent follows; the host hears of it. */
@@ -294,6 +323,7 @@ export class PanelController {
     const r = react(this.#state, event, Date.now());
     if (r.messages) this.#addMessages(r.messages.interactionId, r.messages.messages);
     if (r.patch) this.#set(r.patch);
+    if (event.type === 'interaction') this.#notify(frameNotice(event.data));
     if (r.attachVoice) this.#attachVoice();
     if (r.followAudio) this.#audio.follow();
   }

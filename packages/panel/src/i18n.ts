@@ -40,6 +40,19 @@ const en = {
   'state.setReady': 'Go ready',
   'state.setNotReady': 'Go not ready',
   'state.presence': 'Presence',
+  'state.reason': 'Not-ready reason',
+  'state.noReason': 'No reason given',
+  'state.timeInState': 'Time in this state',
+  'notice.ok': 'OK',
+  'notice.dismiss': 'OK, dismiss this notice',
+  'notice.forcedReady': '{by} set you Ready.',
+  'notice.forcedNotReady': '{by} set you Not ready.',
+  'notice.forcedNotReadyReason': '{by} set you Not ready: {reason}.',
+  'notice.forcedLogout': '{by} signed you out. Sign in again when you are asked to.',
+  'notice.missedOffers':
+    'You were set Not ready because offers rang out without an answer. Go ready when you are back at your desk.',
+  'notice.transferQueued': '{agent} did not take {customer}; they are waiting in {queue} again.',
+  'notice.transferLost': '{agent} did not take {customer}, and there was no queue to send them back to.',
   'status.ready': 'Ready',
   'status.not_ready': 'Not ready',
   'status.busy': 'Busy',
@@ -157,6 +170,19 @@ const de: Record<MessageKey, string> = {
   'header.language': 'Sprache',
   'state.setReady': 'Bereit melden',
   'state.setNotReady': 'Nicht bereit melden',
+  'state.reason': 'Grund für Nicht bereit',
+  'state.noReason': 'Ohne Grund',
+  'state.timeInState': 'Zeit in diesem Status',
+  'notice.ok': 'OK',
+  'notice.dismiss': 'OK, Hinweis schließen',
+  'notice.forcedReady': '{by} hat Sie auf Bereit gesetzt.',
+  'notice.forcedNotReady': '{by} hat Sie auf Nicht bereit gesetzt.',
+  'notice.forcedNotReadyReason': '{by} hat Sie auf Nicht bereit gesetzt: {reason}.',
+  'notice.forcedLogout': '{by} hat Sie abgemeldet. Melden Sie sich wieder an, wenn Sie dazu aufgefordert werden.',
+  'notice.missedOffers':
+    'Sie wurden auf Nicht bereit gesetzt, weil Angebote unbeantwortet abliefen. Melden Sie sich bereit, sobald Sie zurück sind.',
+  'notice.transferQueued': '{agent} hat {customer} nicht angenommen; der Kontakt wartet wieder in {queue}.',
+  'notice.transferLost': '{agent} hat {customer} nicht angenommen, und es gab keine Warteschlange für die Rückgabe.',
   'state.presence': 'Anwesenheit',
   'status.ready': 'Bereit',
   'status.not_ready': 'Nicht bereit',
@@ -243,4 +269,23 @@ export function setLanguage(language: string): void {
 /** Looks a message up and fills `{name}` placeholders. */
 export function t(key: MessageKey, params: Record<string, string> = {}): string {
   return current[key].replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? '');
+}
+
+/** The presence profiles and reasons Parley seeds, in the agent's language; a tenant's own names stay as they are. */
+const KNOWN_NAMES: Record<string, Record<string, string>> = {
+  de: {
+    available: 'Verfügbar',
+    away: 'Abwesend',
+    break: 'Pause',
+    lunch: 'Mittagspause',
+    meeting: 'Besprechung',
+    training: 'Schulung',
+    offline: 'Offline',
+    'back-office work': 'Sachbearbeitung',
+    'missed offers': 'Verpasste Angebote',
+  },
+};
+
+export function presenceName(name: string): string {
+  return (current === de ? KNOWN_NAMES['de'] : undefined)?.[name.toLowerCase()] ?? name;
 }

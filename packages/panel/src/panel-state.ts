@@ -3,6 +3,7 @@ import type { Contact, Interaction, Message, Queue, User } from '@parley/protoco
 import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
 import type { ConnectionState, SocketHandlers, DirectoryEntry, ReasonCode, VoiceLike } from '@parley/agent';
 import type { Draft } from './commands.ts';
+import type { Notice } from './notices.ts';
 
 export type Phase = 'loading' | 'login' | 'ready';
 
@@ -29,6 +30,8 @@ export interface PanelState {
   readonly audio: 'off' | 'connected' | 'unavailable' | 'standby';
   /** Keys the far party pressed, by call (from `dtmf_received` events). */
   readonly tones: Readonly<Record<string, string>>;
+  /** What the agent is told about changes they did not make (newest last), until they dismiss it. */
+  readonly notices: readonly Notice[];
 }
 
 /** What the controller needs from the REST client. */
@@ -90,4 +93,5 @@ export const INITIAL_STATE: PanelState = {
   typing: {},
   audio: 'off',
   tones: {},
+  notices: [],
 };

@@ -3,7 +3,7 @@
  * which adds its own: `load`, `ready`, `error`, `message`) and the headless
  * agent client (`Agent`): one map, so the same listener code runs on both.
  */
-import type { CallQuality, StatePayload, StatusPayload } from './host.ts';
+import type { AgentStateChange, CallQuality, StatePayload, StatusPayload } from './host.ts';
 import type { Interaction, PresenceProfile, WorkStatus } from './objects.ts';
 
 export interface AgentEventMap {
@@ -24,6 +24,8 @@ export interface AgentEventMap {
   'interaction:quality': (event: CallQuality & { interaction: Interaction }) => void;
   /** The agent's work status changed. */
   'agent:workStatus': (status: WorkStatus) => void;
+  /** The agent's state with its reason and who changed it (a supervisor's forced not-ready names them). */
+  'agent:state': (state: AgentStateChange) => void;
   /** The agent's presence profile changed. */
   'agent:profile': (profile: PresenceProfile) => void;
   /** The agent switched theme. */
@@ -52,6 +54,7 @@ export function emitState(sink: AgentEventSink, p: StatePayload): void {
 /** A panel's agent news (`status`) as the agent event it is. */
 export function emitStatus(sink: AgentEventSink, p: StatusPayload): void {
   if (p.attribute === 'work_status') sink.emit('agent:workStatus', p.value);
+  else if (p.attribute === 'agent_state') sink.emit('agent:state', p.value);
   else if (p.attribute === 'profile') sink.emit('agent:profile', p.value);
   else if (p.attribute === 'theme') sink.emit('theme', p.value);
   else if (p.attribute === 'language') sink.emit('language', p.value);

@@ -69,6 +69,19 @@ export interface InteractionEventDetails {
   readonly consult_linked: null;
   readonly consult_accepted: null;
   readonly consult_failed: { readonly reason?: WithdrawReason } | null;
+  /**
+   * Written on the interaction an agent transferred blind to another agent,
+   * when that agent did not take it: who, why, and what became of the
+   * contact (back in its queue, or lost when it had none).
+   */
+  readonly transfer_failed: {
+    readonly reason: WithdrawReason;
+    readonly agent_id: string;
+    readonly agent_name: string;
+    readonly outcome: 'queued' | 'missed';
+    readonly queue_name?: string;
+    readonly transferred_to: string;
+  };
   /** The consulted agent took over the customer. */
   readonly joined: { readonly customer: string };
   readonly conference: null;

@@ -130,9 +130,25 @@ export interface CallQuality {
   readonly packets_received: number;
 }
 
+/**
+ * (ext) The agent's state as a whole, sent whenever its work status, its
+ * not-ready reason or who set it changes: a supervisor's forced not-ready
+ * names them and the reason.
+ */
+export interface AgentStateChange {
+  readonly work_status: WorkStatus;
+  /** While not ready: the tenant's reason (`code`, `label`), or null. */
+  readonly reason: { readonly code: string; readonly label: string } | null;
+  /** Who changed the state when it was not the agent (a supervisor), else null. */
+  readonly changed_by: { readonly id: string; readonly name: string } | null;
+  /** When the state last changed (ISO-8601), null if never. */
+  readonly changed_at: string | null;
+}
+
 /** Agent-related events (PROTOCOL.md §1.4). */
 export type StatusPayload =
   | { readonly attribute: 'work_status'; readonly value: WorkStatus }
+  | { readonly attribute: 'agent_state'; readonly value: AgentStateChange }
   | { readonly attribute: 'profile'; readonly value: PresenceProfile }
   | { readonly attribute: 'theme'; readonly value: { readonly dark: boolean; readonly primary: string } }
   | { readonly attribute: 'language'; readonly value: string }
@@ -247,7 +263,14 @@ const STATE_ATTRIBUTES: ReadonlySet<string> = new Set([
   'disposition',
   'call_quality',
 ]);
-const STATUS_ATTRIBUTES: ReadonlySet<string> = new Set(['work_status', 'profile', 'theme', 'language', 'connection']);
+const STATUS_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'work_status',
+  'agent_state',
+  'profile',
+  'theme',
+  'language',
+  'connection',
+]);
 
 /**
  * Reads the `value` of an (ext) `authenticate` action. Returns `null` unless it

@@ -44,6 +44,7 @@ export type {
   StatePayload,
   CallQuality,
   StatusPayload,
+  AgentStateChange,
   StateMessage,
   StatusMessage,
   PanelMessage,
@@ -70,8 +71,11 @@ export type {
   ServerReply,
   ServerFrame,
   RestTunnelRequest,
+  SessionEnd,
 } from './ws.ts';
 export {
+  forcedLogoutReason,
+  parseSessionEnd,
   MAX_CLIENT_FRAME_BYTES,
   isTunnelMethod,
   parseClientRequest,

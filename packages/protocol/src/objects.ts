@@ -46,6 +46,11 @@ export interface User {
   readonly state_changed_at?: string | null;
   /** (ext) Who changed it when it was not the agent (a supervisor's forced state), else null. */
   readonly state_changed_by?: UserId | null;
+  /** (ext) Their display name, to tell the agent who did it. */
+  readonly state_changed_by_name?: string | null;
+  /** (ext) While not ready: the reason's code and label (`break`, "Break"), or null. */
+  readonly not_ready_reason_code?: string | null;
+  readonly not_ready_reason_label?: string | null;
 }
 
 /** A queue the user serves. */

@@ -224,3 +224,33 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
   if (!SERVER_EVENT_TYPES.has(data['type'])) return null;
   return data as unknown as ServerEvent;
 }
+
+/**
+ * Why the server ended an agent's session, as the close frame (4001) says it:
+ * a supervisor's forced logout names the supervisor (`forced_logout:<name>`),
+ * so the agent is told who signed them out; anything else is plain text.
+ */
+export type SessionEnd =
+  { readonly reason: 'forced_logout'; readonly by: string } | { readonly reason: 'ended'; readonly detail: string };
+
+const FORCED_LOGOUT = 'forced_logout:';
+
+/** The close reason of a forced logout (at most 123 bytes, as WebSocket allows). */
+export function forcedLogoutReason(byName: string): string {
+  let bytes = FORCED_LOGOUT.length;
+  let name = '';
+  for (const ch of byName) {
+    const cp = ch.codePointAt(0) ?? 0;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes > 123) break;
+    name += ch;
+  }
+  return FORCED_LOGOUT + name;
+}
+
+/** Reads a session's close reason. */
+export function parseSessionEnd(reason: string): SessionEnd {
+  return reason.startsWith(FORCED_LOGOUT)
+    ? { reason: 'forced_logout', by: reason.slice(FORCED_LOGOUT.length) }
+    : { reason: 'ended', detail: reason };
+}

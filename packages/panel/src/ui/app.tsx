@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PanelController, PanelState } from '../controller.ts';
 import { setLanguage, t } from '../i18n.ts';
 import { ConversationItem, Dialer, Offers, Picklist } from './conversations.tsx';
+import { Notices, StateControls, StateLine } from './state.tsx';
 
 /** Follows the controller's state. */
 function usePanelState(controller: PanelController): PanelState {
@@ -83,9 +84,7 @@ export function App({
             <div class="name" data-testid="agent-name">
               {user.display_name}
             </div>
-            <div class={`status status-${user.work_status}`} data-testid="work-status">
-              {t(`status.${user.work_status}`)}
-            </div>
+            <StateLine user={user} />
           </div>
         </div>
         <StateControls controller={controller} user={user} />
@@ -121,6 +120,7 @@ export function App({
           </button>
         </div>
       </header>
+      <Notices controller={controller} notices={state.notices} />
       <section class="conversations" aria-labelledby="conv-title">
         <h2 id="conv-title">{t('conversations.title')}</h2>
         <Offers controller={controller} state={state} />
@@ -163,9 +163,7 @@ function CompactView({
       <header class="header">
         <div class="who">
           <div class="name">{user.display_name}</div>
-          <div class={`status status-${user.work_status}`} data-testid="work-status">
-            {t(`status.${user.work_status}`)}
-          </div>
+          <StateLine user={user} />
         </div>
         <span class={`conn conn-${state.connection}`} data-testid="connection" title={t(`conn.${state.connection}`)}>
           {t(`conn.${state.connection}`)}
@@ -179,6 +177,7 @@ function CompactView({
           </button>
         )}
       </header>
+      <Notices controller={controller} notices={state.notices} />
       <section class="conversations" aria-labelledby="conv-title">
         <h2 id="conv-title">{t('conversations.title')}</h2>
         <Offers controller={controller} state={state} />
@@ -199,49 +198,6 @@ function CompactView({
           </ul>
         )}
       </section>
-    </div>
-  );
-}
-
-/** Ready toggle and presence profile: the agent's own state, as every other client sees it. */
-function StateControls({ controller, user }: { controller: PanelController; user: NonNullable<PanelState['user']> }) {
-  const [error, setError] = useState<string | null>(null);
-  const run = (action: () => Promise<void>) => {
-    setError(null);
-    action().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
-  };
-  // While busy or wrapping up, the toggle shows the agent's own choice (it takes effect afterwards).
-  const ready = user.ready ?? user.work_status === 'ready';
-  return (
-    <div class="state">
-      <button
-        type="button"
-        class={ready ? 'toggle on' : 'toggle'}
-        aria-pressed={ready}
-        data-testid="ready-toggle"
-        onClick={() => run(() => controller.setReady(!ready))}
-      >
-        {ready ? t('state.setNotReady') : t('state.setReady')}
-      </button>
-      <label class="presence">
-        <span class="sr-only">{t('state.presence')}</span>
-        <select
-          data-testid="presence"
-          value={user.presence}
-          onChange={(e) => run(() => controller.setPresence(e.currentTarget.value))}
-        >
-          {user.presence_profiles.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      {error && (
-        <span class="error" role="alert">
-          {error}
-        </span>
-      )}
     </div>
   );
 }
@@ -268,6 +224,7 @@ function LoginForm({
       >
         <h1>{tenantName}</h1>
         <h2>{t('login.title')}</h2>
+        <Notices controller={controller} notices={state.notices} />
         <label>
           {t('login.username')}
           <input

@@ -4,17 +4,17 @@
  * the CPC RI or a supervisor: it checks rights, writes, audits and publishes
  * `user.changed` so every panel of the agent updates at once.
  */
-import { idFrom, parseUserId } from '@parley/protocol';
+import { forcedLogoutReason, idFrom, parseUserId } from '@parley/protocol';
 import type { AgentState, User, WorkStatus } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/index.ts';
 import { CodedError } from '@parley/protocol';
 import { hasRole, mayManageAgent } from '../access/index.ts';
-import { findPresenceProfile, findReasonCode, listPresenceProfiles } from '../presence/index.ts';
+import { findPresenceProfile, findReasonCode, listPresenceProfiles, notReadyPresence } from '../presence/index.ts';
 import type { Database } from '../store/index.ts';
 import { audit, nowIso } from '../store/index.ts';
 import type { Tenant } from '../tenants/index.ts';
-import { findUser, setAgentState, toWireUser, type UserRecord } from '../users/index.ts';
+import { findUser, setAgentState, wireUser, type UserRecord } from '../users/index.ts';
 
 /** True when `actor` may read or change `targetId`'s agent state. */
 export function mayManage(actor: UserRecord, targetId: string): boolean {
@@ -35,7 +35,7 @@ export class AgentService {
   /** The wire User of a user, or null. */
   async snapshot(tenantId: string, userId: string): Promise<User | null> {
     const user = await findUser(this.db, tenantId, userId);
-    return user ? toWireUser(user, await listPresenceProfiles(this.db, tenantId)) : null;
+    return user ? wireUser(this.db, user) : null;
   }
 
   /** What supervisors see of an agent, or null. */
@@ -93,16 +93,24 @@ export class AgentService {
       );
     }
     let reasonId: string | null = null;
+    let label: string | null = null;
     if (reason !== undefined) {
       const code = await findReasonCode(this.db, tenant.id, 'not_ready', reason);
       if (!code) throw CodedError.invalidArgument(`reason: no not-ready reason code ${JSON.stringify(reason)}`);
       reasonId = code.id;
+      label = code.label;
     }
+    const presence = notReadyPresence(await listPresenceProfiles(this.db, tenant.id), target.presenceProfileId, label);
     return this.#apply(
       tenant,
       actor,
       target,
-      { workStatus: this.#keepBusy(target, 'not_ready'), ready: false, notReadyReasonId: reasonId },
+      {
+        workStatus: this.#keepBusy(target, 'not_ready'),
+        ready: false,
+        notReadyReasonId: reasonId,
+        presenceProfileId: presence,
+      },
       'agent_not_ready',
       {
         reason: reason ?? null,
@@ -156,10 +164,11 @@ export class AgentService {
       action: 'agent_logged_out',
       detail: { target: target.id },
     });
+    // The agent's panel and client are told who signed them out.
     this.bus.publish('user.loggedOut', {
       tenantId: tenant.id,
       userId: target.id,
-      reason: 'logged out by a supervisor',
+      reason: forcedLogoutReason(actor.displayName),
     });
     await this.loggedOut(tenant, target.id);
   }

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).routing).toEqual({
       maxMissedOffers: 3,
       preferredWindowMs: 20_000,
+      reofferAfterMs: 30_000,
       phoneBlocksOtherChannels: true,
     });
     expect(
@@ -30,8 +31,9 @@ describe('loadConfig', () => {
         PARLEY_MAX_MISSED_OFFERS: '0',
         PARLEY_PREFERRED_AGENT_WINDOW_SECONDS: '5',
         PARLEY_CALL_BLOCKS_OTHER_CHANNELS: 'false',
+        PARLEY_REOFFER_AFTER_SECONDS: '0',
       }).routing,
-    ).toEqual({ maxMissedOffers: 0, preferredWindowMs: 5_000, phoneBlocksOtherChannels: false });
+    ).toEqual({ maxMissedOffers: 0, preferredWindowMs: 5_000, reofferAfterMs: 0, phoneBlocksOtherChannels: false });
   });
 
   it('turns the playground off outside demo mode unless asked for', () => {

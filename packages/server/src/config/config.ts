@@ -44,6 +44,8 @@ export interface Config {
     readonly maxMissedOffers: number;
     /** How long a contact waits for its preferred agent, ms. */
     readonly preferredWindowMs: number;
+    /** How long a contact is kept from an agent who let it go before it may be offered to them again, ms; 0: never. */
+    readonly reofferAfterMs: number;
     /** A call blocks offers on every other channel too. */
     readonly phoneBlocksOtherChannels: boolean;
   };
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     routing: {
       maxMissedOffers: parseInteger(env, 'PARLEY_MAX_MISSED_OFFERS', 3, 0, 100),
       preferredWindowMs: parseInteger(env, 'PARLEY_PREFERRED_AGENT_WINDOW_SECONDS', 20, 0, 3600) * 1000,
+      reofferAfterMs: parseInteger(env, 'PARLEY_REOFFER_AFTER_SECONDS', 30, 0, 3600) * 1000,
       phoneBlocksOtherChannels: parseBoolean(env, 'PARLEY_CALL_BLOCKS_OTHER_CHANNELS', true),
     },
     channels: {

@@ -166,6 +166,54 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
     expect(stored?.code).toBe('missed_offers');
   });
 
+  it('offers a contact that rang out again to the only ready agent once the re-offer time has passed', async () => {
+    await onlyReady('agent1');
+    const contact = await call(line);
+    expect(contact.agent_id).toBe(a('agent1').id);
+    await tick(20_000);
+    await a('agent1').event('offer_withdrawn', contact.id);
+    // Kept from agent1 for 30 s (nobody else is ready), then offered again rather than left waiting.
+    await tick(29_999);
+    expect(await stateOf(admin, contact.id).catch(() => 'hidden')).not.toBe('alerting');
+    await tick(1);
+    const again = await a('agent1').next(
+      (f) => f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.id === contact.id,
+    );
+    expect(again.data.interaction.agent_id).toBe(a('agent1').id);
+    await ok(a('agent1').act(contact.id, 'accept'));
+    await ok(a('agent1').act(contact.id, 'hangup'));
+    await ok(a('agent1').act(contact.id, 'handle'));
+  });
+
+  it('tells the agent who transferred blind when the target does not take it, and where the contact went', async () => {
+    await onlyReady('agent1', 'agent2');
+    const contact = await call(line);
+    await ok(a('agent1').act(contact.id, 'accept'));
+    await ok(a('agent1').act(contact.id, 'transfer', { to: { agent_id: a('agent2').id } }));
+    const offer = await a('agent2').next(
+      (f) =>
+        f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.transferred_from === contact.id,
+    );
+    await ok(a('agent2').act(offer.data.interaction.id, 'reject'));
+    const told = await a('agent1').next((f) => f.type === 'interaction' && f.data.event === 'transfer_failed');
+    expect(told.data.interaction.id).toBe(contact.id);
+    expect(told.data.detail).toEqual({
+      reason: 'rejected',
+      agent_id: a('agent2').id,
+      agent_name: 'Ben Agent',
+      outcome: 'queued',
+      queue_name: 'Test Line',
+      transferred_to: offer.data.interaction.id,
+    });
+    await a('agent1').setReady(false);
+    await ok(a('agent1').act(contact.id, 'handle'));
+    await a('agent3').setReady(true);
+    await a('agent3').event('offered', offer.data.interaction.id);
+    await ok(a('agent3').act(offer.data.interaction.id, 'accept'));
+    await ok(a('agent3').act(offer.data.interaction.id, 'hangup'));
+    await ok(a('agent3').act(offer.data.interaction.id, 'handle'));
+  });
+
   it('answers 403 for someone else’s interaction, 409 with the state for a finished one, and acts once per request id', async () => {
     await onlyReady('agent1');
     const contact = await call(line);

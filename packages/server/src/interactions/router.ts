@@ -4,7 +4,7 @@
  * offers, overflow, agents set not ready), and keeps the desk's own timers
  * (direct offers to one agent, wrap-ups) in one heap with one armed timeout.
  */
-import { ensureReasonCode } from '../presence/index.ts';
+import { ensureReasonCode, listPresenceProfiles, notReadyPresence } from '../presence/index.ts';
 import {
   MinHeap,
   RoutingEngine,
@@ -241,9 +241,17 @@ export class Router {
             label: 'Missed offers',
             sort: 99,
           });
+          const user = await findUser(tx.trx, this.#tenantId, d.agentId);
+          const profiles = await listPresenceProfiles(tx.trx, this.#tenantId);
           await tx.trx
             .updateTable('users')
-            .set({ ready: 0, not_ready_reason_id: reasonId })
+            .set({
+              ready: 0,
+              not_ready_reason_id: reasonId,
+              presence_profile_id: notReadyPresence(profiles, user?.presenceProfileId ?? null, null),
+              state_changed_at: nowIso(new Date(tx.now)),
+              state_changed_by: null,
+            })
             .where('tenant_id', '=', this.#tenantId)
             .where('id', '=', d.agentId)
             .execute();
@@ -331,9 +339,34 @@ export class Router {
         priority: back.priority,
         excluded: back.excluded,
       });
+      await this.#tellTransferrer(tx, back, agentId, reason, 'queued');
       return this.#ledger.reload(tx, back.id);
     }
-    return this.#ledger.step(tx, back, 'abandon', 'missed', agentId);
+    const lost = await this.#ledger.step(tx, back, 'abandon', 'missed', agentId);
+    await this.#tellTransferrer(tx, back, agentId, reason, 'missed');
+    return lost;
+  }
+
+  /** The agent who transferred a contact blind hears that its target did not take it, and where it went. */
+  async #tellTransferrer(
+    tx: Tx,
+    r: InteractionRecord,
+    targetId: string | null,
+    reason: 'rejected' | 'timeout' | 'disconnected',
+    outcome: 'queued' | 'missed',
+  ): Promise<void> {
+    const from = r.transferredFrom ? await this.#ledger.find(tx.trx, r.transferredFrom) : null;
+    if (!from?.agentId || !targetId) return;
+    const target = await findUser(tx.trx, this.#tenantId, targetId);
+    const queueName = this.#queues.name(r.queueId);
+    await this.#ledger.write(tx, from, 'transfer_failed', from.agentId, {
+      reason,
+      agent_id: targetId,
+      agent_name: target?.displayName ?? 'The agent',
+      outcome,
+      ...(outcome === 'queued' && queueName ? { queue_name: queueName } : {}),
+      transferred_to: r.id,
+    });
   }
 
   /** Takes a waiting contact out of routing (abandoned, cancelled) and frees whoever it was offered to. */

@@ -7,5 +7,6 @@ export {
   listReasonCodes,
   findReasonCode,
   ensureReasonCode,
+  notReadyPresence,
 } from './presence.ts';
 export { OnlineUsers } from './online.ts';

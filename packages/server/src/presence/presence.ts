@@ -98,3 +98,21 @@ export async function ensureReasonCode(
     .execute();
   return id;
 }
+
+/**
+ * The presence that goes with not ready: the profile named like the reason
+ * (Lunch for "Lunch"), else the current one when it does not count as ready,
+ * else the first that does not (a forced not-ready never leaves "Available" showing).
+ */
+export function notReadyPresence(
+  profiles: readonly PresenceProfile[],
+  currentId: string | null,
+  reasonLabel: string | null,
+): string | null {
+  const away = profiles.filter((p) => !p.ready);
+  const named = reasonLabel ? away.find((p) => p.name.toLowerCase() === reasonLabel.toLowerCase()) : undefined;
+  if (named) return named.id;
+  const current = profiles.find((p) => p.id === currentId);
+  if (current && !current.ready) return current.id;
+  return away[0]?.id ?? currentId;
+}

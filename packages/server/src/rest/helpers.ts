@@ -2,14 +2,13 @@
 import { CodedError } from '@parley/protocol';
 import type { FastifyRequest } from 'fastify';
 import { requireCaller, type Caller } from '../http/index.ts';
-import { listPresenceProfiles } from '../presence/index.ts';
 import { findQueue } from '../queues/index.ts';
-import { toWireUser, type UserRecord } from '../users/index.ts';
+import { wireUser, type UserRecord } from '../users/index.ts';
 import type { AppContext } from '../context.ts';
 
 export function restHelpers(ctx: AppContext) {
   const caller = (request: FastifyRequest): Promise<Caller> => requireCaller(ctx, request);
-  const wire = async (user: UserRecord) => toWireUser(user, await listPresenceProfiles(ctx.db, user.tenantId));
+  const wire = (user: UserRecord) => wireUser(ctx.db, user);
   const seesDetail = (user: UserRecord) => user.role === 'supervisor' || user.role === 'admin';
   const queueOr404 = async (tenantId: string, id: string) => {
     const queue = await findQueue(ctx.db, tenantId, id);

@@ -11,7 +11,7 @@ import type { AppContext } from '../context.ts';
 import { listPresenceProfiles } from '../presence/index.ts';
 import { listQueues, listQueuesOfUser, toWireQueue } from '../queues/index.ts';
 import { directoryEntry, toContact, IdParams, Id } from '../rest/index.ts';
-import { findUser, listUsers, toWireUser } from '../users/index.ts';
+import { findUser, listUsers, wireUser } from '../users/index.ts';
 
 /** The RI APIs that exist, and their resources (told to callers of an unknown one). */
 export const RI_APIS = {
@@ -38,7 +38,7 @@ export function riRoutes(ctx: AppContext) {
     const wire = async (tenantId: string, userId: string) => {
       const user = await findUser(ctx.db, tenantId, userId);
       if (!user) throw new CodedError('not_found', `No user ${userId}.`);
-      return toWireUser(user, await listPresenceProfiles(ctx.db, tenantId));
+      return wireUser(ctx.db, user);
     };
 
     app.get('/ecfs/RI/rci/queues', async (request) => {

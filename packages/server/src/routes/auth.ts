@@ -6,10 +6,9 @@ import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { listPresenceProfiles } from '../presence/index.ts';
 import { audit } from '../store/index.ts';
 import { tenantBasePath, type Tenant } from '../tenants/index.ts';
-import { toWireUser, type UserRecord } from '../users/index.ts';
+import { wireUser, type UserRecord } from '../users/index.ts';
 import {
   createSession,
   deleteSession,
@@ -54,7 +53,7 @@ export function authRoutes(ctx: AppContext) {
       return ctx.agents.loggedIn(request.tenant, login.user);
     };
 
-    const userBody = async (user: UserRecord) => toWireUser(user, await listPresenceProfiles(ctx.db, user.tenantId));
+    const userBody = (user: UserRecord) => wireUser(ctx.db, user);
 
     const bearerOf = (request: FastifyRequest): string | null => {
       const header = request.headers.authorization;

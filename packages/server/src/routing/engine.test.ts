@@ -435,7 +435,8 @@ describe('RoutingEngine', () => {
           { maxLength: 60 },
         ),
         (steps) => {
-          const engine = new RoutingEngine({ preferredWindowMs: 5_000 });
+          // Re-offer deadlines are checked by the table tests; this model counts offers, overflows and windows.
+          const engine = new RoutingEngine({ preferredWindowMs: 5_000, reofferAfterMs: 0 });
           engine.handle(queue('q', { offerTimeoutMs: 7_000, overflow: { queueId: 'q2', afterMs: 11_000 } }), 0);
           engine.handle(queue('q2', { offerTimeoutMs: 9_000 }), 0);
           for (const id of ['a0', 'a1', 'a2', 'a3'])
@@ -528,7 +529,7 @@ describe('RoutingEngine', () => {
   });
 
   it('serves a contact at once when its offer ends after its preferred window closed (found by the property above)', () => {
-    const engine = new RoutingEngine({ preferredWindowMs: 5_000 });
+    const engine = new RoutingEngine({ preferredWindowMs: 5_000, reofferAfterMs: 0 });
     engine.handle(queue('q', { offerTimeoutMs: 7_000 }), 0);
     for (const id of ['a0', 'a1']) engine.handle(agent(id, [['q', 3]], { capacity: { ...CAPACITY, phone: 1 } }), 0);
     // c1 prefers a1 and is offered to it; the window closes while a1 is still deciding.
@@ -542,7 +543,7 @@ describe('RoutingEngine', () => {
   });
 
   it('forgets a preferred window that closed the moment its offer ended: no stale deadline (found by the property above)', () => {
-    const engine = new RoutingEngine({ preferredWindowMs: 5_000 });
+    const engine = new RoutingEngine({ preferredWindowMs: 5_000, reofferAfterMs: 0 });
     engine.handle(queue('q', { offerTimeoutMs: 7_000 }), 0);
     engine.handle(agent('a1', [['q', 3]], { capacity: { ...CAPACITY, phone: 1 } }), 0);
     engine.handle(arrive('c1', 'q', 'a1'), 1_000);
@@ -550,6 +551,43 @@ describe('RoutingEngine', () => {
     expect(engine.handle(reject('c1', 'a1'), 6_000)).toEqual([]);
     // c1 now waits as anyone's: its window's deadline does not come due again.
     expect(engine.waiting('q')).toEqual([expect.objectContaining({ contactId: 'c1', offeredTo: null })]);
+    expect(engine.nextDeadline()).toBeNull();
+  });
+
+  it('gives a contact back to an agent who let it go once the others had their chance, after the re-offer time', () => {
+    const { log } = run(
+      [
+        [0, queue('q', { offerTimeoutMs: 10_000 })],
+        [0, agent('a1', [['q', 3]])],
+        [0, agent('a2', [['q', 3]])],
+        [0, arrive('c1', 'q')],
+        [1_000, reject('c1', 'a1')],
+        // a2 lets it ring out; nobody else serves q.
+        [11_000, tick],
+        // Ready and idle, a1 still does not get it back before 30 s after its reject…
+        [30_999, tick],
+        // …and then does; a2 (timed out at 11 s) is next in line, at 41 s.
+        [31_000, tick],
+        [41_000, reject('c1', 'a1')],
+        [41_000, tick],
+      ],
+      { maxMissedOffers: 0 },
+    );
+    expect(log).toEqual(['offer c1→a1', 'offer c1→a2', 'withdraw c1→a2 (timeout)', 'offer c1→a1', 'offer c1→a2']);
+  });
+
+  it('never gives a contact back to an agent who let it go when re-offering is off', () => {
+    const { engine, log } = run(
+      [
+        [0, queue('q', { offerTimeoutMs: 10_000 })],
+        [0, agent('a1', [['q', 3]])],
+        [0, arrive('c1', 'q')],
+        [10_000, tick],
+        [3_600_000, tick],
+      ],
+      { reofferAfterMs: 0, maxMissedOffers: 0 },
+    );
+    expect(log).toEqual(['offer c1→a1', 'withdraw c1→a1 (timeout)']);
     expect(engine.nextDeadline()).toBeNull();
   });
 

@@ -32,15 +32,20 @@
 import type { ChannelType } from '@parley/protocol';
 import { MinHeap } from './heap.ts';
 import {
+  ahead,
   before,
   buildSlots,
+  exclude,
+  excludes,
   hasRoom,
   newLoad,
   OFFER,
   OVERFLOW,
   Pool,
   PREFERRED,
+  REOFFER,
   reindex,
+  stillDue,
   toWaiting,
   type Agent,
   type Contact,
@@ -65,11 +70,13 @@ export class RoutingEngine {
   readonly #deadlines = new MinHeap<Deadline>(before);
   #seq = 0;
   readonly #maxMissed: number;
+  readonly #reofferAfterMs: number;
   readonly #preferredWindowMs: number;
   readonly #phoneBlocks: boolean;
 
   constructor(options: RoutingOptions = {}) {
     this.#maxMissed = options.maxMissedOffers ?? 3;
+    this.#reofferAfterMs = options.reofferAfterMs ?? 30_000;
     this.#preferredWindowMs = options.preferredWindowMs ?? 20_000;
     this.#phoneBlocks = options.phoneBlocksOtherChannels ?? true;
   }
@@ -271,11 +278,12 @@ export class RoutingEngine {
       seq: ++this.#seq,
       arrivedAt: Math.min(now, event.arrivedAt ?? now),
       enqueuedAt: now,
-      excluded: event.excluded && event.excluded.length > 0 ? new Set(event.excluded) : null,
+      excluded: null,
       offer: null,
       preferredAgentId,
       preferredUntil: preferredAgentId ? now + this.#preferredWindowMs : 0,
     };
+    for (const agentId of event.excluded ?? []) this.#exclude(contact, agentId, now);
     this.#contacts.set(contactId, contact);
     this.#insert(queue, contact);
     this.#scheduleOverflow(contact, queue.spec);
@@ -287,7 +295,7 @@ export class RoutingEngine {
   #insert(queue: Queue, contact: Contact): void {
     const waiting = queue.waiting;
     const last = waiting[waiting.length - 1];
-    if (!last || !this.#ahead(contact, last)) {
+    if (!last || !ahead(contact, last)) {
       waiting.push(contact);
       return;
     }
@@ -295,17 +303,10 @@ export class RoutingEngine {
     let hi = waiting.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.#ahead(waiting[mid] as Contact, contact)) lo = mid + 1;
+      if (ahead(waiting[mid] as Contact, contact)) lo = mid + 1;
       else hi = mid;
     }
     waiting.splice(lo, 0, contact);
-  }
-
-  /** True when `a` is served before `b`. */
-  #ahead(a: Contact, b: Contact): boolean {
-    if (a.priority !== b.priority) return a.priority > b.priority;
-    if (a.arrivedAt !== b.arrivedAt) return a.arrivedAt < b.arrivedAt;
-    return a.seq < b.seq;
   }
 
   #scheduleOverflow(contact: Contact, spec: QueueSpec): void {
@@ -320,14 +321,14 @@ export class RoutingEngine {
     const preferred = contact.preferredAgentId ? this.#agents.get(contact.preferredAgentId) : undefined;
     if (preferred && now < contact.preferredUntil) {
       const eligible = preferred.slots.some((slot) => slot.queue === queue && slot.inPool);
-      if (eligible && !contact.excluded?.has(preferred.spec.id)) this.#offer(contact, preferred, now, out);
+      if (eligible && !excludes(contact, preferred.spec.id, now)) this.#offer(contact, preferred, now, out);
       // Otherwise it waits for the preferred agent until the window closes.
       return;
     }
     const pools = queue.spec.skillsBased ? queue.byProficiency : [queue.idle];
     for (let i = pools.length - 1; i >= 0; i--) {
       for (let slot = pools[i]?.head ?? null; slot; slot = slot.next) {
-        if (!contact.excluded?.has(slot.agent.spec.id)) {
+        if (!excludes(contact, slot.agent.spec.id, now)) {
           this.#offer(contact, slot.agent, now, out);
           return;
         }
@@ -346,7 +347,7 @@ export class RoutingEngine {
         const first = waiting[0];
         if (!first || (best && first.priority < best.priority)) continue;
         const head = waiting.find((c) => this.#mayOffer(c, agent, now));
-        if (head && (!best || this.#ahead(head, best))) best = head;
+        if (head && (!best || ahead(head, best))) best = head;
       }
       if (!best) return;
       this.#offer(best, agent, now, out);
@@ -355,7 +356,7 @@ export class RoutingEngine {
 
   /** Whether a waiting contact may be offered to this agent now. */
   #mayOffer(contact: Contact, agent: Agent, now: number): boolean {
-    if (contact.offer || contact.excluded?.has(agent.spec.id)) return false;
+    if (contact.offer || excludes(contact, agent.spec.id, now)) return false;
     return !contact.preferredAgentId || contact.preferredAgentId === agent.spec.id || now >= contact.preferredUntil;
   }
 
@@ -371,11 +372,11 @@ export class RoutingEngine {
     out.push({ type: 'offer', contactId: contact.id, agentId: agent.spec.id, queueId: queue.spec.id, expiresAt });
   }
 
-  /** The offer ends without the agent taking it: the contact keeps its place and never goes to this agent again. */
+  /** The offer ends without the agent taking it: the contact keeps its place, kept from this agent for a while. */
   #release(contact: Contact, agent: Agent, now: number): void {
     const channel = this.#queue(contact.queueId).spec.channel;
     contact.offer = null;
-    (contact.excluded ??= new Set()).add(agent.spec.id);
+    this.#exclude(contact, agent.spec.id, now);
     agent.offers.delete(contact.id);
     // Deadlines skipped while it was offered count again (one that fell due happens at the next tick).
     this.#scheduleOverflow(contact, this.#queue(contact.queueId).spec);
@@ -412,18 +413,14 @@ export class RoutingEngine {
 
   /** Whether a deadline still means something (its contact may have moved on since). */
   #live(d: Deadline): boolean {
-    const contact = d.contact;
-    if (this.#contacts.get(contact.id) !== contact) return false;
-    switch (d.kind) {
-      case OFFER:
-        return contact.offer?.expiresAt === d.at;
-      case OVERFLOW: {
-        const overflow = this.#queues.get(contact.queueId)?.spec.overflow;
-        return !contact.offer && !!overflow && contact.enqueuedAt + overflow.afterMs === d.at;
-      }
-      default:
-        return !contact.offer && contact.preferredUntil === d.at;
-    }
+    if (this.#contacts.get(d.contact.id) !== d.contact) return false;
+    return stillDue(d, this.#queues.get(d.contact.queueId)?.spec.overflow?.afterMs);
+  }
+
+  /** Keeps a contact from an agent who let it go, for the re-offer time (or for good). */
+  #exclude(contact: Contact, agentId: string, now: number): void {
+    const at = exclude(contact, agentId, this.#reofferAfterMs > 0 ? now + this.#reofferAfterMs : Infinity);
+    if (at !== null) this.#deadlines.push({ at, kind: REOFFER, contact });
   }
 
   #tick(now: number, out: Decision[]): void {
@@ -452,7 +449,7 @@ export class RoutingEngine {
         out.push({ type: 'overflowed', contactId: contact.id, fromQueueId: from.spec.id, toQueueId: target.spec.id });
         this.#serveContact(contact, now, out);
       } else {
-        // The preferred agent did not come in time: the contact is open to everyone now.
+        // The preferred agent did not come in time, or an agent who let it go may have it again.
         this.#serveContact(contact, now, out);
       }
     }

@@ -77,8 +77,12 @@ export interface Contact {
   readonly arrivedAt: number;
   /** When it entered its current queue (overflow counts from here). */
   enqueuedAt: number;
-  /** Agents it is never offered to again; null until there is one (most contacts never have any). */
-  excluded: Set<string> | null;
+  /**
+   * Agents who let it go (rejected, timed out), each until when it is not
+   * offered to them again (Infinity: never); null until there is one (most
+   * contacts never have any).
+   */
+  excluded: Map<string, number> | null;
   offer: { readonly agentId: string; readonly expiresAt: number } | null;
   readonly preferredAgentId: string | null;
   /** While `now` is before it, only the preferred agent is offered it (0: no preferred agent). */
@@ -88,12 +92,48 @@ export interface Contact {
 /** A moment at which `tick` may have something to do. Stale entries are skipped when they come up. */
 export interface Deadline {
   readonly at: number;
-  readonly kind: 0 | 1 | 2;
+  readonly kind: 0 | 1 | 2 | 3;
   readonly contact: Contact;
 }
 export const OFFER = 0;
 export const OVERFLOW = 1;
 export const PREFERRED = 2;
+/** An agent's exclusion from a contact lapses: it may be offered to them again. */
+export const REOFFER = 3;
+
+/** Whether a deadline of a contact still in routing means something (it may have moved on since). */
+export function stillDue(d: Deadline, overflowAfterMs: number | undefined): boolean {
+  const contact = d.contact;
+  switch (d.kind) {
+    case OFFER:
+      return contact.offer?.expiresAt === d.at;
+    case OVERFLOW:
+      return !contact.offer && overflowAfterMs !== undefined && contact.enqueuedAt + overflowAfterMs === d.at;
+    case REOFFER:
+      return !contact.offer && [...(contact.excluded?.values() ?? [])].includes(d.at);
+    default:
+      return !contact.offer && contact.preferredUntil === d.at;
+  }
+}
+
+/** True when `a` is served before `b`: higher priority, then older, then first in. */
+export function ahead(a: Contact, b: Contact): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.arrivedAt !== b.arrivedAt) return a.arrivedAt < b.arrivedAt;
+  return a.seq < b.seq;
+}
+
+/** Whether the contact is kept from this agent at `now`. */
+export function excludes(contact: Contact, agentId: string, now: number): boolean {
+  const until = contact.excluded?.get(agentId);
+  return until !== undefined && now < until;
+}
+
+/** Keeps the contact from an agent until `until`; returns that moment when a re-offer deadline is due. */
+export function exclude(contact: Contact, agentId: string, until: number): number | null {
+  (contact.excluded ??= new Map()).set(agentId, until);
+  return Number.isFinite(until) ? until : null;
+}
 
 /** Deadlines by time, then kind (offers first). */
 export const before = (a: Deadline, b: Deadline) => a.at < b.at || (a.at === b.at && a.kind < b.kind);

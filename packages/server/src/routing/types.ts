@@ -32,6 +32,12 @@ export interface RoutingOptions {
   readonly maxMissedOffers?: number;
   /** How long a contact waits for its preferred agent before anyone may take it, ms. Default 20,000. */
   readonly preferredWindowMs?: number;
+  /**
+   * How long a contact is kept from an agent who rejected it or let its
+   * offer time out, ms; afterwards it may be offered to them again (the
+   * others had their chance first). 0: never again. Default 30,000.
+   */
+  readonly reofferAfterMs?: number;
   /** A phone call blocks offers on every other channel too. Default true. */
   readonly phoneBlocksOtherChannels?: boolean;
 }

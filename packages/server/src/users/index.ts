@@ -14,3 +14,4 @@ export {
   setAgentState,
   UsernameTakenError,
 } from './users.ts';
+export { wireUser } from './wire.ts';

@@ -1,0 +1,55 @@
+/**
+ * What the agent is told about changes they did not make themselves: a
+ * supervisor set their state or signed them out, routing set them not ready
+ * after missed offers, a colleague did not take a transfer. Pure: built from
+ * the user before and after, and from interaction events; the view words them.
+ */
+import type { InteractionFrame, SessionEnd, User } from '@parley/protocol';
+
+export type NoticeKind = 'forced_state' | 'forced_logout' | 'missed_offers' | 'transfer_failed';
+
+export interface Notice {
+  readonly id: number;
+  readonly kind: NoticeKind;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export type NoticeInput = Omit<Notice, 'id'>;
+
+/** What a change of the user means for the agent, if it was not their own doing. */
+export function userNotice(before: User | null, after: User): NoticeInput | null {
+  if (!before) return null;
+  const changed = (after.state_changed_at ?? null) !== (before.state_changed_at ?? null);
+  if (changed && after.state_changed_by)
+    return {
+      kind: 'forced_state',
+      params: {
+        by: after.state_changed_by_name ?? after.state_changed_by,
+        status: after.ready ? 'ready' : 'not_ready',
+        reason: after.ready ? '' : (after.not_ready_reason_label ?? ''),
+      },
+    };
+  if (after.not_ready_reason_code === 'missed_offers' && before.not_ready_reason_code !== 'missed_offers')
+    return { kind: 'missed_offers', params: {} };
+  return null;
+}
+
+/** What an interaction event means for the agent beyond the conversation list. */
+export function frameNotice(frame: InteractionFrame): NoticeInput | null {
+  if (frame.event !== 'transfer_failed' || !frame.detail) return null;
+  return {
+    kind: 'transfer_failed',
+    params: {
+      agent: frame.detail.agent_name,
+      customer: frame.interaction.remote_address,
+      reason: String(frame.detail.reason),
+      queue: frame.detail.queue_name ?? '',
+      outcome: frame.detail.outcome,
+    },
+  };
+}
+
+/** A session the server ended: a forced logout names the supervisor. */
+export function sessionNotice(end: SessionEnd): NoticeInput | null {
+  return end.reason === 'forced_logout' ? { kind: 'forced_logout', params: { by: end.by } } : null;
+}
