@@ -197,6 +197,41 @@ describe('the one-script SDK', () => {
     await context.close();
   });
 
+  it('Parley.load on a page the tenant does not allow rejects at once with origin_not_allowed; CPC.load warns once', async () => {
+    const page = await browser().newPage();
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    await page.goto(foreignUrl);
+    await page.addScriptTag({ url: `${baseUrl}sdk/parley.js` });
+    const outcome = await page.evaluate(async (base) => {
+      const P = (window as unknown as { Parley: { load(o: unknown): Promise<unknown> } }).Parley;
+      try {
+        await P.load({ baseUrl: base, container: document.body });
+        return { code: 'loaded', message: '' };
+      } catch (err) {
+        const e = err as { code: string; message: string };
+        return { code: e.code, message: e.message };
+      }
+    }, baseUrl);
+    expect(outcome.code).toBe('origin_not_allowed');
+    expect(outcome.message).toContain(`${new URL(foreignUrl).origin} may not embed the panel`);
+    expect(outcome.message).toContain('PARLEY_ALLOWED_ORIGINS');
+    // Known before framing (a CORS-readable check), not by waiting on a timeout: no iframe was added.
+    expect(await page.locator('iframe').count()).toBe(0);
+    // The CPC facade keeps CPC.js's result and says why, once, in the console.
+    const cpc = await page.evaluate(
+      (base) =>
+        (window as unknown as { CPC: { load(o: unknown): Promise<boolean> } }).CPC.load({
+          tenantBaseUrl: base,
+          parentElement: document.body,
+        }),
+      baseUrl,
+    );
+    expect(cpc).toBe(true);
+    expect(warnings.filter((w) => w.includes('may not embed the panel'))).toHaveLength(1);
+    await page.close();
+  });
+
   it('Parley.load rejects a javascript: base URL with invalid_argument and adds no iframe', async () => {
     const page = await browser().newPage();
     await page.goto(allowedHostUrl);

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   unsupported: { status: 501, message: 'This command is not supported by this panel version.' },
   timeout: { status: 504, message: 'No answer arrived in time.' },
   panel_unavailable: { status: 503, message: 'The panel is not loaded or was reloaded.' },
+  origin_not_allowed: { status: 403, message: "This page's origin may not embed the panel." },
   internal: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -41,7 +42,7 @@ export interface ErrorPayload {
  */
 export const ERROR_CODE_NAMES: readonly ErrorCode[] = (
   'invalid_argument unauthorized not_logged_in token_expired forbidden not_found invalid_state conflict template_required too_large ' +
-  'unreachable upstream_error rate_limited unsupported timeout panel_unavailable internal'
+  'unreachable upstream_error rate_limited unsupported timeout panel_unavailable origin_not_allowed internal'
 ).split(' ') as ErrorCode[];
 
 /** True when `value` is one of the catalogued error codes. */

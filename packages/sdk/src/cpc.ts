@@ -175,6 +175,7 @@ export function createCpc(loader: typeof load = load): CpcApi {
           enableChannelStatusUpdates: config.enableChannelStatusUpdates === true,
           debug: debugLog,
           sso: config.useSsoLoginPage === true,
+          refused: 'warn',
           onEvent: (name, ...args) => {
             if (name === 'message') deliver(args[0] as PanelMessage);
             else if (name === 'load') deliver({ type: 'cpc-onload', payload: null });

@@ -44,6 +44,12 @@ export interface LoadOptions {
   readonly debug?: boolean;
   /** Show the SSO page (waits for a token from `auth`) instead of the login form. */
   readonly sso?: boolean;
+  /**
+   * A page whose origin the tenant does not allow: `reject` (default) fails
+   * with `origin_not_allowed` before framing; `warn` writes one console
+   * warning and frames anyway (the CPC facade, as CPC.js does).
+   */
+  readonly refused?: 'reject' | 'warn';
 }
 
 /** A loaded panel: typed commands, typed events. */
@@ -195,6 +201,11 @@ export async function load(options: LoadOptions): Promise<Panel> {
     throw new ParleyError('invalid_argument', `container ${JSON.stringify(options.container)} was not found`);
   const panelOrigin = new URL(baseUrl).origin;
   const debug = options.debug ? (m: string) => console.debug(`[parley] ${m}`) : () => undefined;
+  if (!(await embedAllowed(baseUrl, options.timeoutMs ?? 10_000))) {
+    const message = `${location.origin} may not embed the panel: add it to the tenant's allowed host origins (PARLEY_ALLOWED_ORIGINS)`;
+    if (options.refused === 'warn') console.warn(`[parley] ${message}`);
+    else throw new ParleyError('origin_not_allowed', message);
+  }
 
   const frame = document.createElement('iframe');
   frame.src = panelUrl(baseUrl, options, location.origin);
@@ -221,6 +232,19 @@ export async function load(options: LoadOptions): Promise<Panel> {
   await loaded;
 
   return createPanel(client, { baseUrl, frame, ready });
+}
+
+/** Asks the server whether this page may frame the panel; an unreachable server is not a refusal. */
+async function embedAllowed(baseUrl: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const res = await fetch(`${baseUrl}panel/embed-check`, {
+      credentials: 'omit',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return !res.ok || (await res.json()).allowed !== false;
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -55,3 +55,23 @@ describe('faviconIco', () => {
     expect(pixel(8, 6)).toEqual([255, 255, 255, 255]);
   });
 });
+
+describe('the embed check', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ PARLEY_ALLOWED_ORIGINS: 'https://crm.example' });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('tells any page, CORS-readable and without credentials, whether its origin may frame the panel', async () => {
+    const ask = (origin: string) => h.app.inject({ method: 'GET', url: '/panel/embed-check', headers: { origin } });
+    const refused = await ask('https://elsewhere.example');
+    expect(refused.statusCode).toBe(200);
+    expect(refused.json()).toEqual({ origin: 'https://elsewhere.example', allowed: false });
+    expect(refused.headers['access-control-allow-origin']).toBe('https://elsewhere.example');
+    expect(refused.headers['access-control-allow-credentials']).toBeUndefined();
+    expect((await ask('https://crm.example')).json()).toEqual({ origin: 'https://crm.example', allowed: true });
+  });
+});

@@ -86,6 +86,15 @@ export function panelRoutes(
     };
     for (const page of PANEL_PAGES)
       app.get(page.url, { schema: { hide: true } }, (request, reply) => send(request, reply, page.sso));
+    // Whether the asking page may frame the panel: the SDK asks before framing, so a refused
+    // embed fails at once with a reason instead of leaving the host waiting on a blank frame.
+    // Readable from any origin (it says only whether that origin is on the list), never with credentials.
+    app.get('/panel/embed-check', { schema: { hide: true } }, async (request, reply) => {
+      const origin = request.headers['origin'];
+      const allowed =
+        origin === undefined || origin === ctx.selfOrigin || ctx.allowedOrigins(request.tenant).includes(origin);
+      return reply.header('cache-control', 'no-store').send({ origin: origin ?? null, allowed });
+    });
 
     if (fs.existsSync(path.join(dist.panel, 'assets'))) {
       await app.register(fastifyStatic, {

@@ -21,7 +21,7 @@ export const corsPlugin = fp(
           url?: string;
         };
         const path = (req.url ?? '').split('?')[0] ?? '';
-        if (PUBLIC_CHAT.test(path)) {
+        if (PUBLIC_CHAT.test(path) || path.endsWith('/panel/embed-check')) {
           cb(null, {
             origin: true,
             credentials: false,
