@@ -163,4 +163,32 @@ describe('the agent desktop', () => {
     await shot(a.page, 'forced-logout-light');
     await a.context.close();
   }, 90_000);
+
+  it('speaks to the agent in their language: presence names, a wrong number, and no developer text', async () => {
+    const a = await readyAgentInPlayground(browser(), playgroundUrl, 'agent5', password);
+    await a.panel.locator('[data-testid=ready-toggle]').click();
+    await a.panel.locator('[data-testid=language]').selectOption('de');
+    try {
+      await expect.poll(() => a.panel.locator('[data-testid=work-status]').textContent()).toBe('Nicht bereit');
+      await a.panel.locator('[data-testid=ready-toggle]').click();
+      await expect
+        .poll(() => a.panel.locator('[data-testid=presence] option').allTextContents())
+        .toContain('Verfügbar');
+      expect(await a.panel.locator('[data-testid=presence] option').allTextContents()).toContain('Mittagspause');
+      await a.panel.locator('[data-testid=new-outbound]').click();
+      await a.panel.getByLabel('An', { exact: true }).fill('not a number');
+      await a.panel.locator('form.dialer button[type=submit]').click();
+      await expect
+        .poll(() => a.panel.locator('form.dialer [role=alert]').textContent())
+        .toBe(
+          '„not a number“ ist keine Telefonnummer. Geben Sie Ziffern ein, mit der Ländervorwahl nach einem + (zum Beispiel +49 30 1234567).',
+        );
+      await shot(a.page, 'german-dialer');
+    } finally {
+      await a.panel.locator('[data-testid=language]').selectOption('en');
+      await expect.poll(() => a.panel.locator('[data-testid=work-status]').textContent()).not.toContain('ereit');
+      await a.page.click('#set-not-ready');
+      await a.context.close();
+    }
+  }, 60_000);
 });

@@ -35,6 +35,7 @@ import {
 import { INITIAL_STATE, type ControllerDeps, type PanelState, type SocketLike } from './panel-state.ts';
 import { answerDetail } from './detail.ts';
 import { react } from './server-events.ts';
+import { t } from './i18n.ts';
 import { frameNotice, sessionNotice, userNotice, type NoticeInput } from './notices.ts';
 
 export type { Draft } from './commands.ts';
@@ -290,7 +291,14 @@ export class PanelController {
       return user;
     } catch (err) {
       const error = err instanceof CommandError ? err : new CommandError('internal');
-      this.#set({ busy: false, loginError: error.message });
+      // The reasons agents meet most, in their language; anything else as the server says it.
+      const message =
+        error.code === 'unauthorized'
+          ? t('login.wrong')
+          : error.code === 'rate_limited'
+            ? t('login.tooMany')
+            : error.message;
+      this.#set({ busy: false, loginError: message });
       throw error;
     }
   }

@@ -122,6 +122,10 @@ const en = {
   'dial.from': 'From',
   'dial.defaultFrom': 'Default address',
   'dial.start': 'Start',
+  'dial.badNumber':
+    '“{to}” is not a phone number. Enter digits, with the country code after a + (for example +49 30 1234567).',
+  'login.wrong': 'Invalid username or password.',
+  'login.tooMany': 'Too many failed sign-ins. Wait a few minutes, then try again.',
   'refused.title': 'This page may not embed the panel',
   'refused.body': 'Ask your Parley administrator to add {origin} to the allowed origins.',
   loading: 'Loading…',
@@ -253,6 +257,10 @@ const de: Record<MessageKey, string> = {
   'dial.from': 'Von',
   'dial.defaultFrom': 'Standardadresse',
   'dial.start': 'Starten',
+  'dial.badNumber':
+    '„{to}“ ist keine Telefonnummer. Geben Sie Ziffern ein, mit der Ländervorwahl nach einem + (zum Beispiel +49 30 1234567).',
+  'login.wrong': 'Benutzername oder Passwort ist ungültig.',
+  'login.tooMany': 'Zu viele fehlgeschlagene Anmeldungen. Warten Sie einige Minuten und versuchen Sie es dann erneut.',
   'refused.title': 'Diese Seite darf das Panel nicht einbetten',
   'refused.body': 'Bitten Sie Ihren Parley-Administrator, {origin} zu den erlaubten Ursprüngen hinzuzufügen.',
   loading: 'Wird geladen…',

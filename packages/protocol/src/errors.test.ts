@@ -6,6 +6,13 @@ describe('error codes', () => {
     expect([...ERROR_CODE_NAMES].sort()).toEqual(Object.keys(ERROR_CODES).sort());
   });
 
+  it('words a rate limit as a person would, not in seconds', async () => {
+    const { CodedError } = await import('./errors.ts');
+    expect(CodedError.rateLimited(871).message).toBe('Too many failed attempts. Try again in 15 minutes.');
+    expect(CodedError.rateLimited(1).message).toBe('Too many failed attempts. Try again in 1 second.');
+    expect(CodedError.rateLimited(7200, 'Enough for today').message).toBe('Enough for today. Try again in 2 hours.');
+  });
+
   it('recognises codes and reads unknown ones as internal', () => {
     expect(isErrorCode('template_required')).toBe(true);
     expect(isErrorCode('toString')).toBe(false);

@@ -90,7 +90,11 @@ export class CodedError extends Error {
     return new CodedError('unauthorized', message);
   }
   static rateLimited(retryAfterSeconds: number, what = 'Too many failed attempts'): CodedError {
-    return new CodedError('rate_limited', `${what}; retry in ${retryAfterSeconds} s.`, retryAfterSeconds);
+    return new CodedError(
+      'rate_limited',
+      `${what}. Try again in ${waitInWords(retryAfterSeconds)}.`,
+      retryAfterSeconds,
+    );
   }
   static invalidArgument(message: string): CodedError {
     return new CodedError('invalid_argument', message);
@@ -110,4 +114,12 @@ export class CodedError extends Error {
   static unreachable(message: string): CodedError {
     return new CodedError('unreachable', message);
   }
+}
+
+/** A wait as a person says it: "40 seconds", "15 minutes", "2 hours" (rounded up). */
+export function waitInWords(seconds: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (seconds < 60) return unit(Math.max(1, Math.ceil(seconds)), 'second');
+  if (seconds < 3600) return unit(Math.ceil(seconds / 60), 'minute');
+  return unit(Math.ceil(seconds / 3600), 'hour');
 }

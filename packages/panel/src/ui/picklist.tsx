@@ -75,6 +75,11 @@ export function Dialer({ controller }: { controller: PanelController }) {
       aria-label={t('dial.open')}
       onSubmit={(e) => {
         e.preventDefault();
+        // A number is checked here, in the agent's language, before the server is asked.
+        if (channel !== 'email' && !/^\+?[0-9]{3,20}$/.test(to.replace(/[\s()./-]/g, ''))) {
+          setError(t('dial.badNumber', { to: to.trim() }));
+          return;
+        }
         void controller.uiOutbound({ channel, to: to.trim(), ...(from ? { from } : {}) }).then((err) => {
           setError(err);
           if (!err) {

@@ -26,7 +26,7 @@ export function phoneAddress(to: string): string {
   const cleaned = to.replace(/[\s()-]/g, '');
   if (!PHONE_NUMBER.test(cleaned))
     throw CodedError.invalidArgument(
-      `to: ${JSON.stringify(to)} is not a phone number (digits, optionally a leading +)`,
+      `to: ${JSON.stringify(to)} is not a phone number. Enter digits, with the country code after a + (for example +49 30 1234567).`,
     );
   return cleaned;
 }

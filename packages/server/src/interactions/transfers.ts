@@ -319,7 +319,9 @@ export class Transfers {
     if (!CHANNEL_TRAITS[channel].voice)
       throw CodedError.invalidArgument(`to: a ${channel} can go to a queue or an agent, not a number`);
     if (!PHONE_NUMBER.test(cleaned))
-      throw CodedError.invalidArgument(`to: ${JSON.stringify(number)} is not a phone number`);
+      throw CodedError.invalidArgument(
+        `to: ${JSON.stringify(number)} is not a phone number. Enter digits, with the country code after a + (for example +49 30 1234567).`,
+      );
     checkReachable(this.#d.reachable, cleaned);
     return { kind: 'number', address: cleaned };
   }
