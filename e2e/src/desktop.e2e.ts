@@ -113,6 +113,11 @@ describe('the agent desktop', () => {
     await expect
       .poll(() => customer.locator('[data-parley-chat] li[data-direction=out]').allTextContents())
       .toEqual([expect.stringContaining('Hi Hedy, Ben here.')]);
+    // One SVG icon set, no emoji standing in for icons (they are boxes without an emoji font).
+    const EMOJI = /\p{Extended_Pictographic}/u;
+    expect(await b.panel.locator('body').textContent()).not.toMatch(EMOJI);
+    expect(await b.panel.locator('[data-testid=audio] svg').count()).toBe(1);
+    expect(await customer.locator('body').textContent()).not.toMatch(EMOJI);
     const seen = await customer.locator('[data-parley-chat]').textContent();
     expect(seen).not.toContain('plan change?');
     expect(seen).not.toContain('hand it over');

@@ -195,7 +195,7 @@ describe('voice', () => {
     // With the chat window open, the call button sits above it, not over its controls.
     await shop.getByRole('button', { name: 'Chat with us' }).click();
     const box = async (name: string) => (await shop.getByRole('button', { name }).boundingBox())!;
-    const [call, start] = [await box('📞 Call us'), await box('Start chat')];
+    const [call, start] = [await box('Call us'), await box('Start chat')];
     const overlap = !(
       call.x + call.width <= start.x ||
       start.x + start.width <= call.x ||

@@ -9,6 +9,7 @@
  * number from the browser (click-to-call, over Parley's media plane);
  * `data-chat="off"` leaves only the call button.
  */
+import { Paperclip, Phone as PhoneIcon, type IconNode } from 'lucide';
 import { ChatConversation, type ChatMessage, type ChatState } from './conversation.ts';
 import { Phone } from './phone.ts';
 
@@ -37,7 +38,8 @@ li.in { align-self: flex-end; background: #2563eb; color: #fff; }
 li small { display: block; font-size: 11px; opacity: .8; }
 li .receipt { text-align: right; }
 li a { color: inherit; display: block; }
-.attach { background: #e2e8f0; color: #0f172a; }
+.attach { background: #e2e8f0; color: #0f172a; display: inline-flex; align-items: center; }
+.icon { vertical-align: -3px; flex: none; }
 .after { padding: 8px; display: flex; flex-direction: column; gap: 6px; }
 form { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #e2e8f0; }
 form.start { flex-direction: column; border: 0; }
@@ -68,6 +70,32 @@ function el<K extends keyof HTMLElementTagNameMap>(
   Object.assign(node, props);
   node.append(...children);
   return node;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A Lucide icon as inline SVG, hidden from assistive technology (the control's text or label names it). */
+function icon(node: IconNode): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  const attrs: Record<string, string> = {
+    width: '16',
+    height: '16',
+    viewBox: '0 0 24 24',
+    fill: 'none',
+    stroke: 'currentColor',
+    'stroke-width': '2',
+    'stroke-linecap': 'round',
+    'stroke-linejoin': 'round',
+    'aria-hidden': 'true',
+    class: 'icon',
+  };
+  for (const [k, v] of Object.entries(attrs)) svg.setAttribute(k, v);
+  for (const [tag, a] of node) {
+    const child = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(a)) if (v !== undefined) child.setAttribute(k, String(v));
+    svg.append(child);
+  }
+  return svg;
 }
 
 function mount(): void {
@@ -123,7 +151,7 @@ function mount(): void {
     const receipt =
       m.direction === 'in' ? el('small', { className: 'receipt' }, m.status === 'read' ? 'Read' : 'Sent') : '';
     const files = (m.attachments ?? []).map((a) => {
-      const link = el('a', { href: '#', textContent: `📎 ${a.name}` });
+      const link = el('a', { href: '#' }, icon(Paperclip), ` ${a.name}`);
       link.addEventListener('click', (e) => {
         e.preventDefault();
         void chat?.download(a.id).then((blob) => {
@@ -162,7 +190,7 @@ function mount(): void {
   const text = el('textarea', { name: 'message', rows: 2, placeholder: 'Type a message' });
   text.setAttribute('aria-label', 'Your message');
   const picker = el('input', { type: 'file', hidden: true, accept: 'image/*,application/pdf,text/plain,text/csv' });
-  const attach = el('button', { type: 'button', className: 'attach', textContent: '📎', title: 'Attach a file' });
+  const attach = el('button', { type: 'button', className: 'attach', title: 'Attach a file' }, icon(Paperclip));
   attach.setAttribute('aria-label', 'Attach a file');
   attach.addEventListener('click', () => picker.click());
   const sendError = el('div', { className: 'error', role: 'alert' });
@@ -330,7 +358,7 @@ function mount(): void {
 
 /** The click-to-call button: dials the queue number from the browser (microphone asked on the first call). */
 function callButton(number: string): HTMLElement {
-  const start = el('button', { type: 'button', textContent: '📞 Call us' });
+  const start = el('button', { type: 'button' }, icon(PhoneIcon), ' Call us');
   const end = el('button', { type: 'button', className: 'end', textContent: 'Hang up', hidden: true });
   const state = el('span', { role: 'status', hidden: true });
   const bar = el('div', { className: 'call' }, state, start, end);

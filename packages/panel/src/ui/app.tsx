@@ -3,6 +3,8 @@ import type { PanelController, PanelState } from '../controller.ts';
 import { setLanguage, t } from '../i18n.ts';
 import { ConversationItem, Dialer, Offers, Picklist } from './conversations.tsx';
 import { Notices, StateControls, StateLine } from './state.tsx';
+import { HeadphoneOff, Headset } from 'lucide';
+import { Icon } from './icon.tsx';
 
 /** Follows the controller's state. */
 function usePanelState(controller: PanelController): PanelState {
@@ -113,6 +115,7 @@ export function App({
             {t(`conn.${state.connection}`)}
           </span>
           <span class={`audio audio-${state.audio}`} data-testid="audio" title={t(`audio.${state.audio}`)}>
+            <Icon node={state.audio === 'connected' ? Headset : HeadphoneOff} />
             <span class="sr-only">{t(`audio.${state.audio}`)}</span>
           </span>
           <button type="button" class="link" onClick={() => void controller.logout()}>
@@ -169,6 +172,7 @@ function CompactView({
           {t(`conn.${state.connection}`)}
         </span>
         <span class={`audio audio-${state.audio}`} data-testid="audio" title={t(`audio.${state.audio}`)}>
+          <Icon node={state.audio === 'connected' ? Headset : HeadphoneOff} />
           <span class="sr-only">{t(`audio.${state.audio}`)}</span>
         </span>
         {layout.canPopOut && (
