@@ -12,7 +12,7 @@ import nodemailer from 'nodemailer';
 import { describe, expect, inject, it } from 'vitest';
 import { audit } from './axe.ts';
 import { useBrowser } from './browser.ts';
-import { api as apiAt, login as loginAt } from './helpers.ts';
+import { api as apiAt, login as loginAt, openMenu } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
@@ -80,6 +80,7 @@ describe('the panel, looked at', () => {
     for (const dark of [false, true]) {
       const theme = dark ? 'dark' : 'light';
       if (dark) {
+        await openMenu(panel);
         await panel.locator('[data-testid=theme-toggle]').click();
         await expect.poll(() => frame().evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
       }
@@ -131,6 +132,7 @@ describe('the panel, looked at', () => {
     }
     expect(problems).toEqual([]);
     // The theme is the agent's, on the server: put it back for other journeys.
+    await openMenu(panel);
     await panel.locator('[data-testid=theme-toggle]').click();
     await context.close();
     await api(agent.token, 'PUT', 'api/v1/me/state', { ready: false });

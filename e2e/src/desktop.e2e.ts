@@ -10,7 +10,14 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { audit } from './axe.ts';
 import { useBrowser } from './browser.ts';
-import { addWidget, api as apiAt, journeyQueue, login as loginAt, readyAgentInPlayground } from './helpers.ts';
+import {
+  addWidget,
+  api as apiAt,
+  journeyQueue,
+  login as loginAt,
+  readyAgentInPlayground,
+  openMenu,
+} from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
@@ -38,12 +45,15 @@ async function auditBothThemes(page: Page, panel: FrameLocator, name: string): P
   if (!frame) throw new Error('no panel frame');
   expect(await audit(frame), `${name}, light`).toEqual([]);
   await shot(page, `${name}-light`);
+  await openMenu(panel);
   await panel.locator('[data-testid=theme-toggle]').click();
   await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
   expect(await audit(frame), `${name}, dark`).toEqual([]);
   await shot(page, `${name}-dark`);
+  await openMenu(panel);
   await panel.locator('[data-testid=theme-toggle]').click();
   await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('light');
+  await panel.locator('[data-testid=menu]').click();
 }
 
 describe('the agent desktop', () => {
@@ -172,6 +182,7 @@ describe('the agent desktop', () => {
   it('speaks to the agent in their language: presence names, a wrong number, and no developer text', async () => {
     const a = await readyAgentInPlayground(browser(), playgroundUrl, 'agent5', password);
     await a.panel.locator('[data-testid=ready-toggle]').click();
+    await openMenu(a.panel);
     await a.panel.locator('[data-testid=language]').selectOption('de');
     try {
       await expect.poll(() => a.panel.locator('[data-testid=work-status]').textContent()).toBe('Nicht bereit');
@@ -190,6 +201,7 @@ describe('the agent desktop', () => {
         );
       await shot(a.page, 'german-dialer');
     } finally {
+      await openMenu(a.panel);
       await a.panel.locator('[data-testid=language]').selectOption('en');
       await expect.poll(() => a.panel.locator('[data-testid=work-status]').textContent()).not.toContain('ereit');
       await a.page.click('#set-not-ready');

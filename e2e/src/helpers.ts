@@ -94,3 +94,9 @@ export async function addWidget(page: Page, base: string, address: string): Prom
     [`${base}widget.js`, address],
   );
 }
+
+/** Opens the panel's settings menu (theme, language, sign out) unless it is open already. */
+export async function openMenu(panel: FrameLocator): Promise<void> {
+  if (!(await panel.locator('[data-testid=theme-toggle]').isVisible()))
+    await panel.locator('[data-testid=menu]').click();
+}

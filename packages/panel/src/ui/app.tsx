@@ -3,7 +3,7 @@ import type { PanelController, PanelState } from '../controller.ts';
 import { setLanguage, t } from '../i18n.ts';
 import { ConversationItem, Dialer, Offers, Picklist } from './conversations.tsx';
 import { Notices, StateControls, StateLine } from './state.tsx';
-import { HeadphoneOff, Headset } from 'lucide';
+import { HeadphoneOff, Headset, Settings } from 'lucide';
 import { Icon } from './icon.tsx';
 
 /** Follows the controller's state. */
@@ -91,26 +91,6 @@ export function App({
         </div>
         <StateControls controller={controller} user={user} />
         <div class="header-actions">
-          <button
-            type="button"
-            class="link"
-            data-testid="theme-toggle"
-            aria-pressed={user.theme.dark}
-            onClick={() => void controller.setDark(!user.theme.dark)}
-          >
-            {user.theme.dark ? t('header.light') : t('header.dark')}
-          </button>
-          <label>
-            <span class="sr-only">{t('header.language')}</span>
-            <select
-              data-testid="language"
-              value={user.language.slice(0, 2)}
-              onChange={(e) => void controller.setLanguage(e.currentTarget.value)}
-            >
-              <option value="en">English</option>
-              <option value="de">Deutsch</option>
-            </select>
-          </label>
           <span class={`conn conn-${state.connection}`} data-testid="connection" title={t(`conn.${state.connection}`)}>
             {t(`conn.${state.connection}`)}
           </span>
@@ -118,9 +98,7 @@ export function App({
             <Icon node={state.audio === 'connected' ? Headset : HeadphoneOff} />
             <span class="sr-only">{t(`audio.${state.audio}`)}</span>
           </span>
-          <button type="button" class="link" onClick={() => void controller.logout()}>
-            {t('header.logout')}
-          </button>
+          <Menu controller={controller} user={user} />
         </div>
       </header>
       <Notices controller={controller} notices={state.notices} />
@@ -145,6 +123,54 @@ export function App({
         )}
         <Picklist controller={controller} />
       </section>
+    </div>
+  );
+}
+
+/** Settings the agent rarely touches (theme, language) and signing out, behind one button: the header stays one line. */
+function Menu({ controller, user }: { controller: PanelController; user: NonNullable<PanelState['user']> }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div class="menu" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+      <button
+        type="button"
+        class="icon-button"
+        aria-expanded={open}
+        aria-controls="panel-menu"
+        data-testid="menu"
+        title={t('header.menu')}
+        onClick={() => setOpen(!open)}
+      >
+        <Icon node={Settings} />
+        <span class="sr-only">{t('header.menu')}</span>
+      </button>
+      {open && (
+        <div id="panel-menu" class="menu-items">
+          <button
+            type="button"
+            class="link"
+            data-testid="theme-toggle"
+            aria-pressed={user.theme.dark}
+            onClick={() => void controller.setDark(!user.theme.dark)}
+          >
+            {user.theme.dark ? t('header.light') : t('header.dark')}
+          </button>
+          <label>
+            <span class="sr-only">{t('header.language')}</span>
+            <select
+              data-testid="language"
+              value={user.language.slice(0, 2)}
+              onChange={(e) => void controller.setLanguage(e.currentTarget.value)}
+            >
+              <option value="en">English</option>
+              <option value="de">Deutsch</option>
+            </select>
+          </label>
+          <button type="button" class="link" onClick={() => void controller.logout()}>
+            {t('header.logout')}
+          </button>
+        </div>
+      )}
     </div>
   );
 }
