@@ -5,14 +5,11 @@
  * light and dark, and fails on serious or critical violations. Screenshots of
  * each view land in `e2e/screenshots/` for a person to look at.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
 import nodemailer from 'nodemailer';
 import { describe, expect, inject, it } from 'vitest';
 import { audit } from './axe.ts';
 import { useBrowser } from './browser.ts';
-import { api as apiAt, login as loginAt, openMenu } from './helpers.ts';
+import { api as apiAt, login as loginAt, openMenu, panelShot } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
@@ -21,13 +18,6 @@ const smtpPort = inject('smtpPort');
 const browser = useBrowser();
 const api = (token: string, method: string, path: string, body?: unknown) => apiAt(baseUrl, token, method, path, body);
 const login = (username: string) => loginAt(baseUrl, username, password);
-
-const SHOTS = path.resolve(import.meta.dirname, '../screenshots');
-
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.locator('[data-testid=panel-container] iframe').screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 describe('the panel, looked at', () => {
   it('has no serious accessibility violations, light and dark, and leaves screenshots', async () => {
@@ -68,7 +58,7 @@ describe('the panel, looked at', () => {
     };
     const problems: string[] = [];
     problems.push(...(await audit(frame())).map((p) => `login: ${p}`));
-    await shot(page, 'login');
+    await panelShot(page, 'login');
 
     await panel.locator('input[name=username]').fill('agent3');
     await panel.locator('input[name=password]').fill(password);
@@ -90,7 +80,7 @@ describe('the panel, looked at', () => {
       });
       await panel.locator('[data-testid=offer]').waitFor();
       problems.push(...(await audit(frame())).map((p) => `offer (${theme}): ${p}`));
-      await shot(page, `offer-${theme}`);
+      await panelShot(page, `offer-${theme}`);
 
       await panel.locator('[data-testid=offer-accept]').click();
       // The call runs: its clock ticks, and recording starts and shows as pressed.
@@ -100,13 +90,13 @@ describe('the panel, looked at', () => {
       await panel.locator('[data-testid=transfer]').click();
       await panel.locator('[data-testid=target-dialog]').waitFor();
       problems.push(...(await audit(frame())).map((p) => `call + dialog (${theme}): ${p}`));
-      await shot(page, `call-${theme}`);
+      await panelShot(page, `call-${theme}`);
       await panel.getByRole('button', { name: 'Cancel' }).first().click();
 
       await panel.locator('[data-testid=hangup]').click();
       await panel.locator('[data-testid=wrapup-done]').waitFor();
       problems.push(...(await audit(frame())).map((p) => `wrap-up (${theme}): ${p}`));
-      await shot(page, `wrapup-${theme}`);
+      await panelShot(page, `wrapup-${theme}`);
       await panel.locator('[data-testid=wrapup-done]').click();
       await expect
         .poll(async () => (await api(agent.token, 'GET', `api/v1/interactions/${String(contact['id'])}`))['state'])
@@ -125,7 +115,7 @@ describe('the panel, looked at', () => {
       await panel.locator('[data-testid=offer-accept]').click();
       await panel.locator('[data-testid=email-subject-input]').waitFor();
       problems.push(...(await audit(frame())).map((p) => `email (${theme}): ${p}`));
-      await shot(page, `email-${theme}`);
+      await panelShot(page, `email-${theme}`);
       await panel.locator('[data-testid=hangup]').click();
       await panel.locator('[data-testid=wrapup-done]').click();
       await expect.poll(() => panel.locator('[data-testid=conversation]').count()).toBe(0);

@@ -4,8 +4,6 @@
  * never shown to the customer) and joined (the customer's widget names the
  * new agent at once), with screenshots of each view and axe on them.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { audit } from './axe.ts';
@@ -17,6 +15,8 @@ import {
   login as loginAt,
   readyAgentInPlayground,
   openMenu,
+  loggedEvents,
+  panelShot,
 } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
@@ -26,30 +26,18 @@ const password = inject('demoPassword');
 const browser = useBrowser();
 const login = (username: string) => loginAt(baseUrl, username, password);
 const api = (token: string, method: string, p: string, body?: unknown) => apiAt(baseUrl, token, method, p, body);
-/** The playground's log of one SDK event, oldest first. */
-const logged = (page: Page, event: string) =>
-  page
-    .locator(`[data-testid=events] li[data-event="${event}"]`)
-    .evaluateAll((items) => items.map((li) => li.textContent ?? '').reverse());
-const SHOTS = path.resolve(import.meta.dirname, '../screenshots');
-
-/** A screenshot of the panel on a playground page, for a person to look at. */
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.locator('[data-testid=panel-container] iframe').screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 /** axe on the panel frame of a playground page, light and dark. */
 async function auditBothThemes(page: Page, panel: FrameLocator, name: string): Promise<void> {
   const frame = page.frames().find((f) => f.url().includes('/panel/'));
   if (!frame) throw new Error('no panel frame');
   expect(await audit(frame), `${name}, light`).toEqual([]);
-  await shot(page, `${name}-light`);
+  await panelShot(page, `${name}-light`);
   await openMenu(panel);
   await panel.locator('[data-testid=theme-toggle]').click();
   await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
   expect(await audit(frame), `${name}, dark`).toEqual([]);
-  await shot(page, `${name}-dark`);
+  await panelShot(page, `${name}-dark`);
   await openMenu(panel);
   await panel.locator('[data-testid=theme-toggle]').click();
   await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('light');
@@ -156,7 +144,7 @@ describe('the agent desktop', () => {
       .poll(() => a.panel.locator('[data-testid=notice]').textContent())
       .toContain('Sam Supervisor set you Not ready: Meeting.');
     await expect
-      .poll(() => logged(a.page, 'agent:state'))
+      .poll(() => loggedEvents(a.page, 'agent:state'))
       .toContainEqual(expect.stringMatching(/"reason":\{"code":"meeting".*"name":"Sam Supervisor"/));
     await auditBothThemes(a.page, a.panel, 'forced-not-ready');
     await a.panel.locator('[data-testid=notice-dismiss]').click();
@@ -166,7 +154,7 @@ describe('the agent desktop', () => {
     await a.panel.locator('[data-testid=not-ready-reasons]').selectOption('lunch');
     await expect.poll(() => a.panel.locator('[data-testid=not-ready-reason]').textContent()).toBe(' · Lunch');
     await expect
-      .poll(() => logged(a.page, 'agent:state').then((l) => l.at(-1) ?? ''))
+      .poll(() => loggedEvents(a.page, 'agent:state').then((l) => l.at(-1) ?? ''))
       .toMatch(/"reason":\{"code":"lunch","label":"Lunch"\},"changed_by":null/);
     expect(await a.panel.locator('[data-testid=notice]').count()).toBe(0);
 
@@ -175,7 +163,7 @@ describe('the agent desktop', () => {
     await expect
       .poll(() => a.panel.locator('form.login [data-testid=notice]').textContent())
       .toContain('Sam Supervisor signed you out.');
-    await shot(a.page, 'forced-logout-light');
+    await panelShot(a.page, 'forced-logout-light');
     await a.context.close();
   }, 90_000);
 
@@ -199,7 +187,7 @@ describe('the agent desktop', () => {
         .toBe(
           '„not a number“ ist keine Telefonnummer. Geben Sie Ziffern ein, mit der Ländervorwahl nach einem + (zum Beispiel +49 30 1234567).',
         );
-      await shot(a.page, 'german-dialer');
+      await panelShot(a.page, 'german-dialer');
     } finally {
       await openMenu(a.panel);
       await a.panel.locator('[data-testid=language]').selectOption('en');

@@ -2,6 +2,8 @@
  * What the journeys share: REST calls as a user, and the playground with an
  * agent logged in and ready.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -73,11 +75,22 @@ export async function readyAgentInPlayground(
   return { context, page, panel };
 }
 
-/** The `interaction:status` values the playground logged, oldest first. */
-export const loggedStatuses = (page: Page): Promise<string[]> =>
+/** What the playground logged of one SDK event, as text, oldest first. */
+export const loggedEvents = (page: Page, event: string): Promise<string[]> =>
   page
-    .locator('[data-testid=events] li[data-event="interaction:status"]')
-    .evaluateAll((items) => items.map((li) => /"status":"(\w+)"/.exec(li.textContent ?? '')?.[1] ?? '').reverse());
+    .locator(`[data-testid=events] li[data-event="${event}"]`)
+    .evaluateAll((items) => items.map((li) => li.textContent ?? '').reverse());
+
+/** The `interaction:status` values the playground logged, oldest first. */
+export const loggedStatuses = async (page: Page): Promise<string[]> =>
+  (await loggedEvents(page, 'interaction:status')).map((text) => /"status":"(\w+)"/.exec(text)?.[1] ?? '');
+
+/** A screenshot of the panel on a playground page, in `e2e/screenshots/`, for a person to look at. */
+export async function panelShot(page: Page, name: string): Promise<void> {
+  const dir = path.resolve(import.meta.dirname, '../screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.locator('[data-testid=panel-container] iframe').screenshot({ path: path.join(dir, `${name}.png`) });
+}
 
 /** Puts the chat widget on a customer's page the way a business would: one script tag. */
 export async function addWidget(page: Page, base: string, address: string): Promise<void> {

@@ -59,7 +59,6 @@ export class PanelController {
   readonly #listeners = new Set<(state: PanelState) => void>();
   readonly #deps: ControllerDeps;
   #bridge: HostBridge | null = null;
-  #reasons: Promise<ReasonCode[]> | null = null;
   #noticeSeq = 0;
 
   constructor(deps: ControllerDeps) {
@@ -238,15 +237,6 @@ export class PanelController {
     this.#applyUser(await this.#deps.rest.setReady(ready, reason));
   }
 
-  /** The tenant's not-ready reasons, for the picker (loaded once). */
-  notReadyReasons(): Promise<ReasonCode[]> {
-    this.#reasons ??= this.#deps.rest.reasonCodes('not_ready').catch((err: unknown) => {
-      this.#reasons = null;
-      throw err;
-    });
-    return this.#reasons;
-  }
-
   /** The agent read a notice. */
   dismiss(id: number): void {
     this.#set({ notices: this.#state.notices.filter((n) => n.id !== id) });
@@ -342,6 +332,7 @@ export class PanelController {
     queues: (): Promise<Queue[]> => this.#deps.rest.allQueues(),
     myQueues: (): Promise<Queue[]> => this.#deps.rest.myQueues(),
     wrapupCodes: (): Promise<ReasonCode[]> => this.#deps.rest.reasonCodes('wrap_up'),
+    notReadyReasons: (): Promise<ReasonCode[]> => this.#deps.rest.reasonCodes('not_ready'),
     picklist: (): Promise<Contact[]> => this.#deps.rest.picklist(50),
   };
 

@@ -281,21 +281,20 @@ export function t(key: MessageKey, params: Record<string, string> = {}): string 
   return current[key].replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? '');
 }
 
-/** The presence profiles and reasons Parley seeds, in the agent's language; a tenant's own names stay as they are. */
-const KNOWN_NAMES: Record<string, Record<string, string>> = {
-  de: {
-    available: 'Verfügbar',
-    away: 'Abwesend',
-    break: 'Pause',
-    lunch: 'Mittagspause',
-    meeting: 'Besprechung',
-    training: 'Schulung',
-    offline: 'Offline',
-    'back-office work': 'Sachbearbeitung',
-    'missed offers': 'Verpasste Angebote',
-  },
+/** The presence profiles and reasons Parley seeds, in German; a tenant's own names stay as they are. */
+const GERMAN_NAMES: Record<string, string> = {
+  available: 'Verfügbar',
+  away: 'Abwesend',
+  break: 'Pause',
+  lunch: 'Mittagspause',
+  meeting: 'Besprechung',
+  training: 'Schulung',
+  offline: 'Offline',
+  'back-office work': 'Sachbearbeitung',
+  'missed offers': 'Verpasste Angebote',
 };
 
+/** A presence profile's or reason's name in the agent's language. */
 export function presenceName(name: string): string {
-  return (current === de ? KNOWN_NAMES['de'] : undefined)?.[name.toLowerCase()] ?? name;
+  return (current === de ? GERMAN_NAMES[name.toLowerCase()] : undefined) ?? name;
 }

@@ -19,7 +19,7 @@ export function StateLine({ user }: { user: User }) {
   return (
     <div class={`status status-${user.work_status}`} data-testid="work-status-line">
       <span data-testid="work-status">{t(`status.${user.work_status}`)}</span>
-      {reason && <span data-testid="not-ready-reason"> · {reasonName(user.not_ready_reason_code, reason)}</span>}
+      {reason && <span data-testid="not-ready-reason"> · {presenceName(reason)}</span>}
       {since !== null && (
         <span class="muted state-time" data-testid="state-time" title={t('state.timeInState')}>
           {' '}
@@ -33,7 +33,7 @@ export function StateLine({ user }: { user: User }) {
 /** Ready toggle, presence profile and (while not ready) the reason: the agent's own state, as every other client sees it. */
 export function StateControls({ controller, user }: { controller: PanelController; user: User }) {
   const [error, setError] = useState<string | null>(null);
-  const reasons = useLoaded(() => controller.notReadyReasons());
+  const reasons = useLoaded(controller.lookups.notReadyReasons);
   const run = (action: () => Promise<void>) => {
     setError(null);
     action().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
@@ -64,7 +64,7 @@ export function StateControls({ controller, user }: { controller: PanelControlle
             <option value="">{t('state.noReason')}</option>
             {choices.map((r) => (
               <option key={r.id} value={r.code}>
-                {reasonName(r.code, r.label)}
+                {presenceName(r.label)}
               </option>
             ))}
           </select>
@@ -92,11 +92,6 @@ export function StateControls({ controller, user }: { controller: PanelControlle
       )}
     </div>
   );
-}
-
-/** A reason's label in the agent's language when it is one Parley knows, else the tenant's own. */
-function reasonName(code: string | null | undefined, label: string): string {
-  return code ? presenceName(label) : label;
 }
 
 /** What happened to the agent that they did not do themselves, until they dismiss it. */
