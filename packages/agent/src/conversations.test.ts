@@ -89,6 +89,30 @@ describe('Conversations', () => {
     expect(c.list()).toEqual([]);
   });
 
+  it('tells the host of a missed offer: timed out, or the customer gave up while it rang; not when it was picked elsewhere', () => {
+    const c = new Conversations(() => ME);
+    const kinds = (list: ReturnType<Conversations['apply']>) =>
+      list.filter((e) => e.attribute === 'missed').map((e) => (e.value as { reason: string }).reason);
+    const a = interaction('7');
+    c.apply(frame('offered', a), { channelStatus: false });
+    const timedOut = {
+      ...frame('offer_withdrawn', { ...a, state: 'incoming', agent_id: null }),
+      detail: { reason: 'timeout' },
+    };
+    expect(kinds(c.apply(timedOut as InteractionFrame, { channelStatus: false }))).toEqual(['timeout']);
+    const b = interaction('8');
+    c.apply(frame('offered', b), { channelStatus: false });
+    const gaveUp = { ...frame('missed', { ...b, state: 'missed' }), detail: { cause: 'abandoned' } };
+    expect(kinds(c.apply(gaveUp as InteractionFrame, { channelStatus: false }))).toEqual(['abandoned']);
+    const d = interaction('9');
+    c.apply(frame('offered', d), { channelStatus: false });
+    const picked = {
+      ...frame('offer_withdrawn', { ...d, state: 'incoming', agent_id: null }),
+      detail: { reason: 'picked' },
+    };
+    expect(kinds(c.apply(picked as InteractionFrame, { channelStatus: false }))).toEqual([]);
+  });
+
   it('reconciles a snapshot: new offers are announced, vanished ones ended', () => {
     const c = new Conversations(() => ME);
     const old = interaction('5', { state: 'accepted' });

@@ -46,6 +46,13 @@ function hostStatus(
   }
 }
 
+/** Why an offer that rang for the agent went away unanswered, if it did: it timed out, or the customer gave up. */
+function missedBecause(frame: InteractionFrame): 'timeout' | 'abandoned' | null {
+  if (frame.event === 'offer_withdrawn' && frame.detail?.reason === 'timeout') return 'timeout';
+  if (frame.event === 'missed' && frame.detail?.cause === 'abandoned') return 'abandoned';
+  return null;
+}
+
 export class Conversations {
   readonly #items = new Map<string, Interaction>();
   #active: string | null = null;
@@ -120,6 +127,8 @@ export class Conversations {
       });
     if (frame.event === 'disposition' && i.wrapup)
       out.push({ attribute: 'disposition', value: i.wrapup, interaction: i });
+    const missed = before?.state === 'alerting' && before.direction === 'inbound' ? missedBecause(frame) : null;
+    if (missed) out.push({ attribute: 'missed', value: { reason: missed }, interaction: i });
     this.#pickActive(out);
     return out;
   }

@@ -5,7 +5,17 @@
  * {@link CommandError}s carrying the server's code.
  */
 import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
-import type { Contact, Interaction, Message, Queue, RestTunnelRequest, User } from '@parley/protocol';
+import type {
+  CannedResponse,
+  Contact,
+  CustomerCard,
+  Interaction,
+  Message,
+  Note,
+  Queue,
+  RestTunnelRequest,
+  User,
+} from '@parley/protocol';
 import { isErrorCode, isRecord, isTunnelMethod, MAX_CLIENT_FRAME_BYTES, tunnelPathProblem } from '@parley/protocol';
 import { CommandError } from './errors.ts';
 
@@ -218,6 +228,30 @@ export class RestClient {
   /** Reason codes of one kind. */
   async reasonCodes(kind: 'not_ready' | 'wrap_up'): Promise<ReasonCode[]> {
     return (await this.#json(await this.#fetch('GET', `api/v1/reason-codes?kind=${kind}`))) as ReasonCode[];
+  }
+
+  /** The customer card of an interaction: who, what came with the contact, their history. */
+  async customerCard(interactionId: string): Promise<CustomerCard> {
+    return (await this.#json(
+      await this.#fetch('GET', `api/v1/interactions/${interactionId}/customer`),
+    )) as CustomerCard;
+  }
+
+  /** The internal notes on an interaction, oldest first. */
+  async notes(interactionId: string): Promise<Note[]> {
+    return (await this.#json(await this.#fetch('GET', `api/v1/interactions/${interactionId}/notes`))) as Note[];
+  }
+
+  /** Adds an internal note (never shown to the customer). */
+  async addNote(interactionId: string, body: string): Promise<Note> {
+    return (await this.#json(
+      await this.#fetch('POST', `api/v1/interactions/${interactionId}/notes`, { body }),
+    )) as Note;
+  }
+
+  /** The tenant's canned responses and the agent's own. */
+  async cannedResponses(): Promise<CannedResponse[]> {
+    return (await this.#json(await this.#fetch('GET', 'api/v1/canned-responses'))) as CannedResponse[];
   }
 
   /**

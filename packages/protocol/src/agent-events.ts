@@ -4,6 +4,7 @@
  * agent client (`Agent`): one map, so the same listener code runs on both.
  */
 import type { AgentStateChange, CallQuality, StatePayload, StatusPayload } from './host.ts';
+import type { CustomerCard, Note } from './customers.ts';
 import type { Interaction, PresenceProfile, WorkStatus } from './objects.ts';
 
 export interface AgentEventMap {
@@ -22,6 +23,12 @@ export interface AgentEventMap {
   'interaction:disposition': (event: { code?: string; notes?: string; interaction: Interaction }) => void;
   /** Every 5 s during a call: round trip, jitter and packet loss of the agent's audio (WebRTC stats). */
   'interaction:quality': (event: CallQuality & { interaction: Interaction }) => void;
+  /** Screen-pop: the customer card of an offered interaction (who, attached data, earlier interactions). */
+  'interaction:customer': (event: CustomerCard & { interaction: Interaction }) => void;
+  /** The agent added an internal note (never shown to the customer). */
+  'interaction:note': (event: Note & { interaction: Interaction }) => void;
+  /** An offer to the agent timed out, or its customer gave up while it rang. */
+  'interaction:missed': (event: { reason: 'timeout' | 'abandoned'; interaction: Interaction }) => void;
   /** The agent's work status changed. */
   'agent:workStatus': (status: WorkStatus) => void;
   /** The agent's state with its reason and who changed it (a supervisor's forced not-ready names them). */
@@ -45,11 +52,22 @@ export interface AgentEventSink {
 export function emitState(sink: AgentEventSink, p: StatePayload): void {
   if (p.attribute === 'activeInteraction') sink.emit('interaction:active', p.value);
   else if (p.attribute === 'status') sink.emit('interaction:status', { status: p.value, interaction: p.interaction });
-  else if (p.attribute === 'channel_status')
-    sink.emit('interaction:channel', { ...p.value, interaction: p.interaction });
-  else if (p.attribute === 'call_quality') sink.emit('interaction:quality', { ...p.value, interaction: p.interaction });
-  else sink.emit('interaction:disposition', { ...p.value, interaction: p.interaction });
+  // The others carry an object and their interaction: one shape, the event named by the attribute.
+  else
+    (sink.emit as (name: string, event: unknown) => void)(STATE_EVENTS[p.attribute], {
+      ...p.value,
+      interaction: p.interaction,
+    });
 }
+
+const STATE_EVENTS = {
+  channel_status: 'interaction:channel',
+  disposition: 'interaction:disposition',
+  call_quality: 'interaction:quality',
+  customer: 'interaction:customer',
+  note: 'interaction:note',
+  missed: 'interaction:missed',
+} as const satisfies Record<Exclude<StatePayload['attribute'], 'activeInteraction' | 'status'>, keyof AgentEventMap>;
 
 /** A panel's agent news (`status`) as the agent event it is. */
 export function emitStatus(sink: AgentEventSink, p: StatusPayload): void {

@@ -4,6 +4,7 @@
  * they never throw, so a hostile or buggy peer cannot break either side.
  */
 import { isRecord, parseErrorPayload, type ErrorPayload } from './errors.ts';
+import type { CustomerCard, Note } from './customers.ts';
 import type { Interaction, PresenceProfile, WorkStatus } from './objects.ts';
 
 /** The fixed id of the init exchange. */
@@ -116,6 +117,24 @@ export type StatePayload =
       /** (ext) Every 5 s during a call: the agent's audio path as WebRTC measures it. */
       readonly attribute: 'call_quality';
       readonly value: CallQuality;
+      readonly interaction: Interaction;
+    }
+  | {
+      /** (ext) Screen-pop: the customer card of an offered or opened interaction (who, attached data, history). */
+      readonly attribute: 'customer';
+      readonly value: CustomerCard;
+      readonly interaction: Interaction;
+    }
+  | {
+      /** (ext) The agent added an internal note to the interaction. */
+      readonly attribute: 'note';
+      readonly value: Note;
+      readonly interaction: Interaction;
+    }
+  | {
+      /** (ext) An offer to the agent was not answered in time (`timeout`), or the customer gave up while it rang (`abandoned`). */
+      readonly attribute: 'missed';
+      readonly value: { readonly reason: 'timeout' | 'abandoned' };
       readonly interaction: Interaction;
     };
 
@@ -262,6 +281,9 @@ const STATE_ATTRIBUTES: ReadonlySet<string> = new Set([
   'channel_status',
   'disposition',
   'call_quality',
+  'customer',
+  'note',
+  'missed',
 ]);
 const STATUS_ATTRIBUTES: ReadonlySet<string> = new Set([
   'work_status',

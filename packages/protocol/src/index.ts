@@ -30,6 +30,14 @@ export type {
   MessageStatus,
 } from './objects.ts';
 export { CHANNEL_TYPES, WORK_STATUSES, ROLES, MESSAGE_STATUSES } from './objects.ts';
+export type {
+  Customer,
+  CustomerIdentity,
+  CustomerCard,
+  CustomerHistoryEntry,
+  Note,
+  CannedResponse,
+} from './customers.ts';
 
 export type {
   Command,

@@ -94,6 +94,10 @@ export interface Interaction {
   readonly conference?: boolean;
   /** (ext) The customer's conversation (chat and message channels): its messages outlive transfers. */
   readonly conversation_id?: string;
+  /** (ext) The customer behind the contact (`GET api/v1/customers/{id}`); screen-pop data is the host event `customer`. */
+  readonly customer_id?: string;
+  /** (ext) The data that came with the contact: the widget's pre-chat fields, a host's user data. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 /** (ext) One message of a conversation. */

@@ -67,6 +67,18 @@ export const MessageBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** Data that comes with a contact: up to 20 string fields (a pre-chat form, a host's user data). */
+export const Attributes = Type.Record(
+  Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.-]{0,39}$' }),
+  Type.String({ maxLength: 500 }),
+  {
+    maxProperties: 20,
+    additionalProperties: false,
+    description:
+      'Up to 20 fields; names start with a letter (letters, digits, `_.-`, at most 40), values at most 500 characters',
+  },
+);
+
 /** `POST /api/v1/interactions`: an agent starts a call, SMS, WhatsApp or email. */
 export const OutboundBody = Type.Object(
   {
@@ -81,6 +93,7 @@ export const OutboundBody = Type.Object(
     ),
     template_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     cc: Type.Optional(Type.Array(EmailAddress, { maxItems: 50 })),
+    attributes: Type.Optional(Attributes),
   },
   { additionalProperties: false },
 );

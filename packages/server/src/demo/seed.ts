@@ -7,6 +7,7 @@ import type { ChannelType, Role } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import { hashPassword, verifyPassword } from '../auth/index.ts';
 import { ensurePresenceProfile, ensureReasonCode } from '../presence/index.ts';
+import { createCanned, listCanned } from '../customers/index.ts';
 import { createQueue, listQueues, setMembership } from '../queues/index.ts';
 import type { Database } from '../store/index.ts';
 import { createTeam, listTeams, setTeamMember } from '../teams/index.ts';
@@ -170,6 +171,10 @@ export async function seedDemo(
     for (const username of team.members) await setTeamMember(db, tenant.id, id, userIds.get(username) ?? '', false);
     await setTeamMember(db, tenant.id, id, userIds.get('supervisor') ?? '', true);
   }
+  // Canned responses are seeded once, into an empty list: an admin's own stay as they are.
+  if ((await listCanned(db, tenant.id, '')).length === 0)
+    for (const canned of DEMO_CANNED_RESPONSES)
+      await createCanned(db, tenant.id, { ownerId: null, ...canned }, new Date());
   // WhatsApp templates: what may be sent to a number outside the 24-hour window.
   if (!Array.isArray(tenant.settings['whatsapp_templates']))
     return (
@@ -179,6 +184,25 @@ export async function seedDemo(
     );
   return tenant;
 }
+
+/** The demo's tenant-wide canned responses (`/hello` in the compose box). */
+export const DEMO_CANNED_RESPONSES = [
+  {
+    shortcut: 'hello',
+    title: 'Greeting',
+    body: 'Hello {{customer.first_name}}, this is {{agent.first_name}}. How can I help you today?',
+  },
+  {
+    shortcut: 'moment',
+    title: 'One moment',
+    body: 'Thank you, {{customer.first_name}}. Let me check that for you — one moment please.',
+  },
+  {
+    shortcut: 'thanks',
+    title: 'Closing',
+    body: 'Thank you for contacting Parley Demo, {{customer.first_name}}. Have a good day!',
+  },
+];
 
 /** The demo's approved WhatsApp templates. */
 export const DEMO_WHATSAPP_TEMPLATES = [

@@ -13,7 +13,7 @@ import { newId, nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
 import type { Calls } from './calls.ts';
 import type { GroupCommit, Tx } from './commit.ts';
-import type { Actor, ConversationView, InboundMessageInput, MessageInput } from './inputs.ts';
+import type { Actor, ChatStartInput, ConversationView, InboundMessageInput, MessageInput } from './inputs.ts';
 import type { Ledger } from './ledger.ts';
 import type { MessageStore } from './messages.ts';
 import type { OpenInteractions } from './open-set.ts';
@@ -47,12 +47,7 @@ export class Conversations {
   }
 
   /** A customer starts a chat: the conversation and its first interaction, routed to the queue. */
-  async startChat(input: {
-    queueId: string;
-    name: string;
-    email: string | null;
-    tokenHash: string;
-  }): Promise<{ conversationId: string; interaction: Interaction }> {
+  async startChat(input: ChatStartInput): Promise<{ conversationId: string; interaction: Interaction }> {
     const queue = this.#d.queues.require(input.queueId);
     if (queue.channel !== 'chat') throw CodedError.invalidArgument(`queue: ${queue.name} is not a chat queue`);
     const conversationId = newId();
@@ -79,6 +74,7 @@ export class Conversations {
       queueId: queue.id,
       from: input.email ? `${input.name} <${input.email}>` : input.name,
       conversationId,
+      ...(input.attributes ? { attributes: input.attributes } : {}),
     });
     await this.#d.gc
       .db()
@@ -204,10 +200,11 @@ export class Conversations {
       }
       if (!r) {
         let preferredAgentId: string | undefined;
+        let customerId: string | undefined;
         if (conversationId) {
           const last = await tx.trx
             .selectFrom('interactions')
-            .select('agent_id')
+            .select(['agent_id', 'customer_id'])
             .where('tenant_id', '=', this.#d.tenantId)
             .where('conversation_id', '=', conversationId)
             .where('agent_id', 'is not', null)
@@ -215,6 +212,7 @@ export class Conversations {
             .orderBy('created_at', 'desc')
             .executeTakeFirst();
           preferredAgentId = last?.agent_id ?? undefined;
+          customerId = last?.customer_id ?? undefined;
           await tx.trx.updateTable('conversations').set({ state: 'open' }).where('id', '=', conversationId).execute();
         } else {
           conversationId = await this.newConversation(tx, {
@@ -231,6 +229,8 @@ export class Conversations {
           ...(input.subject ? { subject: input.subject } : {}),
           conversationId,
           ...(preferredAgentId ? { preferredAgentId } : {}),
+          ...(customerId ? { customerId } : {}),
+          ...(input.name ? { name: input.name } : {}),
         });
         await tx.trx
           .updateTable('conversations')

@@ -29,6 +29,7 @@ import { eventsSince } from './events.ts';
 import type {
   Actor,
   AgentAction,
+  ChatStartInput,
   ConversationView,
   InboundInput,
   InboundMessageInput,
@@ -342,12 +343,7 @@ export class Desk {
   // ── conversations and messages ────────────────────────────────────────────
 
   /** A customer starts a chat: the conversation and its first interaction, routed to the queue. */
-  startChat(input: {
-    queueId: string;
-    name: string;
-    email: string | null;
-    tokenHash: string;
-  }): Promise<{ conversationId: string; interaction: Interaction }> {
+  startChat(input: ChatStartInput): Promise<{ conversationId: string; interaction: Interaction }> {
     return this.#conversations.startChat(input);
   }
 

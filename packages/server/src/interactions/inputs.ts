@@ -31,6 +31,22 @@ export interface InboundInput {
   readonly preferredAgentId?: string;
   /** The customer's conversation, when the contact continues one (web chat). */
   readonly conversationId?: string;
+  /** The customer's name when `from` does not carry it. */
+  readonly name?: string;
+  /** The customer, when already known (a conversation that continues); else matched by `from`. */
+  readonly customerId?: string;
+  /** Data that comes with the contact (pre-chat fields, a host's user data). */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+/** A customer starting a web chat. */
+export interface ChatStartInput {
+  readonly queueId: string;
+  readonly name: string;
+  readonly email: string | null;
+  readonly tokenHash: string;
+  /** The pre-chat form's other fields and the embedding page's data. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 export interface OutboundInput {
@@ -42,6 +58,8 @@ export interface OutboundInput {
   readonly subject?: string;
   /** A first message sent at once (SMS, WhatsApp, email); without it the conversation opens empty (a draft). */
   readonly message?: MessageInput;
+  /** Data that comes with the contact (a host's user data). */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 /** What an agent writes: chat, SMS and WhatsApp use `content`; email adds a subject and addresses. */

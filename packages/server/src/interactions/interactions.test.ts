@@ -164,6 +164,15 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
       .where('users.id', '=', a('agent1').id)
       .executeTakeFirst();
     expect(stored?.code).toBe('missed_offers');
+    // The panel's missed list has all three, newest first, with the queue; the other agents' lists do not.
+    const missed = await ok(a('agent1').rest('GET', '/api/v1/me/missed'));
+    expect(missed.slice(0, 3)).toMatchObject([
+      { interaction_id: third.id, reason: 'timeout', queue_name: 'Test Line', remote_address: '+4930123456' },
+      { interaction_id: second.id, reason: 'timeout' },
+      { interaction_id: first.id, reason: 'timeout' },
+    ]);
+    const theirs = await ok(a('agent4').rest('GET', '/api/v1/me/missed'));
+    expect(theirs.map((m: { interaction_id: string }) => m.interaction_id)).not.toContain(first.id);
   });
 
   it('offers a contact that rang out again to the only ready agent once the re-offer time has passed', async () => {

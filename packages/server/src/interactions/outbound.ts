@@ -5,6 +5,7 @@
 import { CHANNEL_TRAITS, type Interaction } from '@parley/protocol';
 import { CodedError } from '@parley/protocol';
 import { adapterOf } from '../channels/index.ts';
+import { resolveCustomer, seenIn } from '../customers/index.ts';
 import type { QueueRecord } from '../queues/index.ts';
 import { nowIso } from '../store/index.ts';
 import type { Audience } from './audience.ts';
@@ -79,6 +80,8 @@ export class Outbound {
             localAddress: from,
             subject: input.subject ?? input.message?.subject ?? null,
             conversationId,
+            customerId: await resolveCustomer(tx.trx, this.#d.tenantId, seenIn(input.channel, to), new Date(tx.now)),
+            attributes: input.attributes ?? {},
           },
           'created',
           actor.id,

@@ -48,6 +48,10 @@ export interface InteractionRecord {
   readonly target: Target | null;
   readonly conference: boolean;
   readonly conversationId: string | null;
+  /** The customer behind the contact; null on agent-to-agent legs until they inherit one. */
+  readonly customerId: string | null;
+  /** The data that came with the contact (pre-chat fields, a host's user data). */
+  readonly attributes: Readonly<Record<string, string>>;
 }
 
 function parse<T>(text: string | null, fallback: T): T {
@@ -91,6 +95,8 @@ export function toRecord(row: InteractionTable): InteractionRecord {
     target: parse(row.target, null),
     conference: row.conference === 1,
     conversationId: row.conversation_id,
+    customerId: row.customer_id,
+    attributes: parse<Record<string, string>>(row.attributes, {}),
   };
 }
 
@@ -127,6 +133,8 @@ export function toRow(r: InteractionRecord): InteractionTable {
     target: r.target ? JSON.stringify(r.target) : null,
     conference: r.conference ? 1 : 0,
     conversation_id: r.conversationId,
+    customer_id: r.customerId,
+    attributes: JSON.stringify(r.attributes),
   };
 }
 
@@ -184,6 +192,8 @@ export function toWire(r: InteractionRecord, queueName: string | null): Interact
       : { transferred_from: idFrom(parseInteractionId, r.transferredFrom, 'transferredFrom') }),
     conference: r.conference,
     ...(r.conversationId === null ? {} : { conversation_id: r.conversationId }),
+    ...(r.customerId === null ? {} : { customer_id: r.customerId }),
+    ...(Object.keys(r.attributes).length === 0 ? {} : { attributes: r.attributes }),
   };
 }
 

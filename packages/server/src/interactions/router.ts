@@ -4,6 +4,7 @@
  * offers, overflow, agents set not ready), and keeps the desk's own timers
  * (direct offers to one agent, wrap-ups) in one heap with one armed timeout.
  */
+import { resolveCustomer, seenIn } from '../customers/index.ts';
 import { ensureReasonCode, listPresenceProfiles, notReadyPresence } from '../presence/index.ts';
 import {
   MinHeap,
@@ -134,6 +135,9 @@ export class Router {
   /** A new inbound contact, stored and put in its queue's line. */
   async arrive(tx: Tx, queue: QueueRecord, input: Omit<InboundInput, 'queueId'>): Promise<InteractionRecord> {
     const at = nowIso(new Date(tx.now));
+    const customerId =
+      input.customerId ??
+      (await resolveCustomer(tx.trx, this.#tenantId, seenIn(queue.channel, input.from, input.name), new Date(tx.now)));
     const r = await this.#ledger.write(
       tx,
       {
@@ -149,6 +153,8 @@ export class Router {
         priority: queue.priority,
         preferredAgentId: input.preferredAgentId ?? null,
         conversationId: input.conversationId ?? null,
+        customerId,
+        attributes: input.attributes ?? {},
       },
       'created',
       null,

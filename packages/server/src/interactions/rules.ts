@@ -83,5 +83,7 @@ export function blank(tenantId: string, now: number): InteractionRecord {
     target: null,
     conference: false,
     conversationId: null,
+    customerId: null,
+    attributes: {},
   };
 }

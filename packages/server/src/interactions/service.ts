@@ -14,6 +14,7 @@ import { Desk } from './desk.ts';
 import type {
   Actor,
   AgentAction,
+  ChatStartInput,
   ConversationView,
   InboundInput,
   InboundMessageInput,
@@ -98,6 +99,11 @@ export class InteractionService {
     this.#closed = true;
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const desk of this.#desks.values()) void desk.then((d) => d.close()).catch(() => undefined);
+  }
+
+  /** The desks' clock, in ms (tests drive it). */
+  now(): number {
+    return (this.#o.clock ?? Date.now)();
   }
 
   /** The tenant's desk, opened once. */
@@ -190,10 +196,7 @@ export class InteractionService {
     return this.#on(tenantId, (d) => d.replay(agentId, afterSeq, REPLAY_LIMIT));
   }
 
-  startChat(
-    tenantId: string,
-    input: { queueId: string; name: string; email: string | null; tokenHash: string },
-  ): Promise<{ conversationId: string; interaction: Interaction }> {
+  startChat(tenantId: string, input: ChatStartInput): Promise<{ conversationId: string; interaction: Interaction }> {
     return this.#on(tenantId, (d) => d.startChat(input));
   }
 

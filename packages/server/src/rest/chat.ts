@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { findQueueByAddress, listQueues, servingUserIds, type QueueRecord } from '../queues/index.ts';
 import { hashConversationToken } from '../realtime/index.ts';
-import { Id } from './schemas.ts';
+import { Attributes, Id } from './schemas.ts';
 
 const LeaveMessage = Type.Object(
   {
@@ -32,6 +32,7 @@ const ChatStart = Type.Object(
     email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' })),
     queue_id: Type.Optional(Id),
     address: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+    fields: Type.Optional(Attributes),
   },
   { additionalProperties: false },
 );
@@ -123,6 +124,7 @@ export function chatRoutes(ctx: AppContext) {
           name: b.name,
           email: b.email ?? null,
           tokenHash: hashConversationToken(token),
+          ...(b.fields ? { attributes: b.fields } : {}),
         });
         return reply
           .code(201)

@@ -26,6 +26,7 @@ import { restHelpers } from './helpers.ts';
 import {
   ActionBody,
   Address,
+  Attributes,
   Id,
   IdParams,
   MessageBody,
@@ -74,6 +75,8 @@ const DemoContactBody = Type.Object(
     from: Type.String({ minLength: 1, maxLength: 320 }),
     subject: Type.Optional(Type.String({ maxLength: 998 })),
     preferred_agent_id: Type.Optional(Id),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "The customer's name" })),
+    attributes: Type.Optional(Attributes),
   },
   { additionalProperties: false },
 );
@@ -187,7 +190,7 @@ export function interactionRoutes(ctx: AppContext) {
           {
             channel: b.channel,
             to: b.to,
-            ...pick(b, ['from', 'subject']),
+            ...pick(b, ['from', 'subject', 'attributes']),
             ...(b.queue_id ? { queueId: b.queue_id } : {}),
             ...(sending
               ? {
@@ -359,7 +362,7 @@ export function interactionRoutes(ctx: AppContext) {
         const created = await ctx.interactions.inbound(request.tenant.id, {
           queueId: queueId as string,
           from: b.from,
-          ...pick(b, ['to', 'subject']),
+          ...pick(b, ['to', 'subject', 'name', 'attributes']),
           ...(b.preferred_agent_id ? { preferredAgentId: b.preferred_agent_id } : {}),
         });
         return reply.code(201).send(created);

@@ -2,6 +2,7 @@
 import { CodedError } from '@parley/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import { changePassword, verifyPassword } from '../auth/index.ts';
+import { listMissed } from '../interactions/index.ts';
 import { listQueuesOfUser, toWireQueue } from '../queues/index.ts';
 import { passwordHashOf, updateUser } from '../users/index.ts';
 import { Language, OwnPasswordBody, PresenceBody, StateBody, Theme } from './schemas.ts';
@@ -52,6 +53,20 @@ export function meRoutes(ctx: AppContext) {
         return wire(await ctx.agents.setPresence(request.tenant, user, user.id, request.body.profile));
       },
     );
+
+    /** The caller's missed offers and their queues' abandoned contacts of the last 24 hours, newest first. */
+    app.get('/api/v1/me/missed', async (request) => {
+      const { user } = await caller(request);
+      const queues = await listQueuesOfUser(ctx.db, request.tenant.id, user.id);
+      const since = new Date(ctx.interactions.now() - 24 * 3600_000).toISOString();
+      return listMissed(
+        ctx.db,
+        request.tenant.id,
+        user.id,
+        queues.map((q) => q.id),
+        since,
+      );
+    });
 
     app.get('/api/v1/me/queues', async (request) => {
       const { user } = await caller(request);

@@ -11,6 +11,7 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { attachmentRoutes } from './attachments.ts';
 import { chatRoutes } from './chat.ts';
 import { clientLogRoutes } from './client-logs.ts';
+import { customerRoutes } from './customers.ts';
 import { transcriptRoutes } from './transcript.ts';
 import { interactionRoutes } from './interactions.ts';
 import { meRoutes } from './me.ts';
@@ -35,6 +36,7 @@ export function restRoutes(ctx: AppContext) {
       attachmentRoutes,
       apiKeyRoutes,
       clientLogRoutes,
+      customerRoutes,
     ])
       await app.register(routes(ctx));
   };

@@ -1,5 +1,5 @@
 /** TypeBox schemas shared by the REST routes; the bodies clients send come from protocol (`@parley/protocol/rest`). */
-export { Address, Channel, Id, IdParams, PresenceBody, StateBody } from '@parley/protocol/rest';
+export { Address, Attributes, Channel, Id, IdParams, PresenceBody, StateBody } from '@parley/protocol/rest';
 import { CHANNEL_TYPES, ROLES } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 

@@ -31,6 +31,7 @@ import * as sessionEnds from './migrations/2026-12-01-11-session-ends.ts';
 import * as apiKeys from './migrations/2026-12-02-12-api-keys.ts';
 import * as teams from './migrations/2026-12-02-13-teams.ts';
 import * as internalMessages from './migrations/2026-12-03-14-internal-messages.ts';
+import * as customers from './migrations/2026-12-03-15-customers.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-12-api-keys': apiKeys,
   '2026-12-02-13-teams': teams,
   '2026-12-03-14-internal-messages': internalMessages,
+  '2026-12-03-15-customers': customers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

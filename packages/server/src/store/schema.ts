@@ -222,6 +222,51 @@ export interface InteractionTable {
   conference: number;
   /** The customer's conversation this leg serves (chat and message channels). */
   conversation_id: string | null;
+  /** The customer behind the contact (`customers`), null for agent-to-agent legs. */
+  customer_id: string | null;
+  /** JSON object of strings: the data that came with the contact (pre-chat fields, a host's user data). */
+  attributes: string;
+}
+
+export interface CustomerTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  /** Set when an agent merged this customer into another: its identities and history moved there. */
+  merged_into: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** How a customer is recognised: `phone` (E.164, calls/SMS/WhatsApp), `email` (lower case, email/chat). */
+export interface CustomerIdentityTable {
+  tenant_id: string;
+  kind: string;
+  value: string;
+  customer_id: string;
+}
+
+/** An agent's internal note on an interaction: never shown or sent to the customer. */
+export interface InteractionNoteTable {
+  id: string;
+  tenant_id: string;
+  interaction_id: string;
+  author_id: string;
+  body: string;
+  created_at: string;
+}
+
+/** A canned response: tenant-wide (`owner_id` null) or an agent's own. */
+export interface CannedResponseTable {
+  id: string;
+  tenant_id: string;
+  owner_id: string | null;
+  shortcut: string;
+  title: string;
+  body: string;
+  created_at: string;
 }
 
 export interface ConversationTable {
@@ -381,6 +426,10 @@ export interface Database {
   interaction_events: InteractionEventTable;
   interaction_requests: InteractionRequestTable;
   conversations: ConversationTable;
+  customers: CustomerTable;
+  customer_identities: CustomerIdentityTable;
+  interaction_notes: InteractionNoteTable;
+  canned_responses: CannedResponseTable;
   messages: MessageTable;
   attachments: AttachmentTable;
   recordings: RecordingTable;
