@@ -4,12 +4,11 @@
  * never shown to the customer) and joined (the customer's widget names the
  * new agent at once), with screenshots of each view and axe on them.
  */
-import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { audit } from './axe.ts';
 import { useBrowser } from './browser.ts';
 import {
   addWidget,
+  auditBothThemes,
   api as apiAt,
   journeyQueue,
   login as loginAt,
@@ -26,23 +25,6 @@ const password = inject('demoPassword');
 const browser = useBrowser();
 const login = (username: string) => loginAt(baseUrl, username, password);
 const api = (token: string, method: string, p: string, body?: unknown) => apiAt(baseUrl, token, method, p, body);
-
-/** axe on the panel frame of a playground page, light and dark. */
-async function auditBothThemes(page: Page, panel: FrameLocator, name: string): Promise<void> {
-  const frame = page.frames().find((f) => f.url().includes('/panel/'));
-  if (!frame) throw new Error('no panel frame');
-  expect(await audit(frame), `${name}, light`).toEqual([]);
-  await panelShot(page, `${name}-light`);
-  await openMenu(panel);
-  await panel.locator('[data-testid=theme-toggle]').click();
-  await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
-  expect(await audit(frame), `${name}, dark`).toEqual([]);
-  await panelShot(page, `${name}-dark`);
-  await openMenu(panel);
-  await panel.locator('[data-testid=theme-toggle]').click();
-  await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('light');
-  await panel.locator('[data-testid=menu]').click();
-}
 
 describe('the agent desktop', () => {
   it('consults a colleague on a chat in a thread the customer never sees, and joins them', async () => {

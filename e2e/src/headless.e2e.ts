@@ -61,6 +61,7 @@ describe('the headless agent client', () => {
     agent.on('interaction:status', (e) => note(`status:${e.status}`, e.interaction));
     agent.on('interaction:channel', (e) => note(`held:${e.held}`, e.interaction));
     agent.on('agent:workStatus', (s) => note(`work:${s}`, s));
+    agent.on('interaction:customer', (e) => note('customer', e));
     try {
       expect(agent.user.username).toBe('agent1');
       expect(agent.connection).toBe('online');
@@ -69,10 +70,21 @@ describe('the headless agent client', () => {
       await ready;
 
       const offered = when('status:incoming');
-      const call = await admin.rest('POST', '/api/v1/demo/contacts', { queue_id: line, from: '+4930111222' });
+      const popped = when('customer');
+      const call = await admin.rest('POST', '/api/v1/demo/contacts', {
+        queue_id: line,
+        from: '+4930111222',
+        attributes: { account: '4711' },
+      });
       expect(call.statusCode, call.body).toBe(201);
       const interaction = (await offered) as { id: string };
       expect(interaction.id).toBe(call.json().id);
+      // Screen-pop: the customer card follows the offer, with the data that came with the contact.
+      expect(await popped).toMatchObject({
+        customer: { phone: '+4930111222' },
+        attributes: { account: '4711' },
+        interaction: { id: interaction.id },
+      });
 
       const accepted = when('status:accepted');
       await agent.accept(interaction.id);

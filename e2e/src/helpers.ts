@@ -4,8 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { audit } from './axe.ts';
 
 /** A REST call to `base` as the holder of `token`; throws with the answer on a non-2xx. */
 export async function api(
@@ -54,6 +55,23 @@ export async function journeyQueue(
   return id;
 }
 
+/** Loads the panel in the playground page with the agent's credentials, and waits until it is connected. */
+export async function loadPanel(
+  page: Page,
+  playgroundUrl: string,
+  username: string,
+  password: string,
+): Promise<FrameLocator> {
+  await page.goto(playgroundUrl);
+  await page.click('summary');
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('#load');
+  const panel = page.frameLocator('[data-testid=panel-container] iframe');
+  await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
+  return panel;
+}
+
 /** The playground in a fresh context, the panel loaded with the agent's credentials, connected and ready. */
 export async function readyAgentInPlayground(
   browser: Browser,
@@ -63,13 +81,7 @@ export async function readyAgentInPlayground(
 ): Promise<{ context: BrowserContext; page: Page; panel: FrameLocator }> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(playgroundUrl);
-  await page.click('summary');
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('#load');
-  const panel = page.frameLocator('[data-testid=panel-container] iframe');
-  await expect.poll(() => panel.locator('[data-testid=connection]').getAttribute('class')).toContain('conn-online');
+  const panel = await loadPanel(page, playgroundUrl, username, password);
   await page.click('#set-ready');
   await expect.poll(() => panel.locator('[data-testid=work-status]').textContent()).toBe('Ready');
   return { context, page, panel };
@@ -112,4 +124,28 @@ export async function addWidget(page: Page, base: string, address: string): Prom
 export async function openMenu(panel: FrameLocator): Promise<void> {
   if (!(await panel.locator('[data-testid=theme-toggle]').isVisible()))
     await panel.locator('[data-testid=menu]').click();
+}
+
+/** The panel's frame in a playground page. */
+export function panelFrame(page: Page): Frame {
+  const frame = page.frames().find((f) => f.url().includes('/panel/'));
+  if (!frame) throw new Error('no panel frame');
+  return frame;
+}
+
+/** axe on the panel of a playground page, light and dark, with a screenshot of each. */
+export async function auditBothThemes(page: Page, panel: FrameLocator, name: string): Promise<void> {
+  const frame = panelFrame(page);
+  expect(await audit(frame), `${name}, light`).toEqual([]);
+  await panelShot(page, `${name}-light`);
+  await openMenu(panel);
+  await panel.locator('[data-testid=theme-toggle]').click();
+  await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+  await panel.locator('[data-testid=menu]').click();
+  expect(await audit(frame), `${name}, dark`).toEqual([]);
+  await panelShot(page, `${name}-dark`);
+  await openMenu(panel);
+  await panel.locator('[data-testid=theme-toggle]').click();
+  await expect.poll(() => frame.evaluate(() => document.documentElement.dataset['theme'])).toBe('light');
+  await panel.locator('[data-testid=menu]').click();
 }

@@ -55,7 +55,7 @@ describe('interactions in the panel', () => {
 
     await panel.locator('[data-testid=hangup]').click();
     await expect.poll(() => panel.locator('[data-testid=conversation]').getAttribute('data-state')).toBe('wrap_up');
-    await panel.locator('textarea').fill('Asked about opening hours');
+    await panel.locator('[data-testid=wrapup-notes]').fill('Asked about opening hours');
     await panel.locator('[data-testid=wrapup-done]').click();
     await expect.poll(() => statuses(page)).toEqual(['incoming', 'accepted', 'ended', 'handled']);
     expect(await panel.locator('[data-testid=conversation]').count()).toBe(0);

@@ -141,7 +141,15 @@ export class Agent extends Emitter<AgentEvents> {
       },
       {
         states: (payloads) => {
-          for (const p of payloads) emitState(this, p);
+          for (const p of payloads) {
+            emitState(this, p);
+            // Screen-pop: an offer's customer card follows as `interaction:customer`.
+            if (p.attribute === 'status' && p.value === 'incoming' && p.interaction.customer_id)
+              void rest.customerCard(p.interaction.id).then(
+                (card) => emitState(this, { attribute: 'customer', value: card, interaction: p.interaction }),
+                () => undefined,
+              );
+          }
         },
         statuses: (changes) => {
           for (const change of changes) emitStatus(this, change);

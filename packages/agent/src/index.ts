@@ -11,7 +11,7 @@ export { RestClient, type DirectoryEntry, type ReasonCode, type RestCarrier, typ
 export { AgentSocket, type ConnectionState, type SocketHandlers } from './socket.ts';
 export { Conversations, mergeMessages } from './conversations.ts';
 export { CallAudio, QUALITY_EVERY_MS } from './call-audio.ts';
-export { Voice, type CallQuality, type VoiceLike, type VoiceOptions } from './voice.ts';
+export { Voice, sinkTo, type CallQuality, type VoiceLike, type VoiceOptions } from './voice.ts';
 export { AgentAudio, type AgentAudioEvents, type AudioState, type StationLike } from './audio.ts';
 export type { CallAudioHooks } from './call-audio.ts';
 export { Agent, requestId, type AgentEvents, type ConnectOptions, type SocketLike } from './agent.ts';

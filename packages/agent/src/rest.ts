@@ -6,11 +6,13 @@
  */
 import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
 import type {
+  AgentPreferences,
   CannedResponse,
   Contact,
   CustomerCard,
   Interaction,
   Message,
+  MissedEntry,
   Note,
   Queue,
   RestTunnelRequest,
@@ -134,7 +136,11 @@ export class RestClient {
   }
 
   /** Changes the agent's own display name, language or theme. */
-  async updateMe(patch: { language?: string; theme?: { dark: boolean; primary: string } }): Promise<User> {
+  async updateMe(patch: {
+    language?: string;
+    theme?: { dark: boolean; primary: string };
+    preferences?: AgentPreferences;
+  }): Promise<User> {
     return (await this.#json(await this.#fetch('PATCH', 'api/v1/me', patch))) as User;
   }
 
@@ -247,6 +253,11 @@ export class RestClient {
     return (await this.#json(
       await this.#fetch('POST', `api/v1/interactions/${interactionId}/notes`, { body }),
     )) as Note;
+  }
+
+  /** The agent's missed offers and their queues' abandoned contacts of the last 24 hours. */
+  async missed(): Promise<MissedEntry[]> {
+    return (await this.#json(await this.#fetch('GET', 'api/v1/me/missed'))) as MissedEntry[];
   }
 
   /** The tenant's canned responses and the agent's own. */

@@ -25,6 +25,13 @@ export interface VoiceLike {
   close(): void;
 }
 
+/** Routes an element's or an AudioContext's output to a device, where the browser can (`setSinkId`); else it stays on the default. */
+export async function sinkTo(target: object | null, deviceId: string): Promise<void> {
+  const sink = target as { setSinkId?: (id: string) => Promise<void> } | null;
+  if (typeof sink?.setSinkId !== 'function') return;
+  await sink.setSinkId(deviceId).catch(() => undefined);
+}
+
 /** How long ICE gathering may take before the offer goes with what it has. */
 const GATHER_MS = 2000;
 
@@ -42,6 +49,8 @@ export class Voice implements VoiceLike {
   #ringer: { ctx: AudioContext; stop: () => void } | null = null;
   #attempt = 0;
   #deviceId: string | undefined;
+  #outputId: string | undefined;
+  #ringerId: string | undefined;
   #micOn = true;
   readonly #options: VoiceOptions;
 
@@ -73,6 +82,17 @@ export class Voice implements VoiceLike {
     this.#mic = mic;
   }
 
+  /** Plays the far end on this output device (`''`: the system default). */
+  async setOutputDevice(deviceId: string): Promise<void> {
+    this.#outputId = deviceId;
+    await sinkTo(this.#audio, deviceId);
+  }
+
+  /** Rings on this output device (`''`: the system default), e.g. loudspeakers while calls go to a headset. */
+  setRingerDevice(deviceId: string): void {
+    this.#ringerId = deviceId;
+  }
+
   #constraints(deviceId: string | undefined): MediaTrackConstraints {
     return { echoCancellation: true, noiseSuppression: true, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) };
   }
@@ -98,6 +118,7 @@ export class Voice implements VoiceLike {
         document.body.append(this.#audio);
       }
       this.#audio.srcObject = e.streams[0] ?? new MediaStream([e.track]);
+      if (this.#outputId) void sinkTo(this.#audio, this.#outputId);
       void this.#audio.play().catch(() => undefined);
     };
     await pc.setLocalDescription(await pc.createOffer());
@@ -126,6 +147,7 @@ export class Voice implements VoiceLike {
     }
     if (this.#ringer) return;
     const ctx = new AudioContext();
+    if (this.#ringerId) void sinkTo(ctx, this.#ringerId);
     const gain = ctx.createGain();
     gain.gain.value = 0;
     gain.connect(ctx.destination);

@@ -34,6 +34,24 @@ const CALL = {
   agent_id: USER.id,
 } as unknown as Interaction;
 
+const CUSTOMER = {
+  id: 'c'.repeat(32),
+  name: 'Hedy Customer',
+  email: null,
+  phone: '+4930123',
+  identities: [{ kind: 'phone' as const, value: '+4930123' }],
+  created: '2026-11-21T11:00:00.000Z',
+  updated: '2026-11-21T11:00:00.000Z',
+};
+const NOTE = {
+  id: 'n'.repeat(32),
+  interaction_id: '',
+  author_id: USER.id,
+  author_name: USER.display_name,
+  body: '',
+  created: '2026-11-21T12:00:02.000Z',
+};
+
 function setup(session: User | null = null, voice?: VoiceLike) {
   // What the server holds for the user, as PATCH api/v1/me changes it.
   let profile: User = USER;
@@ -66,6 +84,16 @@ function setup(session: User | null = null, voice?: VoiceLike) {
         }) as never,
     ),
     markRead: vi.fn(async () => undefined),
+    customerCard: vi.fn(async (id: string) => ({
+      interaction_id: id,
+      customer: CUSTOMER,
+      attributes: {},
+      history: [],
+    })),
+    notes: vi.fn(async () => []),
+    addNote: vi.fn(async (id: string, body: string) => ({ ...NOTE, interaction_id: id, body })),
+    cannedResponses: vi.fn(async () => []),
+    missed: vi.fn(async () => []),
     baseUrl: 'http://parley.test/',
     templates: vi.fn(async () => [{ id: 'welcome', name: 'Welcome', body: 'Hello!' }]),
     popoutToken: vi.fn(async () => 'popout-token'),

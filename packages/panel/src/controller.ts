@@ -5,6 +5,7 @@
  */
 import type {
   ActionPayload,
+  AgentPreferences,
   Contact,
   Interaction,
   Message,
@@ -37,6 +38,7 @@ import { answerDetail } from './detail.ts';
 import { react } from './server-events.ts';
 import { t } from './i18n.ts';
 import { frameNotice, sessionNotice, userNotice, type NoticeInput } from './notices.ts';
+import { Workspace } from './workspace.ts';
 
 export type { Draft } from './commands.ts';
 export type { ControllerDeps, PanelState, Phase, RestLike, SocketLike } from './panel-state.ts';
@@ -46,6 +48,16 @@ export { TYPING_SHOWN_MS } from './server-events.ts';
 
 /** An action as the panel asks for it; the request id is added when it is sent. */
 export type ActionBody = Omit<ActionRequest, 'request_id'>;
+
+/** Runs a UI request: null when it worked, else the message to show (the server's words for its errors). */
+async function failure(run: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await run();
+    return null;
+  } catch (err) {
+    return err instanceof CommandError ? err.message : 'Something went wrong.';
+  }
+}
 
 export class PanelController {
   readonly #audio: CallAudio;
@@ -61,8 +73,21 @@ export class PanelController {
   #bridge: HostBridge | null = null;
   #noticeSeq = 0;
 
+  /** Customer cards, notes, unread counts, the missed list, canned responses, alerts. */
+  readonly workspace: Workspace;
+
   constructor(deps: ControllerDeps) {
     this.#deps = deps;
+    this.workspace = new Workspace(
+      deps.rest,
+      {
+        get: () => this.#state,
+        set: (patch) => this.#set(patch),
+        emit: (payload) => this.#bridge?.emitState(payload),
+        visible: deps.visible ?? (() => true),
+      },
+      deps.alerts,
+    );
     this.#audio = new CallAudio(deps.voice, {
       audio: (audio) => this.#set({ audio }),
       quality: (value, interaction) => this.#bridge?.emitState({ attribute: 'call_quality', value, interaction }),
@@ -259,6 +284,11 @@ export class PanelController {
     this.#applyUser(await this.#deps.rest.updateMe({ language }));
   }
 
+  /** Keeps the agent's devices or shortcuts on the server: they follow the agent to any browser. */
+  async savePreferences(preferences: AgentPreferences): Promise<void> {
+    this.#applyUser(await this.#deps.rest.updateMe({ preferences }));
+  }
+
   /** Switches the presence profile (UI). */
   async setPresence(profile: string): Promise<void> {
     this.#applyUser(await this.#deps.rest.setPresence(profile));
@@ -297,6 +327,7 @@ export class PanelController {
     this.#set({ phase: 'ready', user, busy: false, loginError: null });
     this.#session.start(user);
     this.#bridge?.setLoggedIn(true);
+    void this.workspace.start();
   }
 
   /** Sets up the agent's media leg on every new connection (the server drops it with the old one). */
@@ -307,6 +338,7 @@ export class PanelController {
   #loggedOut(): void {
     this.#audio.close();
     this.#session.close();
+    this.workspace.reset();
     this.#set({ phase: 'login', user: null, busy: false, interactions: [], active: null });
     this.#bridge?.setLoggedIn(false);
     this.#bridge?.emitStatus({ attribute: 'work_status', value: 'offline' });
@@ -320,6 +352,8 @@ export class PanelController {
   #onServerEvent(event: ServerEvent): void {
     const r = react(this.#state, event, Date.now());
     if (r.messages) this.#addMessages(r.messages.interactionId, r.messages.messages);
+    if (r.messages && r.frame?.event === 'message')
+      for (const m of r.messages.messages) this.workspace.message(r.messages.interactionId, m);
     if (r.patch) this.#set(r.patch);
     if (event.type === 'interaction') this.#notify(frameNotice(event.data));
     if (r.attachVoice) this.#attachVoice();
@@ -337,23 +371,13 @@ export class PanelController {
   };
 
   /** Picks a waiting contact (UI); returns an error message or null. */
-  async uiPick(id: string): Promise<string | null> {
-    try {
-      await this.#deps.rest.pick(id);
-      return null;
-    } catch (err) {
-      return err instanceof CommandError ? err.message : 'Something went wrong.';
-    }
+  uiPick(id: string): Promise<string | null> {
+    return failure(() => this.#deps.rest.pick(id));
   }
 
   /** Starts an outbound interaction (UI); returns an error message or null. */
-  async uiOutbound(value: { channel: string; to: string; from?: string }): Promise<string | null> {
-    try {
-      await this.#outbound(value);
-      return null;
-    } catch (err) {
-      return err instanceof CommandError ? err.message : 'Something went wrong.';
-    }
+  uiOutbound(value: { channel: string; to: string; from?: string }): Promise<string | null> {
+    return failure(() => this.#outbound(value));
   }
 
   /** Loads a conversation's messages (once shown, new ones arrive as frames). */
@@ -372,15 +396,12 @@ export class PanelController {
   }
 
   /** Writes to the customer (UI); returns an error message (with its code) or null. */
-  async uiSend(id: string, draft: Draft): Promise<string | null> {
-    try {
+  uiSend(id: string, draft: Draft): Promise<string | null> {
+    return failure(async () => {
       await this.#send(id, draft);
       const { [id]: _sent, ...drafts } = this.#state.drafts;
       this.#set({ drafts });
-      return null;
-    } catch (err) {
-      return err instanceof CommandError ? err.message : 'Something went wrong.';
-    }
+    });
   }
 
   async #send(id: string, draft: Draft): Promise<Message> {
@@ -404,7 +425,12 @@ export class PanelController {
 
   /** Where an attachment downloads (with the panel's session). */
   attachmentUrl(attachmentId: string): string {
-    return `${this.#deps.rest.baseUrl}api/v1/attachments/${encodeURIComponent(attachmentId)}`;
+    return this.restUrl(`api/v1/attachments/${encodeURIComponent(attachmentId)}`);
+  }
+
+  /** A server path (`api/v1/…`) as a URL of this panel's server. */
+  restUrl(path: string): string {
+    return `${this.#deps.rest.baseUrl}${path}`;
   }
 
   /** WhatsApp templates (for the first message to a number, or after 24 hours). */
@@ -421,16 +447,12 @@ export class PanelController {
   /** Puts an interaction in view (UI). */
   show(id: string): void {
     this.#session.show(id);
+    this.workspace.seen(id);
   }
 
   /** An action on an interaction from the UI; failures are returned for the UI to show. */
-  async uiAct(id: string, body: ActionBody): Promise<string | null> {
-    try {
-      await this.#act(id, body);
-      return null;
-    } catch (err) {
-      return err instanceof CommandError ? err.message : 'Something went wrong.';
-    }
+  uiAct(id: string, body: ActionBody): Promise<string | null> {
+    return failure(() => this.#act(id, body));
   }
 
   /** Runs an interaction action; the server's answer updates the list at once (the frame may follow). */
@@ -466,6 +488,7 @@ export class PanelController {
     const conversations = this.#session.conversations;
     this.#set({ interactions: conversations.list(), active: conversations.active?.id ?? null });
     for (const e of events) this.#bridge?.emitState(e);
+    this.workspace.observe(events);
   }
 
   #set(patch: Partial<PanelState>): void {

@@ -1,5 +1,8 @@
 /** The panel's one message catalogue. Every visible string goes through {@link t}. */
+import { deDesk, enDesk } from './i18n-desk.ts';
+
 const en = {
+  ...enDesk,
   'login.title': 'Sign in',
   'login.username': 'Username',
   'login.password': 'Password',
@@ -135,6 +138,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const de: Record<MessageKey, string> = {
+  ...deDesk,
   'login.title': 'Anmelden',
   'login.username': 'Benutzername',
   'login.password': 'Passwort',

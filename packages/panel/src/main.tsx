@@ -8,7 +8,9 @@ import { readBootConfig } from './boot-config.ts';
 import { createWindowTransport, HostBridge, resolveHostOrigin } from './bridge/index.ts';
 import { PanelController } from './controller.ts';
 import { handOver, popoutUrl, receiveSession } from './popout.ts';
-import { App, Refused, type Layout } from './ui/index.ts';
+import { App, Refused, type Layout, type PanelEnv } from './ui/index.ts';
+import { BrowserAlerts, panelVisible } from './alerts.ts';
+import { t } from './i18n.ts';
 import './styles.css';
 
 const config = readBootConfig(document);
@@ -46,15 +48,48 @@ if (root && host.kind === 'refused') {
   const wsUrl = `${config.baseUrl.replace(/^http/, 'ws')}ws/agent`;
   // Where the session cookie is refused, the token rides along as a WebSocket subprotocol.
   const protocols = () => (rest.token ? ['parley.v1', `parley.bearer.${rest.token}`] : undefined);
-  const controller = new PanelController({
+  const voice = typeof RTCPeerConnection === 'function' && navigator.mediaDevices ? new Voice() : null;
+  let showInteraction: (id: string) => void = () => undefined;
+  // The ringer's device id in this browser, as the voice station was told it (the chimes follow it).
+  let ringerId = '';
+  const alerts: BrowserAlerts = new BrowserAlerts({
+    ringer: () => ringerId,
+    show: (id) => showInteraction(id),
+    words: (i, m): { title: string; body: string } => {
+      const from: string = controller.state.cards[i.id]?.customer.name ?? i.remote_address;
+      return m
+        ? { title: t('alert.message', { from }), body: m.content.slice(0, 140) }
+        : { title: t('alert.offer', { channel: t(`channel.${i.channel_type}`), from }), body: i.queue_name ?? '' };
+    },
+  });
+  const controller: PanelController = new PanelController({
     rest,
+    alerts,
+    visible: () => panelVisible(),
     openSocket: (handlers) => {
       const socket = new AgentSocket(wsUrl, handlers, protocols);
       rest.carry(socket);
       return socket;
     },
-    ...(typeof RTCPeerConnection === 'function' && navigator.mediaDevices ? { voice: new Voice() } : {}),
+    ...(voice ? { voice } : {}),
   });
+  showInteraction = (id) => controller.show(id);
+  // Back at the panel: what is in view has been seen.
+  const backAtPanel = () => {
+    const active = controller.state.active;
+    if (active && panelVisible()) controller.workspace.seen(active);
+  };
+  window.addEventListener('focus', backAtPanel);
+  document.addEventListener('visibilitychange', backAtPanel);
+  const sink = voice && {
+    setInputDevice: (id: string) => voice.setInputDevice(id),
+    setOutputDevice: (id: string) => voice.setOutputDevice(id),
+    setRingerDevice: (id: string) => {
+      ringerId = id;
+      voice.setRingerDevice(id);
+    },
+  };
+  const env: PanelEnv = { sink, chime: () => alerts.chime(), embedded: window.parent !== window };
   if (host.kind === 'allowed') {
     const bridge = new HostBridge(createWindowTransport(window, window.parent, host.origin, debug), {
       handle: controller.handle,
@@ -84,6 +119,7 @@ if (root && host.kind === 'refused') {
       tenantName={config.tenantName}
       sso={config.sso && host.kind === 'allowed'}
       layout={layout}
+      env={env}
     />,
     root,
   );

@@ -1,13 +1,14 @@
 /** The panel's state as its views see it, and what the controller is built with (REST, socket, voice clients). */
-import type { Contact, Interaction, Message, Queue, User } from '@parley/protocol';
+import type { AgentPreferences, Contact, Interaction, Message, Queue, User } from '@parley/protocol';
 import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
 import type { ConnectionState, SocketHandlers, DirectoryEntry, ReasonCode, VoiceLike } from '@parley/agent';
 import type { Draft } from './commands.ts';
 import type { Notice } from './notices.ts';
+import { INITIAL_WORKSPACE, type AlertsLike, type WorkspaceRest, type WorkspaceState } from './workspace.ts';
 
 export type Phase = 'loading' | 'login' | 'ready';
 
-export interface PanelState {
+export interface PanelState extends WorkspaceState {
   readonly phase: Phase;
   readonly user: User | null;
   readonly connection: ConnectionState;
@@ -35,14 +36,18 @@ export interface PanelState {
 }
 
 /** What the controller needs from the REST client. */
-export interface RestLike {
+export interface RestLike extends WorkspaceRest {
   me(): Promise<User | null>;
   login(username: string, password: string): Promise<User>;
   loginWithToken(token: string): Promise<User>;
   logout(): Promise<void>;
   setReady(ready: boolean, reason?: string): Promise<User>;
   setPresence(profile: string): Promise<User>;
-  updateMe(patch: { language?: string; theme?: { dark: boolean; primary: string } }): Promise<User>;
+  updateMe(patch: {
+    language?: string;
+    theme?: { dark: boolean; primary: string };
+    preferences?: AgentPreferences;
+  }): Promise<User>;
   myQueues(): Promise<Queue[]>;
   popoutToken(): Promise<string>;
   endSession(token: string): Promise<void>;
@@ -77,6 +82,10 @@ export interface ControllerDeps {
   readonly openSocket: (handlers: SocketHandlers) => SocketLike;
   /** Call audio; left out where there is none (Node tests, browsers without WebRTC). */
   readonly voice?: VoiceLike;
+  /** Sounds, desktop notifications and the tab title; left out in Node tests. */
+  readonly alerts?: AlertsLike;
+  /** Whether the agent can see the panel now; always, by default. */
+  readonly visible?: () => boolean;
 }
 
 /** Before anything is known: loading, logged out, offline. */
@@ -94,4 +103,5 @@ export const INITIAL_STATE: PanelState = {
   audio: 'off',
   tones: {},
   notices: [],
+  ...INITIAL_WORKSPACE,
 };

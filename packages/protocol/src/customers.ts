@@ -67,3 +67,18 @@ export interface CannedResponse {
   /** The agent's own (true) or the tenant's. */
   readonly personal: boolean;
 }
+
+/** (ext) One entry of the agent's missed list (`GET api/v1/me/missed`). */
+export interface MissedEntry {
+  readonly interaction_id: string;
+  /** `timeout`: offered to the agent, unanswered; `abandoned`: the customer gave up waiting. */
+  readonly reason: 'timeout' | 'abandoned';
+  readonly at: string;
+  readonly channel_type: string;
+  readonly remote_address: string;
+  readonly queue_id: string | null;
+  readonly queue_name: string | null;
+  readonly customer_id: string | null;
+  /** What became of it (`handled` when a colleague took it since). */
+  readonly state: string;
+}

@@ -22,6 +22,7 @@ export type {
   Role,
   PresenceProfile,
   User,
+  AgentPreferences,
   Queue,
   Interaction,
   Contact,
@@ -37,6 +38,7 @@ export type {
   CustomerHistoryEntry,
   Note,
   CannedResponse,
+  MissedEntry,
 } from './customers.ts';
 
 export type {

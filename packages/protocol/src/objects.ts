@@ -51,6 +51,15 @@ export interface User {
   /** (ext) While not ready: the reason's code and label (`break`, "Break"), or null. */
   readonly not_ready_reason_code?: string | null;
   readonly not_ready_reason_label?: string | null;
+  /** (ext) The agent's own settings, kept on the server so they follow the agent (`PATCH api/v1/me`). */
+  readonly preferences?: AgentPreferences;
+}
+
+/** (ext) What an agent sets for themselves in the panel. Device ids are the browser's (`enumerateDevices`). */
+export interface AgentPreferences {
+  readonly devices?: { readonly mic: string; readonly ringer: string; readonly output: string };
+  /** Keyboard shortcuts by action (`accept: "Alt+A"`); missing ones keep their default. */
+  readonly shortcuts?: Readonly<Record<string, string>>;
 }
 
 /** A queue the user serves. */

@@ -8,6 +8,10 @@
  * With `data-call="+15555550100"` a "Call us" button dials that queue
  * number from the browser (click-to-call, over Parley's media plane);
  * `data-chat="off"` leaves only the call button.
+ *
+ * `data-field-<name>="value"` (e.g. `data-field-order="A-17"`) sends what
+ * the page knows about the visitor with the chat: the agent sees it on the
+ * customer card, the host in the offer (`attributes`).
  */
 import { Paperclip, Phone as PhoneIcon, type IconNode } from 'lucide';
 import { ChatConversation, type ChatMessage, type ChatState } from './conversation.ts';
@@ -20,6 +24,12 @@ const title = script?.dataset['title'] ?? 'Chat with us';
 /** Click-to-call: a queue number the "Call us" button dials from the browser. */
 const callNumber = script?.dataset['call'];
 const storeKey = `parley.chat.${base}`;
+/** The page's data for the agent: `data-field-order` → `{order}`. */
+const fields = Object.fromEntries(
+  Object.entries(script?.dataset ?? {})
+    .filter(([k, v]) => /^field[A-Z]/.test(k) && v !== undefined)
+    .map(([k, v]) => [k.charAt(5).toLowerCase() + k.slice(6), String(v).slice(0, 500)]),
+);
 
 const STYLE = `
 :host { all: initial; font-family: system-ui, sans-serif; font-size: 14px; }
@@ -297,6 +307,7 @@ function mount(): void {
       name: name.value.trim(),
       ...(email.value.trim() ? { email: email.value.trim() } : {}),
       ...(address ? { address } : {}),
+      ...(Object.keys(fields).length > 0 ? { fields } : {}),
     }).then(
       (token) => {
         try {

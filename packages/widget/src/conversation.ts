@@ -36,7 +36,10 @@ export class ChatConversation {
   ) {}
 
   /** Starts a conversation and returns its token (kept by the caller to come back after a reload). */
-  static async start(baseUrl: string, body: { name: string; email?: string; address?: string }): Promise<string> {
+  static async start(
+    baseUrl: string,
+    body: { name: string; email?: string; address?: string; fields?: Record<string, string> },
+  ): Promise<string> {
     const res = await fetch(`${baseUrl}api/v1/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

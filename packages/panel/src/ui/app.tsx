@@ -3,8 +3,14 @@ import type { PanelController, PanelState } from '../controller.ts';
 import { setLanguage, t } from '../i18n.ts';
 import { ConversationItem, Dialer, Offers, Picklist } from './conversations.tsx';
 import { Notices, StateControls, StateLine } from './state.tsx';
-import { HeadphoneOff, Headset, Settings } from 'lucide';
+import { HeadphoneOff, Headset } from 'lucide';
 import { Icon } from './icon.tsx';
+import { applyDevices, deviceIds, loadDevices } from '../devices.ts';
+import { currentDevices, DevicesDialog } from './devices.tsx';
+import { NO_ENV, type PanelEnv } from './env.ts';
+import { Menu } from './menu.tsx';
+import { Missed } from './missed.tsx';
+import { ShortcutsOverlay, useShortcuts, type DialogRequest } from './shortcuts.tsx';
 
 /** Follows the controller's state. */
 function usePanelState(controller: PanelController): PanelState {
@@ -47,11 +53,13 @@ export function App({
   tenantName,
   sso,
   layout = FULL,
+  env = NO_ENV,
 }: {
   controller: PanelController;
   tenantName: string;
   sso: boolean;
   layout?: Layout;
+  env?: PanelEnv;
 }) {
   const state = usePanelState(controller);
   const compact = useCompact(layout);
@@ -73,8 +81,50 @@ export function App({
       <LoginForm controller={controller} state={state} tenantName={tenantName} />
     );
   }
+  return <Desk controller={controller} state={state} layout={layout} env={env} compact={compact} />;
+}
+
+/** The logged-in panel: its dialogs, shortcuts and device choices live as long as the agent's session. */
+function Desk({
+  controller,
+  state,
+  layout,
+  env,
+  compact,
+}: {
+  controller: PanelController;
+  state: PanelState;
+  layout: Layout;
+  env: PanelEnv;
+  compact: boolean;
+}) {
   const user = state.user;
-  if (compact) return <CompactView controller={controller} state={state} layout={layout} />;
+  const [dialog, setDialog] = useState<DialogRequest | null>(null);
+  const [devices, setDevices] = useState(false);
+  const keys = useShortcuts(controller, env, setDialog);
+  useEffect(() => {
+    if (!user || !env.sink) return;
+    const sink = env.sink;
+    void currentDevices()
+      .then((all) => applyDevices(sink, deviceIds(loadDevices(user.preferences), all), null))
+      .catch(() => undefined);
+  }, [user?.id]);
+  if (!user) return null;
+  const overlays = (
+    <>
+      {devices && <DevicesDialog controller={controller} env={env} onClose={() => setDevices(false)} />}
+      {keys.help && (
+        <ShortcutsOverlay bindings={keys.bindings} setBindings={keys.setBindings} onClose={() => keys.setHelp(false)} />
+      )}
+    </>
+  );
+  if (compact)
+    return (
+      <>
+        <CompactView controller={controller} state={state} layout={layout} />
+        {overlays}
+      </>
+    );
   return (
     <div class="shell">
       <header class="header">
@@ -98,7 +148,12 @@ export function App({
             <Icon node={state.audio === 'connected' ? Headset : HeadphoneOff} />
             <span class="sr-only">{t(`audio.${state.audio}`)}</span>
           </span>
-          <Menu controller={controller} user={user} />
+          <Menu
+            controller={controller}
+            user={user}
+            onDevices={() => setDevices(true)}
+            onShortcuts={() => keys.setHelp(true)}
+          />
         </div>
       </header>
       <Notices controller={controller} notices={state.notices} />
@@ -117,60 +172,17 @@ export function App({
                 interaction={i}
                 active={i.id === state.active}
                 all={state.interactions}
+                unread={state.unread[i.id] ?? 0}
+                dialog={dialog?.id === i.id ? dialog.kind : null}
+                setDialog={(kind: DialogRequest['kind'] | null) => setDialog(kind ? { id: i.id, kind } : null)}
               />
             ))}
           </ul>
         )}
+        <Missed controller={controller} missed={state.missed} />
         <Picklist controller={controller} />
       </section>
-    </div>
-  );
-}
-
-/** Settings the agent rarely touches (theme, language) and signing out, behind one button: the header stays one line. */
-function Menu({ controller, user }: { controller: PanelController; user: NonNullable<PanelState['user']> }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <div class="menu" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-      <button
-        type="button"
-        class="icon-button"
-        aria-expanded={open}
-        aria-controls="panel-menu"
-        data-testid="menu"
-        title={t('header.menu')}
-        onClick={() => setOpen(!open)}
-      >
-        <Icon node={Settings} />
-        <span class="sr-only">{t('header.menu')}</span>
-      </button>
-      {open && (
-        <div id="panel-menu" class="menu-items">
-          <button
-            type="button"
-            class="link"
-            data-testid="theme-toggle"
-            aria-pressed={user.theme.dark}
-            onClick={() => void controller.setDark(!user.theme.dark)}
-          >
-            {user.theme.dark ? t('header.light') : t('header.dark')}
-          </button>
-          <label>
-            <span class="sr-only">{t('header.language')}</span>
-            <select
-              data-testid="language"
-              value={user.language.slice(0, 2)}
-              onChange={(e) => void controller.setLanguage(e.currentTarget.value)}
-            >
-              <option value="en">English</option>
-              <option value="de">Deutsch</option>
-            </select>
-          </label>
-          <button type="button" class="link" onClick={() => void controller.logout()}>
-            {t('header.logout')}
-          </button>
-        </div>
-      )}
+      {overlays}
     </div>
   );
 }
@@ -194,6 +206,7 @@ function CompactView({
           <div class="name">{user.display_name}</div>
           <StateLine user={user} />
         </div>
+        <StateControls controller={controller} user={user} compact />
         <span class={`conn conn-${state.connection}`} data-testid="connection" title={t(`conn.${state.connection}`)}>
           {t(`conn.${state.connection}`)}
         </span>
@@ -222,6 +235,7 @@ function CompactView({
                 interaction={i}
                 active={i.id === state.active}
                 all={state.interactions}
+                unread={state.unread[i.id] ?? 0}
                 compact
               />
             ))}

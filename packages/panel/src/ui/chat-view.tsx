@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Draft, PanelController } from '../controller.ts';
 import { t } from '../i18n.ts';
 import { ErrorLine } from './common.tsx';
+import { CannedMenu, useCanned } from './canned.tsx';
 
 function Status({ m }: { m: Message }) {
   if (m.direction !== 'out') return null;
@@ -57,6 +58,7 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
   const [template, setTemplate] = useState(draft?.template_id ?? '');
   const [templates, setTemplates] = useState<Array<{ id: string; name: string; body: string }> | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const canned = useCanned(controller, i, content, setContent);
   const typingUntil = controller.state.typing[i.id] ?? 0;
   const [, redraw] = useState(0);
   useEffect(() => {
@@ -228,6 +230,7 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
               ))}
             </select>
           )}
+          <CannedMenu canned={canned} />
           <textarea
             data-testid="compose"
             aria-label={thread ? t('chat.composeInternal') : t('chat.compose')}
@@ -240,7 +243,15 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
               setContent(e.currentTarget.value);
               controller.typing(i.id);
             }}
+            role={canned.items ? 'combobox' : undefined}
+            aria-expanded={canned.items ? true : undefined}
+            aria-controls={canned.items ? canned.listId : undefined}
+            aria-activedescendant={canned.items?.length ? `${canned.listId}-${canned.index}` : undefined}
             onKeyDown={(e) => {
+              if (canned.onKey(e)) {
+                e.preventDefault();
+                return;
+              }
               // Enter sends a chat line, Shift+Enter starts a new one; email is written freely.
               if (!email && e.key === 'Enter' && !e.shiftKey) {
                 e.preventDefault();

@@ -11,6 +11,7 @@ import { t } from '../i18n.ts';
 import { clock, ErrorLine, useLoaded, useSecondsSince, useSecondsUntil } from './common.tsx';
 import { ChatView, isThread } from './chat-view.tsx';
 import { TargetDialog, WrapupForm } from './dialogs.tsx';
+import { CustomerCard, Notes } from './customer.tsx';
 export { Dialer, Picklist } from './picklist.tsx';
 
 export function Offers({ controller, state }: { controller: PanelController; state: PanelState }) {
@@ -62,17 +63,24 @@ export function ConversationItem({
   interaction: i,
   active,
   all,
+  unread = 0,
   compact = false,
+  dialog = null,
+  setDialog = () => undefined,
 }: {
   controller: PanelController;
   interaction: Interaction;
   active: boolean;
   all: readonly Interaction[];
+  /** Customer messages the agent has not seen yet. */
+  unread?: number;
   /** The compact view keeps hang-up and finishing; everything else is in the full panel. */
   compact?: boolean;
+  /** The transfer or consult dialog open on this interaction (a button or a keyboard shortcut opened it). */
+  dialog?: 'transfer' | 'consult' | null;
+  setDialog?: (kind: 'transfer' | 'consult' | null) => void;
 }) {
   const [error, setError] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<'transfer' | 'consult' | null>(null);
   const [keypad, setKeypad] = useState(false);
   const act = (body: ActionBody) => void controller.uiAct(i.id, body).then(setError);
   const phone = i.channel_type === 'phone';
@@ -99,6 +107,11 @@ export function ConversationItem({
         {running !== null && (
           <span class="countdown" data-testid="duration" aria-label={t('conv.duration')}>
             {clock(running)}
+          </span>
+        )}
+        {unread > 0 && (
+          <span class="badge" data-testid="unread" aria-label={t('unread.count', { count: String(unread) })}>
+            {unread}
           </span>
         )}
       </button>
@@ -173,9 +186,11 @@ export function ConversationItem({
           {t('conv.callerKeys')}: {controller.state.tones[i.id]}
         </p>
       )}
+      {!compact && active && <CustomerCard controller={controller} interaction={i} />}
       {!compact && i.conversation_id && (talking || i.state === 'wrap_up' || i.state === 'ended') && (
         <ChatView controller={controller} interaction={i} />
       )}
+      {!compact && active && i.state !== 'alerting' && <Notes controller={controller} interaction={i} />}
       {(i.state === 'wrap_up' || i.state === 'ended') &&
         (compact ? (
           <button type="button" data-testid="wrapup-done" onClick={() => act({ action: 'handle' })}>

@@ -40,7 +40,13 @@ export function WrapupForm({ controller, interaction: i }: { controller: PanelCo
       </label>
       <label>
         {t('conv.notes')}
-        <textarea value={notes} onInput={(e) => setNotes(e.currentTarget.value)} rows={2} maxLength={4000} />
+        <textarea
+          data-testid="wrapup-notes"
+          value={notes}
+          onInput={(e) => setNotes(e.currentTarget.value)}
+          rows={2}
+          maxLength={4000}
+        />
       </label>
       <div class="actions">
         <button type="submit" data-testid="wrapup-done">

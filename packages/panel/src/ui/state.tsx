@@ -31,7 +31,16 @@ export function StateLine({ user }: { user: User }) {
 }
 
 /** Ready toggle, presence profile and (while not ready) the reason: the agent's own state, as every other client sees it. */
-export function StateControls({ controller, user }: { controller: PanelController; user: User }) {
+/** The ready toggle and the presence or not-ready reason; the compact view keeps the toggle only. */
+export function StateControls({
+  controller,
+  user,
+  compact = false,
+}: {
+  controller: PanelController;
+  user: User;
+  compact?: boolean;
+}) {
   const [error, setError] = useState<string | null>(null);
   const reasons = useLoaded(controller.lookups.notReadyReasons);
   const run = (action: () => Promise<void>) => {
@@ -53,7 +62,7 @@ export function StateControls({ controller, user }: { controller: PanelControlle
       >
         {ready ? t('state.setNotReady') : t('state.setReady')}
       </button>
-      {!ready && choices.length > 0 ? (
+      {compact ? null : !ready && choices.length > 0 ? (
         <label class="presence">
           <span class="sr-only">{t('state.reason')}</span>
           <select

@@ -104,6 +104,29 @@ export const PickBody = Type.Object({ request_id: Type.Optional(RequestId) }, { 
 /** `POST /api/v1/interactions/{id}/read`: the agent saw the customer's messages up to this one. */
 export const ReadBody = Type.Object({ message_id: Id }, { additionalProperties: false });
 
+/** The agent's own settings (`PATCH /api/v1/me {preferences}`): each key given replaces what was kept. */
+export const PreferencesBody = Type.Object(
+  {
+    devices: Type.Optional(
+      Type.Object(
+        {
+          mic: Type.String({ maxLength: 200 }),
+          ringer: Type.String({ maxLength: 200 }),
+          output: Type.String({ maxLength: 200 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    shortcuts: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-z]{2,20}$' }), Type.String({ maxLength: 40 }), {
+        maxProperties: 20,
+        additionalProperties: false,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** `PUT /api/v1/me/state`: ready or not ready (with a reason code). */
 export const StateBody = Type.Object(
   { ready: Type.Boolean(), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },

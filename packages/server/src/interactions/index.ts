@@ -29,5 +29,4 @@ export { Desk, type DeskOptions } from './desk.ts';
 export { MAX_WRAPUP_SECONDS } from './rules.ts';
 export type { InteractionServiceOptions } from './service.ts';
 export { InteractionService, REPLAY_LIMIT } from './service.ts';
-export type { MissedEntry } from './missed.ts';
 export { listMissed } from './missed.ts';

@@ -3,22 +3,8 @@
  * queues whose customers gave up waiting, newest first, with what became of
  * each (a colleague may have taken it since), for the panel's call-back list.
  */
-import { isRecord } from '@parley/protocol';
+import { isRecord, type MissedEntry } from '@parley/protocol';
 import type { Db } from '../store/index.ts';
-
-export interface MissedEntry {
-  readonly interaction_id: string;
-  /** `timeout`: offered to the agent, unanswered; `abandoned`: the customer left the queue. */
-  readonly reason: 'timeout' | 'abandoned';
-  readonly at: string;
-  readonly channel_type: string;
-  readonly remote_address: string;
-  readonly queue_id: string | null;
-  readonly queue_name: string | null;
-  readonly customer_id: string | null;
-  /** The interaction's state now (`handled` when a colleague took it since). */
-  readonly state: string;
-}
 
 export async function listMissed(
   db: Db,

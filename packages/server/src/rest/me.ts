@@ -5,6 +5,7 @@ import { changePassword, verifyPassword } from '../auth/index.ts';
 import { listMissed } from '../interactions/index.ts';
 import { listQueuesOfUser, toWireQueue } from '../queues/index.ts';
 import { passwordHashOf, updateUser } from '../users/index.ts';
+import { PreferencesBody } from '@parley/protocol/rest';
 import { Language, OwnPasswordBody, PresenceBody, StateBody, Theme } from './schemas.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -15,6 +16,7 @@ const MePatch = Type.Object(
     display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     language: Type.Optional(Language),
     theme: Type.Optional(Theme),
+    preferences: Type.Optional(PreferencesBody),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -31,6 +33,7 @@ export function meRoutes(ctx: AppContext) {
         ...(body.display_name === undefined ? {} : { displayName: body.display_name }),
         ...(body.language === undefined ? {} : { language: body.language }),
         ...(body.theme === undefined ? {} : { theme: body.theme }),
+        ...(body.preferences === undefined ? {} : { preferences: { ...user.preferences, ...body.preferences } }),
       });
       ctx.bus.publish('user.changed', { tenantId: request.tenant.id, userId: user.id });
       return wire(updated ?? user);

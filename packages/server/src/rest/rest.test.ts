@@ -149,6 +149,23 @@ describe.each(STORE_KINDS)('REST on %s', (kind) => {
       ).toBe(400);
       expect((await as('agent3', { method: 'PATCH', url: '/api/v1/me', payload: {} })).statusCode).toBe(400);
     });
+
+    it("keeps the agent's devices and shortcuts, each part replacing its own, and refuses bad ones", async () => {
+      const patch = (preferences: unknown) =>
+        as('agent3', { method: 'PATCH', url: '/api/v1/me', payload: { preferences } });
+      const devices = { mic: 'Headset mic', ringer: 'Speakers', output: 'Headset' };
+      expect((await patch({ devices })).json().preferences).toEqual({ devices });
+      const both = (await patch({ shortcuts: { accept: 'Alt+J' } })).json();
+      expect(both.preferences).toEqual({ devices, shortcuts: { accept: 'Alt+J' } });
+      expect((await as('agent3', { method: 'GET', url: '/api/v1/me' })).json().preferences).toEqual(both.preferences);
+      for (const bad of [
+        { devices: { mic: 'x' } },
+        { shortcuts: { Accept: 'Alt+J' } },
+        { colour: 'red' },
+        { shortcuts: { accept: 'x'.repeat(41) } },
+      ])
+        expect((await patch(bad)).statusCode).toBe(400);
+    });
   });
 
   describe('passwords', () => {

@@ -62,6 +62,8 @@ export interface UserTable {
   /** When the agent's state (ready, presence, reason) last changed, and who changed it (null: the agent). */
   state_changed_at: string | null;
   state_changed_by: string | null;
+  /** JSON: the agent's own settings (`{devices, shortcuts}`), see `AgentPreferences`. */
+  preferences: string;
 }
 
 export interface TeamTable {

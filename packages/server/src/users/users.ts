@@ -3,7 +3,7 @@
  * the User object the panel hands to hosts.
  */
 import { idFrom, parseUserId } from '@parley/protocol';
-import type { ChannelType, PresenceProfile, Role, User, WorkStatus } from '@parley/protocol';
+import type { AgentPreferences, ChannelType, PresenceProfile, Role, User, WorkStatus } from '@parley/protocol';
 import { CHANNEL_TYPES, CodedError, ROLES, WORK_STATUSES } from '@parley/protocol';
 import type { Db, UserTable } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
@@ -36,6 +36,8 @@ export interface UserRecord {
   /** When the agent's state last changed, and who changed it when it was not the agent (a supervisor). */
   readonly stateChangedAt: string | null;
   readonly stateChangedBy: string | null;
+  /** The agent's own settings (devices, shortcuts), as the panel stored them. */
+  readonly preferences: AgentPreferences;
 }
 
 function parseJsonObject(text: string): Record<string, unknown> {
@@ -73,6 +75,7 @@ function toRecord(row: UserTable): UserRecord {
     ready: row.ready === 1,
     stateChangedAt: row.state_changed_at ?? null,
     stateChangedBy: row.state_changed_by ?? null,
+    preferences: parseJsonObject(row.preferences ?? '{}') as AgentPreferences,
     capacity: Object.fromEntries(
       CHANNEL_TYPES.map((c) => [c, typeof capacity[c] === 'number' ? (capacity[c] as number) : DEFAULT_CAPACITY[c]]),
     ) as Capacity,
@@ -155,6 +158,7 @@ export function toWireUser(user: UserRecord, profiles: readonly PresenceProfile[
     state_changed_at: user.stateChangedAt,
     state_changed_by:
       user.stateChangedBy === null ? null : idFrom(parseUserId, user.stateChangedBy, 'state_changed_by'),
+    preferences: user.preferences,
   };
 }
 
@@ -207,6 +211,7 @@ export async function createUser(db: Db, tenantId: string, input: UserInput): Pr
       work_status: 'offline',
       ready: 0,
       capacity: JSON.stringify(input.capacity ?? DEFAULT_CAPACITY),
+      preferences: '{}',
       created_at: nowIso(),
     })
     .execute();
@@ -225,6 +230,7 @@ export interface UserPatch {
   readonly theme?: { readonly dark: boolean; readonly primary: string };
   readonly capacity?: Capacity;
   readonly passwordHash?: string | null;
+  readonly preferences?: AgentPreferences;
 }
 
 /** Changes a user; returns the updated record, or null when there is no such user. */
@@ -237,6 +243,7 @@ export async function updateUser(db: Db, tenantId: string, id: string, patch: Us
   if (patch.language !== undefined) set.language = patch.language;
   if (patch.theme !== undefined) set.theme = JSON.stringify(patch.theme);
   if (patch.capacity !== undefined) set.capacity = JSON.stringify(patch.capacity);
+  if (patch.preferences !== undefined) set.preferences = JSON.stringify(patch.preferences);
   if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
   if (Object.keys(set).length > 0) {
     await db.updateTable('users').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
