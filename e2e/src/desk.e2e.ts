@@ -278,8 +278,17 @@ describe('the agent desk', () => {
     await expect.poll(state).toBe('accepted');
     await a.page.keyboard.press('Alt+O');
     await expect.poll(state).toBe('held');
+    // How long the customer has been on hold, from the server's clock.
+    await expect.poll(() => a.panel.locator('[data-testid=hold-time]').textContent()).toMatch(/^On hold 0:0\d$/);
+    await panelShot(a.page, 'call-on-hold-light');
     await a.page.keyboard.press('Alt+O');
     await expect.poll(state).toBe('accepted');
+    expect(await a.panel.locator('[data-testid=hold-time]').count()).toBe(0);
+    await a.panel.locator('[data-testid=record]').click();
+    await expect.poll(() => a.panel.locator('[data-testid=recording]').textContent()).toBe('Recording');
+    await a.panel.locator('[data-testid=record]').click();
+    await expect.poll(() => a.panel.locator('[data-testid=recording]').count()).toBe(0);
+    await a.panel.locator('[data-testid=agent-name]').click();
     await a.page.keyboard.press('Alt+M');
     await expect.poll(() => a.panel.getByRole('button', { name: 'Unmute' }).count()).toBe(1);
     await a.page.keyboard.press('Alt+H');

@@ -85,6 +85,8 @@ export interface Interaction {
   readonly date_accepted?: string;
   readonly date_ended?: string;
   readonly held: boolean;
+  /** (ext) While held: since when. */
+  readonly held_since?: string;
   readonly muted: boolean;
   readonly recording: boolean;
   readonly consultation_of?: InteractionId;

@@ -89,6 +89,7 @@ export function ConversationItem({
   // A consultation offered to me, not yet joined: who asks, and about which customer.
   const consulted = isThread(i) && i.direction === 'inbound';
   const running = useSecondsSince(talking ? (i.date_accepted ?? i.created) : undefined);
+  const onHold = useSecondsSince(i.held ? i.held_since : undefined);
   const consultation = all.find((c) => c.consultation_of === i.id && c.direction === 'outbound');
   if (i.state === 'alerting' && i.direction === 'inbound') return null; // shown as an offer
   return (
@@ -101,12 +102,24 @@ export function ConversationItem({
           <span class="addr">{i.remote_address}</span>
         )}
         <span class="muted">{isLeg || consulted ? t('conv.consultation') : (i.queue_name ?? '')}</span>
-        <span class="conv-state">
-          {i.state in STATE_KEYS ? t(STATE_KEYS[i.state as keyof typeof STATE_KEYS]) : i.state}
-        </span>
+        {onHold !== null ? (
+          <span class="conv-state held-time" data-testid="hold-time">
+            {t('conv.onHold', { time: clock(onHold) })}
+          </span>
+        ) : (
+          <span class="conv-state">
+            {i.state in STATE_KEYS ? t(STATE_KEYS[i.state as keyof typeof STATE_KEYS]) : i.state}
+          </span>
+        )}
         {running !== null && (
           <span class="countdown" data-testid="duration" aria-label={t('conv.duration')}>
             {clock(running)}
+          </span>
+        )}
+        {i.recording && (
+          <span class="rec" data-testid="recording">
+            <span class="rec-dot" aria-hidden="true" />
+            {t('conv.recording')}
           </span>
         )}
         {unread > 0 && (

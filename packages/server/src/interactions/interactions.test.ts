@@ -95,8 +95,14 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
       date_accepted: expect.any(String),
     });
     expect((await ok(a('agent2').rest('GET', '/api/v1/me'))).work_status).toBe('busy');
-    expect(await ok(a('agent2').act(contact.id, 'hold'))).toMatchObject({ state: 'held', held: true });
-    expect(await ok(a('agent2').act(contact.id, 'unhold'))).toMatchObject({ state: 'accepted', held: false });
+    const held = await ok(a('agent2').act(contact.id, 'hold'));
+    expect(held).toMatchObject({ state: 'held', held: true, held_since: new Date(now).toISOString() });
+    // Since when it is held stays with it through other changes, and goes when it is taken off hold.
+    expect((await ok(a('agent2').act(contact.id, 'mute'))).held_since).toBe(held.held_since);
+    await ok(a('agent2').act(contact.id, 'unmute'));
+    const unheld = await ok(a('agent2').act(contact.id, 'unhold'));
+    expect(unheld).toMatchObject({ state: 'accepted', held: false });
+    expect(unheld.held_since).toBeUndefined();
     expect(await ok(a('agent2').act(contact.id, 'mute'))).toMatchObject({ muted: true });
     const wrapping = await ok(a('agent2').act(contact.id, 'hangup'));
     expect(wrapping).toMatchObject({ state: 'wrap_up', wrapup_until: new Date(now + 30_000).toISOString() });
@@ -108,7 +114,18 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
 
     await a('agent2').event('handled', contact.id);
     const events = a('agent2').events(contact.id);
-    expect(events).toEqual(['offered', 'accepted', 'held', 'unheld', 'mute', 'ended', 'wrap_up', 'handled']);
+    expect(events).toEqual([
+      'offered',
+      'accepted',
+      'held',
+      'mute',
+      'unmute',
+      'unheld',
+      'mute',
+      'ended',
+      'wrap_up',
+      'handled',
+    ]);
     // One per-tenant sequence, strictly increasing, in the order the panel got them.
     const seqs = a('agent2')
       .frames.filter((f) => f.data?.interaction?.id === contact.id)

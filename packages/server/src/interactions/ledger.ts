@@ -100,6 +100,9 @@ export class Ledger {
     detail?: EventDetail<E>,
     insert = false,
   ): Promise<InteractionRecord> {
+    // Since when a call is on hold: set when it goes on hold, kept while it stays, cleared when it is taken off.
+    const heldSince = r.held ? (r.heldSince ?? new Date(tx.now).toISOString()) : null;
+    if (heldSince !== r.heldSince) r = { ...r, heldSince };
     const wire = this.wire(r);
     // The desk is the tenant's only writer of events: it numbers them itself, gap-free.
     const seq = ++this.#seq;

@@ -52,6 +52,8 @@ export interface InteractionRecord {
   readonly customerId: string | null;
   /** The data that came with the contact (pre-chat fields, a host's user data). */
   readonly attributes: Readonly<Record<string, string>>;
+  /** While held: since when (the ledger keeps it in step with `held`). */
+  readonly heldSince: string | null;
 }
 
 function parse<T>(text: string | null, fallback: T): T {
@@ -97,6 +99,7 @@ export function toRecord(row: InteractionTable): InteractionRecord {
     conversationId: row.conversation_id,
     customerId: row.customer_id,
     attributes: parse<Record<string, string>>(row.attributes, {}),
+    heldSince: row.held_since ?? null,
   };
 }
 
@@ -135,6 +138,7 @@ export function toRow(r: InteractionRecord): InteractionTable {
     conversation_id: r.conversationId,
     customer_id: r.customerId,
     attributes: JSON.stringify(r.attributes),
+    held_since: r.heldSince,
   };
 }
 
@@ -177,6 +181,7 @@ export function toWire(r: InteractionRecord, queueName: string | null): Interact
     ...(r.acceptedAt === null ? {} : { date_accepted: r.acceptedAt }),
     ...(r.endedAt === null ? {} : { date_ended: r.endedAt }),
     held: r.held,
+    ...(r.held && r.heldSince ? { held_since: r.heldSince } : {}),
     muted: r.muted,
     recording: r.recording,
     ...(r.consultationOf === null

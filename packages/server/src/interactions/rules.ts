@@ -85,5 +85,6 @@ export function blank(tenantId: string, now: number): InteractionRecord {
     conversationId: null,
     customerId: null,
     attributes: {},
+    heldSince: null,
   };
 }

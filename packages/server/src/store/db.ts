@@ -33,6 +33,7 @@ import * as teams from './migrations/2026-12-02-13-teams.ts';
 import * as internalMessages from './migrations/2026-12-03-14-internal-messages.ts';
 import * as customers from './migrations/2026-12-03-15-customers.ts';
 import * as preferences from './migrations/2026-12-03-16-preferences.ts';
+import * as heldSince from './migrations/2026-12-03-17-held-since.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03-14-internal-messages': internalMessages,
   '2026-12-03-15-customers': customers,
   '2026-12-03-16-preferences': preferences,
+  '2026-12-03-17-held-since': heldSince,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -228,6 +228,8 @@ export interface InteractionTable {
   customer_id: string | null;
   /** JSON object of strings: the data that came with the contact (pre-chat fields, a host's user data). */
   attributes: string;
+  /** While held: since when. */
+  held_since: string | null;
 }
 
 export interface CustomerTable {
