@@ -364,6 +364,13 @@ describe('the agent desk', () => {
     await expect.poll(() => a.panel.locator('[data-testid=offer]').count()).toBe(1);
     const missed = a.panel.locator('[data-testid=missed-entry]');
     await expect.poll(() => missed.count(), { timeout: 15_000 }).toBe(1);
+    // It waits in the queue again: the agent's queue line says so, live, and the picklist names the queue and the wait.
+    const chip = a.panel.locator(`[data-testid=queue-load][data-queue="${queueId}"]`);
+    await expect.poll(() => chip.locator('.queue-waiting').textContent()).toBe('1');
+    await expect.poll(() => chip.locator('[data-testid=queue-longest]').textContent()).toMatch(/^0:\d\d$/);
+    await expect
+      .poll(() => a.panel.locator('[data-testid=picklist]').textContent())
+      .toMatch(/!Desk missed \d+ waiting 0:\d\d/);
     expect(await missed.textContent()).toContain(caller);
     expect(await missed.getAttribute('data-reason')).toBe('timeout');
     await expect

@@ -1,5 +1,5 @@
 /** The panel's state as its views see it, and what the controller is built with (REST, socket, voice clients). */
-import type { AgentPreferences, Contact, Interaction, Message, Queue, User } from '@parley/protocol';
+import type { AgentPreferences, Contact, Interaction, Message, Queue, QueueLoad, User } from '@parley/protocol';
 import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
 import type { ConnectionState, SocketHandlers, DirectoryEntry, ReasonCode, VoiceLike } from '@parley/agent';
 import type { Draft } from './commands.ts';
@@ -33,6 +33,8 @@ export interface PanelState extends WorkspaceState {
   readonly tones: Readonly<Record<string, string>>;
   /** What the agent is told about changes they did not make (newest last), until they dismiss it. */
   readonly notices: readonly Notice[];
+  /** The queues the agent serves and who waits in them, as the server pushes it. */
+  readonly queueLoads: readonly QueueLoad[];
 }
 
 /** What the controller needs from the REST client. */
@@ -103,5 +105,6 @@ export const INITIAL_STATE: PanelState = {
   audio: 'off',
   tones: {},
   notices: [],
+  queueLoads: [],
   ...INITIAL_WORKSPACE,
 };

@@ -14,6 +14,19 @@ const frame = (data: Extract<ServerEvent, { type: 'interaction' }>['data']): Ser
 });
 
 describe('react (what a server frame asks of the panel)', () => {
+  it('keeps the queue lines the server pushes', () => {
+    const queues = [
+      {
+        queue_id: 'q'.repeat(32),
+        name: 'Sales',
+        channel: 'phone',
+        waiting: 2,
+        oldest_waiting_since: '2026-12-03T12:00:00.000Z',
+      },
+    ];
+    expect(react(state(), { seq: 3, type: 'queues', data: { queues } }, 0)).toEqual({ patch: { queueLoads: queues } });
+  });
+
   it('replaces everything on hello, and sets the call audio up on the new connection', () => {
     const r = react(
       state(),

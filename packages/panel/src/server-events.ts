@@ -21,7 +21,7 @@ export interface Reaction {
   /** Messages that arrived with the event, for its conversation. */
   readonly messages?: { readonly interactionId: string; readonly messages: readonly Message[] };
   /** What else of the state changes (typing, tones). */
-  readonly patch?: Partial<Pick<PanelState, 'typing' | 'tones' | 'audio'>>;
+  readonly patch?: Partial<Pick<PanelState, 'typing' | 'tones' | 'audio' | 'queueLoads'>>;
   /** A new connection: set the call audio up on it. */
   readonly attachVoice?: boolean;
   /** Calls may have changed: the audio follows them. */
@@ -51,6 +51,8 @@ export function react(state: PanelState, event: ServerEvent, now: number): React
     case 'station':
       // Another window or client of the agent took the calls (multi_login), or gave them back.
       return { patch: { audio: event.data.active ? 'connected' : 'standby' } };
+    case 'queues':
+      return { patch: { queueLoads: event.data.queues } };
   }
 }
 

@@ -73,6 +73,7 @@ export {
 export type {
   ServerEventMap,
   AgentState,
+  QueueLoad,
   ServerEventType,
   ServerEvent,
   ClientRequestMap,

@@ -39,6 +39,22 @@ export interface ServerEventMap {
    * when that one went away and this one serves again.
    */
   readonly station: { readonly active: boolean; readonly reason?: 'multi_login' };
+  /**
+   * (ext) The queues the agent serves, with who waits in them: sent after
+   * `hello` and whenever a queue's line changes (at most twice a second).
+   */
+  readonly queues: { readonly queues: readonly QueueLoad[] };
+}
+
+/** (ext) One queue's line, as an agent who serves it sees it live. */
+export interface QueueLoad {
+  readonly queue_id: string;
+  readonly name: string;
+  readonly channel: string;
+  /** Contacts waiting (not yet with an agent, offers ringing included). */
+  readonly waiting: number;
+  /** Since when the longest-waiting contact waits (ISO-8601), or null when nobody waits. */
+  readonly oldest_waiting_since: string | null;
 }
 
 /** What a supervisor sees of an agent, live. */
@@ -210,6 +226,7 @@ const SERVER_EVENT_TYPES: ReadonlySet<string> = new Set<ServerEventType>([
   'interactions',
   'typing',
   'station',
+  'queues',
 ]);
 
 /** Parses a frame from the server. Returns `null` when it is malformed. */

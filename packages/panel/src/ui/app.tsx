@@ -10,6 +10,7 @@ import { currentDevices, DevicesDialog } from './devices.tsx';
 import { NO_ENV, type PanelEnv } from './env.ts';
 import { Menu } from './menu.tsx';
 import { Missed } from './missed.tsx';
+import { QueueLoads } from './queues.tsx';
 import { ShortcutsOverlay, useShortcuts, type DialogRequest } from './shortcuts.tsx';
 
 /** Follows the controller's state. */
@@ -157,6 +158,7 @@ function Desk({
         </div>
       </header>
       <Notices controller={controller} notices={state.notices} />
+      <QueueLoads queues={state.queueLoads} />
       <section class="conversations" aria-labelledby="conv-title">
         <h2 id="conv-title">{t('conversations.title')}</h2>
         <Offers controller={controller} state={state} />
@@ -180,7 +182,7 @@ function Desk({
           </ul>
         )}
         <Missed controller={controller} missed={state.missed} />
-        <Picklist controller={controller} />
+        <Picklist controller={controller} queues={state.queueLoads} />
       </section>
       {overlays}
     </div>

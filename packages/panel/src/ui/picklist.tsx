@@ -1,11 +1,17 @@
 /** The picklist of waiting contacts, and the dialer for outbound contacts. */
-import { CHANNEL_TRAITS, CHANNEL_TYPES, type Contact, type Queue } from '@parley/protocol';
+import { CHANNEL_TRAITS, CHANNEL_TYPES, type Contact, type Queue, type QueueLoad } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import type { PanelController } from '../controller.ts';
 import { t } from '../i18n.ts';
-import { ErrorLine, useLoaded } from './common.tsx';
+import { clock, ErrorLine, useLoaded, useSecondsSince } from './common.tsx';
 
-export function Picklist({ controller }: { controller: PanelController }) {
+/** How long a contact has been waiting, ticking. */
+function Waited({ since }: { since: string }) {
+  const seconds = useSecondsSince(since);
+  return seconds === null ? null : <span class="muted small">{t('pick.waited', { time: clock(seconds) })}</span>;
+}
+
+export function Picklist({ controller, queues = [] }: { controller: PanelController; queues?: readonly QueueLoad[] }) {
   const [contacts, setContacts] = useState<Contact[]>([]);
   const [error, setError] = useState<string | null>(null);
   const refresh = () =>
@@ -13,9 +19,13 @@ export function Picklist({ controller }: { controller: PanelController }) {
       (c) => setContacts(c),
       () => setContacts([]),
     );
+  // The server pushes the queue lines: a changed line refreshes the list (and a slow timer covers the rest).
+  const lines = queues.map((q) => `${q.queue_id}:${q.waiting}:${q.oldest_waiting_since ?? ''}`).join();
   useEffect(() => {
     refresh();
-    const timer = setInterval(refresh, 10_000);
+  }, [lines]);
+  useEffect(() => {
+    const timer = setInterval(refresh, 30_000);
     return () => clearInterval(timer);
   }, []);
   return (
@@ -33,6 +43,8 @@ export function Picklist({ controller }: { controller: PanelController }) {
           {contacts.map((c) => (
             <li key={c.id}>
               <span class={`chan chan-${c.channel_type}`}>{t(`channel.${c.channel_type}`)}</span> {c.remote_address}{' '}
+              <span class="muted">{queues.find((q) => q.queue_id === c.queue_id)?.name ?? ''}</span>{' '}
+              <Waited since={c.waiting_since} />{' '}
               <button
                 type="button"
                 data-testid="pick"

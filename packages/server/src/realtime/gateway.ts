@@ -7,6 +7,7 @@ import type {
   AgentState,
   Interaction,
   InteractionFrame,
+  QueueLoad,
   ServerEvent,
   ServerEventMap,
   ServerEventType,
@@ -15,6 +16,8 @@ import type {
   User,
 } from '@parley/protocol';
 import { StationOrder } from './stations.ts';
+import { QueueNews } from './queue-news.ts';
+import type { Db } from '../store/index.ts';
 import { MAX_CLIENT_FRAME_BYTES, parseClientRequest } from '@parley/protocol';
 import type { WebSocket } from 'ws';
 import type { Bus, BusEvents } from '../bus/index.ts';
@@ -76,6 +79,8 @@ export interface GatewayOptions {
     offer(tenantId: string, userId: string, sdp: string, owner: object): Promise<string>;
     closed(tenantId: string, userId: string, owner: object): void;
   };
+  /** The store, for the queue lines agents see live (`queues` frames); none without it. */
+  readonly db?: Db;
   /** Heartbeat interval in ms; a socket that misses one pong is closed. */
   readonly heartbeatMs?: number;
   /**
@@ -110,6 +115,7 @@ export class AgentGateway {
   #endedCursor: number | null = null;
   #checking = false;
   readonly #unsubscribe: Array<() => void>;
+  readonly #queueNews: QueueNews | null;
   #closed = false;
 
   constructor(opts: GatewayOptions) {
@@ -145,6 +151,11 @@ export class AgentGateway {
           this.#push(conn, 'typing', { interaction_id: e.interactionId });
       }),
     ];
+    const send = (t: string, u: string, queues: readonly QueueLoad[]) =>
+      this.#byUser.get(`${t}:${u}`)?.forEach((conn) => this.#push(conn, 'queues', { queues }));
+    this.#queueNews = opts.db
+      ? new QueueNews({ bus: opts.bus, db: opts.db, online: (t) => this.onlineUsers(t), send })
+      : null;
   }
 
   /** The ids of users of a tenant with at least one open connection. */
@@ -324,6 +335,7 @@ export class AgentGateway {
     clearInterval(this.#heartbeat);
     for (const t of this.#sessionTimers) clearInterval(t);
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#queueNews?.close();
     for (const conn of this.#connections) conn.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
     this.#connections.clear();
     this.#byUser.clear();
@@ -348,6 +360,7 @@ export class AgentGateway {
         : {}),
     });
     this.#release(conn, eventSeq);
+    void this.#queueNews?.hello(conn.tenantId, conn.userId).catch(() => undefined);
   }
 
   /** Replays the agent's missed events, or sends a snapshot when they are too many. */

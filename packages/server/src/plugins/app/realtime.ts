@@ -19,6 +19,7 @@ export const realtimePlugin = fp<{ sessionSweepMs?: number | undefined }>(
       agentState: (t, u, connected) => agents.agentState(t, u, connected),
       interactions,
       online,
+      db,
       typing: (t, agentId, interactionId) =>
         void interactions.typing(t, { agentId, interactionId }).catch(() => undefined),
       media: {
