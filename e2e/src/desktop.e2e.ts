@@ -67,9 +67,12 @@ describe('the agent desktop', () => {
     // He sees who asks and about whom, and cannot pass the customer on from a consultation.
     expect(await thread.locator('[data-testid=consulted-by]').textContent()).toBe('Ada Agent asks about Hedy Customer');
     expect(await thread.locator('[data-testid=transfer]').count()).toBe(0);
-    const adaThread = a.panel.locator('[data-testid=conversation]', {
-      has: a.panel.locator('[data-testid=thread-note]'),
-    });
+    // Ada's consultation is a conversation of its own: one line in her list until she opens it.
+    const adaThread = a.panel.locator('[data-testid=conversation]', { hasText: 'Consultation' });
+    expect(await adaThread.locator('[data-testid=compose]').count()).toBe(0);
+    await adaThread.locator('.conv-head').click();
+    await expect.poll(() => adaThread.locator('[data-testid=thread-note]').count()).toBe(1);
+    await panelShot(a.page, 'multitasking-light');
     await adaThread.locator('[data-testid=compose]').fill('Ben, can you take a plan change?');
     await adaThread.locator('[data-testid=send]').click();
     await expect

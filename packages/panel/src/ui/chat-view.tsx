@@ -48,7 +48,13 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
   const lastIn = [...messages].reverse().find((m) => m.direction === 'in');
   const customer = lastIn?.from ?? i.remote_address.match(/<([^>]+)>/)?.[1] ?? i.remote_address;
   const threadSubject = [...messages].reverse().find((m) => m.subject)?.subject ?? i.subject ?? '';
-  const [content, setContent] = useState(draft?.content ?? '');
+  const [content, setTyped] = useState(unsent.get(i.id) ?? draft?.content ?? '');
+  // What the agent typed and did not send stays when they look at another conversation and come back.
+  const setContent = (text: string) => {
+    if (text) unsent.set(i.id, text);
+    else unsent.delete(i.id);
+    setTyped(text);
+  };
   // Nothing is cut without a word: what is over the server's limit stays, and says so.
   const limit = email ? 20_000 : 4000;
   const tooLong = content.trim().length > limit;
@@ -276,6 +282,9 @@ export function ChatView({ controller, interaction: i }: { controller: PanelCont
     </div>
   );
 }
+
+/** Unsent text by interaction id, for as long as the panel is open. */
+const unsent = new Map<string, string>();
 
 /** Whether an interaction is a consultation's leg (not yet joined or made a conference): its messages stay between agents. */
 export function isThread(i: Interaction): boolean {

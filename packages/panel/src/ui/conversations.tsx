@@ -200,7 +200,8 @@ export function ConversationItem({
         </p>
       )}
       {!compact && active && <CustomerCard controller={controller} interaction={i} />}
-      {!compact && i.conversation_id && (talking || i.state === 'wrap_up' || i.state === 'ended') && (
+      {/* Master/detail: the transcript, the card and the notes of the conversation in view; the others stay one line with their controls. */}
+      {!compact && active && i.conversation_id && (talking || i.state === 'wrap_up' || i.state === 'ended') && (
         <ChatView controller={controller} interaction={i} />
       )}
       {!compact && active && i.state !== 'alerting' && <Notes controller={controller} interaction={i} />}
