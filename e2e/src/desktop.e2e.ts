@@ -70,6 +70,8 @@ describe('the agent desktop', () => {
     // Ada's consultation is a conversation of its own: one line in her list until she opens it.
     const adaThread = a.panel.locator('[data-testid=conversation]', { hasText: 'Consultation' });
     expect(await adaThread.locator('[data-testid=compose]').count()).toBe(0);
+    // It names Ben as people know him, not by his username.
+    await expect.poll(() => adaThread.locator('.conv-head .addr').textContent()).toBe('Ben Agent');
     await adaThread.locator('.conv-head').click();
     await expect.poll(() => adaThread.locator('[data-testid=thread-note]').count()).toBe(1);
     await panelShot(a.page, 'multitasking-light');

@@ -98,6 +98,8 @@ export function ConversationItem({
         <span class={`chan chan-${i.channel_type}`}>{t(`channel.${i.channel_type}`)}</span>
         {consulted ? (
           <ConsultedBy controller={controller} interaction={i} />
+        ) : isLeg ? (
+          <Colleague controller={controller} address={i.remote_address} />
         ) : (
           <span class="addr">{i.remote_address}</span>
         )}
@@ -227,6 +229,12 @@ export function ConversationItem({
       <ErrorLine error={error} />
     </li>
   );
+}
+
+/** The colleague (or queue, or number) I consult: a username shows as their display name. */
+function Colleague({ controller, address }: { controller: PanelController; address: string }) {
+  const people = useLoaded(controller.lookups.directory);
+  return <span class="addr">{people?.find((p) => p.username === address)?.display_name ?? address}</span>;
 }
 
 /** The colleague who consults me (their display name, from the directory) and their customer. */
