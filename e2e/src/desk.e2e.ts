@@ -310,6 +310,49 @@ describe('the agent desk', () => {
     await a.context.close();
   }, 90_000);
 
+  it("lists a conference's parties and hangs up on the consulted colleague while the customer stays", async () => {
+    const admin = await login('admin');
+    const supervisor = await login('supervisor');
+    const first = await login('agent1');
+    const queueId = await journeyQueue(
+      baseUrl,
+      admin.token,
+      { name: `!Desk conference ${Date.now()}`, type: 'phone', addresses: [`+1558${String(Date.now()).slice(-7)}`] },
+      [first.id],
+    );
+    const a = await readyAgentInPlayground(browser(), playgroundUrl, 'agent1', password);
+    const b = await readyAgentInPlayground(browser(), playgroundUrl, 'agent2', password);
+    await api(supervisor.token, 'POST', 'api/v1/demo/contacts', { queue_id: queueId, from: '+4930777111' });
+    await a.panel.locator('[data-testid=offer-accept]').click();
+    await a.panel.locator('[data-testid=consult]').click();
+    await a.panel.locator('[data-testid=target-agent2]').click();
+    await b.panel.locator('[data-testid=offer-accept]').click();
+    await expect.poll(() => a.panel.locator('[data-testid=conference]').count()).toBe(1);
+    await a.panel.locator('[data-testid=conference]').click();
+    const parties = a.panel.locator('[data-testid=party]');
+    await expect
+      .poll(() => parties.allTextContents())
+      .toEqual([
+        expect.stringContaining('Customer +4930777111'),
+        expect.stringContaining('Ada Agent(you)'),
+        expect.stringContaining('Ben Agent'),
+      ]);
+    // Ben sees the same call, and cannot hang up on Ada: it is her conference.
+    await expect.poll(() => b.panel.locator('[data-testid=party]').count()).toBe(3);
+    expect(await b.panel.locator('[data-testid=party-hangup]').count()).toBe(0);
+    await auditBothThemes(a.page, a.panel, 'conference-parties');
+    await a.panel.locator('[data-testid=party-hangup]').click();
+    await expect.poll(() => a.panel.locator('[data-testid=parties]').count()).toBe(0);
+    // Ben's part ends (a consultation's part needs no wrap-up); Ada stays with the customer.
+    await expect.poll(() => b.panel.locator('[data-testid=conversation]').count()).toBe(0);
+    expect(await a.panel.locator('[data-testid=conversation]').getAttribute('data-state')).toBe('accepted');
+    await a.panel.locator('[data-testid=hangup]').click();
+    await a.panel.locator('[data-testid=wrapup-done]').click();
+    for (const p of [a.page, b.page]) await p.click('#set-not-ready');
+    await a.context.close();
+    await b.context.close();
+  }, 120_000);
+
   it('chooses microphone, ringer and call audio among the fake devices, shows the level, and remembers them', async () => {
     const context = await browser().newContext();
     const page = await context.newPage();

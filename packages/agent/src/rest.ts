@@ -8,6 +8,7 @@ import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/pro
 import type {
   AgentPreferences,
   CannedResponse,
+  ConferenceParty,
   Contact,
   CustomerCard,
   Interaction,
@@ -253,6 +254,13 @@ export class RestClient {
     return (await this.#json(
       await this.#fetch('POST', `api/v1/interactions/${interactionId}/notes`, { body }),
     )) as Note;
+  }
+
+  /** Who is in an interaction's conference: the customer, and each agent or number on it. */
+  async parties(interactionId: string): Promise<ConferenceParty[]> {
+    return (await this.#json(
+      await this.#fetch('GET', `api/v1/interactions/${interactionId}/parties`),
+    )) as ConferenceParty[];
   }
 
   /** The agent's missed offers and their queues' abandoned contacts of the last 24 hours. */

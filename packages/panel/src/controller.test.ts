@@ -94,6 +94,7 @@ function setup(session: User | null = null, voice?: VoiceLike) {
     addNote: vi.fn(async (id: string, body: string) => ({ ...NOTE, interaction_id: id, body })),
     cannedResponses: vi.fn(async () => []),
     missed: vi.fn(async () => []),
+    parties: vi.fn(async () => []),
     baseUrl: 'http://parley.test/',
     templates: vi.fn(async () => [{ id: 'welcome', name: 'Welcome', body: 'Hello!' }]),
     popoutToken: vi.fn(async () => 'popout-token'),

@@ -6,6 +6,7 @@
 import type {
   ActionPayload,
   AgentPreferences,
+  ConferenceParty,
   Contact,
   Interaction,
   Message,
@@ -368,6 +369,7 @@ export class PanelController {
     wrapupCodes: (): Promise<ReasonCode[]> => this.#deps.rest.reasonCodes('wrap_up'),
     notReadyReasons: (): Promise<ReasonCode[]> => this.#deps.rest.reasonCodes('not_ready'),
     picklist: (): Promise<Contact[]> => this.#deps.rest.picklist(50),
+    parties: (id: string): Promise<ConferenceParty[]> => this.#deps.rest.parties(id),
   };
 
   /** Picks a waiting contact (UI); returns an error message or null. */

@@ -1,5 +1,14 @@
 /** The panel's state as its views see it, and what the controller is built with (REST, socket, voice clients). */
-import type { AgentPreferences, Contact, Interaction, Message, Queue, QueueLoad, User } from '@parley/protocol';
+import type {
+  AgentPreferences,
+  ConferenceParty,
+  Contact,
+  Interaction,
+  Message,
+  Queue,
+  QueueLoad,
+  User,
+} from '@parley/protocol';
 import type { ActionRequest, MessageRequest, OutboundRequest } from '@parley/protocol/rest';
 import type { ConnectionState, SocketHandlers, DirectoryEntry, ReasonCode, VoiceLike } from '@parley/agent';
 import type { Draft } from './commands.ts';
@@ -68,6 +77,7 @@ export interface RestLike extends WorkspaceRest {
   outbound(body: OutboundRequest): Promise<Interaction>;
   picklist(limit: number, queueIds?: string): Promise<Contact[]>;
   pick(id: string): Promise<Interaction>;
+  parties(id: string): Promise<ConferenceParty[]>;
 }
 
 /** What the controller needs from the WebSocket client. */

@@ -68,6 +68,15 @@ export interface CannedResponse {
   readonly personal: boolean;
 }
 
+/** (ext) One party of a conference (`GET api/v1/interactions/{id}/parties`). */
+export interface ConferenceParty {
+  /** The party's part of the call (their interaction; `drop` takes it), null for the customer. */
+  readonly interaction_id: string | null;
+  readonly kind: 'customer' | 'agent' | 'number';
+  readonly name: string;
+  readonly agent_id: string | null;
+}
+
 /** (ext) One entry of the agent's missed list (`GET api/v1/me/missed`). */
 export interface MissedEntry {
   readonly interaction_id: string;

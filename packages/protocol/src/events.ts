@@ -28,7 +28,9 @@ export type EndCause =
   | 'consult_cancelled'
   | 'consult_ended'
   | 'consult_failed'
-  | 'abandoned';
+  | 'abandoned'
+  /** The conference's agent hung up on this party (`drop`). */
+  | 'removed';
 
 /** Why an offer was taken back from an agent. */
 export type WithdrawReason = 'timeout' | 'rejected' | 'picked' | 'abandoned' | 'restart' | (string & {});

@@ -39,6 +39,7 @@ export type {
   Note,
   CannedResponse,
   MissedEntry,
+  ConferenceParty,
 } from './customers.ts';
 
 export type {

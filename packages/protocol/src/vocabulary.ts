@@ -65,6 +65,7 @@ export const AGENT_ACTIONS = [
   'cancel_consult',
   'join',
   'conference',
+  'drop',
   'dtmf',
 ] as const;
 export type AgentActionName = (typeof AGENT_ACTIONS)[number];

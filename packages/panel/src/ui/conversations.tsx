@@ -12,6 +12,7 @@ import { clock, ErrorLine, useLoaded, useSecondsSince, useSecondsUntil } from '.
 import { ChatView, isThread } from './chat-view.tsx';
 import { TargetDialog, WrapupForm } from './dialogs.tsx';
 import { CustomerCard, Notes } from './customer.tsx';
+import { Parties } from './parties.tsx';
 export { Dialer, Picklist } from './picklist.tsx';
 
 export function Offers({ controller, state }: { controller: PanelController; state: PanelState }) {
@@ -201,6 +202,7 @@ export function ConversationItem({
           {t('conv.callerKeys')}: {controller.state.tones[i.id]}
         </p>
       )}
+      {!compact && i.conference && talking && <Parties controller={controller} interaction={i} />}
       {!compact && active && <CustomerCard controller={controller} interaction={i} />}
       {/* Master/detail: the transcript, the card and the notes of the conversation in view; the others stay one line with their controls. */}
       {!compact && active && i.conversation_id && (talking || i.state === 'wrap_up' || i.state === 'ended') && (

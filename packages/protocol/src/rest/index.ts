@@ -45,6 +45,7 @@ export const ActionBody = Type.Object(
     notes: Type.Optional(Type.String({ maxLength: 4000 })),
     extend_seconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 900 })),
     digits: Type.Optional(Type.String({ pattern: '^[0-9*#A-D]{1,32}$', description: 'DTMF tones: 0-9 * # A-D' })),
+    party: Type.Optional(Id),
   },
   { additionalProperties: false },
 );

@@ -316,6 +316,8 @@ export class Desk {
           return transfers.joinOrConference(actor, r, action.type);
         case 'dtmf':
           return calls.dtmf(actor, r, action.digits);
+        case 'drop':
+          return transfers.dropParty(actor, r, action.party);
       }
     });
   }

@@ -11,7 +11,8 @@ export {
 export type { InteractionEvent } from './events.ts';
 export { nextSeq, appendEvent, eventLog, eventsSince, lastSeq } from './events.ts';
 export type { InteractionRecord, Target } from './records.ts';
-export { toWire, findInteraction } from './records.ts';
+export { toWire, findInteraction, conferenceParties } from './records.ts';
+export type { ConferenceParty } from './records.ts';
 export type {
   Actor,
   AgentAction,

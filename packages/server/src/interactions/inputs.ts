@@ -89,7 +89,9 @@ export type AgentAction =
   | { readonly type: 'wrapup'; readonly code?: string; readonly notes?: string; readonly extendSeconds?: number }
   | { readonly type: 'transfer' | 'consult'; readonly to: TargetInput }
   | { readonly type: 'cancel_consult' | 'join' | 'conference' }
-  | { readonly type: 'dtmf'; readonly digits: string };
+  | { readonly type: 'dtmf'; readonly digits: string }
+  /** Hangs up on one party of the agent's conference (the interaction id of their part). */
+  | { readonly type: 'drop'; readonly party: string };
 
 /** Every action name of the protocol has its shape above, and no other: a new name fails to compile until it does. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -453,6 +453,42 @@ describe.each(STORE_KINDS)('interactions on %s', (kind) => {
     await ok(a('agent1').act(contact.id, 'handle'));
   });
 
+  it("lists a conference's parties, and lets its agent hang up on the consulted one while the customer stays", async () => {
+    await onlyReady('agent1', 'agent2');
+    const contact = await call(line, '+4960001');
+    await ok(a('agent1').act(contact.id, 'accept'));
+    await ok(a('agent1').act(contact.id, 'consult', { to: { agent_id: a('agent2').id } }));
+    const ring = await a('agent2').next(
+      (f) =>
+        f.type === 'interaction' && f.data.event === 'offered' && f.data.interaction.consultation_of === contact.id,
+    );
+    const other = ring.data.interaction.id as string;
+    await ok(a('agent2').act(other, 'accept'));
+    await ok(a('agent1').act(contact.id, 'conference'));
+    const parties = await ok(a('agent1').rest('GET', `/api/v1/interactions/${contact.id}/parties`));
+    expect(parties).toEqual([
+      { interaction_id: null, kind: 'customer', name: '+4960001', agent_id: null },
+      { interaction_id: contact.id, kind: 'agent', name: 'Ada Agent', agent_id: a('agent1').id },
+      { interaction_id: other, kind: 'agent', name: 'Ben Agent', agent_id: a('agent2').id },
+    ]);
+    // The consulted agent sees the same parties; the agents of other calls do not.
+    expect(await ok(a('agent2').rest('GET', `/api/v1/interactions/${other}/parties`))).toEqual(parties);
+    expect((await a('agent3').rest('GET', `/api/v1/interactions/${contact.id}/parties`)).statusCode).toBe(403);
+    // Only the conference's own agent drops a party, and only one of its parties.
+    expect((await a('agent2').act(other, 'drop', { party: contact.id })).statusCode).toBe(409);
+    expect((await a('agent1').act(contact.id, 'drop', { party: 'f'.repeat(32) })).statusCode).toBe(404);
+    expect((await a('agent1').act(contact.id, 'drop')).statusCode).toBe(400);
+
+    const after = await ok(a('agent1').act(contact.id, 'drop', { party: other }));
+    expect(after).toMatchObject({ id: contact.id, state: 'accepted', conference: false });
+    const ended = await a('agent2').event('ended', other);
+    expect(ended.data.detail).toEqual({ cause: 'removed' });
+    expect(await ok(a('agent1').rest('GET', `/api/v1/interactions/${contact.id}/parties`))).toEqual([]);
+    await ok(a('agent1').act(contact.id, 'hangup'));
+    await ok(a('agent1').act(contact.id, 'handle'));
+    if ((await stateOf(a('agent2'), other)) === 'wrap_up') await ok(a('agent2').act(other, 'handle'));
+  });
+
   it('starts outbound work only from addresses of queues the agent serves', async () => {
     await onlyReady();
     const forbidden = await a('agent1').rest('POST', '/api/v1/interactions', {

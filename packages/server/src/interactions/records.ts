@@ -211,3 +211,50 @@ export async function findInteraction(db: Db, tenantId: string, id: string): Pro
     .executeTakeFirst();
   return row ? toRecord(row) : null;
 }
+
+/** One party of a conference, as its agents see it. */
+export interface ConferenceParty {
+  /** The party's part (their interaction), null for the customer. */
+  readonly interaction_id: string | null;
+  readonly kind: 'customer' | 'agent' | 'number';
+  readonly name: string;
+  readonly agent_id: string | null;
+}
+
+/** Who is in the conference `r` belongs to: the customer, and each agent or number still on it. */
+export async function conferenceParties(db: Db, r: InteractionRecord): Promise<ConferenceParty[]> {
+  if (!r.conference) return [];
+  const originalId = r.consultationOf ?? r.id;
+  const rows = await db
+    .selectFrom('interactions')
+    .leftJoin('users', 'users.id', 'interactions.agent_id')
+    .select([
+      'interactions.id',
+      'interactions.agent_id',
+      'interactions.remote_address',
+      'interactions.consultation_of',
+      'users.display_name',
+    ])
+    .where('interactions.tenant_id', '=', r.tenantId)
+    .where((eb) => eb.or([eb('interactions.id', '=', originalId), eb('interactions.consultation_of', '=', originalId)]))
+    .where('interactions.conference', '=', 1)
+    .where('interactions.state', 'in', ['accepted', 'held'])
+    .orderBy('interactions.created_at')
+    .execute();
+  const original = rows.find((row) => row.id === originalId);
+  const customer: ConferenceParty = {
+    interaction_id: null,
+    kind: 'customer',
+    name: original?.remote_address ?? '',
+    agent_id: null,
+  };
+  return [
+    customer,
+    ...rows.map((row) => ({
+      interaction_id: row.id,
+      kind: row.agent_id ? ('agent' as const) : ('number' as const),
+      name: row.display_name ?? row.remote_address,
+      agent_id: row.agent_id,
+    })),
+  ];
+}

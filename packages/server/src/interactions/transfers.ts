@@ -209,6 +209,25 @@ export class Transfers {
   }
 
   /**
+   * The conference's agent hangs up on one other party (a consulted agent or
+   * number): their part ends, and the customer stays with whoever is left.
+   */
+  async dropParty(actor: Actor, r: InteractionRecord, partyId: string): Promise<Interaction> {
+    if (!r.conference || r.consultationOf)
+      throw new CodedError(
+        'invalid_state',
+        `Interaction ${r.id} is not a conference of yours; only its agent drops a party.`,
+      );
+    const party = await this.#d.ledger.find(this.#d.gc.db(), partyId);
+    if (!party || party.consultationOf !== r.id || !party.conference || !TALKING.has(party.state))
+      throw new CodedError('not_found', `${partyId} is not a party of the conference ${r.id}.`);
+    return this.#d.gc.commit(actor.id, async (tx) => {
+      await this.#d.endings.end(tx, await this.#d.ledger.reload(tx, party.id), 'removed');
+      return this.#d.ledger.wire(await this.#d.ledger.reload(tx, r.id));
+    });
+  }
+
+  /**
    * A call whose agent's panel stayed away too long goes back to its queue,
    * ahead of newer contacts (it keeps its original waiting time).
    */

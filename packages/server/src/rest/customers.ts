@@ -28,7 +28,7 @@ import {
   type Customer,
   type HistoryEntry,
 } from '../customers/index.ts';
-import { findInteraction } from '../interactions/index.ts';
+import { conferenceParties, findInteraction } from '../interactions/index.ts';
 import { audit } from '../store/index.ts';
 import type { UserRecord } from '../users/index.ts';
 import { restHelpers } from './helpers.ts';
@@ -197,6 +197,16 @@ export function customerRoutes(ctx: AppContext) {
           attributes: r.attributes,
           history: history.filter((h) => !current.has(h.interaction_id)).map((h) => historyFor(user, h)),
         };
+      },
+    );
+
+    /** Who is in the interaction's conference (empty when it is not one). */
+    app.get<{ Params: Static<typeof IdParams> }>(
+      '/api/v1/interactions/:id/parties',
+      { schema: { params: IdParams } },
+      async (request) => {
+        const { user } = await caller(request);
+        return conferenceParties(ctx.db, await readable(user, request.tenant.id, request.params.id));
       },
     );
 

@@ -127,6 +127,11 @@ function toAction(body: ActionInput): AgentAction {
       extra(['digits']);
       if (!body.digits) throw CodedError.invalidArgument('digits: dtmf needs the tones to send (0-9 * # A-D)');
       return { type: 'dtmf', digits: body.digits };
+    case 'drop':
+      extra(['party']);
+      if (!body.party)
+        throw CodedError.invalidArgument('party: drop needs the interaction id of the party to hang up on');
+      return { type: 'drop', party: body.party };
     default:
       extra([]);
       return { type: body.action };
