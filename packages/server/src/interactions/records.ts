@@ -250,7 +250,8 @@ export async function conferenceParties(db: Db, r: InteractionRecord): Promise<C
   };
   return [
     customer,
-    ...rows.map((row) => ({
+    // The conference's own agent first, then the others as they joined (created_at may tie).
+    ...[...rows.filter((row) => row.id === originalId), ...rows.filter((row) => row.id !== originalId)].map((row) => ({
       interaction_id: row.id,
       kind: row.agent_id ? ('agent' as const) : ('number' as const),
       name: row.display_name ?? row.remote_address,
