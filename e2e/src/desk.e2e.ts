@@ -385,7 +385,7 @@ describe('the agent desk', () => {
     await loadPanel(page, playgroundUrl, 'agent5', password);
     await openMenu(panel);
     await panel.locator('[data-testid=open-devices]').click();
-    await expect.poll(() => panel.locator('[data-testid=device-mic]').inputValue()).toBe(choice);
+    await expect.poll(() => panel.locator('[data-testid=device-mic]').inputValue(), { timeout: 10_000 }).toBe(choice);
     if (ringer) expect(await panel.locator('[data-testid=device-ringer]').inputValue()).toBe(ringer);
     await context.close();
   }, 90_000);
@@ -401,38 +401,42 @@ describe('the agent desk', () => {
       { name: `!Desk missed ${Date.now()}`, type: 'sms', addresses: [line], offer_timeout_s: 5 },
       [agent.id],
     );
-    const a = await readyAgentInPlayground(browser(), playgroundUrl, 'agent5', password);
-    const caller = `+4930${String(Date.now()).slice(-6)}1`;
-    await api(supervisor.token, 'POST', 'api/v1/demo/contacts', { queue_id: queueId, from: caller });
-    await expect.poll(() => a.panel.locator('[data-testid=offer]').count()).toBe(1);
-    const missed = a.panel.locator('[data-testid=missed-entry]');
-    await expect.poll(() => missed.count(), { timeout: 15_000 }).toBe(1);
-    // It waits in the queue again: the agent's queue line says so, live, and the picklist names the queue and the wait.
-    const chip = a.panel.locator(`[data-testid=queue-load][data-queue="${queueId}"]`);
-    await expect.poll(() => chip.locator('.queue-waiting').textContent()).toBe('1');
-    await expect.poll(() => chip.locator('[data-testid=queue-longest]').textContent()).toMatch(/^0:\d\d$/);
-    await expect
-      .poll(() => a.panel.locator('[data-testid=picklist]').textContent())
-      .toMatch(/!Desk missed \d+ waiting 0:\d\d/);
-    expect(await missed.textContent()).toContain(caller);
-    expect(await missed.getAttribute('data-reason')).toBe('timeout');
-    await expect
-      .poll(() => loggedEvents(a.page, 'interaction:missed'))
-      .toContainEqual(expect.stringContaining('"reason":"timeout"'));
-    await auditBothThemes(a.page, a.panel, 'missed-list');
-    // The server keeps the list: a reload shows it again.
-    await loadPanel(a.page, playgroundUrl, 'agent5', password);
-    await expect.poll(() => missed.count()).toBe(1);
-    await missed.locator('[data-testid=missed-callback]').click();
-    await expect
-      .poll(() => a.panel.locator('[data-testid=conversation] .addr').allTextContents())
-      .toContainEqual(caller);
-    expect(await a.panel.locator('[data-testid=conversation]').getAttribute('data-state')).toBe('accepted');
-    // Nobody serves the journey's queue any more: the waiting contact is not offered again in later journeys.
-    await api(admin.token, 'DELETE', `api/v1/queues/${queueId}/members/${agent.id}`);
-    await a.panel.locator('[data-testid=hangup]').click();
-    await a.panel.locator('[data-testid=wrapup-done]').click();
-    await a.page.click('#set-not-ready').catch(() => undefined);
-    await a.context.close();
+    try {
+      const a = await readyAgentInPlayground(browser(), playgroundUrl, 'agent5', password);
+      const caller = `+4930${String(Date.now()).slice(-6)}1`;
+      await api(supervisor.token, 'POST', 'api/v1/demo/contacts', { queue_id: queueId, from: caller });
+      await expect.poll(() => a.panel.locator('[data-testid=offer]').count()).toBe(1);
+      const missed = a.panel.locator('[data-testid=missed-entry]');
+      await expect.poll(() => missed.count(), { timeout: 15_000 }).toBe(1);
+      // It waits in the queue again: the agent's queue line says so, live, and the picklist names the queue and the wait.
+      const chip = a.panel.locator(`[data-testid=queue-load][data-queue="${queueId}"]`);
+      await expect.poll(() => chip.locator('.queue-waiting').textContent()).toBe('1');
+      await expect.poll(() => chip.locator('[data-testid=queue-longest]').textContent()).toMatch(/^0:\d\d$/);
+      await expect
+        .poll(() => a.panel.locator('[data-testid=picklist]').textContent())
+        .toMatch(/!Desk missed \d+ waiting 0:\d\d/);
+      expect(await missed.textContent()).toContain(caller);
+      expect(await missed.getAttribute('data-reason')).toBe('timeout');
+      await expect
+        .poll(() => loggedEvents(a.page, 'interaction:missed'))
+        .toContainEqual(expect.stringContaining('"reason":"timeout"'));
+      await auditBothThemes(a.page, a.panel, 'missed-list');
+      // The server keeps the list: a reload shows it again.
+      await loadPanel(a.page, playgroundUrl, 'agent5', password);
+      // The list comes from the server after sign-in: give a slow machine the time.
+      await expect.poll(() => missed.count(), { timeout: 10_000 }).toBe(1);
+      await missed.locator('[data-testid=missed-callback]').click();
+      await expect
+        .poll(() => a.panel.locator('[data-testid=conversation] .addr').allTextContents())
+        .toContainEqual(caller);
+      expect(await a.panel.locator('[data-testid=conversation]').getAttribute('data-state')).toBe('accepted');
+      await a.panel.locator('[data-testid=hangup]').click();
+      await a.panel.locator('[data-testid=wrapup-done]').click();
+      await a.page.click('#set-not-ready').catch(() => undefined);
+      await a.context.close();
+    } finally {
+      // Whatever happened, nobody serves the journey's queue afterwards: its contact is offered to no later journey.
+      await api(admin.token, 'DELETE', `api/v1/queues/${queueId}/members/${agent.id}`).catch(() => undefined);
+    }
   }, 120_000);
 });
