@@ -102,7 +102,7 @@ function Desk({
   const user = state.user;
   const [dialog, setDialog] = useState<DialogRequest | null>(null);
   const [devices, setDevices] = useState(false);
-  const keys = useShortcuts(controller, env, setDialog);
+  const keys = useShortcuts(controller, setDialog);
   useEffect(() => {
     if (!user || !env.sink) return;
     const sink = env.sink;

@@ -1,4 +1,5 @@
 /** Small hooks and pieces the panel's views share: timers, loading, an error line. */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 /** Seconds until an ISO time, never below zero; re-renders every second while shown. */
@@ -50,3 +51,40 @@ export function ErrorLine({ error }: { error: string | null }) {
 }
 
 /** Incoming offers, announced to screen readers. */
+
+/** A modal dialog over the panel: a click outside or Escape closes it (unless `onKey` handled the key). */
+export function Overlay({
+  labelledBy,
+  testid,
+  onClose,
+  onKey,
+  children,
+}: {
+  labelledBy: string;
+  testid: string;
+  onClose: () => void;
+  /** Sees each key first; true when it was its own. */
+  onKey?: (e: KeyboardEvent) => boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="overlay" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        class="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={labelledBy}
+        data-testid={testid}
+        onKeyDown={(e) => {
+          if (onKey?.(e)) return;
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            onClose();
+          }
+        }}
+      >
+        {children}
+      </div>
+    </div>
+  );
+}

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PanelController } from '../controller.ts';
 import { applyDevices, deviceIds, loadDevices, type DevicePrefs } from '../devices.ts';
 import { t } from '../i18n.ts';
+import { Overlay } from './common.tsx';
 import type { PanelEnv } from './env.ts';
 
 interface DeviceList {
@@ -115,51 +116,42 @@ export function DevicesDialog({
     </label>
   );
   return (
-    <div class="overlay" onClick={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        class="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="devices-title"
-        data-testid="devices"
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
-      >
-        <h2 id="devices-title">{t('devices.title')}</h2>
-        {select(t('devices.mic'), 'mic', devices.inputs, 'device-mic')}
-        <div class="level">
-          <span id="mic-level">{t('devices.level')}</span>
-          <meter aria-labelledby="mic-level" min={0} max={1} value={level} data-testid="mic-level" />
-        </div>
-        {select(t('devices.ringer'), 'ringer', devices.outputs, 'device-ringer')}
-        {select(t('devices.output'), 'output', devices.outputs, 'device-output')}
-        <button type="button" class="secondary" data-testid="ringer-test" onClick={env.chime}>
-          {t('devices.test')}
-        </button>
-        <div class="notify-line">
-          <span>{t('devices.notifications')}: </span>
-          {env.embedded ? (
-            <span class="muted">{t('devices.notifyEmbedded')}</span>
-          ) : permission === 'granted' ? (
-            <strong data-testid="notify-state">{t('devices.notifyOn')}</strong>
-          ) : permission === 'denied' ? (
-            <span class="muted" data-testid="notify-state">
-              {t('devices.notifyBlocked')}
-            </span>
-          ) : (
-            <button
-              type="button"
-              class="secondary"
-              data-testid="notify-ask"
-              onClick={() => void Notification.requestPermission().then(setPermission)}
-            >
-              {t('devices.notifyAsk')}
-            </button>
-          )}
-        </div>
-        <button type="button" data-testid="devices-close" onClick={onClose}>
-          {t('devices.close')}
-        </button>
+    <Overlay labelledBy="devices-title" testid="devices" onClose={onClose}>
+      <h2 id="devices-title">{t('devices.title')}</h2>
+      {select(t('devices.mic'), 'mic', devices.inputs, 'device-mic')}
+      <div class="level">
+        <span id="mic-level">{t('devices.level')}</span>
+        <meter aria-labelledby="mic-level" min={0} max={1} value={level} data-testid="mic-level" />
       </div>
-    </div>
+      {select(t('devices.ringer'), 'ringer', devices.outputs, 'device-ringer')}
+      {select(t('devices.output'), 'output', devices.outputs, 'device-output')}
+      <button type="button" class="secondary" data-testid="ringer-test" onClick={env.chime}>
+        {t('devices.test')}
+      </button>
+      <div class="notify-line">
+        <span>{t('devices.notifications')}: </span>
+        {env.embedded ? (
+          <span class="muted">{t('devices.notifyEmbedded')}</span>
+        ) : permission === 'granted' ? (
+          <strong data-testid="notify-state">{t('devices.notifyOn')}</strong>
+        ) : permission === 'denied' ? (
+          <span class="muted" data-testid="notify-state">
+            {t('devices.notifyBlocked')}
+          </span>
+        ) : (
+          <button
+            type="button"
+            class="secondary"
+            data-testid="notify-ask"
+            onClick={() => void Notification.requestPermission().then(setPermission)}
+          >
+            {t('devices.notifyAsk')}
+          </button>
+        )}
+      </div>
+      <button type="button" data-testid="devices-close" onClick={onClose}>
+        {t('devices.close')}
+      </button>
+    </Overlay>
   );
 }

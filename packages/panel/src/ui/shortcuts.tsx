@@ -17,7 +17,7 @@ import {
   type Bindings,
   type ShortcutAction,
 } from '../shortcuts.ts';
-import type { PanelEnv } from './env.ts';
+import { Overlay } from './common.tsx';
 
 export interface DialogRequest {
   readonly id: string;
@@ -78,7 +78,6 @@ function run(
 /** Listens on the panel's document; returns the bindings and the overlay's switch. */
 export function useShortcuts(
   controller: PanelController,
-  env: PanelEnv,
   openDialog: (d: DialogRequest) => void,
 ): { bindings: Bindings; setBindings: (b: Bindings) => void; help: boolean; setHelp: (on: boolean) => void } {
   const preferences = controller.state.user?.preferences;
@@ -116,57 +115,54 @@ export function ShortcutsOverlay({
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
   return (
-    <div class="overlay" onClick={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        class="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="keys-title"
-        data-testid="shortcuts"
-        onKeyDown={(e) => {
-          if (capturing) {
-            const combo = comboOf(e);
-            if (!combo) return;
-            e.preventDefault();
-            e.stopPropagation();
-            if (combo !== 'Escape') setBindings(rebind(bindings, capturing, combo));
-            setCapturing(null);
-            return;
-          }
-          if (e.key === 'Escape' || e.key === '?') {
-            e.preventDefault();
-            onClose();
-          }
-        }}
-      >
-        <h2 id="keys-title">{t('keys.title')}</h2>
-        <p class="muted small">{t('keys.hint')}</p>
-        <table class="keys">
-          <tbody>
-            {SHORTCUT_ACTIONS.map((a) => (
-              <tr key={a} data-testid={`shortcut-${a}`}>
-                <th scope="row">{t(`keys.${a}`)}</th>
-                <td>
-                  <kbd>{capturing === a ? t('keys.press') : bindings[a] || '—'}</kbd>
-                </td>
-                <td>
-                  <button type="button" class="link" aria-pressed={capturing === a} onClick={() => setCapturing(a)}>
-                    {t('keys.change')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <div class="actions">
-          <button type="button" class="secondary" onClick={() => setBindings(DEFAULT_BINDINGS)}>
-            {t('keys.reset')}
-          </button>
-          <button type="button" ref={close} data-testid="shortcuts-close" onClick={onClose}>
-            {t('keys.close')}
-          </button>
-        </div>
+    <Overlay
+      labelledBy="keys-title"
+      testid="shortcuts"
+      onClose={onClose}
+      onKey={(e) => {
+        if (capturing) {
+          // The next combination is the new binding (Escape cancels).
+          const combo = comboOf(e);
+          if (!combo) return true;
+          e.preventDefault();
+          e.stopPropagation();
+          if (combo !== 'Escape') setBindings(rebind(bindings, capturing, combo));
+          setCapturing(null);
+          return true;
+        }
+        if (e.key !== '?') return false;
+        e.preventDefault();
+        onClose();
+        return true;
+      }}
+    >
+      <h2 id="keys-title">{t('keys.title')}</h2>
+      <p class="muted small">{t('keys.hint')}</p>
+      <table class="keys">
+        <tbody>
+          {SHORTCUT_ACTIONS.map((a) => (
+            <tr key={a} data-testid={`shortcut-${a}`}>
+              <th scope="row">{t(`keys.${a}`)}</th>
+              <td>
+                <kbd>{capturing === a ? t('keys.press') : bindings[a] || '—'}</kbd>
+              </td>
+              <td>
+                <button type="button" class="link" aria-pressed={capturing === a} onClick={() => setCapturing(a)}>
+                  {t('keys.change')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={() => setBindings(DEFAULT_BINDINGS)}>
+          {t('keys.reset')}
+        </button>
+        <button type="button" ref={close} data-testid="shortcuts-close" onClick={onClose}>
+          {t('keys.close')}
+        </button>
       </div>
-    </div>
+    </Overlay>
   );
 }

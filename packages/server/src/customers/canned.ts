@@ -3,17 +3,11 @@
  * box, tenant-wide (admins keep them) or an agent's own. Placeholders such
  * as `{{customer.first_name}}` are filled in by the panel.
  */
+import type { CannedResponse } from '@parley/protocol';
 import type { Db } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 
-export interface CannedResponse {
-  readonly id: string;
-  readonly shortcut: string;
-  readonly title: string;
-  readonly body: string;
-  /** True for the agent's own; false for the tenant's. */
-  readonly personal: boolean;
-}
+export type { CannedResponse };
 
 /** The tenant's responses and the user's own, by shortcut. */
 export async function listCanned(db: Db, tenantId: string, userId: string): Promise<CannedResponse[]> {

@@ -2,45 +2,14 @@
  * Customers as stored: found by an identity or made on first contact, read
  * with their history across channels, edited and merged by agents.
  */
+import type { Customer, CustomerHistoryEntry, Note } from '@parley/protocol';
 import type { Db } from '../store/index.ts';
 import { newId, nowIso } from '../store/index.ts';
 import type { Identity, Seen } from './identity.ts';
 
-export interface Customer {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string | null;
-  readonly phone: string | null;
-  readonly identities: readonly Identity[];
-  readonly created: string;
-  readonly updated: string;
-}
-
-/** One past or current interaction in a customer's history. */
-export interface HistoryEntry {
-  readonly interaction_id: string;
-  readonly channel: string;
-  readonly direction: string;
-  readonly state: string;
-  readonly created: string;
-  readonly ended: string | null;
-  readonly subject: string | null;
-  readonly queue_name: string | null;
-  readonly agent_id: string | null;
-  readonly agent_name: string | null;
-  readonly wrapup: { readonly code?: string; readonly notes?: string } | null;
-  readonly recordings: readonly { readonly id: string; readonly duration_ms: number }[];
-  readonly notes: readonly Note[];
-}
-
-export interface Note {
-  readonly id: string;
-  readonly interaction_id: string;
-  readonly author_id: string;
-  readonly author_name: string;
-  readonly body: string;
-  readonly created: string;
-}
+export type { Customer, Note };
+/** One past or current interaction in a customer's history (the wire's). */
+export type HistoryEntry = CustomerHistoryEntry;
 
 /**
  * The customer a contact comes from: the one holding any of its identities,

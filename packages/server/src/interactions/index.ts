@@ -12,7 +12,6 @@ export type { InteractionEvent } from './events.ts';
 export { nextSeq, appendEvent, eventLog, eventsSince, lastSeq } from './events.ts';
 export type { InteractionRecord, Target } from './records.ts';
 export { toWire, findInteraction, conferenceParties } from './records.ts';
-export type { ConferenceParty } from './records.ts';
 export type {
   Actor,
   AgentAction,

@@ -4,7 +4,7 @@
  * transfer or a consultation makes a new row linked to the old one.
  */
 import { idFrom, optionalIdFrom, parseInteractionId, parseQueueId, parseUserId } from '@parley/protocol';
-import type { ChannelType, Interaction } from '@parley/protocol';
+import type { ChannelType, ConferenceParty, Interaction } from '@parley/protocol';
 import { CHANNEL_TYPES } from '@parley/protocol';
 import type { Db, InteractionTable } from '../store/index.ts';
 import type { Direction, InteractionState } from './state-machine.ts';
@@ -210,15 +210,6 @@ export async function findInteraction(db: Db, tenantId: string, id: string): Pro
     .where('id', '=', id)
     .executeTakeFirst();
   return row ? toRecord(row) : null;
-}
-
-/** One party of a conference, as its agents see it. */
-export interface ConferenceParty {
-  /** The party's part (their interaction), null for the customer. */
-  readonly interaction_id: string | null;
-  readonly kind: 'customer' | 'agent' | 'number';
-  readonly name: string;
-  readonly agent_id: string | null;
 }
 
 /** Who is in the conference `r` belongs to: the customer, and each agent or number still on it. */

@@ -177,6 +177,8 @@ describe.each(STORE_KINDS)('customers on %s', (kind) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('country code');
     expect((await agent.rest('PATCH', `/api/v1/customers/${known.id}`, {})).statusCode).toBe(400);
+    // A name of blanks is no name.
+    expect((await agent.rest('PATCH', `/api/v1/customers/${known.id}`, { name: '   ' })).statusCode).toBe(400);
     expect((await agent.rest('GET', `/api/v1/customers/${'a'.repeat(32)}`)).statusCode).toBe(404);
   });
 

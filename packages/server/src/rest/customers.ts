@@ -43,7 +43,7 @@ const SearchQuery = Type.Object(
 );
 const CustomerPatch = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })),
     email: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()])),
     phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
   },
@@ -63,8 +63,8 @@ const CannedBody = Type.Object(
       pattern: '^[a-z0-9][a-z0-9_-]{0,39}$',
       description: 'What follows `/` in the compose box: lower-case letters, digits, `_` and `-`',
     }),
-    title: Type.String({ minLength: 1, maxLength: 100 }),
-    body: Type.String({ minLength: 1, maxLength: 4000 }),
+    title: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    body: Type.String({ minLength: 1, maxLength: 4000, pattern: '\\S' }),
     personal: Type.Optional(Type.Boolean({ description: "The caller's own (default); false: the tenant's (admins)" })),
   },
   { additionalProperties: false },
