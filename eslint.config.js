@@ -55,6 +55,7 @@ const SERVER_DOMAIN = [
   'realtime',
   'routing',
   'store',
+  'supervision',
   'teams',
   'tenants',
   'users',
@@ -77,6 +78,7 @@ export default tseslint.config(
     files: [
       'packages/sdk/src/**',
       'packages/panel/src/**',
+      'packages/console/src/**',
       'packages/widget/src/**',
       'apps/playground/src/**',
       'packages/server/src/demo/pages/**',
@@ -113,8 +115,11 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['packages/sdk/src/**', 'packages/panel/src/**', 'packages/widget/src/**'],
-    rules: restricted([...upward(['@parley/server', '@parley/sdk', '@parley/panel', '@parley/widget']), ...DOORS]),
+    files: ['packages/sdk/src/**', 'packages/panel/src/**', 'packages/widget/src/**', 'packages/console/src/**'],
+    rules: restricted([
+      ...upward(['@parley/server', '@parley/sdk', '@parley/panel', '@parley/widget', '@parley/console']),
+      ...DOORS,
+    ]),
   },
   {
     files: ['packages/server/src/**'],

@@ -38,7 +38,7 @@ import { INITIAL_STATE, type ControllerDeps, type PanelState, type SocketLike } 
 import { answerDetail } from './detail.ts';
 import { react } from './server-events.ts';
 import { t } from './i18n.ts';
-import { frameNotice, sessionNotice, userNotice, type NoticeInput } from './notices.ts';
+import { addNotice, frameNotice, sessionNotice, userNotice, type NoticeInput } from './notices.ts';
 import { Workspace } from './workspace.ts';
 
 export type { Draft } from './commands.ts';
@@ -270,8 +270,7 @@ export class PanelController {
 
   #notify(notice: NoticeInput | null): void {
     if (!notice) return;
-    // The last few only: an agent away for an hour comes back to a readable list, not a wall.
-    this.#set({ notices: [...this.#state.notices, { ...notice, id: ++this.#noticeSeq }].slice(-5) });
+    this.#set({ notices: addNotice(this.#state.notices, { ...notice, id: ++this.#noticeSeq }) });
   }
 
   /** Light or dark, kept on the server so every panel of the agent follows; the host hears of it. */

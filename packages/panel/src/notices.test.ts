@@ -1,6 +1,6 @@
 import type { InteractionFrame, User } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { frameNotice, sessionNotice, userNotice } from './notices.ts';
+import { addNotice, frameNotice, sessionNotice, userNotice, type Notice } from './notices.ts';
 
 const USER = {
   id: 'a'.repeat(32),
@@ -66,5 +66,18 @@ describe('notices', () => {
       params: { by: 'Sam' },
     });
     expect(sessionNotice({ reason: 'ended', detail: 'expired' })).toBeNull();
+  });
+
+  it('keeps one line about the state: a newer state or a forced logout replaces the older ones', () => {
+    const n = (id: number, kind: Notice['kind']): Notice => ({ id, kind, params: {} });
+    let list = addNotice([], n(1, 'transfer_failed'));
+    list = addNotice(list, n(2, 'forced_state'));
+    list = addNotice(list, n(3, 'missed_offers'));
+    list = addNotice(list, n(4, 'forced_state'));
+    expect(list.map((x) => x.id)).toEqual([1, 4]);
+    list = addNotice(list, n(5, 'forced_logout'));
+    expect(list.map((x) => `${x.id}:${x.kind}`)).toEqual(['1:transfer_failed', '5:forced_logout']);
+    for (let id = 6; id < 12; id++) list = addNotice(list, n(id, 'transfer_failed'));
+    expect(list.map((x) => x.id)).toEqual([7, 8, 9, 10, 11]);
   });
 });

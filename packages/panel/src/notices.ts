@@ -53,3 +53,18 @@ export function frameNotice(frame: InteractionFrame): NoticeInput | null {
 export function sessionNotice(end: SessionEnd): NoticeInput | null {
   return end.reason === 'forced_logout' ? { kind: 'forced_logout', params: { by: end.by } } : null;
 }
+
+/** Notices about the agent's state, which a newer state (or the end of the session) makes stale. */
+const STATE_KINDS: ReadonlySet<NoticeKind> = new Set(['forced_state', 'missed_offers']);
+
+/**
+ * The list with one more notice: a state notice replaces the older state
+ * notices (only the current state matters: "set you Ready" after "set you
+ * Not ready" leaves one line), a forced logout replaces them too (that
+ * session is over); the last five only, so an agent away for an hour comes
+ * back to a readable list, not a wall.
+ */
+export function addNotice(list: readonly Notice[], notice: Notice): Notice[] {
+  const stale = STATE_KINDS.has(notice.kind) || notice.kind === 'forced_logout';
+  return [...list.filter((n) => !(stale && STATE_KINDS.has(n.kind))), notice].slice(-5);
+}

@@ -108,12 +108,13 @@ export type {
 
 export { MAX_JSON_DEPTH, nulIn } from './input.ts';
 
-export type { InteractionState, TerminalState, OpenState, AgentActionName } from './vocabulary.ts';
+export type { InteractionState, TerminalState, OpenState, AgentActionName, MonitorMode } from './vocabulary.ts';
 export {
   INTERACTION_STATES,
   TERMINAL_STATES,
   OPEN_STATES,
   AGENT_ACTIONS,
+  MONITOR_MODES,
   isInteractionState,
   isTerminalState,
   isAgentAction,
@@ -137,3 +138,12 @@ export type { AgentEventMap, AgentEventSink } from './agent-events.ts';
 export { emitState, emitStatus } from './agent-events.ts';
 export { Emitter, type EventMap } from './emitter.ts';
 export { redactSecrets } from './redact.ts';
+export type {
+  AgentRow,
+  AgentWork,
+  ConsoleEvent,
+  ConsoleEventMap,
+  ConsoleEventType,
+  QueueBoard,
+  QueueDayStats,
+} from './supervision.ts';

@@ -73,3 +73,11 @@ export type AgentActionName = (typeof AGENT_ACTIONS)[number];
 export function isAgentAction(value: unknown): value is AgentActionName {
   return typeof value === 'string' && (AGENT_ACTIONS as readonly string[]).includes(value);
 }
+
+/**
+ * How a supervisor is on an agent's call: `monitor` hears both sides and is
+ * heard by nobody, `whisper` (coach) is heard by the agent only, `barge`
+ * by every party (a three-way call).
+ */
+export const MONITOR_MODES = ['monitor', 'whisper', 'barge'] as const;
+export type MonitorMode = (typeof MONITOR_MODES)[number];

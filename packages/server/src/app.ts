@@ -11,7 +11,7 @@ import type { Dispatcher } from './channels/index.ts';
 import type { Config } from './config/index.ts';
 import type { AppContext } from './context.ts';
 import { demoPageRoutes, demoProviderRoutes, mailboxRoutes } from './demo/index.ts';
-import { buildPlayground, DEFAULT_DIST, homeRoutes, panelRoutes, type DistPaths } from './http/index.ts';
+import { buildPlayground, consoleRoutes, DEFAULT_DIST, homeRoutes, panelRoutes, type DistPaths } from './http/index.ts';
 import type { InteractionServiceOptions } from './interactions/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import {
@@ -142,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   await app.register(restRoutes(ctx));
   await app.register(riRoutes(ctx));
   await app.register(panelRoutes(ctx, dist));
+  await app.register(consoleRoutes(ctx, dist.console));
   await app.register(homeRoutes(ctx));
   await app.register(webhookRoutes(ctx));
   await app.register(mediaRoutes(ctx));

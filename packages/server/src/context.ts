@@ -12,7 +12,8 @@ import type { Config } from './config/index.ts';
 import type { InteractionService } from './interactions/index.ts';
 import type { Logger } from './log/index.ts';
 import type { MediaPlane, Recorder } from './media/index.ts';
-import type { AgentGateway, CustomerGateway, SocketLimits } from './realtime/index.ts';
+import type { AgentGateway, ConsoleGateway, CustomerGateway, SocketLimits } from './realtime/index.ts';
+import type { Supervision } from './supervision/index.ts';
 import type { Database } from './store/index.ts';
 import type { Tenant, TenantRegistry } from './tenants/index.ts';
 
@@ -28,6 +29,10 @@ export interface AppContext {
   readonly auth: AuthService;
   readonly agents: AgentService;
   readonly gateway: AgentGateway;
+  /** The console's live sockets (supervisors, admins). */
+  readonly consoles: ConsoleGateway;
+  /** Live wallboard and agent grid. */
+  readonly supervision: Supervision;
   readonly interactions: InteractionService;
   readonly customers: CustomerGateway;
   /** Connection, frame-rate and send-buffer limits of every WebSocket. */

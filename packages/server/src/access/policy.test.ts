@@ -26,10 +26,16 @@ describe('the access policy', () => {
       true,
       false,
     ]);
-    expect([mayManageAgent(agent, 'a'), mayManageAgent(other, 'a'), mayManageAgent(supervisor, 'a')]).toEqual([
-      true,
-      false,
-      true,
-    ]);
+  });
+
+  it.each([
+    ['the agent themself', agent, new Set<string>(), true],
+    ['another agent, even one listed', other, new Set(['a']), false],
+    ['a supervisor of their team', supervisor, new Set(['a']), true],
+    ['a supervisor of other teams', supervisor, new Set(['b']), false],
+    ['a supervisor of no team', supervisor, new Set<string>(), false],
+    ['an admin, whatever the teams', admin, new Set<string>(), true],
+  ])('lets %s manage an agent: %s', (_, who, supervised, may) => {
+    expect(mayManageAgent(who, 'a', supervised)).toBe(may);
   });
 });

@@ -36,7 +36,13 @@ export function mayAct(subject: { readonly id: string }, interaction: { readonly
   return interaction.agentId === subject.id;
 }
 
-/** May read or change an agent's state: the agent, or a supervisor or admin. */
-export function mayManageAgent(subject: Subject, agentId: string): boolean {
-  return subject.id === agentId || hasRole(subject, 'supervisor');
+/**
+ * May read or change an agent's state (force ready / not ready / logout,
+ * later monitor their calls): the agent themself, an admin, or a supervisor
+ * of a team the agent belongs to (`supervised`: the agents of the teams the
+ * subject supervises). A supervisor of no team supervises nobody.
+ */
+export function mayManageAgent(subject: Subject, agentId: string, supervised: ReadonlySet<string>): boolean {
+  if (subject.id === agentId || hasRole(subject, 'admin')) return true;
+  return hasRole(subject, 'supervisor') && supervised.has(agentId);
 }

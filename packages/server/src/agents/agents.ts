@@ -13,12 +13,13 @@ import { hasRole, mayManageAgent } from '../access/index.ts';
 import { findPresenceProfile, findReasonCode, listPresenceProfiles, notReadyPresence } from '../presence/index.ts';
 import type { Database } from '../store/index.ts';
 import { audit, nowIso } from '../store/index.ts';
+import { supervisedAgentIds } from '../teams/index.ts';
 import type { Tenant } from '../tenants/index.ts';
 import { findUser, setAgentState, wireUser, type UserRecord } from '../users/index.ts';
 
-/** True when `actor` may read or change `targetId`'s agent state. */
-export function mayManage(actor: UserRecord, targetId: string): boolean {
-  return mayManageAgent(actor, targetId);
+/** The agents `actor` supervises (empty for agents; admins manage everyone without a list). */
+export async function supervisedBy(db: Kysely<Database>, tenantId: string, actor: UserRecord): Promise<Set<string>> {
+  return actor.role === 'supervisor' ? supervisedAgentIds(db, tenantId, actor.id) : new Set();
 }
 
 /** Throws 403 unless the actor holds at least `role`. */
@@ -57,7 +58,12 @@ export class AgentService {
   async target(tenant: Tenant, actor: UserRecord, targetId: string): Promise<UserRecord> {
     const target = await findUser(this.db, tenant.id, targetId);
     if (!target) throw new CodedError('not_found', `No user ${targetId}.`);
-    if (!mayManage(actor, targetId)) throw CodedError.forbidden('Agents may change only their own state.');
+    if (!mayManageAgent(actor, targetId, await supervisedBy(this.db, tenant.id, actor)))
+      throw CodedError.forbidden(
+        actor.role === 'agent'
+          ? 'Agents may change only their own state.'
+          : `${target.displayName} is in no team you supervise; ask an admin to add them to one.`,
+      );
     return target;
   }
 

@@ -1,1 +1,1 @@
-export { AgentService, mayManage, requireRole } from './agents.ts';
+export { AgentService, requireRole, supervisedBy } from './agents.ts';

@@ -14,6 +14,8 @@ export interface BusEvents {
     readonly seq: number;
     readonly agentId: string | null;
     readonly interaction: Interaction;
+    /** When it happened (as stored), ms since the epoch. */
+    readonly at: number;
   };
   /** An agent's first panel connected, or the last one went away. */
   'agent.connection': { readonly tenantId: string; readonly userId: string; readonly connected: boolean };

@@ -97,6 +97,9 @@ h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.1rem;margin-top:2rem}a{colo
 <h2>Agents</h2><ul>
 ${link('panel/embedded', 'Communication Panel', 'sign in and take calls, chats, SMS, WhatsApp and email')}
 </ul>
+<h2>Supervisors and admins</h2><ul>
+${link('console/', 'Console', 'live wallboard and agent grid: who waits, who works, force states')}
+</ul>
 <h2>Integrators</h2><ul>
 ${link('docs', 'API reference', 'every REST route, with its schema (OpenAPI)')}
 ${link('sdk/parley.js', 'sdk/parley.js', 'embed the panel in your page (Parley.load, window.CPC)')}

@@ -8,6 +8,7 @@ export { WS_PROTOCOL, assertSameSiteWrite, findCaller, requireCaller, sessionTok
 export type { Caller } from './caller.ts';
 export { installInputGuards } from './input.ts';
 export { panelRoutes } from './panel.ts';
+export { consoleCsp, consoleRoutes } from './console.ts';
 export { FAVICON_SVG, faviconIco, homeRoutes } from './home.ts';
 export { DEFAULT_DIST } from './paths.ts';
 export type { DistPaths } from './paths.ts';

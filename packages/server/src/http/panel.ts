@@ -28,6 +28,11 @@ export const PANEL_PAGES: ReadonlyArray<{ readonly url: string; readonly sso: bo
 
 /** Builds the Content-Security-Policy of panel pages: `frame-ancestors` is the allowlist. */
 export function panelCsp(selfOrigin: string, allowedOrigins: readonly string[]): string {
+  return appCsp(selfOrigin, `'self' ${allowedOrigins.join(' ')}`.trim());
+}
+
+/** The Content-Security-Policy of Parley's own app pages (panel, console): only `frame-ancestors` differs. */
+export function appCsp(selfOrigin: string, frameAncestors: string): string {
   const ws = selfOrigin.replace(/^http/, 'ws');
   return [
     "default-src 'self'",
@@ -35,7 +40,7 @@ export function panelCsp(selfOrigin: string, allowedOrigins: readonly string[]):
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     `connect-src 'self' ${ws}`,
-    `frame-ancestors 'self' ${allowedOrigins.join(' ')}`.trim(),
+    `frame-ancestors ${frameAncestors}`,
     "base-uri 'self'",
     "form-action 'self'",
     "object-src 'none'",

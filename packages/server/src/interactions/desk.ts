@@ -202,6 +202,7 @@ export class Desk {
           seq: e.seq,
           event: e.type,
           agentId,
+          at: Date.parse(e.createdAt),
           interaction: e.data['interaction'] as Interaction,
           ...(e.data['detail'] ? { detail: e.data['detail'] as Record<string, unknown> } : {}),
         }) as BusEvents['interaction.changed'],

@@ -16,7 +16,7 @@ import type {
 import type { Transaction } from 'kysely';
 import { CodedError } from '@parley/protocol';
 import { mayAct } from '../access/index.ts';
-import type { Database } from '../store/index.ts';
+import { nowIso, type Database } from '../store/index.ts';
 import type { Audience } from './audience.ts';
 import type { GroupCommit, Tx } from './commit.ts';
 import { insertEvent, storeSeq } from './events.ts';
@@ -135,7 +135,7 @@ export class Ledger {
     if (r.agentId) tx.agents.add(r.agentId);
     // `event` and `detail` are one member of the event union (the signature ties them); TS cannot see it through E.
     const changed = { event, ...(detail ? { detail } : {}) } as InteractionEventOf;
-    tx.events.push({ tenantId: this.#d.tenantId, seq, agentId, interaction: wire, ...changed });
+    tx.events.push({ tenantId: this.#d.tenantId, seq, agentId, interaction: wire, at: tx.now, ...changed });
     return saved;
   }
 
@@ -176,7 +176,7 @@ export class Ledger {
     if (status === user.work_status) return false;
     await tx.trx
       .updateTable('users')
-      .set({ work_status: status })
+      .set({ work_status: status, status_since: nowIso(new Date(tx.now)) })
       .where('tenant_id', '=', this.#d.tenantId)
       .where('id', '=', agentId)
       .execute();

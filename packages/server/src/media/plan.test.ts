@@ -125,3 +125,56 @@ describe('planAudio', () => {
     });
   });
 });
+
+describe('supervisors on a call', () => {
+  const sup = new Map([...stations, ['s', 'SS']]);
+  const call = (mode: 'monitor' | 'whisper' | 'barge', over: Partial<CallLine> = {}) =>
+    heard(
+      planAudio({
+        lines: [line({ id: '1', remoteLeg: 'C', monitors: [{ supervisor: 's', mode }], ...over })],
+        stations: sup,
+        customerLegs: ['C'],
+        bridges: [],
+      }),
+    );
+
+  it.each([
+    // mode, what it changes, who hears whom: customer, agent, supervisor
+    ['monitor', {}, { C: 'SA', SA: 'C', SS: 'C,SA' }],
+    ['whisper', {}, { C: 'SA', SA: 'C,SS', SS: 'C,SA' }],
+    ['barge', {}, { C: 'SA,SS', SA: 'C,SS', SS: 'C,SA' }],
+    // The agent muted: the customer hears nobody's voice but a barging supervisor's; the supervisor hears what the agent hears.
+    ['monitor', { muted: true }, { C: '—', SA: 'C', SS: 'C' }],
+    ['barge', { muted: true }, { C: 'SS', SA: 'C,SS', SS: 'C' }],
+    // On hold: the customer hears music, whatever the supervisor does; the agent and the supervisor can talk.
+    ['monitor', { state: 'held', held: true }, { C: '♪', SA: '—', SS: 'SA' }],
+    ['whisper', { state: 'held', held: true }, { C: '♪', SA: 'SS', SS: 'SA' }],
+    ['barge', { state: 'held', held: true }, { C: '♪', SA: 'SS', SS: 'SA' }],
+  ] as const)('%s %o', (mode, over, expected) => {
+    expect(call(mode, over)).toEqual(expected);
+  });
+
+  it('hears nothing of a call that is not connected yet, and ignores a supervisor with no station', () => {
+    expect(call('barge', { state: 'alerting' })).toEqual({ C: '♪' });
+    const plan = planAudio({
+      lines: [line({ id: '1', remoteLeg: 'C', monitors: [{ supervisor: 'nobody', mode: 'barge' }] })],
+      stations: sup,
+      customerLegs: ['C'],
+      bridges: [],
+    });
+    expect(heard(plan)).toEqual({ C: 'SA', SA: 'C' });
+  });
+
+  it('in a conference hears every party; a whisper reaches only the agent whose call it is', () => {
+    const lines = [
+      line({ id: '1', conference: true, remoteLeg: 'C', monitors: [{ supervisor: 's', mode: 'whisper' }] }),
+      line({ id: '2', agentId: 'b', conference: true, consultationOf: '1', peerId: null }),
+    ];
+    expect(heard(planAudio({ lines, stations: sup, customerLegs: ['C'], bridges: [] }))).toEqual({
+      C: 'SA,SB',
+      SA: 'C,SB,SS',
+      SB: 'C,SA',
+      SS: 'C,SA,SB',
+    });
+  });
+});

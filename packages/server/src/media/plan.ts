@@ -4,9 +4,14 @@
  * customers' legs, it says for each leg what it must hear: other legs
  * (relayed as they are when there is one, mixed when there are more), hold
  * music, or silence. No I/O, no clocks: the mixer applies the result.
+ *
+ * A supervisor on a call hears what its parties say to each other (and the
+ * agent on hold); nobody hears them while they *monitor*, the call's agent
+ * does while they *whisper*, every party but a held one does when they
+ * *barge*.
  */
 
-import type { Interaction } from '@parley/protocol';
+import type { Interaction, MonitorMode } from '@parley/protocol';
 
 /** One phone interaction row, as far as audio goes. */
 export interface CallLine {
@@ -20,6 +25,8 @@ export interface CallLine {
   readonly peerId: string | null;
   /** The far party's leg (a customer or an outside number), when it is a leg of its own. */
   readonly remoteLeg: string | null;
+  /** Supervisors on the call (keyed like stations) and how. */
+  readonly monitors?: ReadonlyArray<{ readonly supervisor: string; readonly mode: MonitorMode }>;
 }
 
 export interface PlanInput {
@@ -109,6 +116,31 @@ export function planAudio(input: PlanInput): Plan {
     if (!l.muted) hear(far, s);
   }
 
+  // Supervisors on calls: after the parties, so they hear only what the parties say.
+  for (const l of lines.values()) {
+    if (!l.monitors?.length || !TALKING.has(l.state)) continue;
+    const group = inConference.has(l.id) ? (groups.get(l.consultationOf ?? l.id) ?? [l]) : [l];
+    const own = station(l);
+    const parties = new Set<string>();
+    for (const m of group) {
+      const s = station(m);
+      if (s) parties.add(s);
+      const far = m.remoteLeg ?? (inConference.has(m.id) ? null : farLeg(m));
+      if (far) parties.add(far);
+    }
+    const held = l.state === 'held' || l.held;
+    for (const { supervisor, mode } of l.monitors) {
+      const leg = input.stations.get(supervisor);
+      if (!leg || parties.has(leg)) continue;
+      touch(leg);
+      for (const p of parties) for (const src of hears.get(p) ?? []) if (parties.has(src)) hear(leg, src);
+      // On hold the agent still talks to the supervisor (coaching), unless muted.
+      if (held && own && !l.muted) hear(leg, own);
+      if (mode === 'whisper' && own) hear(own, leg);
+      if (mode === 'barge') for (const p of parties) if (!(held && p !== own)) hear(p, leg);
+    }
+  }
+
   for (const [a, b] of input.bridges) {
     touch(a);
     touch(b);
@@ -132,7 +164,11 @@ export function planAudio(input: PlanInput): Plan {
 }
 
 /** A phone interaction as the plan sees it; agents are keyed `tenant:user`, like stations. */
-export function callLine(l: Interaction & { readonly tenantId: string }, remoteLeg: string | null): CallLine {
+export function callLine(
+  l: Interaction & { readonly tenantId: string },
+  remoteLeg: string | null,
+  monitors: CallLine['monitors'] = [],
+): CallLine {
   return {
     id: l.id,
     agentId: l.agent_id ? `${l.tenantId}:${l.agent_id}` : null,
@@ -143,6 +179,7 @@ export function callLine(l: Interaction & { readonly tenantId: string }, remoteL
     consultationOf: l.consultation_of ?? null,
     peerId: l.peer_id ?? null,
     remoteLeg,
+    monitors,
   };
 }
 

@@ -16,7 +16,8 @@ import type { InteractionService } from '../interactions/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { MediaPlane, Recorder } from '../media/index.ts';
 import type { OnlineUsers } from '../presence/index.ts';
-import type { AgentGateway, CustomerGateway, SocketLimits } from '../realtime/index.ts';
+import type { AgentGateway, ConsoleGateway, CustomerGateway, SocketLimits } from '../realtime/index.ts';
+import type { Supervision } from '../supervision/index.ts';
 import type { Database } from '../store/index.ts';
 import type { Tenant, TenantRegistry } from '../tenants/index.ts';
 
@@ -76,6 +77,8 @@ declare module 'fastify' {
     readonly gateway: AgentGateway;
     readonly customers: CustomerGateway;
     readonly sockets: SocketLimits;
+    readonly supervision: Supervision;
+    readonly consoles: ConsoleGateway;
     // app/channels
     readonly mailer: Mailer | null;
     readonly relay: CaptureRelay | null;

@@ -22,6 +22,8 @@ export interface QueueRecord {
   readonly skills: readonly string[];
   readonly overflowQueueId: string | null;
   readonly overflowAfterSeconds: number | null;
+  /** Answered within so many seconds counts as within service level (1–3600). */
+  readonly slThresholdSeconds: number;
   /** Addresses in order; the first is the default caller id / sender. */
   readonly addresses: readonly string[];
 }
@@ -48,6 +50,7 @@ function toRecord(row: QueueTable, addresses: readonly string[]): QueueRecord {
     skills: Array.isArray(skills) ? skills.filter((s): s is string => typeof s === 'string') : [],
     overflowQueueId: row.overflow_queue_id,
     overflowAfterSeconds: row.overflow_after_s,
+    slThresholdSeconds: row.sl_threshold_s,
     addresses,
   };
 }
@@ -130,6 +133,7 @@ export interface QueueInput {
   readonly addresses?: readonly string[];
   readonly overflowQueueId?: string | null;
   readonly overflowAfterSeconds?: number | null;
+  readonly slThresholdSeconds?: number;
 }
 
 /**
@@ -176,6 +180,7 @@ export async function createQueue(db: Db, tenantId: string, input: QueueInput): 
       skills: JSON.stringify(input.skills ?? []),
       overflow_queue_id: input.overflowQueueId ?? null,
       overflow_after_s: input.overflowAfterSeconds ?? null,
+      sl_threshold_s: input.slThresholdSeconds ?? 20,
       created_at: nowIso(),
     })
     .execute();

@@ -18,7 +18,9 @@ import type {
 import { StationOrder } from './stations.ts';
 import { QueueNews } from './queue-news.ts';
 import type { Db } from '../store/index.ts';
-import { MAX_CLIENT_FRAME_BYTES, parseClientRequest } from '@parley/protocol';
+import type { SessionWatch } from './session-watch.ts';
+import { parseClientRequest } from '@parley/protocol';
+import { readJsonFrame } from './frames.ts';
 import type { WebSocket } from 'ws';
 import type { Bus, BusEvents } from '../bus/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -49,6 +51,8 @@ interface Connection {
   held: Array<BusEvents['interaction.changed']> | null;
   /** Runs a REST call as this connection's session (the `rest` request). */
   readonly rest?: RestRunner;
+  /** Stops the session watch looking at this connection. */
+  unwatch: (() => void) | undefined;
 }
 
 /** Runs one REST call as a connection's session: the status and the parsed JSON body. */
@@ -83,22 +87,8 @@ export interface GatewayOptions {
   readonly db?: Db;
   /** Heartbeat interval in ms; a socket that misses one pong is closed. */
   readonly heartbeatMs?: number;
-  /**
-   * The sessions behind open sockets. Every `checkMs` (500 ms by default, so
-   * a socket closes within a second) `endedSince` reads the sessions that
-   * ended since the last look, by whatever process, and sockets past their
-   * session's absolute lifetime close too; every `sweepMs` (15 s) `sweep`
-   * checks each open socket's session in full (idle lifetime, rows gone
-   * missing) and keeps it fresh. Closed sockets get `sessionEnded` and a
-   * reason; `ended` hears of each user whose socket closed that way.
-   */
-  readonly sessions?: {
-    endedSince(cursor: number | null): Promise<{ seq: number; tokenHashes: string[] }>;
-    sweep(tokenHashes: readonly string[]): Promise<ReadonlyMap<string, string>>;
-    ended(tenantId: string, userId: string): Promise<void>;
-    checkMs?: number;
-    sweepMs?: number;
-  };
+  /** Closes sockets whose session ended elsewhere (the CLI, another node, an expiry). */
+  readonly sessions?: SessionWatch;
 }
 
 /** Tracks agent connections and pushes frames to them. */
@@ -110,10 +100,6 @@ export class AgentGateway {
   readonly #stations = new StationOrder<Connection>();
   readonly #opts: GatewayOptions;
   readonly #heartbeat: NodeJS.Timeout;
-  readonly #sessionTimers: NodeJS.Timeout[] = [];
-  /** How far this gateway has read the log of ended sessions. */
-  #endedCursor: number | null = null;
-  #checking = false;
   readonly #unsubscribe: Array<() => void>;
   readonly #queueNews: QueueNews | null;
   #closed = false;
@@ -122,15 +108,6 @@ export class AgentGateway {
     this.#opts = opts;
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatMs ?? 30_000);
     this.#heartbeat.unref();
-    if (opts.sessions) {
-      const { checkMs = 500, sweepMs = 15_000 } = opts.sessions;
-      this.#sessionTimers.push(
-        setInterval(() => void this.#checkSessions(false), checkMs),
-        setInterval(() => void this.#checkSessions(true), sweepMs),
-      );
-      for (const t of this.#sessionTimers) t.unref();
-      void this.#checkSessions(false);
-    }
     this.#unsubscribe = [
       // A failed push (the store closing under a late event) is logged, never an unhandled rejection.
       // After the change's own answer has gone out: the push reads the store again.
@@ -182,7 +159,15 @@ export class AgentGateway {
       rest?: RestRunner;
     },
   ): Promise<void> {
-    const conn: Connection = { socket, ...identity, seq: 0, alive: true, held: [] };
+    const conn: Connection = { socket, ...identity, seq: 0, alive: true, held: [], unwatch: undefined };
+    conn.unwatch = this.#opts.sessions?.add({
+      ...identity,
+      end: (reason) => {
+        conn.socket.close(CLOSE_CODES.sessionEnded, reason);
+        // Out of routing now, not when the client's close handshake comes back.
+        this.#drop(conn);
+      },
+    });
     const key = `${conn.tenantId}:${conn.userId}`;
     let mine = this.#byUser.get(key);
     const firstOfUser = !mine;
@@ -209,6 +194,7 @@ export class AgentGateway {
   /** Forgets a connection; the agent's last one going away tells routing and supervisors. */
   #drop(conn: Connection): void {
     if (!this.#connections.delete(conn)) return;
+    conn.unwatch?.();
     this.#opts.media?.closed(conn.tenantId, conn.userId, conn);
     const key = `${conn.tenantId}:${conn.userId}`;
     const next = this.#stations.detached(key, conn);
@@ -288,52 +274,10 @@ export class AgentGateway {
     }
   }
 
-  /**
-   * Closes the sockets whose session ended by a path this process did not
-   * see (the CLI, another node, an expiry): from the log of ended sessions,
-   * or, with `full`, by checking every open socket's session.
-   */
-  async #checkSessions(full: boolean): Promise<void> {
-    const sessions = this.#opts.sessions;
-    if (!sessions || this.#checking || this.#closed) return;
-    this.#checking = true;
-    try {
-      const ended = new Map<string, string>();
-      const log = await sessions.endedSince(this.#endedCursor);
-      this.#endedCursor = log.seq;
-      for (const hash of log.tokenHashes) ended.set(hash, 'session ended');
-      const now = Date.now();
-      for (const conn of this.#connections)
-        if (conn.sessionExpiresAt <= now && !ended.has(conn.sessionHash))
-          ended.set(conn.sessionHash, 'session expired');
-      if (full && this.#connections.size > 0) {
-        const hashes = [...new Set([...this.#connections].map((c) => c.sessionHash))];
-        for (const [hash, reason] of await sessions.sweep(hashes)) if (!ended.has(hash)) ended.set(hash, reason);
-      }
-      if (ended.size === 0 || this.#closed) return;
-      const users = new Map<string, { tenantId: string; userId: string }>();
-      for (const conn of this.#connections) {
-        const reason = ended.get(conn.sessionHash);
-        if (reason === undefined) continue;
-        this.#opts.log.info({ userId: conn.userId, reason }, 'closing a socket whose session ended');
-        conn.socket.close(CLOSE_CODES.sessionEnded, reason);
-        // Out of routing now, not when the client's close handshake comes back.
-        this.#drop(conn);
-        users.set(`${conn.tenantId}:${conn.userId}`, { tenantId: conn.tenantId, userId: conn.userId });
-      }
-      for (const { tenantId, userId } of users.values()) await sessions.ended(tenantId, userId);
-    } catch (err) {
-      this.#opts.log.warn({ err }, 'cannot check the sessions of open sockets');
-    } finally {
-      this.#checking = false;
-    }
-  }
-
   /** Closes everything (server shutdown) and stops the heartbeat. */
   close(): void {
     this.#closed = true;
     clearInterval(this.#heartbeat);
-    for (const t of this.#sessionTimers) clearInterval(t);
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     this.#queueNews?.close();
     for (const conn of this.#connections) conn.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
@@ -391,24 +335,13 @@ export class AgentGateway {
   }
 
   async #onMessage(conn: Connection, raw: unknown, isBinary: boolean): Promise<void> {
-    const text = Buffer.isBuffer(raw)
-      ? raw.toString('utf8')
-      : Array.isArray(raw)
-        ? Buffer.concat(raw).toString('utf8')
-        : '';
-    if (isBinary || text.length === 0 || text.length > MAX_CLIENT_FRAME_BYTES) {
-      conn.socket.close(CLOSE_CODES.protocolError, 'expected a JSON text frame');
+    const frame = readJsonFrame(raw, isBinary);
+    if (!frame.ok) {
+      this.#opts.log.debug({ reason: frame.reason }, 'agent sent a frame that breaks the protocol');
+      conn.socket.close(CLOSE_CODES.protocolError, frame.reason);
       return;
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      this.#opts.log.debug('agent sent a frame that is not JSON');
-      conn.socket.close(CLOSE_CODES.protocolError, 'frames must be JSON');
-      return;
-    }
-    const request = parseClientRequest(data);
+    const request = parseClientRequest(frame.data);
     if (!request) {
       this.#opts.log.debug('agent sent a malformed request envelope');
       conn.socket.close(CLOSE_CODES.protocolError, 'requests are {id, type, data}');

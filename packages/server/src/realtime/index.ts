@@ -4,3 +4,8 @@ export { SocketLimits, FrameBucket, DEFAULT_SOCKET_LIMITS, LIMIT_CLOSE } from '.
 export type { SocketKind, SocketLimitRules } from './limits.ts';
 export { CustomerGateway, hashConversationToken, CUSTOMER_PROTOCOL_PREFIX } from './customer.ts';
 export type { CustomerGatewayDeps } from './customer.ts';
+export { SessionWatch } from './session-watch.ts';
+export type { SessionSource, WatchedSocket } from './session-watch.ts';
+export { queueLoads } from './queue-news.ts';
+export { ConsoleGateway } from './console.ts';
+export type { ConsoleIdentity, ConsoleScope, ConsoleSource } from './console.ts';

@@ -10,10 +10,10 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log/index.ts';
 
-export type SocketKind = 'agent' | 'customer' | 'phone';
+export type SocketKind = 'agent' | 'customer' | 'phone' | 'console';
 
 export interface SocketLimitRules {
-  /** Connections per key: an agent's (tenant and user) for `agent`, the client address otherwise. */
+  /** Connections per key: a user's (tenant and user) for `agent` and `console`, the client address otherwise. */
   readonly perKey: Readonly<Record<SocketKind, number>>;
   /** Connections of a kind in all. */
   readonly total: Readonly<Record<SocketKind, number>>;
@@ -24,9 +24,9 @@ export interface SocketLimitRules {
 }
 
 export const DEFAULT_SOCKET_LIMITS: SocketLimitRules = {
-  perKey: { agent: 20, customer: 50, phone: 50 },
-  total: { agent: 50_000, customer: 20_000, phone: 2_000 },
-  framesPerSecond: { agent: 200, customer: 20, phone: 20 },
+  perKey: { agent: 20, customer: 50, phone: 50, console: 10 },
+  total: { agent: 50_000, customer: 20_000, phone: 2_000, console: 2_000 },
+  framesPerSecond: { agent: 200, customer: 20, phone: 20, console: 20 },
   sendBufferBytes: 4 * 1024 * 1024,
 };
 
@@ -79,7 +79,11 @@ export class SocketLimits {
     const total = this.#totals.get(kind) ?? 0;
     if (open >= this.rules.perKey[kind] || total >= this.rules.total[kind]) {
       const which =
-        open >= this.rules.perKey[kind] ? (kind === 'agent' ? 'for this agent' : 'from this address') : 'in all';
+        open >= this.rules.perKey[kind]
+          ? kind === 'agent' || kind === 'console'
+            ? 'for this user'
+            : 'from this address'
+          : 'in all';
       this.log.info({ kind, client }, `refused a ${kind} socket: too many ${which}`);
       socket.close(LIMIT_CLOSE.connections, `too many ${kind} connections ${which}; try again later`);
       return false;

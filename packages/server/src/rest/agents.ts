@@ -1,6 +1,7 @@
 /** Supervision: agents' state, changes and forced logout. */
 import type { Static } from '@sinclair/typebox';
 import { requireRole } from '../agents/index.ts';
+import { supervisionScope } from '../supervision/index.ts';
 import { listUsers } from '../users/index.ts';
 import { directoryEntry } from './dto.ts';
 import { IdParams, PresenceBody, StateBody } from './schemas.ts';
@@ -14,7 +15,8 @@ export function agentRoutes(ctx: AppContext) {
     app.get('/api/v1/agents', async (request) => {
       const { user: actor } = await caller(request);
       requireRole(actor, 'supervisor');
-      const users = await listUsers(ctx.db, request.tenant.id);
+      const scope = await supervisionScope(ctx.db, request.tenant.id, actor);
+      const users = (await listUsers(ctx.db, request.tenant.id)).filter((u) => scope.all || scope.agents.has(u.id));
       const online = ctx.gateway.onlineUsers(request.tenant.id);
       return users.map((u) => ({
         ...directoryEntry(u),
@@ -23,6 +25,18 @@ export function agentRoutes(ctx: AppContext) {
         not_ready_reason: u.notReadyReasonId,
         connected: online.has(u.id),
       }));
+    });
+
+    // The console's views over REST: the same rows the console socket pushes.
+    app.get('/api/v1/supervision/queues', async (request) => {
+      const { user: actor } = await caller(request);
+      requireRole(actor, 'supervisor');
+      return ctx.supervision.wallboard(request.tenant.id, await supervisionScope(ctx.db, request.tenant.id, actor));
+    });
+    app.get('/api/v1/supervision/agents', async (request) => {
+      const { user: actor } = await caller(request);
+      requireRole(actor, 'supervisor');
+      return ctx.supervision.agents(request.tenant.id, await supervisionScope(ctx.db, request.tenant.id, actor));
     });
 
     app.put<{ Params: Static<typeof IdParams>; Body: Static<typeof StateBody> }>(

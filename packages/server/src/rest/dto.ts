@@ -37,6 +37,7 @@ export function queueDetail(queue: QueueRecord) {
     skills: queue.skills,
     overflow_queue_id: queue.overflowQueueId,
     overflow_after_s: queue.overflowAfterSeconds,
+    sl_threshold_s: queue.slThresholdSeconds,
   };
 }
 

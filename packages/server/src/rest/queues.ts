@@ -15,6 +15,7 @@ import {
   updateQueue,
 } from '../queues/index.ts';
 import { audit } from '../store/index.ts';
+import { supervisionScope } from '../supervision/index.ts';
 import { findUser } from '../users/index.ts';
 import { queueDetail } from './dto.ts';
 import { Address, Channel, Id, IdParams } from './schemas.ts';
@@ -35,6 +36,7 @@ const QueueCreate = Type.Object(
     ),
     overflow_queue_id: Type.Optional(Type.Union([Id, Type.Null()])),
     overflow_after_s: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 86400 }), Type.Null()])),
+    sl_threshold_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
   },
   { additionalProperties: false },
 );
@@ -64,7 +66,8 @@ export function queueRoutes(ctx: AppContext) {
     app.get('/api/v1/queues/stats', async (request) => {
       const { user: actor } = await caller(request);
       requireRole(actor, 'supervisor');
-      const queues = await listQueues(ctx.db, request.tenant.id);
+      const scope = await supervisionScope(ctx.db, request.tenant.id, actor);
+      const queues = (await listQueues(ctx.db, request.tenant.id)).filter((q) => scope.all || scope.queues.has(q.id));
       const members = await servingMembers(ctx.db, request.tenant.id);
       const online = ctx.gateway.onlineUsers(request.tenant.id);
       const now = Date.now();
@@ -124,6 +127,7 @@ export function queueRoutes(ctx: AppContext) {
             ...(b.skills === undefined ? {} : { skills: b.skills }),
             overflowQueueId: b.overflow_queue_id ?? null,
             overflowAfterSeconds: b.overflow_after_s ?? null,
+            ...(b.sl_threshold_s === undefined ? {} : { slThresholdSeconds: b.sl_threshold_s }),
           });
           await audit(trx, {
             tenantId: request.tenant.id,
@@ -160,6 +164,7 @@ export function queueRoutes(ctx: AppContext) {
             ...(b.skills === undefined ? {} : { skills: JSON.stringify(b.skills) }),
             ...(b.overflow_queue_id === undefined ? {} : { overflow_queue_id: b.overflow_queue_id }),
             ...(b.overflow_after_s === undefined ? {} : { overflow_after_s: b.overflow_after_s }),
+            ...(b.sl_threshold_s === undefined ? {} : { sl_threshold_s: b.sl_threshold_s }),
           };
           if (b.name !== undefined) {
             if (await queueNameTaken(trx, request.tenant.id, b.name, queue.id))

@@ -4,6 +4,7 @@
  * Origin at all (non-browser clients, which have no ambient cookies), or
  * comes from an origin in the tenant's allowlist with its token in the
  * subprotocol (a headless client's host page; a cookie is not enough there).
+ * `GET /ws/console`: the console's socket, for supervisors and admins only.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -72,6 +73,47 @@ export function realtimeRoutes(ctx: AppContext) {
           })
           .catch((err: unknown) => {
             ctx.log.warn({ err }, 'cannot open a panel socket');
+            socket.close(1011, 'try again');
+          });
+      },
+    );
+
+    // The console's socket: supervisors and admins, from Parley's own origin (the console page) or from
+    // no browser at all; never from a host page, whatever it carries.
+    app.get(
+      '/ws/console',
+      {
+        websocket: true,
+        preValidation: async (request) => {
+          const origin = request.headers.origin;
+          const own = `${request.protocol}://${request.headers.host ?? ''}`;
+          if (origin !== undefined && origin !== ctx.selfOrigin && origin !== own)
+            throw CodedError.forbidden(
+              `The console socket does not accept connections from ${JSON.stringify(origin)}.`,
+            );
+          const caller = await findCaller(ctx, request);
+          if (!caller)
+            throw new CodedError('not_logged_in', 'Log in first: no valid session on this WebSocket upgrade.');
+          if (caller.user.role === 'agent') throw CodedError.forbidden('The console is for supervisors and admins.');
+          request.caller = caller;
+        },
+      },
+      (socket, request) => {
+        const caller = request.caller;
+        if (!caller || caller.user.role === 'agent') {
+          socket.close(4001, 'not logged in');
+          return;
+        }
+        if (!ctx.sockets.admit(socket, 'console', `${request.tenant.id}:${caller.user.id}`, request.ip)) return;
+        ctx.consoles
+          .accept(socket, {
+            tenantId: request.tenant.id,
+            user: { id: caller.user.id, displayName: caller.user.displayName, role: caller.user.role },
+            sessionHash: caller.session.tokenHash,
+            sessionExpiresAt: Date.parse(caller.session.expiresAt),
+          })
+          .catch((err: unknown) => {
+            ctx.log.warn({ err }, 'cannot open a console socket');
             socket.close(1011, 'try again');
           });
       },

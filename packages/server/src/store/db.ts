@@ -34,6 +34,7 @@ import * as internalMessages from './migrations/2026-12-03-14-internal-messages.
 import * as customers from './migrations/2026-12-03-15-customers.ts';
 import * as preferences from './migrations/2026-12-03-16-preferences.ts';
 import * as heldSince from './migrations/2026-12-03-17-held-since.ts';
+import * as serviceLevel from './migrations/2026-12-03-18-service-level.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -55,6 +56,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03-15-customers': customers,
   '2026-12-03-16-preferences': preferences,
   '2026-12-03-17-held-since': heldSince,
+  '2026-12-03-18-service-level': serviceLevel,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -62,6 +62,8 @@ export interface UserTable {
   /** When the agent's state (ready, presence, reason) last changed, and who changed it (null: the agent). */
   state_changed_at: string | null;
   state_changed_by: string | null;
+  /** Since when the work status is what it is (ISO-8601); null before the first change. */
+  status_since: string | null;
   /** JSON: the agent's own settings (`{devices, shortcuts}`), see `AgentPreferences`. */
   preferences: string;
 }
@@ -104,6 +106,8 @@ export interface QueueTable {
   overflow_queue_id: string | null;
   overflow_after_s: number | null;
   created_at: string;
+  /** Answered within so many seconds counts as within service level. */
+  sl_threshold_s: number;
 }
 
 export interface QueueAddressTable {

@@ -8,4 +8,5 @@ export {
   deleteTeam,
   setTeamMember,
   removeTeamMember,
+  supervisedAgentIds,
 } from './teams.ts';

@@ -109,3 +109,21 @@ export async function removeTeamMember(db: Db, tenantId: string, teamId: string,
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** The members of every team `supervisorId` supervises (themself included when they are one). */
+export async function supervisedAgentIds(db: Db, tenantId: string, supervisorId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('team_members')
+    .select('user_id')
+    .where('tenant_id', '=', tenantId)
+    .where('team_id', 'in', (eb) =>
+      eb
+        .selectFrom('team_members')
+        .select('team_id')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', supervisorId)
+        .where('supervisor', '=', 1),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}

@@ -39,9 +39,9 @@ export class TestAgent {
     return new TestAgent(h, username, body.token, body.user.id, `${wsBase}${base}`);
   }
 
-  /** Opens a panel socket and resolves with its hello frame. */
-  async connect(): Promise<Frame> {
-    const ws = new WebSocket(`${this.wsBase}/ws/agent`, { headers: { authorization: `Bearer ${this.token}` } });
+  /** Opens a panel socket (or the console's, with `/ws/console`) and resolves with its hello frame. */
+  async connect(path = '/ws/agent'): Promise<Frame> {
+    const ws = new WebSocket(`${this.wsBase}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
     this.ws = ws;
     this.#seen = this.frames.length;
     ws.on('message', (raw) => {

@@ -61,6 +61,12 @@ export async function startHarness(
     '<!doctype html><html><head><title>p</title></head><body></body></html>',
   );
   fs.writeFileSync(path.join(panelDist, 'assets', 'app.js'), 'console.log(1)');
+  const consoleDist = path.join(dir, 'console');
+  fs.mkdirSync(consoleDist, { recursive: true });
+  fs.writeFileSync(
+    path.join(consoleDist, 'index.html'),
+    '<!doctype html><html><head><title>c</title></head><body></body></html>',
+  );
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -89,6 +95,7 @@ export async function startHarness(
     logStream,
     dist: {
       panel: panelDist,
+      console: consoleDist,
       sdk: path.join(dir, 'sdk'),
       playground: path.join(dir, 'pg'),
       widget: path.join(dir, 'widget'),

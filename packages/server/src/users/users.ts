@@ -274,7 +274,22 @@ export async function setAgentState(
   if (state.ready !== undefined) set.ready = state.ready ? 1 : 0;
   if (state.presenceProfileId !== undefined) set.presence_profile_id = state.presenceProfileId;
   if (state.notReadyReasonId !== undefined) set.not_ready_reason_id = state.notReadyReasonId;
-  await db.updateTable('users').set(set).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
+  const now = state.changedAt ?? nowIso();
+  await db
+    .updateTable('users')
+    .set((eb) => ({
+      ...set,
+      // Reset only when the status changes: read in the same statement, so no race moves it.
+      status_since: eb
+        .case()
+        .when('work_status', '!=', state.workStatus)
+        .then(eb.val(now))
+        .else(eb.ref('status_since'))
+        .end(),
+    }))
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** The user's stored password hash (argon2id), or null for one who signs in another way. */

@@ -16,6 +16,8 @@ export const contextPlugin = fp(
       auth: app.auth,
       agents: app.agents,
       gateway: app.gateway,
+      consoles: app.consoles,
+      supervision: app.supervision,
       sockets: app.sockets,
       interactions: app.interactions,
       customers: app.customers,

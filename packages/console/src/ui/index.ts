@@ -1,0 +1,1 @@
+export { App, type ConsoleEnv, type Me } from './app.tsx';
