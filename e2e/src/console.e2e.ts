@@ -10,15 +10,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { audit } from './axe.ts';
 import { useBrowser } from './browser.ts';
-import { journeyQueue, loggedEvents, login as loginAt, readyAgentInPlayground } from './helpers.ts';
+import { api as apiAt, journeyQueue, loggedEvents, login as loginAt, readyAgentInPlayground } from './helpers.ts';
 
 const baseUrl = inject('baseUrl');
 const playgroundUrl = inject('playgroundUrl');
 const password = inject('demoPassword');
 const login = (username: string) => loginAt(baseUrl, username, password);
+const api = (token: string, method: string, p: string, body?: unknown) => apiAt(baseUrl, token, method, p, body);
 const browser = useBrowser();
 const shots = path.resolve(import.meta.dirname, '../screenshots');
 
@@ -94,11 +95,14 @@ describe('the console', () => {
     const admin = await login('admin');
     const ada = await login('agent1');
     // agent1 (Frontline, supervised by Sam) serves the queue but is not signed in: the bots do the work.
-    await journeyQueue(
+    const watchId = await journeyQueue(
       baseUrl,
       admin.token,
       { name: 'Console Watch', type: 'chat', addresses: ['console-watch'], wrapup_s: 5 },
       [ada.id],
+    );
+    onTestFinished(() =>
+      api(admin.token, 'DELETE', `api/v1/queues/${watchId}/members/${ada.id}`).then(() => undefined),
     );
     const { context, page } = await openConsole('supervisor');
     await live(page).toContain('live');
@@ -189,6 +193,57 @@ describe('the console', () => {
     await context.close();
     await a.context.close();
   }, 90_000);
+
+  it('lists who waits, and moves a contact up the line and to another queue', async () => {
+    const admin = await login('admin');
+    const ada = await login('agent1');
+    const lineA = await journeyQueue(baseUrl, admin.token, { name: 'Console Line A', type: 'chat', addresses: [] }, [
+      ada.id,
+    ]);
+    const lineB = await journeyQueue(baseUrl, admin.token, { name: 'Console Line B', type: 'chat', addresses: [] }, [
+      ada.id,
+    ]);
+    const supervisor = await login('supervisor');
+    const contacts: string[] = [];
+    for (const from of ['Wanda Waiting', 'Walt Waiting'])
+      contacts.push(
+        String((await api(supervisor.token, 'POST', 'api/v1/demo/contacts', { queue_id: lineA, from }))['id']),
+      );
+    // Whatever happens, the customers leave and agent1 serves these queues no more: later journeys offer agent1 nothing of them.
+    onTestFinished(async () => {
+      for (const id of contacts)
+        await api(supervisor.token, 'POST', `api/v1/demo/interactions/${id}/remote`, { event: 'hangup' }).catch(
+          () => undefined,
+        );
+      for (const q of [lineA, lineB])
+        await api(admin.token, 'DELETE', `api/v1/queues/${q}/members/${ada.id}`).catch(() => undefined);
+    });
+    const { context, page } = await openConsole('supervisor');
+    await live(page).toContain('live');
+    await page.getByRole('link', { name: /^Waiting/ }).click();
+    const rows = page.locator('tr[data-contact]');
+    await expect
+      .poll(() => rows.evaluateAll((r) => r.map((x) => x.getAttribute('data-contact'))))
+      .toEqual(['Wanda Waiting', 'Walt Waiting']);
+    await auditThemes(page, 'console-waiting');
+
+    await page.getByRole('button', { name: 'Raise priority: Walt Waiting' }).click();
+    await expect.poll(() => page.locator('.toast').textContent()).toContain('Walt Waiting moved up the line.');
+    await expect.poll(() => rows.first().getAttribute('data-contact')).toBe('Walt Waiting');
+
+    await page.getByRole('button', { name: 'Move…: Wanda Waiting' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Move Wanda Waiting to another queue' });
+    await dialog.getByLabel('Queue').selectOption({ label: 'Console Line B' });
+    await dialog.getByRole('button', { name: 'Move' }).click();
+    await expect
+      .poll(() => page.locator('.toast').textContent())
+      .toContain('Wanda Waiting now waits in Console Line B.');
+    await expect
+      .poll(() => page.locator('tr[data-contact="Wanda Waiting"] td').first().textContent())
+      .toBe('Console Line B');
+    await shot(page, 'console-waiting-moved');
+    await context.close();
+  }, 60_000);
 
   it('turns an agent away and sends them to the panel', async () => {
     const { context, page } = await openConsole('agent2');

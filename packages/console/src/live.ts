@@ -25,12 +25,25 @@ export class LiveLink {
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
+  #nextId = 0;
+  readonly #pending = new Map<string, { resolve: (data: unknown) => void; reject: (err: Error) => void }>();
 
   constructor(private readonly o: LiveOptions) {}
 
   start(): void {
     this.#stopped = false;
     this.#open();
+  }
+
+  /** One request over the socket (`media.offer`), answered by its reply; fails when the socket is not open. */
+  request(type: string, data: unknown): Promise<unknown> {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== ws.OPEN) return Promise.reject(new Error('The console is not connected; try again.'));
+    const id = `c${++this.#nextId}`;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      ws.send(JSON.stringify({ id, type, data }));
+    });
   }
 
   stop(): void {
@@ -53,7 +66,16 @@ export class LiveLink {
       } catch {
         return;
       }
-      if (typeof frame !== 'object' || frame === null || !('type' in frame) || !('seq' in frame)) return;
+      if (typeof frame !== 'object' || frame === null) return;
+      if ('re' in frame) {
+        const reply = frame as { re: string; ok: boolean; data?: unknown; error?: { message?: string } };
+        const waiter = this.#pending.get(reply.re);
+        this.#pending.delete(reply.re);
+        if (reply.ok) waiter?.resolve(reply.data);
+        else waiter?.reject(new Error(reply.error?.message ?? 'The server refused.'));
+        return;
+      }
+      if (!('type' in frame) || !('seq' in frame)) return;
       if ((frame as { type: string }).type === 'hello') {
         greeted = true;
         this.#attempt = 0;
@@ -64,6 +86,8 @@ export class LiveLink {
     ws.onclose = (e) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
+      for (const w of this.#pending.values()) w.reject(new Error('The connection dropped; try again.'));
+      this.#pending.clear();
       if (this.#stopped) return;
       if (FINAL.has(e.code)) {
         this.o.onState('ended', e.reason);

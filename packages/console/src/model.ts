@@ -3,17 +3,18 @@
  * agent grid's filters and order, channel totals and threshold colours.
  * No DOM, no I/O: the views render what these functions return.
  */
-import type { AgentRow, ConsoleEvent, ConsoleEventMap, QueueBoard, QueueDayStats } from '@parley/protocol';
+import type { AgentRow, ConsoleEvent, ConsoleEventMap, QueueBoard, QueueDayStats, WaitingRow } from '@parley/protocol';
 
 export interface LiveState {
   readonly hello: ConsoleEventMap['hello'] | null;
   readonly queues: readonly QueueBoard[];
   readonly agents: readonly AgentRow[];
+  readonly waiting: readonly WaitingRow[];
   /** Server time minus local time, ms: durations count from the server's clock. */
   readonly clockSkewMs: number;
 }
 
-export const EMPTY: LiveState = { hello: null, queues: [], agents: [], clockSkewMs: 0 };
+export const EMPTY: LiveState = { hello: null, queues: [], agents: [], waiting: [], clockSkewMs: 0 };
 
 /** Folds one frame into the state. */
 export function reduce(state: LiveState, frame: ConsoleEvent, localNow: number): LiveState {
@@ -24,6 +25,8 @@ export function reduce(state: LiveState, frame: ConsoleEvent, localNow: number):
       return { ...state, queues: frame.data.queues };
     case 'agents':
       return { ...state, agents: frame.data.agents };
+    case 'waiting':
+      return { ...state, waiting: frame.data.contacts };
     case 'agent': {
       const row = frame.data.agent;
       const at = state.agents.findIndex((a) => a.id === row.id);

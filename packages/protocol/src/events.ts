@@ -9,6 +9,7 @@
  * `missed`) with the reason as its `cause`.
  */
 import type { Interaction, Message } from './objects.ts';
+import type { MonitorMode } from './vocabulary.ts';
 
 /** Where a transfer or consultation went. */
 export type TransferTarget =
@@ -30,7 +31,9 @@ export type EndCause =
   | 'consult_failed'
   | 'abandoned'
   /** The conference's agent hung up on this party (`drop`). */
-  | 'removed';
+  | 'removed'
+  /** A supervisor took the call over (`intercept`); the agent wraps up their part. */
+  | 'intercepted';
 
 /** Why an offer was taken back from an agent. */
 export type WithdrawReason = 'timeout' | 'rejected' | 'picked' | 'abandoned' | 'restart' | (string & {});
@@ -42,10 +45,24 @@ export interface InteractionEventDetails {
     readonly transferred_by?: string;
     /** Requeued, and why (`agent_media_lost`). */
     readonly requeued?: string;
+    /** The supervisor who took the call over from its agent (the new row is theirs, connected at once). */
+    readonly intercepted_by?: string;
   } | null;
   readonly offered: { readonly expires_at: string };
   readonly offer_withdrawn: { readonly reason: WithdrawReason };
   readonly overflowed: { readonly from_queue_id: string };
+  /**
+   * A supervisor moved a waiting contact: to another queue (`to_queue_id`),
+   * to an agent (`to_agent_id`, offered directly; back to its queue if they
+   * do not take it), or to another priority (`priority`).
+   */
+  readonly moved: {
+    readonly by: string;
+    readonly from_queue_id: string;
+    readonly to_queue_id?: string;
+    readonly to_agent_id?: string;
+    readonly priority?: number;
+  };
   readonly alerting: null;
   readonly accepted: null;
   readonly picked: null;
@@ -86,6 +103,17 @@ export interface InteractionEventDetails {
   };
   /** The consulted agent took over the customer. */
   readonly joined: { readonly customer: string };
+  /**
+   * A supervisor joined the call, changed how, or left (`mode` null): heard
+   * by nobody (`monitor`), by the agent (`whisper`), by everyone (`barge`).
+   * The agent's panel hears of it only where the tenant allows
+   * (`settings.monitoring_notice`).
+   */
+  readonly monitor: {
+    readonly supervisor_id: string;
+    readonly supervisor_name: string;
+    readonly mode: MonitorMode | null;
+  };
   readonly conference: null;
   readonly conference_ended: null;
   /** The conversation ended; `cause` says how (`hangup`, `remote_hangup`, `transferred`, `joined`, `requeued`, …). */

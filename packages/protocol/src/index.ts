@@ -146,4 +146,5 @@ export type {
   ConsoleEventType,
   QueueBoard,
   QueueDayStats,
+  WaitingRow,
 } from './supervision.ts';

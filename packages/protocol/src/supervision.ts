@@ -5,6 +5,7 @@
  * are whole snapshots, `agent` is one row.
  */
 import type { ChannelType, WorkStatus } from './objects.ts';
+import type { MonitorMode } from './vocabulary.ts';
 
 /** One queue's numbers since the start of the tenant's day. */
 export interface QueueDayStats {
@@ -61,6 +62,12 @@ export interface AgentWork {
   readonly queue_id: string | null;
   /** Since when the agent has it (ISO-8601). */
   readonly since: string;
+  /** Supervisors on the call now, and how. */
+  readonly monitors: ReadonlyArray<{
+    readonly supervisor_id: string;
+    readonly supervisor_name: string;
+    readonly mode: MonitorMode;
+  }>;
 }
 
 /** One row of the agent grid. */
@@ -87,6 +94,21 @@ export interface AgentRow {
   readonly handle_ms_today: number;
 }
 
+/** A contact waiting in a queue, as the supervisor's list shows it. */
+export interface WaitingRow {
+  readonly id: string;
+  readonly channel: ChannelType;
+  readonly queue_id: string;
+  readonly queue_name: string;
+  /** The customer's name or address. */
+  readonly customer: string;
+  /** Since when the contact waits (ISO-8601; kept across transfers and moves). */
+  readonly waiting_since: string;
+  readonly priority: number;
+  /** The agent it is being offered to right now, if any. */
+  readonly offered_to: { readonly id: string; readonly name: string } | null;
+}
+
 /** What the console socket pushes. */
 export interface ConsoleEventMap {
   /** First frame: who is watching, what they may see and do, the server's clock. */
@@ -100,6 +122,8 @@ export interface ConsoleEventMap {
   };
   /** Every queue in view, whenever one changed (at most twice a second). */
   readonly wallboard: { readonly queues: readonly QueueBoard[]; readonly at: string };
+  /** Every contact waiting in the queues in view, longest first, whenever the line changed. */
+  readonly waiting: { readonly contacts: readonly WaitingRow[] };
   /** Every agent in view (after hello, after a change of scope). */
   readonly agents: { readonly agents: readonly AgentRow[] };
   /** One agent's row changed. */

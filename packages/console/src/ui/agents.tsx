@@ -4,9 +4,10 @@ import { ArrowDown, ArrowUp, CirclePlay, CirclePause, LogOut } from 'lucide';
 import { useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n.ts';
 import { clock, gridRows, seconds, sortBy, DEFAULT_VIEW, type GridView, type SortKey } from '../model.ts';
-import { ChannelIcon, channelName } from './common.tsx';
+import { ChannelIcon, channelName, RowAction } from './common.tsx';
 import { Dialog } from './dialog.tsx';
 import { Icon } from './icon.tsx';
+import { CallControls, type CallActions } from './monitor.tsx';
 
 export interface AgentActions {
   ready(agent: AgentRow): Promise<void>;
@@ -35,6 +36,9 @@ export function AgentGrid(props: {
   reasons: ReadonlyArray<{ code: string; label: string }>;
   now: number;
   actions: AgentActions;
+  /** The supervisor's own id, and what they can do on calls. */
+  me: string;
+  calls: CallActions;
 }) {
   const [view, setView] = useState<GridView>(DEFAULT_VIEW);
   const [pending, setPending] = useState<Pending>(null);
@@ -124,11 +128,14 @@ export function AgentGrid(props: {
                 <td class="num">{a.state_since ? clock(props.now - Date.parse(a.state_since)) : '–'}</td>
                 <td>
                   {a.interactions.map((w) => (
-                    <span key={w.id} class="work" title={channelName(w.channel)}>
-                      <ChannelIcon channel={w.channel} />
-                      <span>{w.customer}</span>
-                      <span class="muted num">{clock(props.now - Date.parse(w.since))}</span>
-                    </span>
+                    <div key={w.id} class="work-item" data-work={w.id}>
+                      <span class="work" title={channelName(w.channel)}>
+                        <ChannelIcon channel={w.channel} />
+                        <span>{w.customer}</span>
+                        <span class="muted num">{clock(props.now - Date.parse(w.since))}</span>
+                      </span>
+                      <CallControls agent={a} work={w} me={props.me} actions={props.calls} />
+                    </div>
                   ))}
                 </td>
                 <td class="num">
@@ -142,39 +149,31 @@ export function AgentGrid(props: {
                 </td>
                 <td>
                   <div class="actions" role="group" aria-label={t('grid.actionsFor', { name: a.display_name })}>
-                    <button
-                      type="button"
-                      class="icon-button"
-                      title={t('act.ready')}
-                      aria-label={`${t('act.ready')}: ${a.display_name}`}
+                    <RowAction
+                      icon={CirclePlay}
+                      label={t('act.ready')}
+                      row={a.display_name}
                       disabled={a.work_status === 'offline' || a.work_status === 'ready'}
                       onClick={() => void props.actions.ready(a)}
-                    >
-                      <Icon node={CirclePlay} />
-                    </button>
-                    <button
-                      type="button"
-                      class="icon-button"
-                      title={t('act.notReady')}
-                      aria-label={`${t('act.notReady')}: ${a.display_name}`}
+                    />
+                    <RowAction
+                      icon={CirclePause}
+                      label={t('act.notReady')}
+                      row={a.display_name}
                       disabled={a.work_status === 'offline'}
                       onClick={() => {
                         setReason(props.reasons[0]?.code ?? '');
                         setPending({ kind: 'notReady', agent: a });
                       }}
-                    >
-                      <Icon node={CirclePause} />
-                    </button>
-                    <button
-                      type="button"
-                      class="icon-button danger"
-                      title={t('act.logout')}
-                      aria-label={`${t('act.logout')}: ${a.display_name}`}
+                    />
+                    <RowAction
+                      icon={LogOut}
+                      label={t('act.logout')}
+                      row={a.display_name}
                       disabled={a.work_status === 'offline'}
+                      danger
                       onClick={() => setPending({ kind: 'logout', agent: a })}
-                    >
-                      <Icon node={LogOut} />
-                    </button>
+                    />
                   </div>
                 </td>
               </tr>

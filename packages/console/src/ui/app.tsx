@@ -4,9 +4,10 @@
  * from the console socket.
  */
 import type { AgentRow, ConsoleEvent } from '@parley/protocol';
-import { LayoutDashboard, LogOut, Moon, Sun, Users } from 'lucide';
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Api } from '../api.ts';
+import { Hourglass, LayoutDashboard, LogOut, Moon, Sun, Users } from 'lucide';
+import { Voice } from '@parley/agent';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, type Api } from '../api.ts';
 import { language, setLanguage, t, type Language } from '../i18n.ts';
 import { LiveLink, type LinkState } from '../live.ts';
 import { EMPTY, reduce, type LiveState } from '../model.ts';
@@ -14,7 +15,9 @@ import { AgentGrid, type AgentActions } from './agents.tsx';
 import { ToastLine, useNow, type Toast } from './common.tsx';
 import { Icon } from './icon.tsx';
 import { Login } from './login.tsx';
+import { MyCall, type CallActions } from './monitor.tsx';
 import { Wallboard } from './wallboard.tsx';
+import { Waiting, type WaitingActions } from './waiting.tsx';
 
 export interface Me {
   readonly id: string;
@@ -31,8 +34,9 @@ export interface ConsoleEnv {
   readonly panelUrl: string;
 }
 
-type Section = 'wallboard' | 'agents';
-const sectionOf = (hash: string): Section => (hash === '#/agents' ? 'agents' : 'wallboard');
+type Section = 'wallboard' | 'agents' | 'waiting';
+const sectionOf = (hash: string): Section =>
+  hash === '#/agents' ? 'agents' : hash === '#/waiting' ? 'waiting' : 'wallboard';
 
 export function App({ env }: { env: ConsoleEnv }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -107,6 +111,10 @@ function Console(props: {
   const [section, setSection] = useState<Section>(() => sectionOf(location.hash));
   const [toast, setToast] = useState<Toast | null>(null);
   const now = useNow(live.clockSkewMs);
+  const linkRef = useRef<LiveLink | null>(null);
+  // The supervisor's voice station, attached on the first call they join (the browser asks for the microphone then).
+  const station = useRef<{ voice: Voice; ready: Promise<void> } | null>(null);
+  const [myCall, setMyCall] = useState<{ id: string; customer: string } | null>(null);
 
   useEffect(() => {
     const onHash = () => setSection(sectionOf(location.hash));
@@ -124,22 +132,26 @@ function Console(props: {
           () => false,
         ),
     });
+    linkRef.current = socket;
     socket.start();
     return () => {
       removeEventListener('hashchange', onHash);
       socket.stop();
+      station.current?.voice.close();
     };
   }, []);
 
+  const say = (kind: Toast['kind'], text: string) => setToast({ kind, text });
+  const failed = (err: unknown) => say('error', err instanceof Error ? err.message : String(err));
+  const run = async (work: () => Promise<unknown>, done: string) => {
+    try {
+      await work();
+      say('ok', done);
+    } catch (err) {
+      failed(err);
+    }
+  };
   const actions = useMemo<AgentActions>(() => {
-    const run = async (work: () => Promise<unknown>, done: string) => {
-      try {
-        await work();
-        setToast({ kind: 'ok', text: done });
-      } catch (err) {
-        setToast({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
-      }
-    };
     const state = (a: AgentRow, body: object) => env.api.call('PUT', `api/v1/agents/${a.id}/state`, body);
     return {
       ready: (a) => run(() => state(a, { ready: true }), t('act.done.ready', { name: a.display_name })),
@@ -156,9 +168,82 @@ function Console(props: {
     };
   }, [live.hello]);
 
+  const ensureStation = (): Promise<void> => {
+    if (!station.current) {
+      const voice = new Voice();
+      const ready = voice.attach(async (sdp) => {
+        const link = linkRef.current;
+        if (!link) throw new Error('The console is not connected; try again.');
+        return ((await link.request('media.offer', { sdp })) as { sdp: string }).sdp;
+      });
+      station.current = { voice, ready };
+      ready.catch(() => (station.current = null));
+    }
+    return station.current.ready;
+  };
+  const calls: CallActions = {
+    monitor: async (agent, work, mode) => {
+      try {
+        if (mode === null) await env.api.call('DELETE', `api/v1/interactions/${work.id}/monitor`);
+        else {
+          await ensureStation();
+          await env.api.call('PUT', `api/v1/interactions/${work.id}/monitor`, { mode });
+        }
+        say('ok', mode === null ? t('mon.done.leave') : t(`mon.done.${mode}`, { name: agent.display_name }));
+      } catch (err) {
+        failed(err);
+      }
+    },
+    intercept: async (agent, work) => {
+      try {
+        await ensureStation();
+        const call = await env.api.call<{ id: string }>('POST', `api/v1/interactions/${work.id}/intercept`);
+        setMyCall({ id: call.id, customer: work.customer });
+        say('ok', t('mon.done.takeOver', { customer: work.customer, name: agent.display_name }));
+      } catch (err) {
+        failed(err);
+      }
+    },
+  };
+  const line: WaitingActions = {
+    raise: (c) =>
+      run(
+        () => env.api.call('PATCH', `api/v1/supervision/waiting/${c.id}`, { priority: Math.min(100, c.priority + 10) }),
+        t('wait.done.raise', { customer: c.customer }),
+      ),
+    move: (c, q) =>
+      run(
+        () => env.api.call('PATCH', `api/v1/supervision/waiting/${c.id}`, { queue_id: q.queue_id }),
+        t('wait.done.move', { customer: c.customer, queue: q.name }),
+      ),
+    assign: (c, a) =>
+      run(
+        () => env.api.call('PATCH', `api/v1/supervision/waiting/${c.id}`, { agent_id: a.id }),
+        t('wait.done.assign', { customer: c.customer, name: a.display_name }),
+      ),
+  };
+  const hangUp = async () => {
+    const call = myCall;
+    if (!call) return;
+    const act = (action: string) => env.api.call('POST', `api/v1/interactions/${call.id}/actions`, { action });
+    try {
+      // The customer may have hung up already (then only the wrap-up is left), or a queue without wrap-up
+      // finished it at the hang-up: neither is a failure.
+      const unlessOver = (err: unknown) => {
+        if (!(err instanceof ApiError) || err.code !== 'invalid_state') throw err;
+      };
+      await act('hangup').catch(unlessOver);
+      await act('handle').catch(unlessOver);
+      setMyCall(null);
+      say('ok', t('mine.done', { customer: call.customer }));
+    } catch (err) {
+      failed(err);
+    }
+  };
+
   const nav = (target: Section, icon: typeof Users, label: string) => (
     <a
-      href={target === 'agents' ? '#/agents' : '#/'}
+      href={target === 'wallboard' ? '#/' : `#/${target}`}
       class={section === target ? 'active' : ''}
       aria-current={section === target ? 'page' : undefined}
     >
@@ -177,6 +262,7 @@ function Console(props: {
         <nav aria-label={t('nav.main')}>
           {nav('wallboard', LayoutDashboard, t('nav.wallboard'))}
           {nav('agents', Users, t('nav.agents'))}
+          {nav('waiting', Hourglass, `${t('nav.waiting')} (${live.waiting.length})`)}
         </nav>
         <div class="tools">
           <span class={`link ${link}`} role="status">
@@ -212,8 +298,11 @@ function Console(props: {
         </div>
       </header>
       <main class="content" lang={language()}>
+        {myCall ? <MyCall customer={myCall.customer} onHangup={() => void hangUp()} /> : null}
         {section === 'wallboard' ? (
           <Wallboard queues={live.queues} now={now} dayStart={live.hello?.day_start ?? null} />
+        ) : section === 'waiting' ? (
+          <Waiting contacts={live.waiting} queues={live.queues} agents={live.agents} now={now} actions={line} />
         ) : (
           <AgentGrid
             agents={live.agents}
@@ -222,6 +311,8 @@ function Console(props: {
             reasons={live.hello?.reasons ?? []}
             now={now}
             actions={actions}
+            me={props.me.id}
+            calls={calls}
           />
         )}
       </main>

@@ -57,3 +57,26 @@ export function ToastLine({ toast, onClose }: { toast: Toast | null; onClose: ()
     </div>
   );
 }
+
+/** An icon button acting on one row: its label names the action and the row (`Make ready: Ada Agent`). */
+export function RowAction(props: {
+  icon: IconNode;
+  label: string;
+  row: string;
+  disabled?: boolean;
+  danger?: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <button
+      type="button"
+      class={`icon-button${props.danger ? ' danger' : ''}`}
+      title={props.label}
+      aria-label={`${props.label}: ${props.row}`}
+      disabled={props.disabled === true}
+      onClick={props.onClick}
+    >
+      <Icon node={props.icon} />
+    </button>
+  );
+}

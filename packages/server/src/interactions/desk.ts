@@ -15,6 +15,7 @@
  * write fails after routing moved on, the desk rebuilds itself from the store.
  */
 import type { ChannelType, Interaction, Message, MessageStatus } from '@parley/protocol';
+import { CodedError } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus, BusEvents } from '../bus/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -48,6 +49,8 @@ import { rebuild } from './rebuild.ts';
 import { findInteraction, toRecord } from './records.ts';
 import { Router } from './router.ts';
 import { AGENT_STATES } from './rules.ts';
+import { Dispatch, type DispatchOp } from './dispatch.ts';
+import { Supervise, type SupervisorActor, type SuperviseOp } from './supervise.ts';
 import { Transfers } from './transfers.ts';
 
 export interface DeskOptions {
@@ -80,6 +83,8 @@ export class Desk {
   readonly #messages: MessageStore;
   readonly #conversations: Conversations;
   readonly #outbound: Outbound;
+  readonly #supervise: Supervise;
+  readonly #dispatch: Dispatch;
 
   private constructor(o: DeskOptions) {
     this.#o = o;
@@ -120,7 +125,18 @@ export class Desk {
     const endings = new Endings({ tenantId, ledger, router, queues });
     const calls = (this.#calls = new Calls({ tenantId, gc, ledger, router, audience, endings }));
     const reachable = o.reachable;
-    this.#transfers = new Transfers({ tenantId, gc, ledger, router, queues, audience, endings, reachable });
+    const transfers = (this.#transfers = new Transfers({
+      tenantId,
+      gc,
+      ledger,
+      router,
+      queues,
+      audience,
+      endings,
+      reachable,
+    }));
+    this.#supervise = new Supervise({ tenantId, gc, ledger, router, endings, transfers });
+    this.#dispatch = new Dispatch({ tenantId, gc, ledger, router, queues });
     const messages = (this.#messages = new MessageStore({ tenantId, gc, ledger, audience, clock }));
     const conversations = (this.#conversations = new Conversations({
       tenantId,
@@ -277,6 +293,20 @@ export class Desk {
   }
 
   // ── actions ───────────────────────────────────────────────────────────────
+
+  /** A supervisor joins, changes, leaves (`mode` null) or takes over an agent's call (rights checked by the caller). */
+  async supervise(actor: SupervisorActor, id: string, op: SuperviseOp): Promise<Interaction> {
+    const r = await findInteraction(this.#gc.db(), this.#tenantId, id);
+    if (!r) throw new CodedError('not_found', `No interaction ${id}.`);
+    return op.kind === 'intercept'
+      ? this.#supervise.intercept(actor, r)
+      : this.#supervise.monitor(actor, r, op.mode, op.notify);
+  }
+
+  /** A supervisor moves a waiting contact (another queue, an agent, a priority); rights checked by the caller. */
+  dispatch(actor: Actor, id: string, op: DispatchOp): Promise<Interaction> {
+    return this.#dispatch.move(actor, id, op);
+  }
 
   /** An action of the agent on one of their interactions; a repeated `requestId` answers without acting twice. */
   async act(actor: Actor, id: string, action: AgentAction, requestId?: string): Promise<Interaction> {

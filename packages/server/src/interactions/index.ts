@@ -30,3 +30,5 @@ export { MAX_WRAPUP_SECONDS } from './rules.ts';
 export type { InteractionServiceOptions } from './service.ts';
 export { InteractionService, REPLAY_LIMIT } from './service.ts';
 export { listMissed } from './missed.ts';
+export type { SupervisorActor, SuperviseOp } from './supervise.ts';
+export type { DispatchOp } from './dispatch.ts';

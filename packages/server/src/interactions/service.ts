@@ -11,6 +11,8 @@ import type { Logger } from '../log/index.ts';
 import type { RoutingOptions } from '../routing/index.ts';
 import type { Database } from '../store/index.ts';
 import { Desk } from './desk.ts';
+import type { SupervisorActor, SuperviseOp } from './supervise.ts';
+import type { DispatchOp } from './dispatch.ts';
 import type {
   Actor,
   AgentAction,
@@ -144,6 +146,16 @@ export class InteractionService {
 
   act(tenantId: string, actor: Actor, id: string, action: AgentAction, requestId?: string): Promise<Interaction> {
     return this.#on(tenantId, (d) => d.act(actor, id, action, requestId));
+  }
+
+  /** A supervisor on an agent's call (monitor, whisper, barge, leave, intercept); rights are the caller's to check. */
+  supervise(tenantId: string, actor: SupervisorActor, id: string, op: SuperviseOp): Promise<Interaction> {
+    return this.#on(tenantId, (d) => d.supervise(actor, id, op));
+  }
+
+  /** A supervisor moves a waiting contact; rights are the caller's to check. */
+  dispatch(tenantId: string, actor: Actor, id: string, op: DispatchOp): Promise<Interaction> {
+    return this.#on(tenantId, (d) => d.dispatch(actor, id, op));
   }
 
   pick(

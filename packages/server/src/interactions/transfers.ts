@@ -50,7 +50,7 @@ export class Transfers {
       const next =
         target.kind === 'number'
           ? null
-          : await this.#successor(
+          : await this.successor(
               tx,
               r,
               {
@@ -236,7 +236,7 @@ export class Transfers {
     if (!r || !TALKING.has(r.state) || !r.queueId || isConsultLeg(r)) return null;
     const queueId = r.queueId;
     return this.#d.gc.commit(null, async (tx) => {
-      const next = await this.#successor(
+      const next = await this.successor(
         tx,
         r,
         { queueId, excluded: r.agentId ? [r.agentId] : [] },
@@ -252,11 +252,13 @@ export class Transfers {
    * The row that carries a contact on after `r` (a transfer, a requeue): the
    * same customer, age and priority, waiting again; the conversation goes with it.
    */
-  async #successor(
+  async successor(
     tx: Tx,
     r: InteractionRecord,
     patch: Partial<InteractionRecord>,
     detail: Record<string, unknown>,
+    /** Whose panels hear of the new row (nobody's while it waits). */
+    agentId: string | null = null,
   ): Promise<InteractionRecord> {
     const next = await this.#d.ledger.write(
       tx,
@@ -278,7 +280,7 @@ export class Transfers {
         ...patch,
       },
       'created',
-      null,
+      agentId,
       detail,
       true,
     );

@@ -18,6 +18,7 @@ import { dtmfFrames } from './dsp.ts';
 import { MediaError } from './errors.ts';
 import { answerOffer, type Leg } from './leg.ts';
 import { Mixer, type MixSink } from './mixer.ts';
+import { MonitorBook } from './monitors.ts';
 import { callLine, planAudio, recordingParties, type CallLine } from './plan.ts';
 import { VirtualPstn } from './pstn.ts';
 import type { OutsideCall, Trunk } from './trunk.ts';
@@ -46,6 +47,8 @@ export class MediaPlane {
   readonly #joining = new Map<string, OutsideCall>();
   readonly #pstn = new Map<string, VirtualPstn>();
   readonly #recordings = new Map<string, MixSink>();
+  /** Supervisors on calls. */
+  readonly #monitors = new MonitorBook();
   readonly #reattach = new Map<string, NodeJS.Timeout>();
   readonly #unsubscribe: () => void;
   #chain: Promise<void> = Promise.resolve();
@@ -354,6 +357,7 @@ export class MediaPlane {
 
   async #onEvent(e: BusEvents['interaction.changed']): Promise<void> {
     const line = { ...e.interaction, tenantId: e.tenantId };
+    this.#monitors.apply(e);
     const before = this.#lines.get(line.id);
     if (isTerminalState(line.state)) this.#lines.delete(line.id);
     else this.#lines.set(line.id, line);
@@ -448,7 +452,8 @@ export class MediaPlane {
 
   #replan(): void {
     const lines: CallLine[] = [];
-    for (const l of this.#lines.values()) lines.push(callLine(l, this.#remote.get(l.id)?.leg?.id ?? null));
+    for (const l of this.#lines.values())
+      lines.push(callLine(l, this.#remote.get(l.id)?.leg?.id ?? null, this.#monitors.of(l.tenantId, l.id)));
     const stations = new Map<string, string>();
     for (const [key, s] of this.#stations) stations.set(key, s.leg.id);
     const customerLegs: string[] = [];

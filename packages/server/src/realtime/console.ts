@@ -6,7 +6,7 @@
  * snapshots: live numbers are state, not a log, so there is nothing to
  * replay. A console socket never makes its user routable.
  */
-import type { AgentRow, ConsoleEventMap, ConsoleEventType, QueueBoard } from '@parley/protocol';
+import type { AgentRow, ConsoleEventMap, ConsoleEventType, QueueBoard, WaitingRow } from '@parley/protocol';
 import { isRecord } from '@parley/protocol';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log/index.ts';
@@ -27,9 +27,15 @@ export interface ConsoleSource {
   scope(tenantId: string, user: { id: string; role: string }): Promise<ConsoleScope>;
   watch(tenantId: string, w: { wallboard(): void; agents(ids: ReadonlySet<string>): void }): () => void;
   wallboard(tenantId: string, scope: ConsoleScope): Promise<QueueBoard[]>;
+  waiting(tenantId: string, scope: ConsoleScope): Promise<WaitingRow[]>;
   agents(tenantId: string, scope: ConsoleScope, only?: string): Promise<AgentRow[]>;
   dayStart(tenantId: string): Promise<number>;
   reasons(tenantId: string): Promise<Array<{ code: string; label: string }>>;
+  /** Voice: the supervisor's station (to listen to, whisper into, barge into and take over calls). */
+  readonly media?: {
+    offer(tenantId: string, userId: string, sdp: string, owner: object): Promise<string>;
+    closed(tenantId: string, userId: string, owner: object): void;
+  };
 }
 
 export interface ConsoleIdentity {
@@ -47,6 +53,7 @@ interface ConsoleConnection extends ConsoleIdentity {
   scopeReadAt: number;
   /** What the last wallboard frame said, so an unchanged board is not sent again. */
   lastBoard: string;
+  lastWaiting: string;
   stop: Array<() => void>;
 }
 
@@ -81,6 +88,7 @@ export class ConsoleGateway {
       scope,
       scopeReadAt: Date.now(),
       lastBoard: '',
+      lastWaiting: '',
       stop: [],
     };
     this.#connections.add(conn);
@@ -143,11 +151,21 @@ export class ConsoleGateway {
 
   async #sendBoard(conn: ConsoleConnection): Promise<void> {
     if (!this.#connections.has(conn)) return;
-    const queues = await this.source.wallboard(conn.tenantId, await this.#fresh(conn));
+    const scope = await this.#fresh(conn);
+    const [queues, contacts] = await Promise.all([
+      this.source.wallboard(conn.tenantId, scope),
+      this.source.waiting(conn.tenantId, scope),
+    ]);
     const text = JSON.stringify(queues);
-    if (text === conn.lastBoard) return;
-    conn.lastBoard = text;
-    this.#push(conn, 'wallboard', { queues, at: new Date().toISOString() });
+    if (text !== conn.lastBoard) {
+      conn.lastBoard = text;
+      this.#push(conn, 'wallboard', { queues, at: new Date().toISOString() });
+    }
+    const line = JSON.stringify(contacts);
+    if (line !== conn.lastWaiting) {
+      conn.lastWaiting = line;
+      this.#push(conn, 'waiting', { contacts });
+    }
   }
 
   async #sendAgents(conn: ConsoleConnection, ids: ReadonlySet<string>): Promise<void> {
@@ -179,20 +197,57 @@ export class ConsoleGateway {
     const reply = (body: object) => {
       if (conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify({ re: data['id'], ...body }));
     };
-    if (data['type'] === 'ping') reply({ ok: true, data: { server_time: new Date().toISOString() } });
-    else
-      reply({
-        ok: false,
-        error: {
-          code: 'invalid_argument',
-          message: 'The console socket takes ping only; act through the REST API (api/v1/agents/…).',
+    if (data['type'] === 'ping') {
+      reply({ ok: true, data: { server_time: new Date().toISOString() } });
+      return;
+    }
+    const body = data['data'];
+    if (data['type'] === 'media.offer') {
+      const media = this.source.media;
+      if (!media) {
+        reply({ ok: false, error: { code: 'unsupported', message: 'Voice is off on this server.' } });
+        return;
+      }
+      if (
+        !isRecord(body) ||
+        typeof body['sdp'] !== 'string' ||
+        body['sdp'].length === 0 ||
+        body['sdp'].length > 16384
+      ) {
+        reply({
+          ok: false,
+          error: { code: 'invalid_argument', message: 'media.offer needs data.sdp, a WebRTC offer of at most 16 KB' },
+        });
+        return;
+      }
+      media.offer(conn.tenantId, conn.user.id, body['sdp'], conn).then(
+        (sdp) => reply({ ok: true, data: { sdp } }),
+        (err: unknown) => {
+          const e = err as { code?: string; message?: string };
+          reply({
+            ok: false,
+            error: {
+              code: e.code === 'invalid_argument' ? 'invalid_argument' : 'internal',
+              message: e.message ?? 'cannot answer',
+            },
+          });
         },
-      });
+      );
+      return;
+    }
+    reply({
+      ok: false,
+      error: {
+        code: 'invalid_argument',
+        message: 'The console socket takes ping and media.offer; act through the REST API (api/v1/agents/…).',
+      },
+    });
   }
 
   #drop(conn: ConsoleConnection): void {
     if (!this.#connections.delete(conn)) return;
     for (const stop of conn.stop) stop();
+    this.source.media?.closed(conn.tenantId, conn.user.id, conn);
   }
 
   #beat(): void {

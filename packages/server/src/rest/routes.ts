@@ -16,6 +16,7 @@ import { transcriptRoutes } from './transcript.ts';
 import { interactionRoutes } from './interactions.ts';
 import { meRoutes } from './me.ts';
 import { queueRoutes } from './queues.ts';
+import { superviseRoutes } from './supervise.ts';
 import { teamRoutes } from './teams.ts';
 import { tenantRoutes } from './tenant.ts';
 import { userRoutes } from './users.ts';
@@ -37,6 +38,7 @@ export function restRoutes(ctx: AppContext) {
       apiKeyRoutes,
       clientLogRoutes,
       customerRoutes,
+      superviseRoutes,
     ])
       await app.register(routes(ctx));
   };

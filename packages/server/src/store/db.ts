@@ -35,6 +35,7 @@ import * as customers from './migrations/2026-12-03-15-customers.ts';
 import * as preferences from './migrations/2026-12-03-16-preferences.ts';
 import * as heldSince from './migrations/2026-12-03-17-held-since.ts';
 import * as serviceLevel from './migrations/2026-12-03-18-service-level.ts';
+import * as monitors from './migrations/2026-12-03-19-monitors.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, by date-prefixed name. Add new ones here; never edit released ones. */
@@ -57,6 +58,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03-16-preferences': preferences,
   '2026-12-03-17-held-since': heldSince,
   '2026-12-03-18-service-level': serviceLevel,
+  '2026-12-03-19-monitors': monitors,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -257,6 +257,16 @@ export interface CustomerIdentityTable {
 }
 
 /** An agent's internal note on an interaction: never shown or sent to the customer. */
+/** A supervisor on an agent's call while they are on it. */
+export interface InteractionMonitorTable {
+  tenant_id: string;
+  interaction_id: string;
+  supervisor_id: string;
+  /** `monitor`, `whisper` or `barge`. */
+  mode: string;
+  started_at: string;
+}
+
 export interface InteractionNoteTable {
   id: string;
   tenant_id: string;
@@ -437,6 +447,7 @@ export interface Database {
   customers: CustomerTable;
   customer_identities: CustomerIdentityTable;
   interaction_notes: InteractionNoteTable;
+  interaction_monitors: InteractionMonitorTable;
   canned_responses: CannedResponseTable;
   messages: MessageTable;
   attachments: AttachmentTable;

@@ -5,13 +5,13 @@
  * hear when the wallboard changed (at most every `delayMs`) and which agents
  * changed.
  */
-import type { AgentRow, Interaction, QueueBoard } from '@parley/protocol';
+import type { AgentRow, Interaction, QueueBoard, WaitingRow } from '@parley/protocol';
 import type { Bus, BusEvents } from '../bus/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Db } from '../store/index.ts';
 import { milestonesOf, type ContactView } from './milestones.ts';
 import type { Scope } from './scope.ts';
-import { agentRows, wallboardTiles } from './views.ts';
+import { agentRows, waitingRows, wallboardTiles } from './views.ts';
 import { DayBoard, dayStartIn } from './wallboard.ts';
 
 export interface SupervisionOptions {
@@ -35,7 +35,7 @@ export interface Watcher {
   agents(ids: ReadonlySet<string>): void;
 }
 
-const COUNTED = ['created', 'overflowed', 'accepted', 'picked', 'missed', 'handled'];
+const COUNTED = ['created', 'overflowed', 'moved', 'accepted', 'picked', 'missed', 'handled'];
 
 interface TenantBoard {
   board: DayBoard;
@@ -80,6 +80,11 @@ export class Supervision {
   /** The queues in scope, now and today. */
   async wallboard(tenantId: string, scope: Scope): Promise<QueueBoard[]> {
     return wallboardTiles(this.#o.db, tenantId, scope, await this.#board(tenantId));
+  }
+
+  /** The contacts waiting in the queues in scope. */
+  waiting(tenantId: string, scope: Scope): Promise<WaitingRow[]> {
+    return waitingRows(this.#o.db, tenantId, scope);
   }
 
   /** The agents in scope, or the one `only`. */

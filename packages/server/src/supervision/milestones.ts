@@ -56,8 +56,12 @@ export function milestonesOf(e: EventView, c: ContactView): Milestone[] {
   const base = { queueId: c.queueId, channel: c.channel, at: e.at };
   switch (e.type) {
     case 'created':
-      return [{ ...base, kind: 'offered' }];
+      // A supervisor's take-over continues the contact; it is not offered again.
+      return e.detail?.['intercepted_by'] ? [] : [{ ...base, kind: 'offered' }];
+    case 'moved':
     case 'overflowed': {
+      // A supervisor's move to another queue counts like an overflow; to an agent or a priority, nothing.
+      if (e.type === 'moved' && typeof e.detail?.['to_queue_id'] !== 'string') return [];
       const from = e.detail?.['from_queue_id'];
       const out: Milestone[] = [{ ...base, kind: 'offered' }];
       if (typeof from === 'string') out.unshift({ ...base, queueId: from, kind: 'overflowed' });

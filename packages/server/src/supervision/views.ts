@@ -4,7 +4,15 @@
  * "now" from the store.
  */
 import { OPEN_STATES } from '@parley/protocol';
-import type { AgentRow, AgentWork, ChannelType, QueueBoard, WorkStatus } from '@parley/protocol';
+import type {
+  AgentRow,
+  AgentWork,
+  ChannelType,
+  MonitorMode,
+  QueueBoard,
+  WaitingRow,
+  WorkStatus,
+} from '@parley/protocol';
 import { listQueues, servingMembers } from '../queues/index.ts';
 import { queueLoads } from '../realtime/index.ts';
 import type { Db } from '../store/index.ts';
@@ -81,7 +89,7 @@ export async function agentRows(
   const rows = (await users.orderBy('users.display_name').execute()).filter((u) => scope.all || scope.agents.has(u.id));
   if (rows.length === 0) return [];
   const ids = rows.map((u) => u.id);
-  const [teams, queues, work] = await Promise.all([
+  const [teams, queues, work, monitors] = await Promise.all([
     db
       .selectFrom('team_members')
       .select(['user_id', 'team_id'])
@@ -114,7 +122,23 @@ export async function agentRows(
       .where('i.state', 'in', [...OPEN_STATES])
       .orderBy('i.created_at')
       .execute(),
+    db
+      .selectFrom('interaction_monitors as m')
+      .innerJoin('interactions as i', 'i.id', 'm.interaction_id')
+      .innerJoin('users as s', 's.id', 'm.supervisor_id')
+      .select(['m.interaction_id', 'm.supervisor_id', 'm.mode', 's.display_name'])
+      .where('m.tenant_id', '=', tenantId)
+      .where('i.agent_id', 'in', ids)
+      .where('i.state', 'in', ['accepted', 'held'])
+      .orderBy('m.started_at')
+      .execute(),
   ]);
+  const monitorsOf = new Map<string, AgentWork['monitors'][number][]>();
+  for (const m of monitors)
+    monitorsOf.set(m.interaction_id, [
+      ...(monitorsOf.get(m.interaction_id) ?? []),
+      { supervisor_id: m.supervisor_id, supervisor_name: m.display_name, mode: m.mode as MonitorMode },
+    ]);
   const group = <T extends { user_id: string }>(list: readonly T[], pick: (t: T) => string) => {
     const map = new Map<string, string[]>();
     for (const t of list) map.set(t.user_id, [...(map.get(t.user_id) ?? []), pick(t)]);
@@ -134,6 +158,7 @@ export async function agentRows(
         customer: w.customer ?? w.remote_address,
         queue_id: w.queue_id,
         since: w.accepted_at ?? w.created_at,
+        monitors: monitorsOf.get(w.id) ?? [],
       },
     ]);
   }
@@ -164,4 +189,45 @@ function later(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
   return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/** The contacts waiting in the queues in scope, by priority then longest first. */
+export async function waitingRows(db: Db, tenantId: string, scope: Scope): Promise<WaitingRow[]> {
+  const rows = await db
+    .selectFrom('interactions as i')
+    .innerJoin('queues as q', 'q.id', 'i.queue_id')
+    .leftJoin('customers as k', 'k.id', 'i.customer_id')
+    .leftJoin('users as u', 'u.id', 'i.agent_id')
+    .select([
+      'i.id',
+      'i.channel',
+      'i.queue_id',
+      'q.name as queue_name',
+      'i.remote_address',
+      'k.name as customer',
+      'i.waiting_since',
+      'i.created_at',
+      'i.priority',
+      'i.state',
+      'i.agent_id',
+      'u.display_name as agent_name',
+    ])
+    .where('i.tenant_id', '=', tenantId)
+    .where('i.state', 'in', ['incoming', 'alerting'])
+    .where('i.direction', '=', 'inbound')
+    .where('i.consultation_of', 'is', null)
+    .execute();
+  return rows
+    .filter((r) => r.queue_id !== null && (scope.all || scope.queues.has(r.queue_id)))
+    .map((r) => ({
+      id: r.id,
+      channel: r.channel as ChannelType,
+      queue_id: r.queue_id ?? '',
+      queue_name: r.queue_name,
+      customer: r.customer ?? r.remote_address,
+      waiting_since: r.waiting_since ?? r.created_at,
+      priority: r.priority,
+      offered_to: r.state === 'alerting' && r.agent_id ? { id: r.agent_id, name: r.agent_name ?? r.agent_id } : null,
+    }))
+    .sort((a, b) => b.priority - a.priority || Date.parse(a.waiting_since) - Date.parse(b.waiting_since));
 }

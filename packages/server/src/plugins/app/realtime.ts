@@ -90,10 +90,15 @@ export const realtimePlugin = fp<{ sessionSweepMs?: number | undefined }>(
         scope: (t, user) => supervisionScope(db, t, user),
         watch: (t, w) => supervision.watch(t, w),
         wallboard: (t, scope) => supervision.wallboard(t, scope),
+        waiting: (t, scope) => supervision.waiting(t, scope),
         agents: (t, scope, only) => supervision.agents(t, scope, only),
         dayStart: (t) => supervision.dayStart(t),
         reasons: async (t) =>
           (await listReasonCodes(db, t, 'not_ready')).map((r) => ({ code: r.code, label: r.label })),
+        media: {
+          offer: (t, u, sdp, owner) => media.attachStation(t, u, sdp, owner),
+          closed: (t, u, owner) => media.detachStation(t, u, owner),
+        },
       },
       log.child({ subsystem: 'console' }),
       sessions,
