@@ -197,6 +197,8 @@ export function writeReport(latestFile: string, docsDir: string): void {
         ]
       : []),
     '',
+    // Sections written by the benchmarks that run on their own (`npm run bench:wallboard`) are kept as they are.
+    ...keptSections(path.join(docsDir, 'performance.md')),
     '## Where the budgets not met stand',
     '',
     "- **Host → panel → server → host.** Panel commands travel over the agent WebSocket (`rest` requests, [protocol.md](protocol.md)) instead of a Chromium fetch, which alone cost 4–6 ms per call on this machine. What is left is the server running the route (a session lookup, the change and its audit row in one transaction, about 1.5–2.5 ms with the browser sharing the two cores) and the hops between Chromium's processes. Back to back, each command also meets the previous one's pushes and renders; one at a time it is a little faster.",
@@ -206,4 +208,24 @@ export function writeReport(latestFile: string, docsDir: string): void {
     '',
   ];
   fs.writeFileSync(path.join(docsDir, 'performance.md'), lines.join('\n'));
+}
+
+/** The sections of the current performance.md that separate benchmarks keep up to date, each followed by a blank line. */
+function keptSections(file: string): string[] {
+  if (!fs.existsSync(file)) return [];
+  const text = fs.readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const heading of ['## Console live numbers']) {
+    const start = text.indexOf(`${heading}\n`);
+    if (start < 0) continue;
+    const next = text.indexOf('\n## ', start + heading.length);
+    out.push(
+      ...text
+        .slice(start, next < 0 ? undefined : next)
+        .trimEnd()
+        .split('\n'),
+      '',
+    );
+  }
+  return out;
 }

@@ -13,4 +13,13 @@ export { hashPassword } from './auth/index.ts';
 export { createUser } from './users/index.ts';
 export { createQueue, setMembership } from './queues/index.ts';
 export { openStore } from './store/index.ts';
-export { findTenantBySlug } from './tenants/index.ts';
+export { ensureTenant, findTenantBySlug } from './tenants/index.ts';
+export {
+  Supervision,
+  supervisionScope,
+  wallboardTiles,
+  agentRows,
+  milestonesOf,
+  DayBoard,
+  StaffBook,
+} from './supervision/index.ts';

@@ -6,3 +6,5 @@ export type { Scope } from './scope.ts';
 export { milestonesOf } from './milestones.ts';
 export type { ContactView, EventView, Milestone } from './milestones.ts';
 export { DayBoard, dayStats, dayStartIn, isTimeZone } from './wallboard.ts';
+export { agentRows, waitingRows, wallboardTiles } from './views.ts';
+export { StaffBook } from './staff.ts';

@@ -12,6 +12,7 @@ import type { Db } from '../store/index.ts';
 import { milestonesOf, type ContactView } from './milestones.ts';
 import type { Scope } from './scope.ts';
 import { agentRows, waitingRows, wallboardTiles } from './views.ts';
+import { StaffBook } from './staff.ts';
 import { DayBoard, dayStartIn } from './wallboard.ts';
 
 export interface SupervisionOptions {
@@ -35,6 +36,9 @@ export interface Watcher {
   agents(ids: ReadonlySet<string>): void;
 }
 
+/** A wallboard read is reused at most this long without a change (a day turning over needs no event). */
+const TILES_MAX_AGE_MS = 5_000;
+
 const COUNTED = ['created', 'overflowed', 'moved', 'accepted', 'picked', 'missed', 'handled'];
 
 interface TenantBoard {
@@ -51,16 +55,29 @@ export class Supervision {
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #dirtyAgents = new Map<string, Set<string>>();
   readonly #unsubscribe: Array<() => void>;
+  /** Each tenant's serving members by status, once read. */
+  readonly #staff = new Map<string, Promise<StaffBook>>();
+  /** The last wallboard read per tenant and scope, until the tenant's next change. */
+  readonly #tiles = new Map<string, { tenantId: string; at: number; tiles: Promise<QueueBoard[]> }>();
 
   constructor(o: SupervisionOptions) {
     this.#o = o;
     this.#unsubscribe = [
       o.bus.subscribe('interaction.changed', (e) => this.#onInteraction(e)),
-      o.bus.subscribe('user.changed', (e) => this.#touch(e.tenantId, e.userId)),
+      // The staff counts follow the agent first, so the push after it reads them current.
+      o.bus.subscribe('user.changed', (e) => {
+        const staff = this.#staff.get(e.tenantId);
+        if (!staff) return this.#touch(e.tenantId, e.userId);
+        void staff
+          .then((book) => book.refresh(e.userId))
+          .catch((err: unknown) => this.#o.log.warn({ err }, 'cannot follow an agent on the wallboard'))
+          .finally(() => this.#touch(e.tenantId, e.userId));
+      }),
       o.bus.subscribe('agent.connection', (e) => this.#touch(e.tenantId, e.userId)),
       o.bus.subscribe('queue.changed', (e) => {
-        // A threshold may have changed: count the day again with it.
-        if (this.#boards.has(e.tenantId)) this.#boards.delete(e.tenantId);
+        // A threshold may have changed: count the day again with it (and who serves, afresh).
+        this.#boards.delete(e.tenantId);
+        this.#staff.delete(e.tenantId);
         this.#touch(e.tenantId, null);
       }),
     ];
@@ -77,9 +94,22 @@ export class Supervision {
     };
   }
 
-  /** The queues in scope, now and today. */
+  /**
+   * The queues in scope, now and today. Read once per change for every
+   * console with the same scope (ten supervisors watching cost one read),
+   * and at least every few seconds.
+   */
   async wallboard(tenantId: string, scope: Scope): Promise<QueueBoard[]> {
-    return wallboardTiles(this.#o.db, tenantId, scope, await this.#board(tenantId));
+    const key = `${tenantId}|${scope.all ? '*' : [...scope.queues].sort().join(',')}`;
+    const now = Date.now();
+    const hit = this.#tiles.get(key);
+    if (hit && now - hit.at < TILES_MAX_AGE_MS) return hit.tiles;
+    const tiles = Promise.all([this.#board(tenantId), this.#staffOf(tenantId)]).then(([board, staff]) =>
+      wallboardTiles(this.#o.db, tenantId, scope, board, (q) => staff.counts(q)),
+    );
+    this.#tiles.set(key, { tenantId, at: now, tiles });
+    tiles.catch(() => this.#tiles.delete(key));
+    return tiles;
   }
 
   /** The contacts waiting in the queues in scope. */
@@ -103,6 +133,18 @@ export class Supervision {
     this.#timers.clear();
     this.#watchers.clear();
     this.#boards.clear();
+    this.#tiles.clear();
+    this.#staff.clear();
+  }
+
+  #staffOf(tenantId: string): Promise<StaffBook> {
+    let staff = this.#staff.get(tenantId);
+    if (!staff) {
+      staff = StaffBook.load(this.#o.db, tenantId);
+      this.#staff.set(tenantId, staff);
+      staff.catch(() => this.#staff.delete(tenantId));
+    }
+    return staff;
   }
 
   #now(): number {
@@ -184,6 +226,7 @@ export class Supervision {
 
   /** Something changed for a tenant (and one agent): its watchers hear of it soon. */
   #touch(tenantId: string, agentId: string | null): void {
+    for (const [key, t] of this.#tiles) if (t.tenantId === tenantId) this.#tiles.delete(key);
     if (!this.#watchers.has(tenantId)) return;
     if (agentId) {
       let dirty = this.#dirtyAgents.get(tenantId);

@@ -55,91 +55,98 @@ describe('supervision', () => {
     await h.close();
   });
 
-  it('opens with hello, the wallboard and the agents, and counts contacts as they come and go', async () => {
-    const hello = await supervisor.connect('/ws/console');
-    expect(hello.data.user).toMatchObject({ display_name: 'Sam Supervisor', role: 'supervisor' });
-    expect(hello.data.teams.map((t: { name: string }) => t.name)).toEqual(['Frontline', 'Specialists']);
-    expect(hello.data.reasons.map((r: { code: string }) => r.code)).toContain('lunch');
-    const first = await supervisor.next((f) => f.type === 'wallboard');
-    expect(tile(first)).toMatchObject({ name: 'Board watch', waiting: 0, sl_threshold_s: 15, today: { offered: 0 } });
-    const grid = await supervisor.next((f) => f.type === 'agents');
-    const names = (grid.data.agents as AgentRow[]).map((a) => a.username);
-    expect(names).toEqual(expect.arrayContaining(['agent1', 'agent5']));
-    expect(names).not.toContain('admin');
-    // agent1 has a panel open: connected, not ready after login.
-    expect((grid.data.agents as AgentRow[]).find((a) => a.username === 'agent1')).toMatchObject({
-      connected: true,
-      work_status: 'not_ready',
-      queue_ids: expect.arrayContaining([queueId]),
-    });
-
-    // Nobody ready: a contact waits, then its caller gives up.
-    const lost = await ok(
-      supervisor.rest('POST', '/api/v1/demo/contacts', { queue_id: queueId, from: '+4930555001' }),
-      201,
-    );
-    const waiting = await supervisor.next((f) => f.type === 'wallboard' && tile(f)?.waiting === 1);
-    expect(tile(waiting)?.oldest_waiting_since).toMatch(/^2\d{3}-/);
-    await ok(supervisor.rest('POST', `/api/v1/demo/interactions/${lost.id}/remote`, { event: 'hangup' }));
-    const abandoned = await supervisor.next((f) => f.type === 'wallboard' && tile(f)?.today.abandoned === 1);
-    expect(tile(abandoned)).toMatchObject({ waiting: 0, today: { offered: 1, answered: 0, service_level: 0 } });
-
-    // agent1 gets ready and answers the next one at once, then finishes it.
-    await agent.setReady(true);
-    const ready = await supervisor.next((f) => f.type === 'agent' && f.data.agent.username === 'agent1');
-    expect(ready.data.agent.work_status).toBe('ready');
-    const contact = await ok(
-      supervisor.rest('POST', '/api/v1/demo/contacts', { queue_id: queueId, from: '+4930555002' }),
-      201,
-    );
-    expect(contact.agent_id).toBe(agent.id);
-    await ok(agent.act(contact.id, 'accept'));
-    const busy = await supervisor.next(
-      (f) => f.type === 'agent' && f.data.agent.username === 'agent1' && f.data.agent.interactions.length === 1,
-    );
-    expect(busy.data.agent).toMatchObject({
-      work_status: 'busy',
-      interactions: [{ id: contact.id, channel: 'phone', customer: expect.any(String), queue_id: queueId }],
-    });
-    await ok(agent.act(contact.id, 'hangup'));
-    await ok(agent.act(contact.id, 'handle', { code: 'resolved' }));
-    const done = await supervisor.next((f) => f.type === 'wallboard' && tile(f)?.today.handled === 1);
-    expect(tile(done)?.today).toMatchObject({
-      offered: 2,
-      answered: 1,
-      answered_in_sl: 1,
-      abandoned: 1,
-      handled: 1,
-      service_level: 0.5,
-    });
-    const row = await supervisor.next(
-      (f) => f.type === 'agent' && f.data.agent.username === 'agent1' && f.data.agent.handled_today === 1,
-    );
-    expect(row.data.agent).toMatchObject({ answered_today: 1, interactions: [] });
-
-    // Counted again from the stored events (a restart, or another node), the day is the same.
-    const recount = new Supervision({
-      db: h.db,
-      bus: h.ctx.bus,
-      log: h.log,
-      online: () => new Set(),
-      timeZone: async () => null,
-    });
-    try {
-      const scope = await supervisionScope(h.db, h.tenant.id, { id: supervisor.id, role: 'supervisor' });
-      const again = (await recount.wallboard(h.tenant.id, scope)).find((q) => q.queue_id === queueId);
-      expect(again?.today).toEqual(tile(done)?.today);
-      expect((await recount.agents(h.tenant.id, scope, agent.id))[0]).toMatchObject({
-        answered_today: 1,
-        handled_today: 1,
+  it(
+    'opens with hello, the wallboard and the agents, and counts contacts as they come and go',
+    { timeout: 20_000 },
+    async () => {
+      const hello = await supervisor.connect('/ws/console');
+      expect(hello.data.user).toMatchObject({ display_name: 'Sam Supervisor', role: 'supervisor' });
+      expect(hello.data.teams.map((t: { name: string }) => t.name)).toEqual(['Frontline', 'Specialists']);
+      expect(hello.data.reasons.map((r: { code: string }) => r.code)).toContain('lunch');
+      const first = await supervisor.next((f) => f.type === 'wallboard');
+      expect(tile(first)).toMatchObject({ name: 'Board watch', waiting: 0, sl_threshold_s: 15, today: { offered: 0 } });
+      const grid = await supervisor.next((f) => f.type === 'agents');
+      const names = (grid.data.agents as AgentRow[]).map((a) => a.username);
+      expect(names).toEqual(expect.arrayContaining(['agent1', 'agent5']));
+      expect(names).not.toContain('admin');
+      // agent1 has a panel open: connected, not ready after login.
+      expect((grid.data.agents as AgentRow[]).find((a) => a.username === 'agent1')).toMatchObject({
+        connected: true,
+        work_status: 'not_ready',
+        queue_ids: expect.arrayContaining([queueId]),
       });
-    } finally {
-      recount.close();
-    }
-    // The same numbers over REST.
-    const rest = (await ok(supervisor.rest('GET', '/api/v1/supervision/queues'))) as QueueBoard[];
-    expect(rest.find((q) => q.queue_id === queueId)?.today).toEqual(tile(done)?.today);
-  });
+
+      // Nobody ready: a contact waits, then its caller gives up.
+      const lost = await ok(
+        supervisor.rest('POST', '/api/v1/demo/contacts', { queue_id: queueId, from: '+4930555001' }),
+        201,
+      );
+      const waiting = await supervisor.next((f) => f.type === 'wallboard' && tile(f)?.waiting === 1);
+      expect(tile(waiting)?.oldest_waiting_since).toMatch(/^2\d{3}-/);
+      await ok(supervisor.rest('POST', `/api/v1/demo/interactions/${lost.id}/remote`, { event: 'hangup' }));
+      const abandoned = await supervisor.next((f) => f.type === 'wallboard' && tile(f)?.today.abandoned === 1);
+      expect(tile(abandoned)).toMatchObject({ waiting: 0, today: { offered: 1, answered: 0, service_level: 0 } });
+
+      // agent1 gets ready and answers the next one at once, then finishes it.
+      await agent.setReady(true);
+      const ready = await supervisor.next((f) => f.type === 'agent' && f.data.agent.username === 'agent1');
+      expect(ready.data.agent.work_status).toBe('ready');
+      const contact = await ok(
+        supervisor.rest('POST', '/api/v1/demo/contacts', { queue_id: queueId, from: '+4930555002' }),
+        201,
+      );
+      expect(contact.agent_id).toBe(agent.id);
+      await ok(agent.act(contact.id, 'accept'));
+      const busy = await supervisor.next(
+        (f) => f.type === 'agent' && f.data.agent.username === 'agent1' && f.data.agent.interactions.length === 1,
+      );
+      expect(busy.data.agent).toMatchObject({
+        work_status: 'busy',
+        interactions: [{ id: contact.id, channel: 'phone', customer: expect.any(String), queue_id: queueId }],
+      });
+      await ok(agent.act(contact.id, 'hangup'));
+      await ok(agent.act(contact.id, 'handle', { code: 'resolved' }));
+      const done = await supervisor.next((f) => f.type === 'wallboard' && tile(f)?.today.handled === 1);
+      expect(tile(done)?.today).toMatchObject({
+        offered: 2,
+        answered: 1,
+        answered_in_sl: 1,
+        abandoned: 1,
+        handled: 1,
+        service_level: 0.5,
+      });
+      // The row and the board of one change go out together, in either order.
+      const handledRow = () =>
+        supervisor.frames.find(
+          (f) => f.type === 'agent' && f.data.agent.username === 'agent1' && f.data.agent.handled_today === 1,
+        );
+      await expect.poll(handledRow, { timeout: 5000 }).toBeDefined();
+      expect(handledRow().data.agent).toMatchObject({ answered_today: 1, interactions: [] });
+
+      // Counted again from the stored events (a restart, or another node), the day is the same.
+      const recount = new Supervision({
+        db: h.db,
+        bus: h.ctx.bus,
+        log: h.log,
+        online: () => new Set(),
+        timeZone: async () => null,
+      });
+      try {
+        const scope = await supervisionScope(h.db, h.tenant.id, { id: supervisor.id, role: 'supervisor' });
+        const again = (await recount.wallboard(h.tenant.id, scope)).find((q) => q.queue_id === queueId);
+        expect(again?.today).toEqual(tile(done)?.today);
+        expect((await recount.agents(h.tenant.id, scope, agent.id))[0]).toMatchObject({
+          answered_today: 1,
+          handled_today: 1,
+        });
+      } finally {
+        recount.close();
+      }
+      // The same numbers over REST.
+      const rest = (await ok(supervisor.rest('GET', '/api/v1/supervision/queues'))) as QueueBoard[];
+      expect(rest.find((q) => q.queue_id === queueId)?.today).toEqual(tile(done)?.today);
+    },
+  );
 
   it('shows a forced state with the reason and who set it', async () => {
     await ok(supervisor.rest('PUT', `/api/v1/agents/${agent.id}/state`, { ready: false, reason: 'meeting' }));

@@ -13,30 +13,28 @@ import type {
   WaitingRow,
   WorkStatus,
 } from '@parley/protocol';
-import { listQueues, servingMembers } from '../queues/index.ts';
 import { queueLoads } from '../realtime/index.ts';
 import type { Db } from '../store/index.ts';
 import type { Scope } from './scope.ts';
 import { dayStats, type DayBoard } from './wallboard.ts';
 
-const STATUSES = ['ready', 'busy', 'wrap_up', 'not_ready', 'offline'] as const;
-
-/** Every queue in scope, now and today, by name. */
-export async function wallboardTiles(db: Db, tenantId: string, scope: Scope, board: DayBoard): Promise<QueueBoard[]> {
-  const [queues, members, loads] = await Promise.all([
-    listQueues(db, tenantId),
-    servingMembers(db, tenantId),
+/** Every queue in scope, now and today, by name; `staff` counts each queue's serving members by status. */
+export async function wallboardTiles(
+  db: Db,
+  tenantId: string,
+  scope: Scope,
+  board: DayBoard,
+  staff: (queueId: string) => QueueBoard['agents'],
+): Promise<QueueBoard[]> {
+  const [queues, loads] = await Promise.all([
+    db
+      .selectFrom('queues')
+      .select(['id', 'name', 'channel', 'sl_threshold_s'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('name')
+      .execute(),
     queueLoads(db, tenantId),
   ]);
-  const counts = new Map<string, Record<(typeof STATUSES)[number], number>>();
-  for (const m of members) {
-    let c = counts.get(m.queueId);
-    if (!c) counts.set(m.queueId, (c = { ready: 0, busy: 0, wrap_up: 0, not_ready: 0, offline: 0 }));
-    const status = (STATUSES as readonly string[]).includes(m.workStatus)
-      ? (m.workStatus as (typeof STATUSES)[number])
-      : 'offline';
-    c[status] += 1;
-  }
   return queues
     .filter((q) => scope.all || scope.queues.has(q.id))
     .map((q) => {
@@ -44,12 +42,12 @@ export async function wallboardTiles(db: Db, tenantId: string, scope: Scope, boa
       return {
         queue_id: q.id,
         name: q.name,
-        channel: q.channel,
-        sl_threshold_s: q.slThresholdSeconds,
+        channel: q.channel as ChannelType,
+        sl_threshold_s: q.sl_threshold_s,
         waiting: load?.waiting ?? 0,
         oldest_waiting_since: load?.oldest_waiting_since ?? null,
         today: dayStats(board.queue(q.id)),
-        agents: counts.get(q.id) ?? { ready: 0, busy: 0, wrap_up: 0, not_ready: 0, offline: 0 },
+        agents: staff(q.id),
       };
     });
 }
