@@ -7,7 +7,7 @@
  * wraps up. Measured on what each page plays, as the voice journeys do.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { audit } from './axe.ts';
 import { AGENT_HZ, CUSTOMER_HZ, hears, launchWithTone, PHONE_AUDIO, phonePage } from './audio.ts';
 import { api as apiAt, journeyQueue, login as loginAt, panelFrame, readyAgentInPlayground } from './helpers.ts';
@@ -67,6 +67,12 @@ describe('a supervisor on a call', () => {
     await expect.poll(() => phone.evaluate(() => document.body.dataset['progress'])).toBe('connected');
     await hears(() => phone, PHONE_AUDIO, AGENT_HZ, true);
 
+    // This tenant lets agents know when a supervisor is on their call (off by default).
+    const tenant = (await api(admin.token, 'GET', 'api/v1/tenant')) as { settings: Record<string, unknown> };
+    await api(admin.token, 'PATCH', 'api/v1/tenant', { settings: { ...tenant.settings, monitoring_notice: true } });
+    onTestFinished(() =>
+      api(admin.token, 'PATCH', 'api/v1/tenant', { settings: tenant.settings }).then(() => undefined),
+    );
     const sup = await console_();
     const row = sup.locator('tr[data-agent=agent4]');
     const controls = row.getByRole('group', { name: 'Call controls for Dev Agent' });
@@ -79,6 +85,9 @@ describe('a supervisor on a call', () => {
     await hears(() => sup, CALL_AUDIO, CUSTOMER_HZ, true);
     await hears(() => phone, PHONE_AUDIO, SUPERVISOR_HZ, false);
     await hears(agentFrame, CALL_AUDIO, SUPERVISOR_HZ, false);
+    await expect
+      .poll(() => a.panel.locator('[data-testid=notice]').textContent())
+      .toContain('Sam Supervisor is listening to your call');
     expect(await audit(sup.mainFrame()), 'console on a call').toEqual([]);
     await sup.screenshot({ path: `${import.meta.dirname}/../screenshots/console-listening.png` });
 

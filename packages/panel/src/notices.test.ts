@@ -80,4 +80,23 @@ describe('notices', () => {
     for (let id = 6; id < 12; id++) list = addNotice(list, n(id, 'transfer_failed'));
     expect(list.map((x) => x.id)).toEqual([7, 8, 9, 10, 11]);
   });
+
+  it('tells the agent a supervisor is on their call, one line per supervisor, when the tenant lets it through', () => {
+    const frame = (mode: string | null) =>
+      ({
+        event: 'monitor',
+        event_seq: 9,
+        detail: { supervisor_id: 's'.repeat(32), supervisor_name: 'Sam Supervisor', mode },
+        interaction: { id: 'i'.repeat(32), remote_address: '+4930123' },
+      }) as unknown as InteractionFrame;
+    expect(frameNotice(frame('whisper'))).toEqual({
+      kind: 'monitored',
+      params: { by: 'Sam Supervisor', mode: 'whisper', customer: '+4930123' },
+    });
+    const listening = frameNotice(frame('monitor'));
+    const left = frameNotice(frame(null));
+    expect(left?.params['mode']).toBe('left');
+    const list = addNotice([{ id: 1, ...listening! }], { id: 2, ...left! });
+    expect(list.map((n) => `${n.id}:${n.params['mode']}`)).toEqual(['2:left']);
+  });
 });

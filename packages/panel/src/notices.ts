@@ -6,7 +6,7 @@
  */
 import type { InteractionFrame, SessionEnd, User } from '@parley/protocol';
 
-export type NoticeKind = 'forced_state' | 'forced_logout' | 'missed_offers' | 'transfer_failed';
+export type NoticeKind = 'forced_state' | 'forced_logout' | 'missed_offers' | 'transfer_failed' | 'monitored';
 
 export interface Notice {
   readonly id: number;
@@ -36,6 +36,16 @@ export function userNotice(before: User | null, after: User): NoticeInput | null
 
 /** What an interaction event means for the agent beyond the conversation list. */
 export function frameNotice(frame: InteractionFrame): NoticeInput | null {
+  // A supervisor on the agent's call: the panel hears of it only where the tenant lets agents know.
+  if (frame.event === 'monitor' && frame.detail)
+    return {
+      kind: 'monitored',
+      params: {
+        by: frame.detail.supervisor_name,
+        mode: frame.detail.mode ?? 'left',
+        customer: frame.interaction.remote_address,
+      },
+    };
   if (frame.event !== 'transfer_failed' || !frame.detail) return null;
   return {
     kind: 'transfer_failed',
@@ -66,5 +76,8 @@ const STATE_KINDS: ReadonlySet<NoticeKind> = new Set(['forced_state', 'missed_of
  */
 export function addNotice(list: readonly Notice[], notice: Notice): Notice[] {
   const stale = STATE_KINDS.has(notice.kind) || notice.kind === 'forced_logout';
-  return [...list.filter((n) => !(stale && STATE_KINDS.has(n.kind))), notice].slice(-5);
+  // Likewise who is on a call: the latest word of one supervisor replaces their earlier ones.
+  const same = (n: Notice) =>
+    notice.kind === 'monitored' && n.kind === 'monitored' && n.params['by'] === notice.params['by'];
+  return [...list.filter((n) => !(stale && STATE_KINDS.has(n.kind)) && !same(n)), notice].slice(-5);
 }

@@ -139,6 +139,10 @@ function noticeText(n: Notice): string {
       return t('notice.forcedLogout', { by: p['by'] ?? '' });
     case 'missed_offers':
       return t('notice.missedOffers');
+    case 'monitored': {
+      const mode = p['mode'] === 'whisper' || p['mode'] === 'barge' || p['mode'] === 'monitor' ? p['mode'] : 'left';
+      return t(`notice.monitored.${mode}`, { by: p['by'] ?? '', customer: p['customer'] ?? '' });
+    }
     case 'transfer_failed':
       return p['outcome'] === 'queued'
         ? t('notice.transferQueued', {
