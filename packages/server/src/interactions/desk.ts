@@ -14,7 +14,7 @@
  * restart loses no waiting contact, queue position or agent state. If a
  * write fails after routing moved on, the desk rebuilds itself from the store.
  */
-import type { ChannelType, Interaction, Message, MessageStatus } from '@parley/protocol';
+import type { Interaction, Message, MessageStatus } from '@parley/protocol';
 import { CodedError } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { Bus, BusEvents } from '../bus/index.ts';
@@ -26,7 +26,6 @@ import { Calls } from './calls.ts';
 import { GroupCommit } from './commit.ts';
 import { Conversations } from './conversations.ts';
 import { Endings } from './endings.ts';
-import { eventsSince } from './events.ts';
 import type {
   Actor,
   AgentAction,
@@ -46,10 +45,10 @@ import { OpenInteractions } from './open-set.ts';
 import { Outbound } from './outbound.ts';
 import { QueueBook, specOf } from './queue-book.ts';
 import { rebuild } from './rebuild.ts';
-import { findInteraction, toRecord } from './records.ts';
+import { findInteraction } from './records.ts';
 import { Router } from './router.ts';
-import { AGENT_STATES } from './rules.ts';
 import { Dispatch, type DispatchOp } from './dispatch.ts';
+import { DeskReads } from './reads.ts';
 import { Supervise, type SupervisorActor, type SuperviseOp } from './supervise.ts';
 import { Transfers } from './transfers.ts';
 
@@ -85,6 +84,7 @@ export class Desk {
   readonly #outbound: Outbound;
   readonly #supervise: Supervise;
   readonly #dispatch: Dispatch;
+  readonly #reads: DeskReads;
 
   private constructor(o: DeskOptions) {
     this.#o = o;
@@ -137,6 +137,7 @@ export class Desk {
     }));
     this.#supervise = new Supervise({ tenantId, gc, ledger, router, endings, transfers });
     this.#dispatch = new Dispatch({ tenantId, gc, ledger, router, queues });
+    this.#reads = new DeskReads({ tenantId, gc, ledger, router });
     const messages = (this.#messages = new MessageStore({ tenantId, gc, ledger, audience, clock }));
     const conversations = (this.#conversations = new Conversations({
       tenantId,
@@ -189,95 +190,30 @@ export class Desk {
     });
   }
 
-  // ── reading ───────────────────────────────────────────────────────────────
+  // ── reading (reads.ts) ────────────────────────────────────────────────────
 
-  /** The agent's open interactions and the event sequence they reflect. */
-  async snapshot(agentId: string): Promise<{ interactions: Interaction[]; eventSeq: number }> {
-    const eventSeq = this.#ledger.seq;
-    const rows = await this.#gc
-      .db()
-      .selectFrom('interactions')
-      .selectAll()
-      .where('tenant_id', '=', this.#tenantId)
-      .where('agent_id', '=', agentId)
-      .where('state', 'in', [...AGENT_STATES])
-      .orderBy('created_at')
-      .execute();
-    return { interactions: rows.map((r) => this.#ledger.wire(toRecord(r))), eventSeq };
+  snapshot(agentId: string): Promise<{ interactions: Interaction[]; eventSeq: number }> {
+    return this.#reads.snapshot(agentId);
   }
 
-  /** The agent's events after `afterSeq`, or null when there are more than `limit` (send a snapshot instead). */
-  async replay(agentId: string, afterSeq: number, limit: number): Promise<BusEvents['interaction.changed'][] | null> {
-    const events = await eventsSince(this.#gc.db(), this.#tenantId, afterSeq, limit + 1, agentId);
-    if (events.length > limit) return null;
-    // Stored by the ledger through the typed event map: the type and detail read back are one member of it.
-    return events.map(
-      (e) =>
-        ({
-          tenantId: this.#tenantId,
-          seq: e.seq,
-          event: e.type,
-          agentId,
-          at: Date.parse(e.createdAt),
-          interaction: e.data['interaction'] as Interaction,
-          ...(e.data['detail'] ? { detail: e.data['detail'] as Record<string, unknown> } : {}),
-        }) as BusEvents['interaction.changed'],
-    );
+  replay(agentId: string, afterSeq: number, limit: number): Promise<BusEvents['interaction.changed'][] | null> {
+    return this.#reads.replay(agentId, afterSeq, limit);
   }
 
-  /** One interaction, for its agent. */
-  async get(actor: Actor, id: string): Promise<Interaction> {
-    return this.#ledger.wire(await this.#ledger.own(actor, id));
+  get(actor: Actor, id: string): Promise<Interaction> {
+    return this.#reads.get(actor, id);
   }
 
-  /** The actor's interactions: the open ones, or the latest ones including finished. */
-  async list(actor: Actor, opts: { open: boolean; limit: number }): Promise<Interaction[]> {
-    let query = this.#gc
-      .db()
-      .selectFrom('interactions')
-      .selectAll()
-      .where('tenant_id', '=', this.#tenantId)
-      .where('agent_id', '=', actor.id);
-    if (opts.open) query = query.where('state', 'in', [...AGENT_STATES]);
-    const rows = await query.orderBy('created_at', 'desc').limit(opts.limit).execute();
-    return rows.map((r) => this.#ledger.wire(toRecord(r)));
+  list(actor: Actor, opts: { open: boolean; limit: number }): Promise<Interaction[]> {
+    return this.#reads.list(actor, opts);
   }
 
-  /** Contacts waiting in the given queues (the picklist), oldest first. */
-  async waiting(queueIds: readonly string[], limit: number): Promise<WaitingEntry[]> {
-    const out: WaitingEntry[] = [];
-    for (const queueId of queueIds) {
-      if (!this.#router.engine.hasQueue(queueId)) continue;
-      for (const c of this.#router.engine.waiting(queueId)) out.push({ ...c, queueId });
-    }
-    out.sort((a, b) => b.priority - a.priority || a.arrivedAt - b.arrivedAt);
-    const picked = out.slice(0, limit);
-    if (picked.length === 0) return [];
-    const rows = await this.#gc
-      .db()
-      .selectFrom('interactions')
-      .select(['id', 'channel', 'remote_address'])
-      .where('tenant_id', '=', this.#tenantId)
-      .where(
-        'id',
-        'in',
-        picked.map((c) => c.contactId),
-      )
-      .execute();
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return picked.flatMap((c) => {
-      const row = byId.get(c.contactId);
-      return row ? [{ ...c, channel: row.channel as ChannelType, remoteAddress: row.remote_address }] : [];
-    });
+  waiting(queueIds: readonly string[], limit: number): Promise<WaitingEntry[]> {
+    return this.#reads.waiting(queueIds, limit);
   }
 
-  /** How many contacts wait in a queue and since when the oldest. */
   queueStats(queueId: string): { waiting: number; oldestArrivedAt: number | null } {
-    if (!this.#router.engine.hasQueue(queueId)) return { waiting: 0, oldestArrivedAt: null };
-    const waiting = this.#router.engine.waiting(queueId);
-    let oldest: number | null = null;
-    for (const c of waiting) if (oldest === null || c.arrivedAt < oldest) oldest = c.arrivedAt;
-    return { waiting: waiting.length, oldestArrivedAt: oldest };
+    return this.#reads.queueStats(queueId);
   }
 
   // ── contacts arriving and starting ────────────────────────────────────────
